@@ -1,0 +1,247 @@
+package io.onescaphandre.agent.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.onescaphandre.agent.rapl.RaplState;
+import io.onescaphandre.agent.sampling.Snapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Turns each {@link Snapshot} into the series of docs/interfaces.md. A snapshot is applied under a
+ * write lock and a scrape renders under the read lock, so every scrape shows exactly one complete
+ * sample however slow or concurrent the scrapes are.
+ */
+public final class MetricsPublisher {
+  private final PrometheusMeterRegistry registry;
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+
+  private final MeterFamily hostPower;
+  private final MeterFamily hostEnergy;
+  private final MeterFamily zoneEnergy;
+  private final MeterFamily vmPower;
+  private final MeterFamily vmEnergy;
+  private final MeterFamily vmCpu;
+  private final MeterFamily podPower;
+  private final MeterFamily podEnergy;
+  private final MeterFamily servicePower;
+  private final MeterFamily serviceEnergy;
+  private final MeterFamily otherPower;
+  private final MeterFamily otherEnergy;
+  private final MeterFamily unattributedPower;
+  private final MeterFamily unattributedEnergy;
+  private final MeterFamily raplState;
+  private final MeterFamily scaphHostPower;
+  private final MeterFamily scaphHostEnergy;
+  private final MeterFamily scaphSocketPower;
+  private final MeterFamily scaphDomainPower;
+  private final MeterFamily scaphProcessPower;
+  private final Timer sampleDuration;
+  private final Counter samples;
+
+  public MetricsPublisher(PrometheusMeterRegistry registry, Path procfs) {
+    this.registry = registry;
+    MeterFamily.Type g = MeterFamily.Type.GAUGE;
+    MeterFamily.Type c = MeterFamily.Type.COUNTER;
+    hostPower = new MeterFamily(registry, "opennebula.host.power.watts",
+        "Host power over the last interval: psys, else package + dram", g);
+    hostEnergy = new MeterFamily(registry, "opennebula.host.energy.joules",
+        "Energy since the agent started; domain=host is the host total, never sum over domain", c, "domain");
+    zoneEnergy = new MeterFamily(registry, "opennebula.rapl.zone.energy.joules",
+        "Energy of each powercap zone since the agent started, wraps removed", c, "zone", "domain", "socket");
+    vmPower = new MeterFamily(registry, "opennebula.vm.power.watts",
+        "Power attributed to the OpenNebula VM over the last interval", g, "one_vm_id", "vmname", "hypervisor");
+    vmEnergy = new MeterFamily(registry, "opennebula.vm.energy.joules",
+        "Energy attributed to the OpenNebula VM", c, "one_vm_id", "vmname", "hypervisor");
+    vmCpu = new MeterFamily(registry, "opennebula.vm.cpu.seconds",
+        "CPU time of the OpenNebula VM, kernel helper threads included", c, "one_vm_id", "vmname", "hypervisor");
+    podPower = new MeterFamily(registry, "opennebula.pod.power.watts",
+        "Power of a pod container (top N; the rest under pod_uid=other)", g, "pod_uid", "container");
+    podEnergy = new MeterFamily(registry, "opennebula.pod.energy.joules",
+        "Energy of a pod container (top N; the rest under pod_uid=other)", c, "pod_uid", "container");
+    servicePower = new MeterFamily(registry, "opennebula.service.power.watts",
+        "Power of a systemd service of the host (top N; the rest under unit=other)", g, "unit");
+    serviceEnergy = new MeterFamily(registry, "opennebula.service.energy.joules",
+        "Energy of a systemd service of the host (top N; the rest under unit=other)", c, "unit");
+    otherPower = new MeterFamily(registry, "opennebula.other.power.watts",
+        "Power of processes in no VM, pod or service", g);
+    otherEnergy = new MeterFamily(registry, "opennebula.other.energy.joules",
+        "Energy of processes in no VM, pod or service", c);
+    unattributedPower = new MeterFamily(registry, "opennebula.unattributed.power.watts",
+        "Power the attribution policy gives to no one", g);
+    unattributedEnergy = new MeterFamily(registry, "opennebula.unattributed.energy.joules",
+        "Energy the attribution policy gives to no one", c);
+    raplState = new MeterFamily(registry, "opennebula.rapl.state",
+        "1 for the current RAPL state (ok, absent, unreadable), 0 for the others", g, "state");
+    scaphHostPower = new MeterFamily(registry, "scaph.host.power.microwatts",
+        "Scaphandre-compatible host power", g);
+    scaphHostEnergy = new MeterFamily(registry, "scaph.host.energy.microjoules",
+        "Scaphandre-compatible host energy, monotonic (wraps removed)", g);
+    scaphSocketPower = new MeterFamily(registry, "scaph.socket.power.microwatts",
+        "Scaphandre-compatible package power of a socket", g, "socket_id");
+    scaphDomainPower = new MeterFamily(registry, "scaph.domain.power.microwatts",
+        "Scaphandre-compatible power of a RAPL domain of a socket", g, "domain_name", "socket_id");
+    scaphProcessPower = new MeterFamily(registry, "scaph.process.power.consumption.microwatts",
+        "Scaphandre-compatible process power: each VM's main process carries the VM's power; plus"
+            + " the top N other processes", g, "pid", "exe", "cmdline", "vmname");
+    sampleDuration = Timer.builder("opennebula.agent.sample.duration")
+        .description("Time taken by one sample").register(registry);
+    samples = Counter.builder("opennebula.agent.samples").description("Samples taken").register(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    Path status = procfs.resolve("self").resolve("status");
+    Gauge.builder("process.resident.memory.bytes", status, MetricsPublisher::residentBytes)
+        .description("Resident set size of the agent").register(registry);
+    raplState.update(stateValues(RaplState.ABSENT));
+  }
+
+  public static PrometheusMeterRegistry newRegistry() {
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+
+  /** Applies one complete sample. */
+  public void publish(Snapshot s, long sampleNanos) {
+    lock.writeLock().lock();
+    try {
+      sampleDuration.record(sampleNanos, TimeUnit.NANOSECONDS);
+      samples.increment();
+      raplState.update(stateValues(s.raplState()));
+      Map<List<String>, Double> vmCpuValues = new HashMap<>();
+      s.vms().forEach(vm -> vmCpuValues.put(vmLabels(vm), vm.cpuSeconds()));
+      vmCpu.update(vmCpuValues);
+      Map<List<String>, Double> domainEnergy = new HashMap<>();
+      s.domainJoules().forEach((domain, joules) -> domainEnergy.put(List.of(domain), joules));
+      hostEnergy.update(domainEnergy);
+      Map<List<String>, Double> zones = new HashMap<>();
+      s.zones().forEach(z -> zones.put(List.of(z.zone(), z.domain(), z.socket()), z.joules()));
+      zoneEnergy.update(zones);
+      if (s.raplState() == RaplState.OK) {
+        scaphHostEnergy.updateSingle(s.hostJoules() * 1e6);
+      } else {
+        scaphHostEnergy.clear();
+      }
+      if (!s.powerAvailable()) {
+        clearPower();
+        return;
+      }
+      hostPower.updateSingle(s.hostWatts());
+      scaphHostPower.updateSingle(s.hostWatts() * 1e6);
+      Map<List<String>, Double> power = new HashMap<>();
+      Map<List<String>, Double> energy = new HashMap<>();
+      s.vms().forEach(vm -> {
+        power.put(vmLabels(vm), vm.watts());
+        energy.put(vmLabels(vm), vm.joules());
+      });
+      vmPower.update(power);
+      vmEnergy.update(energy);
+      Map<List<String>, Double> podW = new HashMap<>();
+      Map<List<String>, Double> podJ = new HashMap<>();
+      s.pods().forEach(p -> {
+        podW.put(List.of(p.podUid(), p.container()), p.watts());
+        podJ.put(List.of(p.podUid(), p.container()), p.joules());
+      });
+      podPower.update(podW);
+      podEnergy.update(podJ);
+      Map<List<String>, Double> serviceW = new HashMap<>();
+      Map<List<String>, Double> serviceJ = new HashMap<>();
+      s.services().forEach(u -> {
+        serviceW.put(List.of(u.unit()), u.watts());
+        serviceJ.put(List.of(u.unit()), u.joules());
+      });
+      servicePower.update(serviceW);
+      serviceEnergy.update(serviceJ);
+      otherPower.updateSingle(s.otherWatts());
+      otherEnergy.updateSingle(s.otherJoules());
+      unattributedPower.updateSingle(s.unattributedWatts());
+      unattributedEnergy.updateSingle(s.unattributedJoules());
+      Map<List<String>, Double> sockets = new HashMap<>();
+      s.socketWatts().forEach((socket, watts) -> sockets.put(List.of(socket), watts * 1e6));
+      scaphSocketPower.update(sockets);
+      Map<List<String>, Double> domains = new HashMap<>();
+      s.domainWatts().forEach(d -> domains.put(List.of(d.domain(), d.socket()), d.watts() * 1e6));
+      scaphDomainPower.update(domains);
+      Map<List<String>, Double> processes = new HashMap<>();
+      s.processes().forEach(p -> processes.put(
+          List.of(Integer.toString(p.pid()), p.exe(), p.cmdline(), p.vmName()), p.watts() * 1e6));
+      scaphProcessPower.update(processes);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Renders the registry in the format the content type names, showing one complete sample. */
+  public String scrape(String contentType) {
+    lock.readLock().lock();
+    try {
+      return registry.scrape(contentType);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Number of series of the agent's own families (not jvm/process), for the benchmark. */
+  public int agentSeriesCount() {
+    lock.readLock().lock();
+    try {
+      return (int) registry.getMeters().stream()
+          .filter(m -> m.getId().getName().startsWith("opennebula.") || m.getId().getName().startsWith("scaph."))
+          .count();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private void clearPower() {
+    for (MeterFamily family : List.of(hostPower, scaphHostPower, vmPower, vmEnergy, podPower, podEnergy,
+        servicePower, serviceEnergy, otherPower, otherEnergy, unattributedPower, unattributedEnergy,
+        scaphSocketPower, scaphDomainPower, scaphProcessPower)) {
+      family.clear();
+    }
+  }
+
+  private static List<String> vmLabels(Snapshot.Vm vm) {
+    return List.of(vm.vmId(), vm.vmName(), vm.hypervisor());
+  }
+
+  private static Map<List<String>, Double> stateValues(RaplState current) {
+    Map<List<String>, Double> values = new HashMap<>();
+    for (RaplState state : RaplState.values()) {
+      values.put(List.of(state.label()), state == current ? 1.0 : 0.0);
+    }
+    return values;
+  }
+
+  /** VmRSS of /proc/self/status (in kB whatever the page size). */
+  private static double residentBytes(Path status) {
+    try {
+      for (String line : Files.readAllLines(status)) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024.0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return Double.NaN;
+    }
+    return Double.NaN;
+  }
+}

@@ -1,0 +1,91 @@
+package io.onescaphandre.agent.proc;
+
+/**
+ * The fields of {@code /proc/<pid>/stat} the agent uses.
+ *
+ * @param pid process id
+ * @param comm command name, which may contain spaces and parentheses
+ * @param ppid parent process id
+ * @param flags kernel task flags (PF_KTHREAD marks kernel threads)
+ * @param cpuTicks utime + stime, in USER_HZ ticks, all threads live and exited
+ * @param startTime start time in ticks since boot: with the pid, the identity of a process
+ */
+public record ProcStat(int pid, String comm, int ppid, long flags, long cpuTicks, long startTime) {
+  private static final long PF_KTHREAD = 0x00200000L;
+
+  public boolean kernelThread() {
+    return (flags & PF_KTHREAD) != 0 || ppid == 2 || pid == 2;
+  }
+
+  /**
+   * Parses the content of a stat file. The command name is read up to the LAST ')' because it can
+   * itself contain ") ".
+   *
+   * @return null when the content is not a stat line (truncated read of an exiting process)
+   */
+  public static ProcStat parse(byte[] buf, int len) {
+    int open = -1;
+    for (int i = 0; i < len; i++) {
+      if (buf[i] == '(') {
+        open = i;
+        break;
+      }
+    }
+    int close = -1;
+    for (int i = len - 1; i > open; i--) {
+      if (buf[i] == ')') {
+        close = i;
+        break;
+      }
+    }
+    if (open <= 0 || close < 0 || close + 4 >= len) {
+      return null;
+    }
+    int pid = (int) parseLong(buf, 0, open - 1);
+    String comm = new String(buf, open + 1, close - open - 1, java.nio.charset.StandardCharsets.UTF_8);
+    // Field 3 (state) starts at close + 2; fields are numbered from 1 as in proc(5).
+    int field = 3;
+    int pos = close + 2;
+    long ppid = 0;
+    long flags = 0;
+    long utime = 0;
+    long stime = 0;
+    long start = -1;
+    while (pos < len && field <= 22) {
+      int end = pos;
+      while (end < len && buf[end] != ' ' && buf[end] != '\n') {
+        end++;
+      }
+      switch (field) {
+        case 4 -> ppid = parseLong(buf, pos, end);
+        case 9 -> flags = parseLong(buf, pos, end);
+        case 14 -> utime = parseLong(buf, pos, end);
+        case 15 -> stime = parseLong(buf, pos, end);
+        case 22 -> start = parseLong(buf, pos, end);
+        default -> { }
+      }
+      field++;
+      pos = end + 1;
+    }
+    if (start < 0) {
+      return null;
+    }
+    return new ProcStat(pid, comm, (int) ppid, flags, utime + stime, start);
+  }
+
+  static long parseLong(byte[] buf, int from, int to) {
+    long value = 0;
+    boolean negative = false;
+    for (int i = from; i < to; i++) {
+      byte b = buf[i];
+      if (b == '-') {
+        negative = true;
+      } else if (b >= '0' && b <= '9') {
+        value = value * 10 + (b - '0');
+      } else {
+        break;
+      }
+    }
+    return negative ? -value : value;
+  }
+}

@@ -1,0 +1,82 @@
+package io.onescaphandre.agent.proc;
+
+import io.onescaphandre.agent.cgroup.CgroupPath;
+
+/**
+ * A process as the agent knows it between samples. Its identity is pid + start time, so a pid
+ * reused by a new process is a new TrackedProcess. Mutable, owned by the sampler thread.
+ */
+public final class TrackedProcess {
+  private final int pid;
+  private final long startTime;
+  private final String comm;
+  private final boolean kernelThread;
+  private final CommandLine commandLine;
+  private CgroupPath cgroup;
+  private long cpuTicks;
+  private long deltaTicks;
+  private String exe;
+
+  TrackedProcess(int pid, long startTime, String comm, boolean kernelThread, CommandLine commandLine,
+      CgroupPath cgroup, long cpuTicks) {
+    this.pid = pid;
+    this.startTime = startTime;
+    this.comm = comm;
+    this.kernelThread = kernelThread;
+    this.commandLine = commandLine;
+    this.cgroup = cgroup;
+    this.cpuTicks = cpuTicks;
+  }
+
+  public int pid() {
+    return pid;
+  }
+
+  public long startTime() {
+    return startTime;
+  }
+
+  public String comm() {
+    return comm;
+  }
+
+  public boolean kernelThread() {
+    return kernelThread;
+  }
+
+  public CommandLine commandLine() {
+    return commandLine;
+  }
+
+  /** The cgroup that accounts this process's CPU, or null when unknown. */
+  public CgroupPath cgroup() {
+    return cgroup;
+  }
+
+  void cgroup(CgroupPath cgroup) {
+    this.cgroup = cgroup;
+  }
+
+  /** CPU ticks used since the previous sample. */
+  public long deltaTicks() {
+    return deltaTicks;
+  }
+
+  void update(long ticks, long delta) {
+    this.deltaTicks = delta;
+    this.cpuTicks = ticks;
+  }
+
+  long cpuTicks() {
+    return cpuTicks;
+  }
+
+  /** {@code /proc/<pid>/exe}, read once when first exported. */
+  public String exe() {
+    return exe;
+  }
+
+  public void exe(String exe) {
+    this.exe = exe;
+  }
+}

@@ -1,0 +1,33 @@
+package io.onescaphandre.agent.sampling;
+
+import io.onescaphandre.agent.attribution.ConsumerKey;
+import io.onescaphandre.agent.cgroup.CgroupPath;
+import io.onescaphandre.agent.proc.TrackedProcess;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The processes of one consumer in one sample, and where its CPU time is measured. */
+final class ConsumerGroup {
+  final ConsumerKey key;
+  CgroupPath measured;
+  final List<TrackedProcess> processes = new ArrayList<>(4);
+  TrackedProcess main;
+
+  ConsumerGroup(ConsumerKey key) {
+    this.key = key;
+  }
+
+  /** Ticks of all processes, and of those outside the measured cgroup (kernel threads of a VM). */
+  long[] ticks() {
+    long all = 0;
+    long outside = 0;
+    for (TrackedProcess p : processes) {
+      all += p.deltaTicks();
+      if (measured == null || p.cgroup() == null || p.cgroup().hierarchy() != measured.hierarchy()
+          || !p.cgroup().isWithin(measured.path())) {
+        outside += p.deltaTicks();
+      }
+    }
+    return new long[] {all, outside};
+  }
+}

@@ -1,0 +1,369 @@
+package io.onescaphandre.agent.sampling;
+
+import io.onescaphandre.agent.attribution.Attribution;
+import io.onescaphandre.agent.attribution.AttributionInput;
+import io.onescaphandre.agent.attribution.AttributionPolicy;
+import io.onescaphandre.agent.attribution.ConsumerKey;
+import io.onescaphandre.agent.attribution.ConsumerKind;
+import io.onescaphandre.agent.cgroup.CgroupClassifier;
+import io.onescaphandre.agent.cgroup.CgroupCpuReader;
+import io.onescaphandre.agent.cgroup.CgroupMatch;
+import io.onescaphandre.agent.cgroup.CgroupPath;
+import io.onescaphandre.agent.proc.CpuTimes;
+import io.onescaphandre.agent.proc.ProcFileReader;
+import io.onescaphandre.agent.proc.ProcessScanner;
+import io.onescaphandre.agent.proc.TrackedProcess;
+import io.onescaphandre.agent.rapl.RaplDomain;
+import io.onescaphandre.agent.rapl.RaplMeter;
+import io.onescaphandre.agent.rapl.RaplReading;
+import io.onescaphandre.agent.rapl.RaplState;
+import io.onescaphandre.agent.rapl.RaplZoneDiscovery;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Takes one sample: RAPL energy, host CPU times, every process, the cgroup of every consumer;
+ * attributes the interval's energy and returns an immutable {@link Snapshot}. Driven by a timer in
+ * production and directly by tests, with an injected monotonic clock. Not thread-safe: one thread
+ * calls {@link #sample()}.
+ */
+public final class Sampler {
+  /** Kernel threads that work for one QEMU process and name it: vhost (before 6.4), kvm helpers. */
+  private static final Pattern KERNEL_THREAD_OWNER =
+      Pattern.compile("^(?:vhost-|kvm-pit/|kvm-[a-z-]*-)(\\d+)$");
+  private static final CgroupMatch NO_MATCH = new CgroupMatch(null, null);
+
+  private final RaplMeter raplMeter;
+  private final ProcessScanner scanner;
+  private final CgroupCpuReader cgroupReader;
+  private final CgroupClassifier classifier = new CgroupClassifier();
+  private final Map<String, CgroupMatch> classified = new HashMap<>();
+  private final AttributionPolicy policy;
+  private final LongSupplier nanoClock;
+  private final int topProcesses;
+  private final int topConsumers;
+
+  private long sequence;
+  private long lastNanos;
+  private CpuTimes lastCpu;
+  private RaplReading lastReading;
+  private Map<CgroupPath, Long> lastUsage = new HashMap<>();
+  private final Map<ConsumerKey, double[]> consumerTotals = new HashMap<>();
+  private double otherJoules;
+  private double unattributedJoules;
+
+  public Sampler(Path procfs, Path sysfs, AttributionPolicy policy, LongSupplier nanoClock,
+      int topProcesses, int topConsumers) {
+    this(procfs, sysfs, new RaplMeter(new RaplZoneDiscovery(sysfs)), policy, nanoClock, topProcesses,
+        topConsumers);
+  }
+
+  public Sampler(Path procfs, Path sysfs, RaplMeter raplMeter, AttributionPolicy policy,
+      LongSupplier nanoClock, int topProcesses, int topConsumers) {
+    ProcFileReader reader = new ProcFileReader();
+    this.raplMeter = raplMeter;
+    this.scanner = new ProcessScanner(procfs, reader);
+    this.cgroupReader = new CgroupCpuReader(sysfs, reader);
+    this.policy = policy;
+    this.nanoClock = nanoClock;
+    this.topProcesses = topProcesses;
+    this.topConsumers = topConsumers;
+  }
+
+  public String cgroupLayout() {
+    return cgroupReader.describeLayout();
+  }
+
+  public String policyName() {
+    return policy.name();
+  }
+
+  public Snapshot sample() {
+    long now = nanoClock.getAsLong();
+    boolean first = sequence == 0;
+    double interval = first ? 0 : (now - lastNanos) / 1e9;
+    RaplReading reading = raplMeter.read();
+    CpuTimes cpu = scanner.readCpuTimes();
+    int cpuCount = cpu == null ? 1 : cpu.cpuCount();
+    long capacityTicks = (long) Math.ceil(Math.max(interval, 0) * cpuCount * ProcessScanner.TICKS_PER_SECOND);
+    List<TrackedProcess> processes = scanner.scan(first, capacityTicks);
+
+    Map<ConsumerKey, ConsumerGroup> groups = group(processes);
+    Set<TrackedProcess> grouped = new HashSet<>();
+    groups.values().forEach(g -> grouped.addAll(g.processes));
+    long otherTicks = 0;
+    for (TrackedProcess p : processes) {
+      if (!grouped.contains(p)) {
+        otherTicks += p.deltaTicks();
+      }
+    }
+    Map<ConsumerKey, Double> cpuSeconds = consumerCpuSeconds(groups, first, interval * cpuCount);
+    Map<ConsumerKey, Integer> vcpus = new HashMap<>();
+    for (ConsumerGroup g : groups.values()) {
+      if (g.main != null && g.main.commandLine().kvmVmId() != null) {
+        vcpus.put(g.key, g.main.commandLine().vcpus());
+      }
+    }
+
+    double busySeconds = cpu != null && lastCpu != null
+        ? Math.max(0, cpu.busyTicks() - lastCpu.busyTicks()) / ProcessScanner.TICKS_PER_SECOND : 0;
+    boolean power = !first && reading.state() == RaplState.OK && lastReading != null
+        && lastReading.state() == RaplState.OK && interval > 0;
+    double hostJoules = power ? Math.max(0, reading.hostJoules() - lastReading.hostJoules()) : 0;
+    AttributionInput input = new AttributionInput(hostJoules, interval, busySeconds, cpuCount,
+        cpuSeconds, otherTicks / ProcessScanner.TICKS_PER_SECOND, vcpus);
+    Attribution attribution = power ? policy.attribute(input) : null;
+
+    Snapshot snapshot = build(reading, power, interval, hostJoules, groups, cpuSeconds, attribution,
+        processes, grouped);
+    lastNanos = now;
+    lastCpu = cpu;
+    lastReading = reading;
+    return snapshot;
+  }
+
+  private Map<ConsumerKey, ConsumerGroup> group(List<TrackedProcess> processes) {
+    if (classified.size() > 20_000) {
+      classified.clear();
+    }
+    Map<ConsumerKey, ConsumerGroup> groups = new LinkedHashMap<>();
+    Map<Integer, ConsumerGroup> vmByPid = new HashMap<>();
+    List<TrackedProcess> kernelThreads = new ArrayList<>();
+    for (TrackedProcess p : processes) {
+      CgroupMatch match = NO_MATCH;
+      if (p.cgroup() != null) {
+        match = classified.computeIfAbsent(p.cgroup().path(), path -> {
+          CgroupMatch m = classifier.classify(path);
+          return m == null ? NO_MATCH : m;
+        });
+      }
+      ConsumerKey key = match.consumer();
+      if (key == null) {
+        if (p.commandLine().kvmVmId() != null) {
+          key = ConsumerKey.kvm(p.commandLine().kvmVmId());
+        } else if (p.commandLine().lxcVmId() != null) {
+          key = ConsumerKey.lxc(p.commandLine().lxcVmId());
+        } else {
+          if (p.kernelThread()) {
+            kernelThreads.add(p);
+          }
+          continue;
+        }
+      }
+      ConsumerGroup g = groups.computeIfAbsent(key, ConsumerGroup::new);
+      g.processes.add(p);
+      if (g.measured == null && match.measuredPath() != null) {
+        g.measured = new CgroupPath(match.measuredPath(), p.cgroup().hierarchy());
+      }
+      if (key.kind() == ConsumerKind.VM && !p.kernelThread()) {
+        // The main process is the QEMU or LXC monitor; failing that the lowest pid of the payload.
+        boolean isMain = isVmMain(p);
+        boolean haveMain = g.main != null && isVmMain(g.main);
+        if (g.main == null || isMain && !haveMain || !isMain && !haveMain && p.pid() < g.main.pid()) {
+          g.main = p;
+        }
+        vmByPid.put(p.pid(), g);
+      }
+    }
+    // vhost-<pid> (kernels before 6.4) and kvm-*-<pid> kernel threads work for the QEMU <pid>.
+    for (TrackedProcess thread : kernelThreads) {
+      Matcher m = KERNEL_THREAD_OWNER.matcher(thread.comm());
+      if (m.matches()) {
+        ConsumerGroup owner = vmByPid.get(Integer.parseInt(m.group(1)));
+        if (owner != null) {
+          owner.processes.add(thread);
+        }
+      }
+    }
+    return groups;
+  }
+
+  private static boolean isVmMain(TrackedProcess p) {
+    return p.commandLine().kvmVmId() != null || p.commandLine().lxcVmId() != null;
+  }
+
+  private Map<ConsumerKey, Double> consumerCpuSeconds(Map<ConsumerKey, ConsumerGroup> groups,
+      boolean first, double capacitySeconds) {
+    Map<ConsumerKey, Double> result = new HashMap<>();
+    Map<CgroupPath, Long> usage = new HashMap<>();
+    for (ConsumerGroup g : groups.values()) {
+      long[] ticks = g.ticks();
+      double seconds = ticks[0] / ProcessScanner.TICKS_PER_SECOND;
+      if (g.measured != null) {
+        long micros = cgroupReader.usageMicros(g.measured);
+        if (micros >= 0) {
+          usage.put(g.measured, micros);
+          Long previous = lastUsage.get(g.measured);
+          double cgroupSeconds;
+          if (previous != null) {
+            cgroupSeconds = Math.max(0, micros - previous) / 1e6;
+          } else {
+            // A cgroup new in this interval: its usage so far is this interval's, within capacity.
+            cgroupSeconds = first ? 0 : Math.min(micros / 1e6, capacitySeconds);
+          }
+          seconds = cgroupSeconds + ticks[1] / ProcessScanner.TICKS_PER_SECOND;
+        }
+      }
+      result.put(g.key, seconds);
+    }
+    lastUsage = usage;
+    cgroupReader.retainOnly(usage.keySet());
+    return result;
+  }
+
+  private Snapshot build(RaplReading reading, boolean power, double interval, double hostJoules,
+      Map<ConsumerKey, ConsumerGroup> groups, Map<ConsumerKey, Double> cpuSeconds,
+      Attribution attribution, List<TrackedProcess> processes, Set<TrackedProcess> grouped) {
+    sequence++;
+    consumerTotals.keySet().retainAll(groups.keySet());
+    Map<ConsumerKey, Double> watts = new HashMap<>();
+    for (ConsumerKey key : groups.keySet()) {
+      double[] totals = consumerTotals.computeIfAbsent(key, k -> new double[2]);
+      double joules = attribution == null ? 0 : attribution.consumerJoules().getOrDefault(key, 0.0);
+      totals[0] += joules;
+      totals[1] += cpuSeconds.getOrDefault(key, 0.0);
+      watts.put(key, power ? joules / interval : 0);
+    }
+    double otherW = 0;
+    double unattributedW = 0;
+    if (attribution != null) {
+      otherJoules += attribution.otherJoules();
+      unattributedJoules += attribution.unattributedJoules();
+      otherW = attribution.otherJoules() / interval;
+      unattributedW = attribution.unattributedJoules() / interval;
+    }
+
+    List<Snapshot.Vm> vms = new ArrayList<>();
+    List<ConsumerKey> pods = new ArrayList<>();
+    List<ConsumerKey> services = new ArrayList<>();
+    for (ConsumerKey key : groups.keySet()) {
+      double[] totals = consumerTotals.get(key);
+      switch (key.kind()) {
+        case VM -> vms.add(new Snapshot.Vm(key.id(), key.detail(), watts.get(key), totals[0], totals[1]));
+        case POD -> pods.add(key);
+        case SERVICE -> services.add(key);
+      }
+    }
+    vms.sort(Comparator.comparing(Snapshot.Vm::vmId).thenComparing(Snapshot.Vm::hypervisor));
+
+    List<Snapshot.Pod> podSeries = new ArrayList<>();
+    double[] podRest = topN(pods, watts, (key, w) -> podSeries.add(
+        new Snapshot.Pod(key.id(), key.detail(), w, consumerTotals.get(key)[0])));
+    if (podRest != null) {
+      podSeries.add(new Snapshot.Pod("other", "other", podRest[0], podRest[1]));
+    }
+    List<Snapshot.Service> serviceSeries = new ArrayList<>();
+    double[] serviceRest = topN(services, watts, (key, w) -> serviceSeries.add(
+        new Snapshot.Service(key.id(), w, consumerTotals.get(key)[0])));
+    if (serviceRest != null) {
+      serviceSeries.add(new Snapshot.Service("other", serviceRest[0], serviceRest[1]));
+    }
+
+    List<Snapshot.ProcessPower> processSeries = processSeries(groups, watts, attribution, interval,
+        processes, grouped);
+    return new Snapshot(sequence, reading.state(), power, interval,
+        power ? hostJoules / interval : 0, reading.hostJoules(), domainLabels(reading),
+        reading.zones().stream().map(z -> new Snapshot.Zone(z.zone().id(), z.zone().domain().label(),
+            z.zone().socket(), z.joules())).toList(),
+        power ? socketWatts(reading, interval) : Map.of(),
+        power ? domainWatts(reading, interval) : List.of(),
+        List.copyOf(vms), List.copyOf(podSeries), List.copyOf(serviceSeries),
+        otherW, otherJoules, unattributedW, unattributedJoules, processSeries, processes.size());
+  }
+
+  /** Keeps the N highest-power consumers; returns the {watts, joules} of the rest, or null if none. */
+  private double[] topN(List<ConsumerKey> keys, Map<ConsumerKey, Double> watts,
+      java.util.function.BiConsumer<ConsumerKey, Double> keep) {
+    keys.sort(Comparator.comparing((ConsumerKey k) -> watts.get(k)).reversed()
+        .thenComparing(ConsumerKey::id).thenComparing(ConsumerKey::detail));
+    double[] rest = null;
+    for (int i = 0; i < keys.size(); i++) {
+      ConsumerKey key = keys.get(i);
+      if (i < topConsumers) {
+        keep.accept(key, watts.get(key));
+      } else {
+        if (rest == null) {
+          rest = new double[2];
+        }
+        rest[0] += watts.get(key);
+        rest[1] += consumerTotals.get(key)[0];
+      }
+    }
+    return rest;
+  }
+
+  private List<Snapshot.ProcessPower> processSeries(Map<ConsumerKey, ConsumerGroup> groups,
+      Map<ConsumerKey, Double> watts, Attribution attribution, double interval,
+      List<TrackedProcess> processes, Set<TrackedProcess> grouped) {
+    List<Snapshot.ProcessPower> result = new ArrayList<>();
+    Set<TrackedProcess> vmProcesses = new HashSet<>();
+    for (ConsumerGroup g : groups.values()) {
+      if (g.key.kind() == ConsumerKind.VM) {
+        vmProcesses.addAll(g.processes);
+        if (g.main != null) {
+          result.add(processPower(g.main, "one-" + g.key.id(), watts.get(g.key)));
+        }
+      }
+    }
+    double perTick = attribution == null || interval <= 0 ? 0
+        : attribution.joulesPerCpuSecond() / ProcessScanner.TICKS_PER_SECOND / interval;
+    processes.stream()
+        .filter(p -> !vmProcesses.contains(p) && p.deltaTicks() > 0)
+        .sorted(Comparator.comparingLong(TrackedProcess::deltaTicks).reversed()
+            .thenComparingInt(TrackedProcess::pid))
+        .limit(topProcesses)
+        .forEach(p -> result.add(processPower(p, "", p.deltaTicks() * perTick)));
+    return List.copyOf(result);
+  }
+
+  private Snapshot.ProcessPower processPower(TrackedProcess p, String vmName, double watts) {
+    if (p.exe() == null) {
+      p.exe(p.kernelThread() ? "" : scanner.readExe(p.pid()));
+    }
+    String cmdline = p.commandLine().display().isEmpty() ? p.comm() : p.commandLine().display();
+    return new Snapshot.ProcessPower(p.pid(), p.exe(), cmdline, vmName, watts);
+  }
+
+  private static Map<String, Double> domainLabels(RaplReading reading) {
+    Map<String, Double> result = new TreeMap<>();
+    if (reading.state() != RaplState.OK) {
+      return result;
+    }
+    reading.domainJoules().forEach((domain, joules) -> result.put(domain.label(), joules));
+    result.put("host", reading.hostJoules());
+    return result;
+  }
+
+  private Map<String, Double> socketWatts(RaplReading reading, double interval) {
+    Map<String, Double> result = new TreeMap<>();
+    reading.socketDomainJoules().forEach((key, joules) -> {
+      if (key.startsWith(RaplDomain.PACKAGE.label() + "/")) {
+        double previous = lastReading.socketDomainJoules().getOrDefault(key, joules);
+        result.put(key.substring(key.indexOf('/') + 1), (joules - previous) / interval);
+      }
+    });
+    return result;
+  }
+
+  private List<Snapshot.DomainPower> domainWatts(RaplReading reading, double interval) {
+    List<Snapshot.DomainPower> result = new ArrayList<>();
+    new TreeMap<>(reading.socketDomainJoules()).forEach((key, joules) -> {
+      double previous = lastReading.socketDomainJoules().getOrDefault(key, joules);
+      int slash = key.indexOf('/');
+      result.add(new Snapshot.DomainPower(key.substring(0, slash), key.substring(slash + 1),
+          (joules - previous) / interval));
+    });
+    return result;
+  }
+}

@@ -1,0 +1,167 @@
+package io.onescaphandre.agent.sim;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes and advances a powercap tree laid out as the kernel does: real directories under
+ * {@code devices/virtual/powercap/intel-rapl/} (subzones nested in their package), flat symlinks
+ * under {@code class/powercap/}, hexadecimal zone ids, {@code energy_uj} counters that wrap at
+ * {@code max_energy_range_uj}. Used by the tests, the benchmark, the operator's demo and e2e (the
+ * agent runs with {@code --path.sysfs} pointing at the tree's root).
+ */
+public final class SimulatedRaplTree {
+  /** Range of the Intel 61.035 µJ unit: a package counter wraps every ~22 min at 200 W. */
+  public static final long INTEL_RANGE_UJ = 262_143_328_850L;
+  /** Range of Intel server DRAM (15.3 µJ unit). */
+  public static final long INTEL_SERVER_DRAM_RANGE_UJ = 65_712_999_613L;
+
+  private final Path sysfs;
+  private final Map<String, Zone> zones = new LinkedHashMap<>();
+
+  private SimulatedRaplTree(Path sysfs) {
+    this.sysfs = sysfs;
+  }
+
+  /** A server with {@code sockets} packages, each with a dram subzone ({@code intel-rapl:N:0}). */
+  public static SimulatedRaplTree server(Path sysfs, int sockets) {
+    SimulatedRaplTree tree = new SimulatedRaplTree(sysfs);
+    tree.controlType("intel-rapl");
+    for (int s = 0; s < sockets; s++) {
+      String pkg = "intel-rapl:" + Integer.toHexString(s);
+      tree.zone("intel-rapl", null, pkg, "package-" + s, INTEL_RANGE_UJ);
+      tree.zone("intel-rapl", pkg, pkg + ":0", "dram", INTEL_SERVER_DRAM_RANGE_UJ);
+    }
+    return tree;
+  }
+
+  /**
+   * A client: package-0 with core, uncore and dram subzones, psys as the top-level
+   * {@code intel-rapl:1}, and the MMIO copy of package-0.
+   */
+  public static SimulatedRaplTree laptop(Path sysfs) {
+    SimulatedRaplTree tree = new SimulatedRaplTree(sysfs);
+    tree.controlType("intel-rapl");
+    tree.zone("intel-rapl", null, "intel-rapl:0", "package-0", INTEL_RANGE_UJ);
+    tree.zone("intel-rapl", "intel-rapl:0", "intel-rapl:0:0", "core", INTEL_RANGE_UJ);
+    tree.zone("intel-rapl", "intel-rapl:0", "intel-rapl:0:1", "uncore", INTEL_RANGE_UJ);
+    tree.zone("intel-rapl", "intel-rapl:0", "intel-rapl:0:2", "dram", INTEL_RANGE_UJ);
+    tree.zone("intel-rapl", null, "intel-rapl:1", "psys", INTEL_RANGE_UJ);
+    tree.controlType("intel-rapl-mmio");
+    tree.zone("intel-rapl-mmio", null, "intel-rapl-mmio:0", "package-0", INTEL_RANGE_UJ);
+    return tree;
+  }
+
+  public Path sysfs() {
+    return sysfs;
+  }
+
+  public List<String> zoneIds() {
+    return List.copyOf(zones.keySet());
+  }
+
+  /** Current raw counter of a zone, µJ. */
+  public long energy(String zoneId) {
+    return zone(zoneId).energy;
+  }
+
+  /** Sets the raw counter (for example just below the wrap point). */
+  public void setEnergy(String zoneId, long microjoules) {
+    Zone zone = zone(zoneId);
+    if (microjoules < 0 || microjoules > zone.maxRange) {
+      throw new IllegalArgumentException(zoneId + ": " + microjoules + " outside 0.." + zone.maxRange);
+    }
+    zone.energy = microjoules;
+    writeAtomically(zone.dir.resolve("energy_uj"), Long.toString(microjoules));
+  }
+
+  /** Adds energy to a zone, wrapping like the hardware counter. */
+  public void addMicrojoules(String zoneId, long microjoules) {
+    Zone zone = zone(zoneId);
+    long next = zone.energy + microjoules;
+    while (next > zone.maxRange) {
+      next -= zone.maxRange;
+    }
+    setEnergy(zoneId, next);
+  }
+
+  /** Advances every listed zone by watts × seconds. */
+  public void addWatts(double seconds, Map<String, Double> wattsByZone) {
+    wattsByZone.forEach((id, watts) -> addMicrojoules(id, Math.round(watts * seconds * 1e6)));
+  }
+
+  private void controlType(String name) {
+    Path dir = sysfs.resolve("devices/virtual/powercap").resolve(name);
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("enabled"), "1\n");
+      link(name, dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void zone(String controlType, String parentId, String id, String name, long maxRange) {
+    Path parentDir = parentId == null
+        ? sysfs.resolve("devices/virtual/powercap").resolve(controlType)
+        : zones.get(parentId).dir;
+    Path dir = parentDir.resolve(id);
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("name"), name + "\n");
+      Files.writeString(dir.resolve("max_energy_range_uj"), maxRange + "\n");
+      Files.writeString(dir.resolve("enabled"), "0\n");
+      link(id, dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    zones.put(id, new Zone(dir, maxRange));
+    setEnergy(id, 0);
+  }
+
+  private void link(String name, Path target) throws IOException {
+    Path classDir = sysfs.resolve("class/powercap");
+    Files.createDirectories(classDir);
+    Path link = classDir.resolve(name);
+    if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      Files.createSymbolicLink(link, classDir.relativize(target));
+    }
+  }
+
+  private Zone zone(String id) {
+    Zone zone = zones.get(id);
+    if (zone == null) {
+      throw new IllegalArgumentException("no zone " + id + "; zones are " + zones.keySet());
+    }
+    return zone;
+  }
+
+  /** Writes through a temporary file and a rename, so a reader never sees half a number. */
+  static void writeAtomically(Path file, String content) {
+    try {
+      Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+      Files.writeString(tmp, content + "\n", StandardCharsets.US_ASCII);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static final class Zone {
+    final Path dir;
+    final long maxRange;
+    long energy;
+
+    Zone(Path dir, long maxRange) {
+      this.dir = dir;
+      this.maxRange = maxRange;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package io.onescaphandre.agent.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.onescaphandre.agent.attribution.BusyCpuPolicy;
+import io.onescaphandre.agent.sampling.Sampler;
+import io.onescaphandre.agent.sampling.Snapshot;
+import io.onescaphandre.agent.sim.SimulatedHost;
+import io.onescaphandre.agent.sim.SimulatedRaplTree;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MetricsPublisherTest {
+  static final String TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  @TempDir Path root;
+  SimulatedRaplTree rapl;
+  SimulatedHost host;
+  SimulatedHost.Proc qemu;
+  AtomicLong clock = new AtomicLong();
+  Sampler sampler;
+  MetricsPublisher publisher;
+
+  @BeforeEach
+  void setUp() {
+    rapl = SimulatedRaplTree.server(root.resolve("sys"), 2);
+    host = new SimulatedHost(root.resolve("proc"), root.resolve("sys"), 4);
+    qemu = host.process(4242, "qemu-kvm-one", "/usr/bin/qemu-kvm-one", "-name", "guest=one-42,debug-threads=on");
+    host.process(10, "bash", "/bin/bash");
+    sampler = new Sampler(host.procfs(), rapl.sysfs(), new BusyCpuPolicy(), clock::get, 5, 20);
+    publisher = new MetricsPublisher(MetricsPublisher.newRegistry(), host.procfs());
+  }
+
+  void step(long qemuTicks) {
+    clock.addAndGet(1_000_000_000L);
+    rapl.addWatts(1.0, Map.of("intel-rapl:0", 40.0, "intel-rapl:1", 30.0, "intel-rapl:0:0", 6.0, "intel-rapl:1:0", 4.0));
+    host.addCpuTicks(100, 300);
+    qemu.addTicks(qemuTicks);
+    Snapshot s = sampler.sample();
+    publisher.publish(s, 1_000_000);
+  }
+
+  @Test
+  void exportsTheInterfaceNamesWithTheirLabels() {
+    publisher.publish(sampler.sample(), 1_000_000);
+    step(50);
+    String out = publisher.scrape(TEXT);
+    assertThat(out)
+        .contains("opennebula_host_power_watts 80.0")
+        .contains("opennebula_host_energy_joules_total{domain=\"host\"} 80.0")
+        .contains("opennebula_host_energy_joules_total{domain=\"package\"} 70.0")
+        .contains("opennebula_host_energy_joules_total{domain=\"dram\"} 10.0")
+        .contains("opennebula_rapl_zone_energy_joules_total{domain=\"dram\",socket=\"1\",zone=\"intel-rapl:1:0\"} 4.0")
+        .contains("opennebula_vm_power_watts{hypervisor=\"kvm\",one_vm_id=\"42\",vmname=\"one-42\"} 40.0")
+        .contains("opennebula_vm_energy_joules_total{hypervisor=\"kvm\",one_vm_id=\"42\",vmname=\"one-42\"} 40.0")
+        .contains("opennebula_vm_cpu_seconds_total{hypervisor=\"kvm\",one_vm_id=\"42\",vmname=\"one-42\"} 0.5")
+        .contains("opennebula_other_power_watts 0.0")
+        .contains("opennebula_unattributed_power_watts 40.0")
+        .contains("opennebula_unattributed_energy_joules_total 40.0")
+        .contains("opennebula_rapl_state{state=\"ok\"} 1.0")
+        .contains("opennebula_rapl_state{state=\"unreadable\"} 0.0")
+        .contains("opennebula_agent_samples_total 2.0")
+        .contains("opennebula_agent_sample_duration_seconds_count 2")
+        .contains("scaph_host_power_microwatts 8.0E7")
+        .contains("scaph_host_energy_microjoules 8.0E7")
+        .contains("scaph_socket_power_microwatts{socket_id=\"0\"} 4.0E7")
+        .contains("scaph_domain_power_microwatts{domain_name=\"dram\",socket_id=\"1\"} 4000000.0")
+        .contains("scaph_process_power_consumption_microwatts{cmdline=\"/usr/bin/qemu-kvm-one -name guest=one-42,debug-threads=on\"")
+        .contains("vmname=\"one-42\"} 4.0E7")
+        .contains("process_resident_memory_bytes")
+        .contains("jvm_memory_used_bytes");
+  }
+
+  @Test
+  void stoppedVmSeriesAreRemoved() {
+    publisher.publish(sampler.sample(), 1_000_000);
+    step(50);
+    assertThat(publisher.scrape(TEXT)).contains("one_vm_id=\"42\"");
+    host.exit(4242);
+    step(0);
+    assertThat(publisher.scrape(TEXT)).doesNotContain("one_vm_id=\"42\"").doesNotContain("one-42");
+  }
+
+  @Test
+  void openMetricsWhenAsked() {
+    publisher.publish(sampler.sample(), 1_000_000);
+    step(50);
+    String out = publisher.scrape("application/openmetrics-text; version=1.0.0; charset=utf-8");
+    assertThat(out).contains("# TYPE opennebula_vm_energy_joules counter").endsWith("# EOF\n");
+  }
+}

@@ -1,0 +1,83 @@
+package io.onescaphandre.agent.rapl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.onescaphandre.agent.sim.SimulatedRaplTree;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RaplTest {
+  @TempDir Path root;
+
+  @Test
+  void serverZonesByNameWithSocketsFromPackages() {
+    SimulatedRaplTree.server(root, 2);
+    List<RaplZone> zones = new RaplZoneDiscovery(root).discover();
+    assertThat(zones).extracting(RaplZone::id)
+        .containsExactly("intel-rapl:0", "intel-rapl:0:0", "intel-rapl:1", "intel-rapl:1:0");
+    assertThat(zones).extracting(z -> z.domain() + "@" + z.socket())
+        .containsExactly("PACKAGE@0", "DRAM@0", "PACKAGE@1", "DRAM@1");
+    assertThat(zones.get(1).maxEnergyRangeMicrojoules()).isEqualTo(SimulatedRaplTree.INTEL_SERVER_DRAM_RANGE_UJ);
+    // The control type directory "intel-rapl" (no energy) is not a zone.
+    assertThat(Files.isDirectory(root.resolve("class/powercap/intel-rapl"))).isTrue();
+  }
+
+  @Test
+  void laptopHostPowerIsPsysAndMmioCopyIsNotCountedTwice() {
+    SimulatedRaplTree tree = SimulatedRaplTree.laptop(root);
+    RaplMeter meter = new RaplMeter(new RaplZoneDiscovery(root));
+    meter.read();
+    tree.addWatts(1.0, Map.of("intel-rapl:0", 10.0, "intel-rapl-mmio:0", 10.0, "intel-rapl:0:0", 6.0,
+        "intel-rapl:0:1", 1.0, "intel-rapl:0:2", 1.5, "intel-rapl:1", 15.0));
+    RaplReading r = meter.read();
+    assertThat(r.state()).isEqualTo(RaplState.OK);
+    assertThat(r.hostJoules()).isCloseTo(15.0, within(1e-9));
+    assertThat(r.domainJoules().get(RaplDomain.PACKAGE)).isCloseTo(10.0, within(1e-9));
+    assertThat(r.domainJoules().get(RaplDomain.CORE)).isCloseTo(6.0, within(1e-9));
+    assertThat(meter.zones()).filteredOn(RaplZone::mirror).extracting(RaplZone::id).containsExactly("intel-rapl-mmio:0");
+  }
+
+  @Test
+  void wrapIsUnwrappedWithMaxEnergyRange() {
+    assertThat(RaplMeter.delta(100, 250, 1000)).isEqualTo(150);
+    assertThat(RaplMeter.delta(900, 50, 1000)).isEqualTo(150);
+  }
+
+  @Test
+  void amdNamesAndDieMirrorsAreCountedOnce() throws Exception {
+    // AMD: package-N with a core subzone; kernel 6.10 added die zones mirroring the socket counter.
+    for (String[] z : new String[][] {{"intel-rapl:0", "package-0-die-0"}, {"intel-rapl:1", "package-0-die-1"},
+        {"intel-rapl:0:0", "core"}}) {
+      Path dir = root.resolve("devices/virtual/powercap/intel-rapl").resolve(z[0]);
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("name"), z[1] + "\n");
+      Files.writeString(dir.resolve("max_energy_range_uj"), "65532610987\n");
+      Files.writeString(dir.resolve("energy_uj"), "1000\n");
+      Files.createDirectories(root.resolve("class/powercap"));
+      Files.createSymbolicLink(root.resolve("class/powercap").resolve(z[0]), dir);
+    }
+    RaplMeter meter = new RaplMeter(new RaplZoneDiscovery(root));
+    meter.read();
+    for (String id : List.of("intel-rapl:0", "intel-rapl:1")) {
+      Files.writeString(root.resolve("class/powercap").resolve(id).resolve("energy_uj"), "5001000\n");
+    }
+    RaplReading r = meter.read();
+    assertThat(r.hostJoules()).isCloseTo(5.0, within(1e-9));
+    assertThat(meter.zones()).allSatisfy(z -> assertThat(z.socket()).isEqualTo("0"));
+  }
+
+  @Test
+  void absentAndUnreadable() {
+    assertThat(new RaplMeter(new RaplZoneDiscovery(root)).read().state()).isEqualTo(RaplState.ABSENT);
+    SimulatedRaplTree.server(root, 1);
+    RaplMeter denied = new RaplMeter(new RaplZoneDiscovery(root), f -> {
+      throw new java.nio.file.AccessDeniedException(f.toString());
+    });
+    assertThat(denied.read().state()).isEqualTo(RaplState.UNREADABLE);
+  }
+}
