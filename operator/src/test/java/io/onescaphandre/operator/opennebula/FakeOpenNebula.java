@@ -57,7 +57,7 @@ final class FakeOpenNebula implements AutoCloseable {
           byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().add("Content-Type", "text/xml");
           try {
-            exchange.sendResponseHeaders(reply.status(), bytes.length);
+            exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
               out.write(bytes);
             }

@@ -129,13 +129,11 @@ class XmlRpcOpenNebulaClientTest {
     one.answer("one.hostpool.info",
         new Reply(200, OpenNebulaFixtures.success("<HOST_POOL/>"), Duration.ofSeconds(3)));
 
-    long start = System.nanoTime();
     assertThatThrownBy(() -> client(one.settings(FakeOpenNebula.SESSION, Duration.ofMillis(300))).hostPool())
         .isInstanceOfSatisfying(OpenNebulaException.class, e -> {
           assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE);
           assertThat(e.getMessage()).contains("did not answer one.hostpool.info within PT0.3S");
         });
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     assertThat(one.calls).hasSize(3);
     assertThat(sleeps).containsExactly(Duration.ofMillis(100), Duration.ofMillis(150));
   }
