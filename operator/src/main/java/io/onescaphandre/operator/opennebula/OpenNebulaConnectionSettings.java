@@ -1,0 +1,207 @@
+package io.onescaphandre.operator.opennebula;
+
+import io.onescaphandre.operator.opennebula.OpenNebulaException.Kind;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where OpenNebula's XML-RPC API is and how to log in.
+ *
+ * @param endpoint for example {@code http://frontend:2633/RPC2}
+ * @param session {@code user:password} (or {@code user:token}), as in a {@code one_auth} file;
+ *     never printed by {@link #toString()}
+ * @param insecureSkipVerify accept any TLS certificate and host name (https endpoints only)
+ * @param caPem PEM certificates to trust for an https endpoint, or null for the JDK's trust store
+ * @param timeout connect timeout and time allowed until OpenNebula starts answering
+ */
+public record OpenNebulaConnectionSettings(
+    URI endpoint, String session, boolean insecureSkipVerify, String caPem, Duration timeout) {
+
+  /** OpenNebula's own tools default to this endpoint when {@code ONE_XMLRPC} is unset. */
+  public static final String DEFAULT_ENDPOINT = "http://localhost:2633/RPC2";
+
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The Secret key holding {@code user:password} when the ScaphandreMonitor names none. */
+  public static final String DEFAULT_SECRET_KEY = "one_auth";
+
+  private static final Pattern GO_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+  public OpenNebulaConnectionSettings {
+    if (endpoint == null
+        || endpoint.getScheme() == null
+        || !(endpoint.getScheme().equals("http") || endpoint.getScheme().equals("https"))
+        || endpoint.getHost() == null) {
+      throw new OpenNebulaException(
+          Kind.CONFIGURATION,
+          "The OpenNebula endpoint '" + endpoint + "' is not an http(s) URL with a host; expected"
+              + " something like " + DEFAULT_ENDPOINT);
+    }
+    requireSession(session, "the session");
+    if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+      timeout = DEFAULT_TIMEOUT;
+    }
+    if (caPem != null && caPem.isBlank()) {
+      caPem = null;
+    }
+  }
+
+  /**
+   * From the plain values of a ScaphandreMonitor's {@code spec.openNebula}: the operator reads the
+   * Secret named by {@code secretRef} (key {@link #DEFAULT_SECRET_KEY} unless set) and the CA
+   * Secret named by {@code tls.caSecretRef}, and passes their contents here.
+   *
+   * @param timeout {@code spec.openNebula.timeout} such as {@code 10s}, {@code 500ms},
+   *     {@code 1m} or ISO-8601 {@code PT10S}; null or blank for {@link #DEFAULT_TIMEOUT}
+   */
+  public static OpenNebulaConnectionSettings fromMonitorSpec(
+      String endpoint, String oneAuthSecretValue, Boolean insecureSkipVerify, String caPem,
+      String timeout) {
+    return new OpenNebulaConnectionSettings(
+        parseEndpoint(endpoint, "spec.openNebula.endpoint"),
+        sessionFromOneAuth(oneAuthSecretValue, "the Secret referenced by spec.openNebula.secretRef"),
+        Boolean.TRUE.equals(insecureSkipVerify),
+        caPem,
+        parseDuration(timeout, "spec.openNebula.timeout"));
+  }
+
+  /**
+   * As OpenNebula's command-line tools: the option, else {@code ONE_XMLRPC} /
+   * {@code ONE_AUTH}, else {@value #DEFAULT_ENDPOINT} / {@code ~/.one/one_auth}.
+   */
+  public static OpenNebulaConnectionSettings fromCommandLine(
+      String endpointOption, Path authFileOption, Duration timeout, Map<String, String> env,
+      Path home) {
+    String endpointSource;
+    String endpoint;
+    if (endpointOption != null && !endpointOption.isBlank()) {
+      endpoint = endpointOption;
+      endpointSource = "--endpoint";
+    } else if (env.get("ONE_XMLRPC") != null && !env.get("ONE_XMLRPC").isBlank()) {
+      endpoint = env.get("ONE_XMLRPC");
+      endpointSource = "ONE_XMLRPC";
+    } else {
+      endpoint = DEFAULT_ENDPOINT;
+      endpointSource = "the default endpoint";
+    }
+    Path authFile;
+    String authSource;
+    if (authFileOption != null) {
+      authFile = authFileOption;
+      authSource = "--auth-file";
+    } else if (env.get("ONE_AUTH") != null && !env.get("ONE_AUTH").isBlank()) {
+      authFile = Path.of(env.get("ONE_AUTH"));
+      authSource = "ONE_AUTH";
+    } else {
+      authFile = home.resolve(".one").resolve("one_auth");
+      authSource = "the default ~/.one/one_auth";
+    }
+    String content;
+    try {
+      content = Files.readString(authFile, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new OpenNebulaException(
+          Kind.CONFIGURATION,
+          "Cannot read the OpenNebula session file " + authFile + " (from " + authSource + "): "
+              + e.getClass().getSimpleName() + ". Check that it exists, is readable and holds"
+              + " one line user:password, or pass --auth-file.",
+          e);
+    }
+    return new OpenNebulaConnectionSettings(
+        parseEndpoint(endpoint, endpointSource),
+        sessionFromOneAuth(content, authFile + " (from " + authSource + ")"),
+        false,
+        null,
+        timeout);
+  }
+
+  /** The first non-empty line of a {@code one_auth} file, which must read {@code user:secret}. */
+  public static String sessionFromOneAuth(String content, String source) {
+    if (content != null) {
+      for (String line : content.split("\\R")) {
+        if (!line.isBlank()) {
+          return requireSession(line.strip(), source);
+        }
+      }
+    }
+    return requireSession(null, source);
+  }
+
+  private static String requireSession(String session, String source) {
+    if (session == null || session.indexOf(':') <= 0 || session.endsWith(":")) {
+      throw new OpenNebulaException(
+          Kind.CONFIGURATION,
+          "The OpenNebula session in " + source + " is not of the form user:password (as in a"
+              + " one_auth file).");
+    }
+    return session;
+  }
+
+  static URI parseEndpoint(String endpoint, String source) {
+    try {
+      return new URI(endpoint == null ? "" : endpoint.strip());
+    } catch (URISyntaxException e) {
+      throw new OpenNebulaException(
+          Kind.CONFIGURATION,
+          "The OpenNebula endpoint from " + source + " is not a URL: " + e.getMessage(), e);
+    }
+  }
+
+  /** Go-style ({@code 10s}, {@code 1m30s}, {@code 500ms}) or ISO-8601 durations; blank = default. */
+  public static Duration parseDuration(String text, String source) {
+    if (text == null || text.isBlank()) {
+      return DEFAULT_TIMEOUT;
+    }
+    String value = text.strip();
+    if (value.toUpperCase(Locale.ROOT).startsWith("PT")) {
+      try {
+        return Duration.parse(value);
+      } catch (DateTimeParseException e) {
+        throw badDuration(text, source);
+      }
+    }
+    Matcher matcher = GO_DURATION.matcher(value);
+    Duration total = Duration.ZERO;
+    int end = 0;
+    while (matcher.find() && matcher.start() == end) {
+      long amount = Long.parseLong(matcher.group(1));
+      total =
+          total.plus(
+              switch (matcher.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+              });
+      end = matcher.end();
+    }
+    if (end != value.length() || total.isZero()) {
+      throw badDuration(text, source);
+    }
+    return total;
+  }
+
+  private static OpenNebulaException badDuration(String text, String source) {
+    return new OpenNebulaException(
+        Kind.CONFIGURATION,
+        source + " '" + text + "' is not a positive duration such as 10s, 500ms or 1m");
+  }
+
+  @Override
+  public String toString() {
+    return "OpenNebulaConnectionSettings[endpoint=" + endpoint + ", user="
+        + session.substring(0, session.indexOf(':')) + ", insecureSkipVerify="
+        + insecureSkipVerify + ", caPem=" + (caPem == null ? "none" : "set") + ", timeout="
+        + timeout + "]";
+  }
+}
