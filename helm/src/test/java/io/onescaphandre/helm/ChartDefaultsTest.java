@@ -34,6 +34,11 @@ class ChartDefaultsTest {
   }
 
   @Test
+  void everyRenderedFieldIsKnownToTheKubernetesModel() {
+    assertThat(chart.unknownFields()).isEmpty();
+  }
+
+  @Test
   void operatorRunsWithTheDefaultImagesAndOneReplicaWithoutLeaderElection() {
     Deployment deployment = chart.only(Deployment.class);
     Container operator = operatorContainer(deployment);

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -32,6 +34,7 @@ class ChartOptionsTest {
     assertThat(namespace.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
 
     Role leases = chart.only(Role.class);
+    assertThat(chart.unknownFields()).isEmpty();
     assertThat(leases.getMetadata().getNamespace()).isEqualTo(RenderedChart.NAMESPACE);
     assertThat(leases.getRules()).singleElement().satisfies(rule -> {
       assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");
@@ -69,6 +72,46 @@ class ChartOptionsTest {
       assertThat(env.getName()).isEqualTo("JAVA_TOOL_OPTIONS");
       assertThat(env.getValue()).isEqualTo("-XX:MaxRAMPercentage=70");
     });
+  }
+
+  @Test
+  void podPlacementPullSecretsAndMetadataComeFromValues() {
+    RenderedChart chart = RenderedChart.render(values(
+        "imagePullSecrets[0].name", "registry-credentials",
+        "priorityClassName", "system-cluster-critical",
+        "nodeSelector.kubernetes\\.io/os", "linux",
+        "tolerations[0].key", "node-role.kubernetes.io/control-plane",
+        "tolerations[0].operator", "Exists",
+        "tolerations[0].effect", "NoSchedule",
+        "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key",
+        "kubernetes.io/arch",
+        "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator",
+        "In",
+        "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values[0]",
+        "amd64",
+        "podAnnotations.example\\.org/owner", "energy-team",
+        "podLabels.team", "energy",
+        "serviceAccount.annotations.example\\.org/role", "operator"));
+    PodSpec pod = chart.only(Deployment.class).getSpec().getTemplate().getSpec();
+
+    assertThat(chart.unknownFields()).isEmpty();
+    assertThat(pod.getImagePullSecrets()).singleElement()
+        .satisfies(secret -> assertThat(secret.getName()).isEqualTo("registry-credentials"));
+    assertThat(pod.getPriorityClassName()).isEqualTo("system-cluster-critical");
+    assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
+    assertThat(pod.getTolerations()).singleElement().satisfies(toleration -> {
+      assertThat(toleration.getKey()).isEqualTo("node-role.kubernetes.io/control-plane");
+      assertThat(toleration.getEffect()).isEqualTo("NoSchedule");
+    });
+    assertThat(pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+        .getNodeSelectorTerms().get(0).getMatchExpressions().get(0).getValues()).containsExactly("amd64");
+    assertThat(chart.only(Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("example.org/owner", "energy-team");
+    assertThat(chart.only(Deployment.class).getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry("team", "energy");
+    assertThat(chart.only(Deployment.class).getSpec().getSelector().getMatchLabels()).doesNotContainKey("team");
+    assertThat(chart.only(ServiceAccount.class).getMetadata().getAnnotations())
+        .containsEntry("example.org/role", "operator");
   }
 
   @Test

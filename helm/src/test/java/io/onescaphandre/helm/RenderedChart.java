@@ -66,6 +66,18 @@ final class RenderedChart {
     return objects;
   }
 
+  /** Per rendered object ({@code Kind/name}), the fields its Fabric8 model does not know; only non-empty entries. */
+  Map<String, List<String>> unknownFields() {
+    Map<String, List<String>> unknown = new LinkedHashMap<>();
+    for (HasMetadata object : objects) {
+      List<String> fields = UnknownFields.of(object);
+      if (!fields.isEmpty()) {
+        unknown.put(object.getKind() + "/" + object.getMetadata().getName(), fields);
+      }
+    }
+    return unknown;
+  }
+
   String manifests() {
     return manifests;
   }
