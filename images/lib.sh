@@ -1,0 +1,63 @@
+# Shared settings of images/build.sh and images/test.sh (sourced, not run).
+# Everything that both scripts must agree on lives here: where the repository and the cache are,
+# which version the images carry, how buildah is called, what each image is called.
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+IMAGES_DIR="$REPO_ROOT/images"
+OUT_DIR="$REPO_ROOT/target/images"
+
+# The cache lives outside the repository so that `git clean` and `mvn clean` keep it: it holds the
+# debootstrap roots, the downloaded .debs and the jlink runtimes, which is what makes a warm build
+# fast and possible with no network.
+CACHE_DIR="${ONE_SCAPHANDRE_IMAGE_CACHE:-/var/cache/one-scaphandre-images}"
+
+DEBIAN_SUITE=bookworm
+IMAGES=(operator agent)
+
+log() { printf '[images %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { printf '[images] ERROR: %s\n' "$*" >&2; exit 1; }
+
+require_root() {
+  [[ $(id -u) -eq 0 ]] || die "$1 needs root (debootstrap, chroot, buildah with vfs storage and runc all do)."
+}
+
+require_commands() {
+  local missing=()
+  for c in "$@"; do command -v "$c" >/dev/null 2>&1 || missing+=("$c"); done
+  ((${#missing[@]} == 0)) || die "missing commands: ${missing[*]} (Debian: apt-get install debootstrap buildah umoci runc)"
+}
+
+# Project version from the parent pom (the first <version> after the parent's artifactId); the image
+# tag drops -SNAPSHOT because the chart's default tags are the release numbers.
+project_version() {
+  sed -n '/<artifactId>one-scaphandre-parent<\/artifactId>/,/<\/version>/s:.*<version>\(.*\)</version>.*:\1:p' \
+    "$REPO_ROOT/pom.xml" | head -n1
+}
+IMAGE_TAG="${IMAGE_TAG:-$(project_version | sed 's/-SNAPSHOT$//')}"
+[[ -n $IMAGE_TAG ]] || die "cannot read the project version from $REPO_ROOT/pom.xml"
+
+image_name() { echo "one-scaphandre-$1"; }
+image_ref() { echo "$(image_name "$1"):$IMAGE_TAG"; }
+image_archive() { echo "$OUT_DIR/$(image_name "$1")-$IMAGE_TAG.oci.tar"; }
+
+jar_path() {
+  case "$1" in
+    operator) echo "$REPO_ROOT/operator/target/one-scaphandre-operator.jar" ;;
+    agent) echo "$REPO_ROOT/agent-daemonset/target/one-scaphandre-agent.jar" ;;
+    *) die "unknown image '$1' (expected operator or agent)" ;;
+  esac
+}
+
+# buildah with its own storage under the cache: other tools on the machine (podman, other builds)
+# never see our intermediate images, and vfs works on any file system without fuse-overlayfs.
+BUILDAH_ROOT="$CACHE_DIR/containers"
+buildah_() {
+  buildah --root "$BUILDAH_ROOT/storage" --runroot "$BUILDAH_ROOT/run" --storage-driver vfs "$@"
+}
+
+# Serialises builds and tests that share the cache (two terminals, a CI retry).
+with_cache_lock() {
+  mkdir -p "$CACHE_DIR"
+  exec {CACHE_LOCK_FD}>"$CACHE_DIR/.lock"
+  flock "$CACHE_LOCK_FD"
+}
