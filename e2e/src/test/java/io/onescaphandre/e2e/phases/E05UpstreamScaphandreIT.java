@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.onescaphandre.e2e.support.E2e;
 import io.onescaphandre.e2e.support.Figures;
 import io.onescaphandre.e2e.support.Loopback;
+import io.onescaphandre.e2e.support.ManagedProcess;
+import io.onescaphandre.e2e.support.Parts;
 import io.onescaphandre.e2e.support.MetricsText;
 import io.onescaphandre.e2e.support.PromQl;
 import io.onescaphandre.e2e.support.PrometheusServer;
@@ -69,6 +71,48 @@ class E05UpstreamScaphandreIT {
       Figures.record("side-by-side", "scaphandre CPU per minute (scraped every 5 s)",
           (scaphandre.process().cpuSeconds() - cpuBefore) / minutes, "s/min");
       Figures.record("side-by-side", "scaphandre RSS", scaphandre.process().rssKib() / 1024.0, "MiB");
+    }
+  }
+
+  /**
+   * The other half: our builtin agent, same simulated tree parameters, same guests, same scrape
+   * interval, run the same way (a process on a loopback address), for the same figures.
+   */
+  @Test
+  void ourAgentOnTheSameHostForTheSameFigures() {
+    Parts.assumeAgent();
+    List<QemuGuests.Guest> guests = SharedFixtures.guests().guests();
+    String address = Loopback.nodeAddress(151);
+    int port = Loopback.freePort();
+    try (SimulatedRapl rapl = new SimulatedRapl(E2e.work("agent-sysfs"), 2, 35, 40, 6);
+         ManagedProcess agent = ManagedProcess.start("agent-side-by-side", List.of(Parts.javaBinary(), "-Xmx96m",
+             "-jar", Parts.agentJar().toString(), "run", "--path.sysfs=" + rapl.sysfs(),
+             "--web.listen-address=" + address + ":" + port), Map.of());
+         PrometheusServer prometheus = PrometheusServer.start("agent", plainJob(address + ":" + port)
+             .replace("job_name: scaphandre", "job_name: agent"), Map.of())) {
+      PromQl api = prometheus.api();
+      api.await("up{job=\"agent\"} == 1", r -> r.size() == 1, Duration.ofSeconds(90));
+      double cpuBefore = agent.cpuSeconds();
+      long start = System.nanoTime();
+      List<PromQl.Sample> power = api.await("opennebula_host_power_watts{host_id=\"" + HOST_ID + "\"}",
+          r -> r.size() == 1, Duration.ofSeconds(60));
+      Figures.record("side-by-side", "our agent host power (simulated " + Math.round(rapl.hostWatts()) + " W)",
+          power.get(0).value(), "W");
+      E04QemuGuestsIT.sleepSeconds(20);
+      MetricsText scrape = MetricsText.scrape("http://" + address + ":" + port + "/metrics");
+      for (QemuGuests.Guest guest : guests) {
+        List<MetricsText.Sample> vm = scrape.named("opennebula_vm_power_watts").stream()
+            .filter(s -> Integer.toString(guest.vmId()).equals(s.labels().get("one_vm_id"))).toList();
+        assertThat(vm).as("%s identified by our agent", guest.vmName()).hasSize(1);
+        assertThat(vm.get(0).labels()).containsEntry("vmname", guest.vmName());
+        Figures.recordText("side-by-side", "our agent " + guest.vmName() + " identified by vmname", "yes");
+      }
+      double minutes = (System.nanoTime() - start) / 60e9;
+      Figures.record("side-by-side", "our agent series per host", scrape.samples().size(), "series");
+      Figures.record("side-by-side", "our agent bytes per scrape", scrape.bytes(), "bytes");
+      Figures.record("side-by-side", "our agent CPU per minute (scraped every 5 s)",
+          (agent.cpuSeconds() - cpuBefore) / minutes, "s/min");
+      Figures.record("side-by-side", "our agent RSS (-Xmx96m)", agent.rssKib() / 1024.0, "MiB");
     }
   }
 
