@@ -172,6 +172,7 @@ fetch_guest_kernel() {
   image=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
   [[ -n $image ]] || die "no linux-image-<version>-amd64 behind linux-image-amd64 in apt"
   work=$(mktemp -d)
+  chown _apt "$work" 2>/dev/null || true  # apt downloads as _apt when it can
   (cd "$work" && apt-get download -qq "$image" && dpkg-deb -x ./*.deb root)
   cp "$work"/root/boot/vmlinuz-* "$CACHE/qemu/vmlinuz"
   echo "$image" > "$CACHE/qemu/vmlinuz.package"
