@@ -1,0 +1,300 @@
+package io.onescaphandre.e2e.phases;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.onescaphandre.e2e.support.AgentPodRunner;
+import io.onescaphandre.e2e.support.DashboardQueries;
+import io.onescaphandre.e2e.support.E2e;
+import io.onescaphandre.e2e.support.Figures;
+import io.onescaphandre.e2e.support.GeneratedPrometheusConfig;
+import io.onescaphandre.e2e.support.KubeletStandIn;
+import io.onescaphandre.e2e.support.Kubectl;
+import io.onescaphandre.e2e.support.Loopback;
+import io.onescaphandre.e2e.support.OpenNebulaNodes;
+import io.onescaphandre.e2e.support.OperatorManagedPrometheus;
+import io.onescaphandre.e2e.support.OperatorProcess;
+import io.onescaphandre.e2e.support.Owned;
+import io.onescaphandre.e2e.support.Parts;
+import io.onescaphandre.e2e.support.PromQl;
+import io.onescaphandre.e2e.support.PrometheusServer;
+import io.onescaphandre.e2e.support.ProcStat;
+import io.onescaphandre.e2e.support.QemuGuests;
+import io.onescaphandre.e2e.support.SampleMonitor;
+import io.onescaphandre.e2e.support.SharedFixtures;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Phase 20 (issue 9, and issue 6 step 3): Prometheus Operator auto-discovery end to end. Our
+ * operator turns the sample monitor into a DaemonSet whose pods the real controller manager and
+ * scheduler place on OpenNebula-host nodes; the kubelet stand-in (the only simulated step) runs our
+ * agent jar for each on the node's own loopback address with the node's own RAPL tree; the real
+ * Prometheus Operator selects our PodMonitor, ScrapeConfig and PrometheusRule for a Prometheus
+ * shaped like kube-prometheus-stack's; a real Prometheus 3 runs that generated config and is
+ * queried. Then churn as users cause it. The steps build on each other, in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class E20AutoDiscoveryIT {
+  private static final Duration WAIT = Duration.ofSeconds(150);
+  private static final Map<String, Integer> HOST_ID_FILES = Map.of(
+      OpenNebulaNodes.nodeName(1), 11, OpenNebulaNodes.nodeName(2), 12, OpenNebulaNodes.nodeName(3), 13);
+
+  private static SampleMonitor monitor;
+  private static String prometheusName;
+  private static KubeletStandIn kubelet;
+  private static AgentPodRunner agents;
+  private static OperatorManagedPrometheus prometheus;
+  private static List<QemuGuests.Guest> guests;
+
+  @BeforeAll
+  static void wholePath() throws Exception {
+    E2e.assumeControlPlane();
+    Parts.assumeOperator();
+    Parts.assumeAgent();
+    prometheusName = SharedFixtures.kubePrometheusStackPrometheus();
+    guests = SharedFixtures.guests().guests();
+    Kubectl.applyServerSide(Parts.scaphandreMonitorCrd().toString(), null).assertSuccess();
+    monitor = SampleMonitor.load(Loopback.freePort());
+    SharedFixtures.ensureNamespace(monitor.namespace());
+    for (int n = 1; n <= 2; n++) {
+      Map<String, String> labels = new HashMap<>(monitor.nodeSelector());
+      labels.put(OpenNebulaNodes.HOST_ID_LABEL, Integer.toString(10 + n));
+      OpenNebulaNodes.ensure(n, labels);
+    }
+    OpenNebulaNodes.ensure(3, Map.of()); // not an OpenNebula host yet: the churn step labels it
+    agents = new AgentPodRunner(HOST_ID_FILES);
+    kubelet = new KubeletStandIn(monitor.namespace(), Owned.podLabels(monitor.name()), agents);
+    OperatorProcess.ensureRunning();
+    Kubectl.runWithInput(monitor.yaml(), "apply", "-f", "-").assertSuccess();
+    Awaitility.await("our PodMonitor and ScrapeConfig jobs in the generated config").atMost(WAIT)
+        .pollInterval(Duration.ofSeconds(1)).until(() -> ourJobs(currentConfig()).size() >= 2);
+    prometheus = OperatorManagedPrometheus.start(SharedFixtures.MONITORING_NAMESPACE, prometheusName);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (prometheus != null) {
+      prometheus.close();
+    }
+    if (kubelet != null) {
+      kubelet.close();
+    }
+    if (agents != null) {
+      agents.closeTrees();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void generatedConfigHasOurJobsWithTheHostIdRelabelingsAndOurRules() throws Exception {
+    String config = currentConfig();
+    Figures.record("auto-discovery", "generated config size", config.getBytes(StandardCharsets.UTF_8).length, "bytes");
+    List<String> jobs = ourJobs(config);
+    assertThat(jobs).anyMatch(j -> j.startsWith("podMonitor/" + monitor.namespace() + "/"))
+        .anyMatch(j -> j.startsWith("scrapeConfig/" + monitor.namespace() + "/"));
+    JsonNode podJob = GeneratedPrometheusConfig.job(config,
+        jobs.stream().filter(j -> j.startsWith("podMonitor/")).findFirst().orElseThrow());
+    List<String> targets = new ArrayList<>();
+    podJob.path("relabel_configs").forEach(r -> targets.add(r.path("target_label").asText()));
+    assertThat(targets).contains("host_id", "one_host_id", "node");
+    assertThat(podJob.path("relabel_configs").toString()).contains("__meta_kubernetes_node_label_one_scaphandre_io_host_id");
+    JsonNode staticJob = GeneratedPrometheusConfig.job(config,
+        jobs.stream().filter(j -> j.startsWith("scrapeConfig/")).findFirst().orElseThrow());
+    assertThat(staticJob.path("static_configs").toString()).contains("host_id", Loopback.nodeAddress(1));
+
+    var file = E2e.work("auto-discovery").resolve("generated.yaml");
+    Files.writeString(file, config);
+    var check = Kubectl.Commands.run(List.of(E2e.bin("promtool").toString(), "check", "config", "--syntax-only",
+        file.toString()), null, 60);
+    assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
+
+    Awaitility.await("our PrometheusRule in the rule ConfigMap").atMost(WAIT).pollInterval(Duration.ofSeconds(1))
+        .until(() -> prometheus.ruleFiles().keySet().stream().anyMatch(k -> k.startsWith(monitor.namespace() + "-")));
+  }
+
+  @Test
+  @Order(2)
+  void everyAgentIsUpThroughKubernetesDiscovery() {
+    PromQl api = prometheus.api();
+    List<PromQl.Sample> up = api.await("up{job=~\"podMonitor/" + monitor.namespace() + "/.*\"} == 1",
+        r -> r.size() == 2, WAIT);
+    assertThat(up).extracting(s -> s.label("host_id")).containsExactlyInAnyOrder("11", "12");
+    assertThat(up).extracting(s -> s.label("node"))
+        .containsExactlyInAnyOrder(OpenNebulaNodes.nodeName(1), OpenNebulaNodes.nodeName(2));
+    assertThat(kubelet.failures()).isEmpty();
+    api.await("up{job=~\"scrapeConfig/" + monitor.namespace() + "/.*\"} == 1", r -> r.size() == 2, WAIT);
+  }
+
+  @Test
+  @Order(3)
+  void everySeriesOfOursCarriesTheHostIdOfItsNode() {
+    PromQl api = prometheus.api();
+    api.await("opennebula_host_power_watts", r -> r.size() >= 2, WAIT);
+    assertThat(api.query("count({__name__=~\"(opennebula|scaph)_.+\", host_id=\"\"})")).isEmpty();
+    assertThat(api.query("count by (host_id) (opennebula_host_power_watts)")).extracting(s -> s.label("host_id"))
+        .contains("11", "12");
+    for (PromQl.Sample s : api.query("opennebula_host_power_watts")) {
+      String expected = s.label("node").equals(OpenNebulaNodes.nodeName(1)) ? "11" : "12";
+      assertThat(s.label("host_id")).as("host_id of %s", s.labels()).isEqualTo(expected);
+      assertThat(s.label("one_host_id")).isEqualTo(expected);
+    }
+    Figures.record("auto-discovery", "series per host (our agent, one job)",
+        api.query("count({host_id=\"11\", job=~\"podMonitor/.*\"})").get(0).value(), "series");
+  }
+
+  @Test
+  @Order(4)
+  void eachGuestHasItsVmSeriesAndBusierGuestsGetMorePower() {
+    PromQl api = prometheus.api();
+    for (QemuGuests.Guest guest : guests) {
+      api.await("opennebula_vm_power_watts{one_vm_id=\"" + guest.vmId() + "\",vmname=\"" + guest.vmName() + "\"}",
+          r -> !r.isEmpty(), WAIT);
+    }
+    E04QemuGuestsIT.sleepSeconds(30); // a few samples at the agent's interval, for averages
+    Map<String, Double> watts = new HashMap<>();
+    for (PromQl.Sample s : api.query("avg by (one_vm_id) (avg_over_time(opennebula_vm_power_watts{job=~\"podMonitor/.*\"}[30s]))")) {
+      watts.put(s.label("one_vm_id"), s.value());
+    }
+    List<QemuGuests.Guest> byDuty = guests.stream()
+        .sorted((a, b) -> Integer.compare(b.dutyPercent(), a.dutyPercent())).toList();
+    for (QemuGuests.Guest g : byDuty) {
+      Figures.record("side-by-side", "our agent " + g.vmName() + " (duty " + g.dutyPercent() + "%) power",
+          watts.getOrDefault(Integer.toString(g.vmId()), Double.NaN), "W");
+    }
+    for (int i = 0; i + 1 < byDuty.size(); i++) {
+      assertThat(watts.get(Integer.toString(byDuty.get(i).vmId())))
+          .as("power by VM %s", watts).isGreaterThan(watts.get(Integer.toString(byDuty.get(i + 1).vmId())));
+    }
+  }
+
+  @Test
+  @Order(5)
+  void recordingRulesProduceSeries() {
+    List<String> records = new ArrayList<>();
+    Matcher m = Pattern.compile("(?m)^\\s*-?\\s*record:\\s*['\"]?([A-Za-z_:][A-Za-z0-9_:]*)").matcher(
+        String.join("\n", prometheus.ruleFiles().values()));
+    while (m.find()) {
+      records.add(m.group(1));
+    }
+    Assumptions.assumeFalse(records.isEmpty(), Parts.MISSING + "recording rules (the PrometheusRule has none)");
+    PromQl api = prometheus.api();
+    List<String> empty = new ArrayList<>();
+    for (String record : records) {
+      try {
+        api.await(record, r -> !r.isEmpty(), Duration.ofSeconds(90));
+      } catch (AssertionError e) {
+        empty.add(record);
+      }
+    }
+    assertThat(empty).as("recording rules without series after 90 s (of %s)", records).isEmpty();
+  }
+
+  @Test
+  @Order(6)
+  void everyDashboardQueryReturnsData() {
+    Parts.assumeChart();
+    List<String> queries = DashboardQueries.of(Parts.chartDir());
+    Assumptions.assumeFalse(queries.isEmpty(), Parts.MISSING + "dashboards (no *.json with expr in the chart)");
+    PromQl api = prometheus.api();
+    List<String> empty = new ArrayList<>();
+    for (String query : queries) {
+      try {
+        api.await(query, r -> !r.isEmpty(), Duration.ofSeconds(60));
+      } catch (AssertionError e) {
+        empty.add(query);
+      }
+    }
+    assertThat(empty).as("dashboard queries without data (of %d)", queries.size()).isEmpty();
+  }
+
+  @Test
+  @Order(7)
+  void aNodeLabelledAsOpenNebulaHostGetsAnAgentThatIsScraped() {
+    long start = System.nanoTime();
+    Map<String, String> labels = new HashMap<>(monitor.nodeSelector());
+    labels.put(OpenNebulaNodes.HOST_ID_LABEL, "13");
+    OpenNebulaNodes.ensure(3, labels);
+    prometheus.api().await("opennebula_host_power_watts{host_id=\"13\",job=~\"podMonitor/.*\"}", r -> !r.isEmpty(), WAIT);
+    Figures.record("auto-discovery", "node labelled -> first sample in Prometheus (PodMonitor)",
+        (System.nanoTime() - start) / 1e9, "s");
+    prometheus.api().await("opennebula_host_power_watts{host_id=\"13\",job=~\"scrapeConfig/.*\"}", r -> !r.isEmpty(), WAIT);
+    Figures.record("auto-discovery", "node labelled -> first sample in Prometheus (ScrapeConfig)",
+        (System.nanoTime() - start) / 1e9, "s");
+  }
+
+  @Test
+  @Order(8)
+  void aHostIdChangeReachesNewSeries() {
+    long start = System.nanoTime();
+    Kubectl.run("label", "node", OpenNebulaNodes.nodeName(2), OpenNebulaNodes.HOST_ID_LABEL + "=22", "--overwrite")
+        .assertSuccess();
+    prometheus.api().await("opennebula_host_power_watts{host_id=\"22\",job=~\"podMonitor/.*\"}", r -> !r.isEmpty(), WAIT);
+    Figures.record("auto-discovery", "host-id change -> first series with the new id (PodMonitor)",
+        (System.nanoTime() - start) / 1e9, "s");
+    prometheus.api().await("opennebula_host_power_watts{host_id=\"22\",job=~\"scrapeConfig/.*\"}", r -> !r.isEmpty(), WAIT);
+    Figures.record("auto-discovery", "host-id change -> first series with the new id (ScrapeConfig)",
+        (System.nanoTime() - start) / 1e9, "s");
+  }
+
+  @Test
+  @Order(9)
+  void thePlainJobServesPrometheusServersTheOperatorDoesNotManage() {
+    var configMap = E2e.client().configMaps().inNamespace(monitor.namespace()).withLabels(Owned.labels(monitor.name()))
+        .list().getItems().stream().filter(cm -> cm.getData() != null
+            && cm.getData().values().stream().anyMatch(v -> v.contains("job_name"))).findFirst().orElseThrow();
+    String plain = configMap.getData().values().stream().filter(v -> v.contains("job_name")).findFirst().orElseThrow();
+    String config = "global: {scrape_interval: 5s}\n" + (plain.contains("scrape_configs:") ? plain
+        : "scrape_configs:\n" + (plain.trim().startsWith("-") ? plain : "- " + plain.trim().replace("\n", "\n  ")) + "\n");
+    try (PrometheusServer plainPrometheus = PrometheusServer.start("plain", config, Map.of())) {
+      List<PromQl.Sample> up = plainPrometheus.api().await("up == 1", r -> r.size() >= 3, WAIT);
+      assertThat(up).extracting(s -> s.label("host_id")).contains("11", "22", "13");
+      plainPrometheus.api().await("opennebula_host_power_watts{host_id=\"11\"}", r -> !r.isEmpty(), WAIT);
+    }
+  }
+
+  @Test
+  @Order(10)
+  void deletingTheMonitorRemovesItsJobsFromTheGeneratedConfig() {
+    Figures.record("auto-discovery", "kube-apiserver RSS with everything loaded",
+        ProcStat.rssKib(Long.parseLong(System.getenv().getOrDefault("ONE_SCAPHANDRE_E2E_APISERVER_PID", "0"))) / 1024.0, "MiB");
+    Figures.record("auto-discovery", "our operator RSS", OperatorProcess.ensureRunning().rssKib() / 1024.0, "MiB");
+    Figures.record("auto-discovery", "Prometheus Operator RSS", SharedFixtures.prometheusOperator().rssKib() / 1024.0, "MiB");
+    long start = System.nanoTime();
+    Kubectl.run("-n", monitor.namespace(), "delete", "scaph", monitor.name(), "--timeout=120s").assertSuccess();
+    Awaitility.await("our jobs leave the generated config").atMost(WAIT).pollInterval(Duration.ofSeconds(1))
+        .until(() -> ourJobs(currentConfig()).isEmpty());
+    Figures.record("auto-discovery", "monitor deleted -> jobs gone from the generated config",
+        (System.nanoTime() - start) / 1e9, "s");
+  }
+
+  private static String currentConfig() {
+    String config = GeneratedPrometheusConfig.current(SharedFixtures.MONITORING_NAMESPACE, prometheusName);
+    return config == null ? "" : config;
+  }
+
+  private static List<String> ourJobs(String config) {
+    if (config.isEmpty()) {
+      return List.of();
+    }
+    return GeneratedPrometheusConfig.jobNames(config).stream()
+        .filter(j -> j.startsWith("podMonitor/" + monitor.namespace() + "/")
+            || j.startsWith("scrapeConfig/" + monitor.namespace() + "/"))
+        .toList();
+  }
+}

@@ -1,0 +1,58 @@
+package io.onescaphandre.e2e.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimulatedRaplTest {
+  @TempDir
+  Path sysfs;
+
+  @Test
+  void laysOutPackagesAndDramLikeATwoSocketIntelHost() throws Exception {
+    try (SimulatedRapl rapl = new SimulatedRapl(sysfs, 2, 35, 40, 6)) {
+      Path powercap = sysfs.resolve("class/powercap");
+      assertThat(Files.readString(powercap.resolve("intel-rapl:0/name"))).isEqualTo("package-0\n");
+      assertThat(Files.readString(powercap.resolve("intel-rapl:1/name"))).isEqualTo("package-1\n");
+      assertThat(Files.readString(powercap.resolve("intel-rapl:1:0/name"))).isEqualTo("dram\n");
+      assertThat(Files.readString(powercap.resolve("intel-rapl:0/intel-rapl:0:0/name")))
+          .as("the child zone is also reachable inside its package, as in sysfs").isEqualTo("dram\n");
+      assertThat(Long.parseLong(Files.readString(powercap.resolve("intel-rapl:0/max_energy_range_uj")).trim()))
+          .isEqualTo(SimulatedRapl.MAX_ENERGY_RANGE_UJ);
+      assertThat(rapl.hostWatts()).isBetween(2 * 35.0 + 2 * 6, 2 * 75.0 + 2 * 6);
+    }
+  }
+
+  @Test
+  void countersMoveAndWrapAtTheMaximumRange() throws Exception {
+    try (SimulatedRapl rapl = new SimulatedRapl(sysfs, 1, 35, 0, 6)) {
+      Path packageCounter = rapl.powercap().resolve("intel-rapl:0/energy_uj");
+      Path dramCounter = rapl.powercap().resolve("intel-rapl:0:0/energy_uj");
+      long firstPackage = read(packageCounter);
+      long firstDram = read(dramCounter);
+      // The package starts 30 J below the top: at 35 W it wraps within a second.
+      boolean wrapped = false;
+      for (int i = 0; i < 50 && !wrapped; i++) {
+        Thread.sleep(100);
+        wrapped = read(packageCounter) < firstPackage;
+      }
+      assertThat(wrapped).as("package counter wrapped").isTrue();
+      assertThat(read(dramCounter)).as("dram counter moved").isGreaterThan(firstDram);
+    }
+  }
+
+  @Test
+  void busyFractionComesFromTheDifferenceOfTwoProcStatLines() {
+    var busyness = new SimulatedRapl.CpuBusyness(Path.of("/nonexistent"));
+    assertThat(busyness.update("cpu  100 0 100 800 0 0 0 0 0 0")).isZero();
+    // +300 busy (user+system), +100 idle: 75 % busy.
+    assertThat(busyness.update("cpu  300 0 200 900 0 0 0 0 0 0")).isEqualTo(0.75);
+  }
+
+  private static long read(Path counter) throws Exception {
+    return Long.parseLong(Files.readString(counter).trim());
+  }
+}
