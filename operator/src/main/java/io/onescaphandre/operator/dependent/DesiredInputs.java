@@ -1,0 +1,26 @@
+package io.onescaphandre.operator.dependent;
+
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.onescaphandre.operator.api.ScaphandreMonitor;
+import io.onescaphandre.operator.hostid.MappedNode;
+import java.util.List;
+
+/**
+ * What the reconciler computed before the workflow runs, handed to the dependents through the
+ * workflow context so their desired() stays a function of the monitor and these inputs.
+ */
+public record DesiredInputs(List<MappedNode> mappedNodes) {
+  private static final String KEY = DesiredInputs.class.getName();
+
+  public DesiredInputs {
+    mappedNodes = List.copyOf(mappedNodes);
+  }
+
+  public void putInto(Context<ScaphandreMonitor> context) {
+    context.managedWorkflowAndDependentResourceContext().put(KEY, this);
+  }
+
+  static DesiredInputs from(Context<ScaphandreMonitor> context) {
+    return context.managedWorkflowAndDependentResourceContext().getMandatory(KEY, DesiredInputs.class);
+  }
+}

@@ -1,0 +1,39 @@
+package io.onescaphandre.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Deleter;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.Updater;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.onescaphandre.operator.api.ScaphandreMonitor;
+import java.util.Optional;
+
+/**
+ * An object owned by a monitor: created, updated (server-side apply in production) and deleted
+ * explicitly on cleanup. Deleting explicitly, rather than leaving it to the garbage collector, makes
+ * deletion immediate and the same against API servers without a garbage collector (tests, demo).
+ */
+public abstract class OwnedDependent<R extends HasMetadata>
+    extends KubernetesDependentResource<R, ScaphandreMonitor>
+    implements Creator<R, ScaphandreMonitor>, Updater<R, ScaphandreMonitor>, Deleter<ScaphandreMonitor> {
+
+  protected OwnedDependent(Class<R> type) {
+    super(type);
+  }
+
+  /** JOSDK adds owner references only to garbage-collected dependents by default; ours are owned too. */
+  @Override
+  protected boolean addOwnerReference() {
+    return true;
+  }
+
+  /** Found again by their owner reference (JOSDK would otherwise look for its tracking annotations). */
+  @Override
+  protected Optional<SecondaryToPrimaryMapper<R>> getSecondaryToPrimaryMapper(
+      EventSourceContext<ScaphandreMonitor> context) {
+    return Optional.of(Mappers.fromOwnerReferences(ScaphandreMonitor.class));
+  }
+}

@@ -1,0 +1,66 @@
+package io.onescaphandre.operator.dependent;
+
+import io.fabric8.openshift.api.model.monitoring.v1alpha1.ScrapeConfig;
+import io.fabric8.openshift.api.model.monitoring.v1alpha1.ScrapeConfigBuilder;
+import io.fabric8.openshift.api.model.monitoring.v1alpha1.StaticConfig;
+import io.fabric8.openshift.api.model.monitoring.v1alpha1.StaticConfigBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.onescaphandre.operator.api.MonitorNames;
+import io.onescaphandre.operator.api.ScaphandreMonitor;
+import io.onescaphandre.operator.hostid.MappedNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ScrapeConfig: one static group per mapped node, the agent's hostPort on the node's address,
+ * labelled with its host id. Needs no node metadata in Prometheus; follows the mapping as it changes.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = MonitorNames.MANAGED_SELECTOR))
+public class ScrapeConfigDependent extends OwnedDependent<ScrapeConfig> {
+
+  public ScrapeConfigDependent() {
+    super(ScrapeConfig.class);
+  }
+
+  @Override
+  protected ScrapeConfig desired(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
+    return desiredFor(monitor, DesiredInputs.from(context).mappedNodes());
+  }
+
+  public static ScrapeConfig desiredFor(ScaphandreMonitor monitor, List<MappedNode> mappedNodes) {
+    int port = monitor.getSpec().getAgent().getPort();
+    List<StaticConfig> groups = mappedNodes.stream()
+        .map(n -> new StaticConfigBuilder()
+            .withTargets(target(n.address(), port))
+            .withLabels(targetLabels(n))
+            .build())
+        .toList();
+    return new ScrapeConfigBuilder()
+        .withMetadata(MonitorResources.metadata(monitor, MonitorResources.prometheusObjectName(monitor),
+            monitor.getSpec().getPrometheus().getScrapeConfig().getLabels()))
+        .withNewSpec()
+          .withMetricsPath("/metrics")
+          .withScrapeInterval(monitor.getSpec().getPrometheus().getInterval())
+          .withStaticConfigs(groups)
+          .withMetricRelabelings(Relabelings.metricRelabelings(monitor))
+        .endSpec()
+        .build();
+  }
+
+  /** host:port, with IPv6 addresses in brackets. */
+  static String target(String address, int port) {
+    return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
+  }
+
+  /** The labels of one node's series, the same in the ScrapeConfig and the plain job. */
+  static Map<String, String> targetLabels(MappedNode node) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("host_id", Long.toString(node.hostId()));
+    labels.put("one_host_id", Long.toString(node.hostId()));
+    labels.put("node", node.nodeName());
+    return labels;
+  }
+}

@@ -1,0 +1,114 @@
+package io.onescaphandre.operator.hostid;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.onescaphandre.operator.api.HostIdSourceType;
+import io.onescaphandre.operator.api.MonitorNames;
+import io.onescaphandre.operator.api.ScaphandreMonitor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Gives each selected node its OpenNebula host id: the first of the monitor's sources that knows it.
+ * Never guesses: a node whose id disagrees with a label set outside the operator, or two nodes with the
+ * same id, stay unmapped and the problem is reported.
+ */
+public final class HostIdResolver {
+  private final OpenNebulaHostDirectory directory;
+
+  public HostIdResolver(OpenNebulaHostDirectory directory) {
+    this.directory = directory;
+  }
+
+  /**
+   * @param selected nodes selected by the monitor
+   * @param agentPodByNode the monitor's agent pod on each node (for hypervisorFiles)
+   */
+  public HostIdResolution resolve(ScaphandreMonitor monitor, List<Node> selected,
+      Map<String, Pod> agentPodByNode) {
+    List<HostIdSourceType> sources = monitor.getSpec().getHostId().getSources();
+    List<String> problems = new ArrayList<>();
+    OpenNebulaHostDirectory.Lookup lookup = sources.contains(HostIdSourceType.OPEN_NEBULA_API)
+        ? directory.lookup(monitor, selected)
+        : OpenNebulaHostDirectory.Lookup.empty();
+    problems.addAll(lookup.problems());
+
+    Map<String, ResolvedNode> byName = new TreeMap<>();
+    for (Node node : selected) {
+      byName.put(node.getMetadata().getName(),
+          resolveOne(monitor, node, sources, agentPodByNode.get(node.getMetadata().getName()), lookup,
+              problems));
+    }
+    rejectDuplicateIds(byName, problems);
+    return new HostIdResolution(new ArrayList<>(byName.values()), problems);
+  }
+
+  private ResolvedNode resolveOne(ScaphandreMonitor monitor, Node node, List<HostIdSourceType> sources,
+      Pod agentPod, OpenNebulaHostDirectory.Lookup lookup, List<String> problems) {
+    String name = node.getMetadata().getName();
+    String address = NodeSelection.address(node);
+    Optional<Long> foreignLabel = foreignLabel(monitor, node, problems);
+    for (HostIdSourceType source : sources) {
+      Optional<Long> id = switch (source) {
+        case NODE_LABEL -> foreignLabel;
+        case STATIC -> Optional.ofNullable(monitor.getSpec().getHostId().getStaticIds().get(name))
+            .filter(v -> v >= 0);
+        case HYPERVISOR_FILES -> Optional.ofNullable(agentPod).flatMap(AgentReport::of)
+            .map(AgentReport::hostId);
+        case OPEN_NEBULA_API -> Optional.ofNullable(lookup.hostIdByNode().get(name));
+      };
+      if (id.isEmpty()) {
+        continue;
+      }
+      if (foreignLabel.isPresent() && !foreignLabel.get().equals(id.get())) {
+        String message = "node " + name + " is labelled " + MonitorNames.HOST_ID_LABEL + "="
+            + foreignLabel.get() + " outside this monitor but " + source.wireName() + " says "
+            + id.get() + "; the label is left alone and the node unmapped";
+        problems.add(message);
+        return new ResolvedNode(name, address, null, null, message);
+      }
+      return new ResolvedNode(name, address, id.get(), source, null);
+    }
+    return new ResolvedNode(name, address, null, null,
+        "no host id from " + sources.stream().map(HostIdSourceType::wireName).toList());
+  }
+
+  /**
+   * The host-id label unless this monitor set it itself (the operator's own output is not an input),
+   * parsed as a decimal id.
+   */
+  private static Optional<Long> foreignLabel(ScaphandreMonitor monitor, Node node, List<String> problems) {
+    Map<String, String> labels = node.getMetadata().getLabels();
+    String value = labels == null ? null : labels.get(MonitorNames.HOST_ID_LABEL);
+    if (value == null || NodeLabels.labelledBy(monitor, node)) {
+      return Optional.empty();
+    }
+    if (!value.matches("[0-9]{1,18}")) {
+      problems.add("node " + node.getMetadata().getName() + " has " + MonitorNames.HOST_ID_LABEL + "="
+          + value + ", which is not a decimal host id");
+      return Optional.empty();
+    }
+    return Optional.of(Long.parseLong(value));
+  }
+
+  private static void rejectDuplicateIds(Map<String, ResolvedNode> byName, List<String> problems) {
+    Map<Long, List<ResolvedNode>> byId = new LinkedHashMap<>();
+    byName.values().stream().filter(ResolvedNode::mapped)
+        .forEach(n -> byId.computeIfAbsent(n.hostId(), k -> new ArrayList<>()).add(n));
+    byId.forEach((id, claimants) -> {
+      if (claimants.size() < 2) {
+        return;
+      }
+      String who = String.join(" and ", claimants.stream()
+          .map(n -> n.nodeName() + " (" + n.source().wireName() + ")").toList());
+      String message = "host id " + id + " is claimed by nodes " + who + "; none of them is mapped";
+      problems.add(message);
+      claimants.forEach(n -> byName.put(n.nodeName(),
+          new ResolvedNode(n.nodeName(), n.address(), null, null, message)));
+    });
+  }
+}

@@ -1,0 +1,86 @@
+package io.onescaphandre.operator.reconciler;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
+import java.time.Clock;
+import java.util.Set;
+
+/**
+ * Builds the operator the same way for production ({@code run}), the demo and the tests; only the
+ * switches differ. Server-side apply is on unless switched off (the Fabric8 mock server cannot do it).
+ */
+public final class MonitorOperator {
+  private final KubernetesClient client;
+  private boolean serverSideApply = true;
+  private Metrics metrics;
+  private LeaderElectionConfiguration leaderElection;
+  private OpenNebulaHostDirectory directory = OpenNebulaHostDirectory.NONE;
+  private Set<String> namespaces = Set.of();
+  private Clock clock = Clock.systemUTC();
+
+  private MonitorOperator(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public static MonitorOperator builder(KubernetesClient client) {
+    return new MonitorOperator(client);
+  }
+
+  public MonitorOperator withServerSideApply(boolean on) {
+    this.serverSideApply = on;
+    return this;
+  }
+
+  public MonitorOperator withMetrics(Metrics metrics) {
+    this.metrics = metrics;
+    return this;
+  }
+
+  public MonitorOperator withLeaderElection(LeaderElectionConfiguration leaderElection) {
+    this.leaderElection = leaderElection;
+    return this;
+  }
+
+  public MonitorOperator withOpenNebulaHostDirectory(OpenNebulaHostDirectory directory) {
+    this.directory = directory;
+    return this;
+  }
+
+  /** Namespaces whose monitors are reconciled; empty means all. */
+  public MonitorOperator withNamespaces(Set<String> namespaces) {
+    this.namespaces = Set.copyOf(namespaces);
+    return this;
+  }
+
+  public MonitorOperator withClock(Clock clock) {
+    this.clock = clock;
+    return this;
+  }
+
+  /** The operator with the monitor controller registered, not started. */
+  public Operator build() {
+    Operator operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          .withSSABasedCreateUpdateMatchForDependentResources(serverSideApply)
+          .withUseSSAToPatchPrimaryResource(serverSideApply)
+          // A missing optional CRD (Prometheus Operator) must not stop the operator from starting.
+          .withStopOnInformerErrorDuringStartup(false);
+      if (metrics != null) {
+        o.withMetrics(metrics);
+      }
+      if (leaderElection != null) {
+        o.withLeaderElectionConfiguration(leaderElection);
+      }
+    });
+    operator.register(new ScaphandreMonitorReconciler(directory, clock), overrider -> {
+      if (!namespaces.isEmpty()) {
+        overrider.settingNamespaces(namespaces);
+      }
+    });
+    return operator;
+  }
+}

@@ -1,0 +1,182 @@
+package io.onescaphandre.operator.status;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
+import io.onescaphandre.operator.api.Condition;
+import io.onescaphandre.operator.api.NodeStatus;
+import io.onescaphandre.operator.api.ScaphandreMonitorStatus;
+import io.onescaphandre.operator.hostid.AgentReport;
+import io.onescaphandre.operator.hostid.ResolvedNode;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The one place a monitor's status is computed. A pure function of its inputs and the previous
+ * status (whose lastTransitionTimes survive while a condition keeps its status), so an unchanged world
+ * gives an equal status and the reconciler writes nothing.
+ */
+public final class StatusFactory {
+
+  public ScaphandreMonitorStatus build(StatusInputs in, ScaphandreMonitorStatus previous, Instant now) {
+    ScaphandreMonitorStatus status = new ScaphandreMonitorStatus();
+    status.setObservedGeneration(in.generation());
+    int desired = daemonSetStatus(in.daemonSet()).map(DaemonSetStatus::getDesiredNumberScheduled)
+        .map(n -> n == null ? 0 : n).orElse(0);
+    int ready = daemonSetStatus(in.daemonSet()).map(DaemonSetStatus::getNumberReady)
+        .map(n -> n == null ? 0 : n).orElse(0);
+    status.setDesiredAgents(desired);
+    status.setReadyAgents(ready);
+    status.setReadyAgentsOfDesired(ready + "/" + desired);
+    List<NodeStatus> rows = in.resolution().nodes().stream().map(n -> row(n, in)).toList();
+    status.setNodes(new ArrayList<>(rows));
+    status.setMappedHosts((int) in.resolution().nodes().stream().filter(ResolvedNode::mapped).count());
+
+    List<Condition> conditions = List.of(
+        ready(in, desired, ready, status.getMappedHosts()),
+        progressing(in, desired, ready),
+        degraded(in));
+    status.setConditions(new ArrayList<>(conditions.stream()
+        .map(c -> keepTransitionTime(c, previous, now)).toList()));
+    return status;
+  }
+
+  /** The previous status with Degraded saying what failed; the rest is left as last observed. */
+  public ScaphandreMonitorStatus withError(ScaphandreMonitorStatus previous, Long generation, String error,
+      Instant now) {
+    ScaphandreMonitorStatus status = previous == null ? new ScaphandreMonitorStatus() : copy(previous);
+    status.setObservedGeneration(generation);
+    Condition degraded = keepTransitionTime(
+        new Condition(Condition.DEGRADED, Condition.TRUE, Reasons.RECONCILE_ERROR, error, null), previous, now);
+    List<Condition> conditions = new ArrayList<>(status.getConditions().stream()
+        .filter(c -> !Condition.DEGRADED.equals(c.getType())).toList());
+    conditions.add(degraded);
+    status.setConditions(conditions);
+    return status;
+  }
+
+  private static NodeStatus row(ResolvedNode node, StatusInputs in) {
+    Pod pod = in.agentPodByNode().get(node.nodeName());
+    Optional<AgentReport> report = Optional.ofNullable(pod).flatMap(AgentReport::of);
+    return new NodeStatus(node.nodeName(), node.hostId(),
+        node.source() == null ? null : node.source().wireName(),
+        pod != null && podReady(pod),
+        report.map(AgentReport::rapl).orElse(null),
+        node.message());
+  }
+
+  static boolean podReady(Pod pod) {
+    return pod.getStatus() != null && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static Condition ready(StatusInputs in, int desired, int ready, int mapped) {
+    if (!in.specProblems().isEmpty()) {
+      return condition(Condition.READY, false, Reasons.INVALID_SPEC, String.join("; ", in.specProblems()));
+    }
+    if (in.resolution().nodes().isEmpty() && desired == 0) {
+      return condition(Condition.READY, false, Reasons.NO_NODES_SELECTED,
+          "no node matches the monitor's nodeSelector, affinity and tolerations");
+    }
+    if (desired > 0 && ready == desired) {
+      return condition(Condition.READY, true, Reasons.AGENTS_READY,
+          ready + "/" + desired + " agents ready, " + mapped + " hosts mapped");
+    }
+    return condition(Condition.READY, false, Reasons.AGENTS_NOT_READY,
+        ready + "/" + desired + " agents ready");
+  }
+
+  private static Condition progressing(StatusInputs in, int desired, int ready) {
+    if (!in.specProblems().isEmpty()) {
+      return condition(Condition.PROGRESSING, false, Reasons.INVALID_SPEC, "waiting for a valid spec");
+    }
+    DaemonSet ds = in.daemonSet();
+    if (ds == null) {
+      return condition(Condition.PROGRESSING, true, Reasons.CREATING, "creating the agent DaemonSet");
+    }
+    DaemonSetStatus dss = ds.getStatus();
+    boolean rolledOut = dss != null
+        && Objects.equals(dss.getObservedGeneration(), ds.getMetadata().getGeneration())
+        && zeroIfNull(dss.getUpdatedNumberScheduled()) >= desired
+        && ready >= desired;
+    return rolledOut
+        ? condition(Condition.PROGRESSING, false, Reasons.STABLE, "agent DaemonSet rolled out")
+        : condition(Condition.PROGRESSING, true, Reasons.ROLLING_OUT,
+            "agent DaemonSet rolling out: " + ready + "/" + desired + " ready");
+  }
+
+  /** The most serious problem gives the reason; the message lists them all. */
+  private static Condition degraded(StatusInputs in) {
+    List<String> messages = new ArrayList<>();
+    String reason = null;
+    if (!in.specProblems().isEmpty()) {
+      reason = Reasons.INVALID_SPEC;
+      messages.addAll(in.specProblems());
+    }
+    if (in.reconcileError() != null) {
+      reason = reason == null ? Reasons.RECONCILE_ERROR : reason;
+      messages.add(in.reconcileError());
+    }
+    if (!in.resolution().problems().isEmpty()) {
+      reason = reason == null ? Reasons.HOST_ID_CONFLICT : reason;
+      messages.addAll(in.resolution().problems());
+    }
+    if (!in.missingCrds().isEmpty()) {
+      reason = reason == null ? Reasons.PROMETHEUS_OPERATOR_MISSING : reason;
+      messages.add("Prometheus Operator CRDs missing: " + String.join(", ", in.missingCrds())
+          + "; the other objects are reconciled, these follow once the CRDs exist");
+    }
+    List<String> unmapped = in.resolution().nodes().stream()
+        .filter(n -> !n.mapped()).map(ResolvedNode::nodeName).toList();
+    if (!unmapped.isEmpty() && in.resolution().problems().isEmpty()) {
+      reason = reason == null ? Reasons.HOST_IDS_MISSING : reason;
+      messages.add(unmapped.size() + " of " + in.resolution().nodes().size()
+          + " selected nodes have no host id yet: " + abbreviate(unmapped));
+    }
+    return reason == null
+        ? condition(Condition.DEGRADED, false, Reasons.AS_EXPECTED, "all selected nodes mapped")
+        : condition(Condition.DEGRADED, true, reason, String.join("; ", messages));
+  }
+
+  private static String abbreviate(List<String> names) {
+    return names.size() <= 10 ? String.join(", ", names)
+        : String.join(", ", names.subList(0, 10)) + " and " + (names.size() - 10) + " more";
+  }
+
+  private static Condition condition(String type, boolean status, String reason, String message) {
+    return new Condition(type, status ? Condition.TRUE : Condition.FALSE, reason, message, null);
+  }
+
+  private static Condition keepTransitionTime(Condition c, ScaphandreMonitorStatus previous, Instant now) {
+    String since = Optional.ofNullable(previous).flatMap(p -> p.condition(c.getType()))
+        .filter(p -> Objects.equals(p.getStatus(), c.getStatus()))
+        .map(Condition::getLastTransitionTime)
+        .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
+    return new Condition(c.getType(), c.getStatus(), c.getReason(), c.getMessage(), since);
+  }
+
+  private static Optional<DaemonSetStatus> daemonSetStatus(DaemonSet ds) {
+    return Optional.ofNullable(ds).map(DaemonSet::getStatus);
+  }
+
+  private static int zeroIfNull(Integer n) {
+    return n == null ? 0 : n;
+  }
+
+  private static ScaphandreMonitorStatus copy(ScaphandreMonitorStatus s) {
+    ScaphandreMonitorStatus c = new ScaphandreMonitorStatus();
+    c.setObservedGeneration(s.getObservedGeneration());
+    c.setConditions(new ArrayList<>(s.getConditions()));
+    c.setDesiredAgents(s.getDesiredAgents());
+    c.setReadyAgents(s.getReadyAgents());
+    c.setReadyAgentsOfDesired(s.getReadyAgentsOfDesired());
+    c.setMappedHosts(s.getMappedHosts());
+    c.setNodes(new ArrayList<>(s.getNodes()));
+    return c;
+  }
+}

@@ -1,0 +1,28 @@
+package io.onescaphandre.operator.status;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.onescaphandre.operator.hostid.HostIdResolution;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the status is derived from.
+ *
+ * @param generation the monitor's metadata.generation
+ * @param specProblems why the spec cannot be reconciled (empty when valid)
+ * @param resolution the selected nodes and their host ids
+ * @param agentPodByNode the agent pod on each node
+ * @param daemonSet the agent DaemonSet as last observed, null when absent
+ * @param missingCrds CRDs of enabled Prometheus objects that do not exist
+ * @param reconcileError message of the error that stopped the reconcile, null when none
+ */
+public record StatusInputs(Long generation, List<String> specProblems, HostIdResolution resolution,
+    Map<String, Pod> agentPodByNode, DaemonSet daemonSet, List<String> missingCrds,
+    String reconcileError) {
+  public StatusInputs {
+    specProblems = List.copyOf(specProblems);
+    agentPodByNode = Map.copyOf(agentPodByNode);
+    missingCrds = List.copyOf(missingCrds);
+  }
+}

@@ -1,0 +1,125 @@
+package io.onescaphandre.operator.testsupport;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.javaoperatorsdk.operator.Operator;
+import io.onescaphandre.operator.dependent.PrometheusOperatorCrds;
+import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
+import io.onescaphandre.operator.reconciler.MonitorOperator;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Fabric8 mock API server in CRUD mode with the operator running against it, server-side apply
+ * off (the mock server has none). The operator's client has its own User-Agent so its writes can be
+ * told apart from the test's.
+ */
+public final class MockCluster implements AutoCloseable {
+  public static final String OPERATOR_USER_AGENT = "one-scaphandre-operator-under-test";
+  /** Kept in a field: java.util.logging holds loggers weakly and would forget the level. */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");
+  private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final KubernetesClient operatorClient;
+  private final ReconcileCounter reconciles = new ReconcileCounter();
+  private final List<RecordedRequest> drained = new ArrayList<>();
+  private Operator operator;
+
+  private MockCluster() {
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    client = server.createClient();
+    operatorClient = new KubernetesClientBuilder()
+        .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_USER_AGENT).build())
+        .build();
+    PrometheusOperatorCrds.setRecheckInterval(Duration.ofMillis(500));
+  }
+
+  private static java.util.logging.Logger quiet(String name) {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+    logger.setLevel(java.util.logging.Level.WARNING);
+    return logger;
+  }
+
+  public static MockCluster start() {
+    return new MockCluster();
+  }
+
+  public MockCluster runOperator() {
+    return runOperator(OpenNebulaHostDirectory.NONE);
+  }
+
+  public MockCluster runOperator(OpenNebulaHostDirectory directory) {
+    operator = MonitorOperator.builder(operatorClient)
+        .withServerSideApply(false)
+        .withMetrics(reconciles)
+        .withOpenNebulaHostDirectory(directory)
+        .build();
+    operator.start();
+    return this;
+  }
+
+  /** The test's own client (its writes are not counted as the operator's). */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public ReconcileCounter reconciles() {
+    return reconciles;
+  }
+
+  /** Creates the CRDs of PodMonitor, ScrapeConfig and PrometheusRule (names only: enough for a lookup). */
+  public void installPrometheusOperatorCrds() {
+    for (String name : PrometheusOperatorCrds.ALL) {
+      String plural = name.substring(0, name.indexOf('.'));
+      client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
+          .withNewMetadata().withName(name).endMetadata()
+          .withNewSpec().withGroup("monitoring.coreos.com").withScope("Namespaced")
+            .withNewNames().withPlural(plural).endNames()
+          .endSpec().build()).create();
+    }
+  }
+
+  /** Write requests (method and path) the operator made since the last call. */
+  public synchronized List<String> operatorWritesSinceLastCall() {
+    List<String> writes = new ArrayList<>();
+    try {
+      RecordedRequest r;
+      while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+        drained.add(r);
+        if (OPERATOR_USER_AGENT.equals(r.getHeader("User-Agent")) && WRITE_METHODS.contains(r.getMethod())) {
+          writes.add(r.getMethod() + " " + r.getPath());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return writes;
+  }
+
+  @Override
+  public void close() {
+    if (operator != null) {
+      operator.stop();
+    }
+    operatorClient.close();
+    client.close();
+    server.destroy();
+  }
+}
