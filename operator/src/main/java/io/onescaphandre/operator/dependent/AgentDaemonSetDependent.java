@@ -38,10 +38,15 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
 
   @Override
   protected DaemonSet desired(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
-    return desiredFor(monitor);
+    return desiredFor(monitor, DesiredInputs.from(context).defaultAgentImage());
   }
 
   public static DaemonSet desiredFor(ScaphandreMonitor monitor) {
+    return desiredFor(monitor, AgentImages.BUILTIN);
+  }
+
+  /** @param defaultAgentImage the builtin agent's image when the spec names none */
+  public static DaemonSet desiredFor(ScaphandreMonitor monitor, String defaultAgentImage) {
     AgentSpec agent = monitor.getSpec().getAgent();
     boolean builtin = agent.getFlavor() == AgentFlavor.BUILTIN;
     return new DaemonSetBuilder()
@@ -63,8 +68,8 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
               .withNewSecurityContext()
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
               .endSecurityContext()
-              .withInitContainers(builtin ? builtinInit(agent) : modprobeInit(agent))
-              .withContainers(builtin ? builtinAgent(agent) : scaphandreAgent(agent))
+              .withInitContainers(builtin ? builtinInit(agent, defaultAgentImage) : modprobeInit(agent))
+              .withContainers(builtin ? builtinAgent(agent, defaultAgentImage) : scaphandreAgent(agent))
               .withVolumes(builtin ? builtinVolumes() : scaphandreVolumes())
             .endSpec()
           .endTemplate()
@@ -72,10 +77,10 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .build();
   }
 
-  private static Container builtinInit(AgentSpec agent) {
+  private static Container builtinInit(AgentSpec agent, String defaultAgentImage) {
     return new ContainerBuilder()
         .withName(MonitorNames.INIT_CONTAINER_NAME)
-        .withImage(AgentImages.init(agent))
+        .withImage(AgentImages.init(agent, defaultAgentImage))
         .withImagePullPolicy(agent.getImagePullPolicy())
         .withArgs("init", "--path.sysfs=/host/sys", "--path.rootfs=/host",
             "--termination-message-path=" + TERMINATION_LOG)
@@ -112,12 +117,12 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
     return new SecurityContextBuilder().withPrivileged(true).withRunAsUser(0L).build();
   }
 
-  private static Container builtinAgent(AgentSpec agent) {
+  private static Container builtinAgent(AgentSpec agent, String defaultAgentImage) {
     List<String> args = new ArrayList<>(List.of("run",
         "--path.procfs=/host/proc", "--path.sysfs=/host/sys", "--path.rootfs=/host",
         "--web.listen-address=:" + agent.getPort(), "--interval=" + agent.getInterval()));
     args.addAll(agent.getExtraArgs());
-    return agentContainer(agent, args)
+    return agentContainer(agent, AgentImages.agent(agent, defaultAgentImage), args)
         .withLivenessProbe(httpProbe("/healthz", 3))
         .withReadinessProbe(httpProbe("/readyz", 1))
         .withVolumeMounts(readOnly("proc", "/host/proc"), readOnly("sys", "/host/sys"),
@@ -134,7 +139,7 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .withNewTcpSocket().withPort(new IntOrString(MonitorNames.METRICS_PORT_NAME)).endTcpSocket()
         .withInitialDelaySeconds(5).withPeriodSeconds(10).withTimeoutSeconds(2).withFailureThreshold(3)
         .build();
-    return agentContainer(agent, args)
+    return agentContainer(agent, AgentImages.agent(agent), args)
         .withLivenessProbe(tcp)
         .withReadinessProbe(tcp)
         .withVolumeMounts(readOnly("powercap", "/sys/class/powercap"),
@@ -142,10 +147,10 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .build();
   }
 
-  private static ContainerBuilder agentContainer(AgentSpec agent, List<String> args) {
+  private static ContainerBuilder agentContainer(AgentSpec agent, String image, List<String> args) {
     return new ContainerBuilder()
         .withName(MonitorNames.AGENT_CONTAINER_NAME)
-        .withImage(AgentImages.agent(agent))
+        .withImage(image)
         .withImagePullPolicy(agent.getImagePullPolicy())
         .withArgs(args)
         .withEnv(new EnvVarBuilder().withName("NODE_NAME")
