@@ -88,8 +88,11 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withSecurityContext(privilegedInit())
         .withResources(initResources())
+        // init --path.rootfs=/host runs "modprobe --dirname=/host": it reads /host/lib/modules. The
+        // same volume at /lib/modules serves a plain modprobe (docs/interfaces.md).
         .withVolumeMounts(
             readOnly("sys", "/host/sys"),
+            readOnly("modules", "/host/lib/modules"),
             readOnly("modules", "/lib/modules"),
             readOnly("one-db", "/host/var/tmp/one_db"),
             readOnly("one-im", "/host/var/tmp/one/im"))
@@ -168,9 +171,10 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
   }
 
   /**
-   * Root, because energy_uj is 0400 root since CVE-2020-8694; not privileged. SYS_PTRACE lets it
-   * resolve /proc/&lt;pid&gt;/exe and cgroup paths of other users' processes; DAC_READ_SEARCH lets it
-   * read /proc entries and host files it does not own. Every other capability is dropped.
+   * Root, because energy_uj is 0400 root since CVE-2020-8694 (as owner, root needs no capability to
+   * read it); not privileged. SYS_PTRACE is the one capability kept: reading the /proc/&lt;pid&gt;/exe
+   * link of another user's process (qemu runs as oneadmin) needs it. Everything else the agent reads
+   * (/proc/&lt;pid&gt;/stat and cmdline, cgroup files) is world-readable.
    */
   static SecurityContext agentSecurityContext() {
     return new SecurityContextBuilder()
@@ -178,7 +182,7 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .withAllowPrivilegeEscalation(false)
         .withReadOnlyRootFilesystem(true)
         .withRunAsUser(0L)
-        .withNewCapabilities().withDrop("ALL").withAdd("SYS_PTRACE", "DAC_READ_SEARCH").endCapabilities()
+        .withNewCapabilities().withDrop("ALL").withAdd("SYS_PTRACE").endCapabilities()
         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
         .build();
   }
