@@ -5,6 +5,8 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
+import io.onescaphandre.operator.opennebula.OpenNebulaApiHostDirectory;
+import io.onescaphandre.operator.opennebula.OpenNebulaConnections;
 import java.time.Clock;
 import java.util.Set;
 
@@ -17,7 +19,8 @@ public final class MonitorOperator {
   private boolean serverSideApply = true;
   private Metrics metrics;
   private LeaderElectionConfiguration leaderElection;
-  private OpenNebulaHostDirectory directory = OpenNebulaHostDirectory.NONE;
+  /** Null: OpenNebula's API, with the Secrets the monitors name, read through this client. */
+  private OpenNebulaHostDirectory directory;
   private Set<String> namespaces = Set.of();
   private Clock clock = Clock.systemUTC();
 
@@ -44,6 +47,11 @@ public final class MonitorOperator {
     return this;
   }
 
+  /**
+   * Replaces the {@code openNebulaApi} source, which by default reads each monitor's Secret and asks
+   * OpenNebula's XML-RPC API ({@link OpenNebulaApiHostDirectory}); {@link OpenNebulaHostDirectory#NONE}
+   * switches it off.
+   */
   public MonitorOperator withOpenNebulaHostDirectory(OpenNebulaHostDirectory directory) {
     this.directory = directory;
     return this;
@@ -76,7 +84,10 @@ public final class MonitorOperator {
         o.withLeaderElectionConfiguration(leaderElection);
       }
     });
-    operator.register(new ScaphandreMonitorReconciler(directory, clock), overrider -> {
+    OpenNebulaHostDirectory hostDirectory = directory != null ? directory
+        : new OpenNebulaApiHostDirectory(client, new OpenNebulaConnections(
+            io.onescaphandre.operator.opennebula.XmlRpcOpenNebulaClient::new, clock));
+    operator.register(new ScaphandreMonitorReconciler(hostDirectory, clock), overrider -> {
       if (!namespaces.isEmpty()) {
         overrider.settingNamespaces(namespaces);
       }

@@ -75,12 +75,14 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
   static final String NODES_EVENT_SOURCE = "nodes";
   static final String AGENT_PODS_EVENT_SOURCE = "agent-pods";
 
+  private final OpenNebulaHostDirectory directory;
   private final HostIdResolver resolver;
   private final StatusFactory statusFactory = new StatusFactory();
   private final Clock clock;
   private volatile InformerEventSource<Node, ScaphandreMonitor> nodes;
 
   public ScaphandreMonitorReconciler(OpenNebulaHostDirectory directory, Clock clock) {
+    this.directory = directory;
     this.resolver = new HostIdResolver(directory);
     this.clock = clock;
   }
@@ -125,7 +127,7 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
         agentPods, daemonSet, missingCrds, null);
     UpdateControl<ScaphandreMonitor> control = writeStatusIfChanged(monitor, context,
         previous -> statusFactory.build(inputs, previous, clock.instant()));
-    return reschedule(control, monitor, missingCrds);
+    return reschedule(control, monitor, missingCrds, resolution);
   }
 
   @Override
@@ -146,6 +148,7 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
   @Override
   public DeleteControl cleanup(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
     new NodeLabeler(context.getClient()).removeAll(monitor, allNodes());
+    directory.forget(monitor);
     new DesiredInputs(List.of()).putInto(context);
     context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
     return DeleteControl.defaultDelete();
@@ -164,12 +167,15 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
   }
 
   /**
-   * Come back when something outside the API may have changed: a missing CRD may get installed, and
-   * OpenNebula's host pool is read again every refreshInterval.
+   * Come back when something outside the API may have changed: a missing CRD may get installed,
+   * OpenNebula's host pool is read again every refreshInterval, and sooner after it failed.
    */
   private static UpdateControl<ScaphandreMonitor> reschedule(UpdateControl<ScaphandreMonitor> control,
-      ScaphandreMonitor monitor, List<String> missingCrds) {
+      ScaphandreMonitor monitor, List<String> missingCrds, HostIdResolution resolution) {
     List<Duration> delays = new ArrayList<>();
+    if (resolution.sourceFailed()) {
+      delays.add(OpenNebulaHostDirectory.RETRY_AFTER_FAILURE);
+    }
     if (!missingCrds.isEmpty()) {
       delays.add(PrometheusOperatorCrds.recheckInterval());
     }
