@@ -24,6 +24,11 @@ public final class HostIdResolver {
     this.directory = directory;
   }
 
+  /** The monitor is deleted: the openNebulaApi source may drop what it kept for it. */
+  public void forget(ScaphandreMonitor monitor) {
+    directory.forget(monitor);
+  }
+
   /**
    * @param selected nodes selected by the monitor
    * @param agentPodByNode the monitor's agent pod on each node (for hypervisorFiles)

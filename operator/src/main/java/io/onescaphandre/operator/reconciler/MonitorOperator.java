@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
 import io.onescaphandre.operator.opennebula.OpenNebulaApiHostDirectory;
 import io.onescaphandre.operator.opennebula.OpenNebulaConnections;
+import io.onescaphandre.operator.opennebula.XmlRpcOpenNebulaClient;
 import java.time.Clock;
 import java.util.Set;
 
@@ -70,6 +71,10 @@ public final class MonitorOperator {
 
   /** The operator with the monitor controller registered, not started. */
   public Operator build() {
+    if (directory == null) {
+      directory = new OpenNebulaApiHostDirectory(client,
+          new OpenNebulaConnections(XmlRpcOpenNebulaClient::new, clock));
+    }
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -84,10 +89,7 @@ public final class MonitorOperator {
         o.withLeaderElectionConfiguration(leaderElection);
       }
     });
-    OpenNebulaHostDirectory hostDirectory = directory != null ? directory
-        : new OpenNebulaApiHostDirectory(client, new OpenNebulaConnections(
-            io.onescaphandre.operator.opennebula.XmlRpcOpenNebulaClient::new, clock));
-    operator.register(new ScaphandreMonitorReconciler(hostDirectory, clock), overrider -> {
+    operator.register(new ScaphandreMonitorReconciler(directory, clock), overrider -> {
       if (!namespaces.isEmpty()) {
         overrider.settingNamespaces(namespaces);
       }

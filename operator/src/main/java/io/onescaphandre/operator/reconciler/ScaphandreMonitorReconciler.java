@@ -75,14 +75,12 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
   static final String NODES_EVENT_SOURCE = "nodes";
   static final String AGENT_PODS_EVENT_SOURCE = "agent-pods";
 
-  private final OpenNebulaHostDirectory directory;
   private final HostIdResolver resolver;
   private final StatusFactory statusFactory = new StatusFactory();
   private final Clock clock;
   private volatile InformerEventSource<Node, ScaphandreMonitor> nodes;
 
   public ScaphandreMonitorReconciler(OpenNebulaHostDirectory directory, Clock clock) {
-    this.directory = directory;
     this.resolver = new HostIdResolver(directory);
     this.clock = clock;
   }
@@ -147,8 +145,8 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
 
   @Override
   public DeleteControl cleanup(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
+    resolver.forget(monitor);
     new NodeLabeler(context.getClient()).removeAll(monitor, allNodes());
-    directory.forget(monitor);
     new DesiredInputs(List.of()).putInto(context);
     context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
     return DeleteControl.defaultDelete();
