@@ -292,7 +292,7 @@ public final class DemoCommand implements Callable<Integer> {
     int previousLines = 0;
     while (System.nanoTime() < end) {
       String frame = machine.metrics().map(PrometheusText::parse)
-          .map(m -> LiveTable.render(m, LocalTime.now(), where, simulated))
+          .map(m -> LiveTable.render(m, LocalTime.now(), where, simulated, machine.processRoles()))
           .orElse("LIVE " + LocalTime.now().withNano(0) + "  the agent does not answer; see logs/agent-run.log\n");
       if (redraw && previousLines > 0) {
         out.print("\033[" + previousLines + "A\033[J");

@@ -39,6 +39,8 @@ public final class DemoMachine implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private volatile int agentPort = -1;
   private volatile String agentNode;
+  private volatile long agentPid = -1;
+  private volatile long simulatorPid = -1;
   private volatile CompletableFuture<String> raplReady =
       CompletableFuture.completedFuture("the RAPL simulator was not started");
 
@@ -86,6 +88,7 @@ public final class DemoMachine implements AutoCloseable {
     List<String> command = javaCommand("-Xmx64m", "-XX:TieredStopAtLevel=1");
     command.addAll(List.of("simulate-rapl", "--path.sysfs=" + sysfs, "--path.procfs=/proc"));
     Process p = children.start("simulate-rapl", command, Map.of());
+    simulatorPid = p.pid();
     raplReady = CompletableFuture.supplyAsync(() -> {
       try (BufferedReader log = Files.newBufferedReader(children.logFile("simulate-rapl"))) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -152,13 +155,22 @@ public final class DemoMachine implements AutoCloseable {
           "--path.rootfs", rootfs(nodeName).toString(),
           "--web.listen-address", "127.0.0.1:" + port,
           "--interval", agentInterval)));
-      children.start("agent-run", command, Map.of());
+      agentPid = children.start("agent-run", command, Map.of()).pid();
       agentNode = nodeName;
       agentPort = port;
       return true;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the agent: " + e.getMessage(), e);
     }
+  }
+
+  /** The demo's own processes by pid, for the process table. */
+  public Map<String, String> processRoles() {
+    Map<String, String> roles = new LinkedHashMap<>();
+    roles.put(Long.toString(ProcessHandle.current().pid()), "operator, API server");
+    roles.put(Long.toString(agentPid), "the agent");
+    roles.put(Long.toString(simulatorPid), "RAPL simulator");
+    return roles;
   }
 
   public String agentNode() {

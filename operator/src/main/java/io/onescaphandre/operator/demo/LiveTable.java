@@ -34,8 +34,10 @@ final class LiveTable {
   /**
    * @param where what the agent stands for, e.g. "this machine as one-kvm-01 (host id 7)"
    * @param simulatedVms names of the VMs that are simulated guests
+   * @param demoProcesses pids of the demo's own processes, with what each is
    */
-  static String render(PrometheusText metrics, LocalTime time, String where, Set<String> simulatedVms) {
+  static String render(PrometheusText metrics, LocalTime time, String where, Set<String> simulatedVms,
+      Map<String, String> demoProcesses) {
     StringBuilder sb = new StringBuilder();
     sb.append("LIVE ").append(time.format(TIME)).append("  ").append(where).append('\n');
     Optional<Double> host = metrics.value(HOST_POWER);
@@ -79,7 +81,7 @@ final class LiveTable {
     table.row("other processes", watts(other), share(other, hostWatts));
     total += other;
     double unattributed = metrics.value(UNATTRIBUTED_POWER).orElse(0.0);
-    table.row("unattributed (idle CPU, uncore, DRAM)", watts(unattributed), share(unattributed, hostWatts));
+    table.row("unattributed (left to no one by the policy)", watts(unattributed), share(unattributed, hostWatts));
     total += unattributed;
     table.row("TOTAL", watts(total), share(total, hostWatts));
     sb.append(table.render("  "));
@@ -92,7 +94,9 @@ final class LiveTable {
     if (!top.isEmpty()) {
       sb.append("  top processes outside VMs (already counted above):\n");
       TextTable processes = new TextTable("PID", "POWER", "COMMAND").alignRight(0, 1);
-      top.forEach(p -> processes.row(p.label("pid"), watts(p.value() / 1e6), abbreviate(p.label("cmdline"))));
+      top.forEach(p -> processes.row(p.label("pid"), watts(p.value() / 1e6),
+          Optional.ofNullable(demoProcesses.get(p.label("pid"))).map(what -> "[demo: " + what + "] ").orElse("")
+              + abbreviate(command(p.label("cmdline")))));
       sb.append(processes.render("    "));
     }
     return sb.toString();
@@ -115,6 +119,14 @@ final class LiveTable {
 
   private static String share(double w, double host) {
     return host <= 0 ? "-" : String.format(Locale.ROOT, "%.1f %%", 100 * w / host);
+  }
+
+  /** The command line with its program as a base name: /usr/lib/jvm/x/bin/java -jar a.jar is java -jar a.jar. */
+  static String command(String cmdline) {
+    int space = cmdline.indexOf(' ');
+    String program = space < 0 ? cmdline : cmdline.substring(0, space);
+    int slash = program.lastIndexOf('/');
+    return slash < 0 ? cmdline : cmdline.substring(slash + 1);
   }
 
   private static String abbreviate(String s) {
