@@ -37,10 +37,14 @@ public final class HostIdResolver {
       Map<String, Pod> agentPodByNode) {
     List<HostIdSourceType> sources = monitor.getSpec().getHostId().getSources();
     List<String> problems = new ArrayList<>();
-    OpenNebulaHostDirectory.Lookup lookup = sources.contains(HostIdSourceType.OPEN_NEBULA_API)
-        ? directory.lookup(monitor, unmappedBefore(HostIdSourceType.OPEN_NEBULA_API, monitor, selected,
-            sources, agentPodByNode))
-        : OpenNebulaHostDirectory.Lookup.empty();
+    OpenNebulaHostDirectory.Lookup lookup = OpenNebulaHostDirectory.Lookup.empty();
+    if (sources.contains(HostIdSourceType.OPEN_NEBULA_API)) {
+      lookup = directory.lookup(monitor, unmappedBefore(HostIdSourceType.OPEN_NEBULA_API, monitor, selected,
+          sources, agentPodByNode));
+    } else {
+      // The source was dropped from the spec (or never listed): nothing of it is kept for this monitor.
+      directory.forget(monitor);
+    }
     problems.addAll(lookup.problems());
 
     Map<String, ResolvedNode> byName = new TreeMap<>();

@@ -38,6 +38,7 @@ class HostIdSourcesTest {
   /** A directory that records which nodes it was asked about and answers from a map. */
   private static final class RecordingDirectory implements OpenNebulaHostDirectory {
     final List<List<String>> asked = new CopyOnWriteArrayList<>();
+    final List<String> forgotten = new CopyOnWriteArrayList<>();
     final Lookup answer;
 
     RecordingDirectory(Lookup answer) {
@@ -48,6 +49,11 @@ class HostIdSourcesTest {
     public Lookup lookup(ScaphandreMonitor monitor, List<Node> nodes) {
       asked.add(nodes.stream().map(n -> n.getMetadata().getName()).toList());
       return answer;
+    }
+
+    @Override
+    public void forget(ScaphandreMonitor monitor) {
+      forgotten.add(monitor.getMetadata().getName());
     }
   }
 
@@ -148,5 +154,17 @@ class HostIdSourcesTest {
     new HostIdResolver(one).resolve(m, NODES, Map.of());
 
     assertThat(one.asked).isEmpty();
+    // what the directory kept for the monitor (client, last host pool) is let go
+    assertThat(one.forgotten).containsExactly("lab");
+  }
+
+  @Test
+  void whileOpenNebulaApiIsListedTheDirectoryKeepsItsState() {
+    RecordingDirectory one = new RecordingDirectory(OpenNebulaHostDirectory.Lookup.empty());
+
+    new HostIdResolver(one).resolve(monitorWith(HostIdSourceType.OPEN_NEBULA_API), NODES, Map.of());
+
+    assertThat(one.asked).hasSize(1);
+    assertThat(one.forgotten).isEmpty();
   }
 }

@@ -128,8 +128,11 @@ class OpenNebulaHostIdSourceTest {
     assertThat(kvm.getMetadata().getAnnotations())
         .containsEntry(MonitorNames.HOST_ID_SOURCE_ANNOTATION, "openNebulaApi");
     assertThat(one.calls).allSatisfy(c -> assertThat(c.session()).isEqualTo(FakeOpenNebula.SESSION));
-    // Reconciles come back every refreshInterval and reuse the one client.
-    await().atMost(WAIT).until(() -> one.methodsCalled().size() >= 3);
+    // Reconciles come back every refreshInterval and reuse the one client; an unchanged pool writes nothing.
+    cluster.operatorWritesSinceLastCall();
+    int calls = one.calls.size();
+    await().atMost(WAIT).until(() -> one.calls.size() >= calls + 3);
+    assertThat(cluster.operatorWritesSinceLastCall()).isEmpty();
     assertThat(clientsCreated).hasSize(1);
     assertThat(cluster.reconciles().failed()).isZero();
   }
@@ -169,6 +172,11 @@ class OpenNebulaHostIdSourceTest {
         .conditionMessageContains(Condition.DEGRADED, "host ids kept from the host pool read at")
         .hasNode("kvm-a", 5L, "openNebulaApi").hasNode("lxc-b", 9L, "openNebulaApi").hasMappedHosts(2));
     assertThat(labels("kvm-a")).containsEntry(MonitorNames.HOST_ID_LABEL, "5");
+    // While OpenNebula stays away the status says the same thing: nothing is written again.
+    cluster.operatorWritesSinceLastCall();
+    long reconciles = cluster.reconciles().finished();
+    await().atMost(WAIT).until(() -> cluster.reconciles().finished() >= reconciles + 3);
+    assertThat(cluster.operatorWritesSinceLastCall()).isEmpty();
     assertThat(cluster.reconciles().failed()).isZero();
   }
 
