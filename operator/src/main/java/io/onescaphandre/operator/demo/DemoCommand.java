@@ -84,8 +84,13 @@ public final class DemoCommand implements Callable<Integer> {
     Path dir = workdir != null ? Files.createDirectories(workdir) : Files.createTempDirectory("one-scaphandre-demo-");
     Path operatorLog = dir.resolve("operator.log");
     PrintStream originalErr = System.err;
-    System.setProperty("org.slf4j.simpleLogger.logFile", operatorLog.toString());
-    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    if (!Files.isReadable(Path.of("/proc/stat"))) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "the demo needs Linux: the agent reads this machine's /proc, and there is no /proc/stat here");
+    }
+    if (System.getProperty("org.slf4j.simpleLogger.showDateTime") == null) {
+      System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    }
     PrintStream log = new PrintStream(new FileOutputStream(operatorLog.toFile(), true), true);
     // Whatever logs to stderr (the operator, JOSDK, Fabric8, Vert.x) goes to the log, not the screen.
     System.setErr(log);
@@ -164,11 +169,16 @@ public final class DemoCommand implements Callable<Integer> {
     job.getData().get(PlainJobConfigMapDependent.DATA_KEY).lines().forEach(l -> out.println("  " + l));
     out.println("  also made: " + ownedObjects(client, sample));
     out.println();
-    List<Long> guests = SimulatedGuests.start(machine.children(), dir.resolve("guests"));
-    out.println("Simulated VMs started: " + java.util.stream.IntStream.range(0, guests.size())
-        .mapToObj(i -> SimulatedGuests.GUESTS.get(i).vmName() + " (pid " + guests.get(i) + ", busy "
-            + SimulatedGuests.GUESTS.get(i).busyPercent() + " % of a CPU)")
-        .collect(Collectors.joining(", ")) + ".");
+    try {
+      List<Long> guests = SimulatedGuests.start(machine.children(), dir.resolve("guests"));
+      out.println("Simulated VMs started: " + java.util.stream.IntStream.range(0, guests.size())
+          .mapToObj(i -> SimulatedGuests.GUESTS.get(i).vmName() + " (pid " + guests.get(i) + ", busy "
+              + SimulatedGuests.GUESTS.get(i).busyPercent() + " % of a CPU)")
+          .collect(Collectors.joining(", ")) + ".");
+    } catch (IOException e) {
+      out.println("The simulated VMs could not start (they need bash 5 and mkfifo): " + e.getMessage()
+          + "; the live table shows this machine's processes only.");
+    }
     out.flush();
     live(out, machine, ready, runFor, every);
     return 0;
