@@ -11,6 +11,7 @@ import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.dependent.MonitorResources;
 import io.onescaphandre.operator.dependent.PlainJobConfigMapDependent;
 import io.onescaphandre.operator.dependent.PrometheusOperatorCrds;
+import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
 import io.onescaphandre.operator.reconciler.Durations;
 import io.onescaphandre.operator.reconciler.MonitorOperator;
 import java.io.FileOutputStream;
@@ -132,7 +133,10 @@ public final class DemoCommand implements Callable<Integer> {
     DemoCluster cluster = register(DemoCluster.start(namespace));
     progress(out, start, "embedded Kubernetes API at " + cluster.url() + " (4 simulated nodes)");
     KubernetesClient operatorClient = register(cluster.newClient(OPERATOR_USER_AGENT));
-    Operator operator = MonitorOperator.builder(operatorClient).withServerSideApply(false).build();
+    // No OpenNebula here: the sample's sources are nodeLabel and hypervisorFiles, and the mock server
+    // has no server-side apply.
+    Operator operator = MonitorOperator.builder(operatorClient).withServerSideApply(false)
+        .withOpenNebulaHostDirectory(OpenNebulaHostDirectory.NONE).build();
     register(operator::stop);
     operator.start();
     progress(out, start, "operator started (the real one, log in " + dir.resolve("operator.log") + ")");
