@@ -40,9 +40,10 @@ import picocli.CommandLine.Option;
  * and labelled so. See the header it prints for what is real and what is not.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run the operator against an embedded Kubernetes API with three simulated OpenNebula KVM",
-        "hosts, apply the sample ScaphandreMonitor, run the agent on this machine (real /proc,",
-        "simulated RAPL) and show the monitor's status, its Prometheus job and live power per VM."})
+    description = "Run the operator against an embedded Kubernetes API with three simulated OpenNebula"
+        + " KVM hosts, apply the sample ScaphandreMonitor, run the agent on this machine (real /proc,"
+        + " simulated RAPL) and show the monitor's status, its Prometheus job and live power per VM,"
+        + " until Ctrl-C.")
 public final class DemoCommand implements Callable<Integer> {
   static final String OPERATOR_USER_AGENT = "one-scaphandre-operator (demo)";
   private static final String KUBELET_USER_AGENT = "one-scaphandre-demo-kubelet (simulated)";
