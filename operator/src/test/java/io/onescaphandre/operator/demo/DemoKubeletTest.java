@@ -56,9 +56,12 @@ class DemoKubeletTest {
     return client.pods().inNamespace(monitor.getMetadata().getNamespace()).list().getItems();
   }
 
+  /** The DaemonSet, once the kubelet stand-in has written its status. */
   private DaemonSet daemonSet() {
-    return client.apps().daemonSets().inNamespace(monitor.getMetadata().getNamespace())
+    DaemonSet ds = client.apps().daemonSets().inNamespace(monitor.getMetadata().getNamespace())
         .withName(monitor.getMetadata().getName() + "-agent").get();
+    assertThat(ds.getStatus()).as("DaemonSet status").isNotNull();
+    return ds;
   }
 
   @Test
