@@ -296,13 +296,14 @@ public final class DemoCommand implements Callable<Integer> {
       Duration every) throws InterruptedException {
     NodeStatus node = monitor.getStatus().getNodes().stream()
         .filter(n -> n.getName().equals(machine.agentNode())).findFirst().orElseThrow();
-    String where = "this machine standing in for " + node.getName() + " (host id " + node.getHostId()
-        + "), agent at http://127.0.0.1:" + machine.agentPort() + "/metrics";
+    String where = "this machine as " + node.getName() + " (host id " + node.getHostId() + "), agent 127.0.0.1:"
+        + machine.agentPort();
     Set<String> simulated = SimulatedGuests.GUESTS.stream().map(SimulatedGuests.Guest::vmName)
         .collect(Collectors.toSet());
     boolean redraw = System.console() != null;
-    out.println(runFor == null ? "Live power, every " + every.toMillis() / 1000.0 + " s; Ctrl-C stops the demo."
-        : "Live power, every " + every.toMillis() / 1000.0 + " s, for " + runFor.toSeconds() + " s.");
+    String period = every.toMillis() / 1000.0 + " s";
+    out.println("Live power from the agent's /metrics, every " + period + (runFor == null ? "; Ctrl-C stops the demo."
+        : ", for " + runFor.toSeconds() + " s.") + " RAPL is simulated: its power follows this machine's CPU load.");
     long end = runFor == null ? Long.MAX_VALUE : System.nanoTime() + runFor.toNanos();
     int previousLines = 0;
     while (System.nanoTime() < end) {
