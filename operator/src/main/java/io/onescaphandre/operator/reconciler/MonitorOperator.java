@@ -4,7 +4,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.onescaphandre.operator.dependent.AgentImages;
 import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
+import io.onescaphandre.operator.opennebula.OpenNebulaApiHostDirectory;
+import io.onescaphandre.operator.opennebula.OpenNebulaConnections;
+import io.onescaphandre.operator.opennebula.XmlRpcOpenNebulaClient;
 import java.time.Clock;
 import java.util.Set;
 
@@ -17,9 +21,11 @@ public final class MonitorOperator {
   private boolean serverSideApply = true;
   private Metrics metrics;
   private LeaderElectionConfiguration leaderElection;
-  private OpenNebulaHostDirectory directory = OpenNebulaHostDirectory.NONE;
+  /** Null: OpenNebula's API, with the Secrets the monitors name, read through this client. */
+  private OpenNebulaHostDirectory directory;
   private Set<String> namespaces = Set.of();
   private Clock clock = Clock.systemUTC();
+  private String defaultAgentImage = AgentImages.BUILTIN;
 
   private MonitorOperator(KubernetesClient client) {
     this.client = client;
@@ -44,6 +50,11 @@ public final class MonitorOperator {
     return this;
   }
 
+  /**
+   * Replaces the {@code openNebulaApi} source, which by default reads each monitor's Secret and asks
+   * OpenNebula's XML-RPC API ({@link OpenNebulaApiHostDirectory}); {@link OpenNebulaHostDirectory#NONE}
+   * switches it off.
+   */
   public MonitorOperator withOpenNebulaHostDirectory(OpenNebulaHostDirectory directory) {
     this.directory = directory;
     return this;
@@ -55,6 +66,12 @@ public final class MonitorOperator {
     return this;
   }
 
+  /** The builtin agent's image for monitors whose spec.agent.image is empty. */
+  public MonitorOperator withDefaultAgentImage(String image) {
+    this.defaultAgentImage = image;
+    return this;
+  }
+
   public MonitorOperator withClock(Clock clock) {
     this.clock = clock;
     return this;
@@ -62,6 +79,10 @@ public final class MonitorOperator {
 
   /** The operator with the monitor controller registered, not started. */
   public Operator build() {
+    if (directory == null) {
+      directory = new OpenNebulaApiHostDirectory(client,
+          new OpenNebulaConnections(XmlRpcOpenNebulaClient::new, clock));
+    }
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -76,7 +97,7 @@ public final class MonitorOperator {
         o.withLeaderElectionConfiguration(leaderElection);
       }
     });
-    operator.register(new ScaphandreMonitorReconciler(directory, clock), overrider -> {
+    operator.register(new ScaphandreMonitorReconciler(directory, clock, defaultAgentImage), overrider -> {
       if (!namespaces.isEmpty()) {
         overrider.settingNamespaces(namespaces);
       }

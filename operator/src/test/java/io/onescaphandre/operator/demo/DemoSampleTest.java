@@ -51,6 +51,13 @@ class DemoSampleTest {
   }
 
   @Test
+  void theReadmeShowsTheExampleVerbatim() throws Exception {
+    // The e2e run applies the README's first ScaphandreMonitor block; it must be this very file.
+    String readme = Files.readString(Path.of("../README.md"));
+    assertThat(readme).contains("```yaml\n" + Files.readString(EXAMPLE) + "```\n");
+  }
+
+  @Test
   void theMonitorSelectsTheThreeKvmHostsAndNotTheControlPlane() {
     ScaphandreMonitor monitor = SampleMonitor.load();
     List<String> selected = NodeSelection.select(monitor.getSpec(),
