@@ -13,12 +13,18 @@ import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.hostid.HostIdResolution;
 import io.onescaphandre.operator.hostid.NodeLabels;
 import io.onescaphandre.operator.hostid.ResolvedNode;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class NodeLabeler {
   private static final Logger LOG = LoggerFactory.getLogger(NodeLabeler.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int PARALLEL_WRITES = 8;
   private final KubernetesClient client;
 
   public NodeLabeler(KubernetesClient client) {
@@ -39,20 +46,19 @@ public final class NodeLabeler {
   /** @return how many nodes were written */
   public int sync(ScaphandreMonitor monitor, HostIdResolution resolution, Collection<Node> allNodes) {
     Map<String, ResolvedNode> wanted = wanted(monitor, resolution, allNodes);
-    int writes = 0;
+    List<Runnable> writes = new ArrayList<>();
     for (Node node : allNodes) {
-      ResolvedNode target = wanted.get(node.getMetadata().getName());
+      String name = node.getMetadata().getName();
+      ResolvedNode target = wanted.get(name);
       if (target != null) {
         if (!carries(node, target, monitor)) {
-          setLabel(monitor, node.getMetadata().getName(), target);
-          writes++;
+          writes.add(() -> setLabel(monitor, name, target));
         }
       } else if (NodeLabels.labelledBy(monitor, node)) {
-        removeLabel(node.getMetadata().getName());
-        writes++;
+        writes.add(() -> removeLabel(name));
       }
     }
-    return writes;
+    return runAll(writes);
   }
 
   /**
@@ -89,15 +95,57 @@ public final class NodeLabeler {
 
   /** Removes every label this monitor set (the monitor is being deleted). */
   public int removeAll(ScaphandreMonitor monitor, Collection<Node> allNodes) {
-    int writes = 0;
+    List<Runnable> writes = new ArrayList<>();
     for (Node node : allNodes) {
       if (NodeLabels.labelledBy(monitor, node)) {
-        removeLabel(node.getMetadata().getName());
-        writes++;
+        String name = node.getMetadata().getName();
+        writes.add(() -> removeLabel(name));
       }
     }
-    return writes;
+    return runAll(writes);
   }
+
+  /**
+   * Runs the node writes, up to {@value #PARALLEL_WRITES} at a time when there are several (a new
+   * monitor over a thousand nodes labels them all; one after the other that is seconds of round
+   * trips). Waits for all; the first failure is rethrown once they are done.
+   *
+   * @return how many writes were made
+   */
+  private static int runAll(List<Runnable> writes) {
+    if (writes.size() <= 1) {
+      writes.forEach(Runnable::run);
+      return writes.size();
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_WRITES, writes.size()), r -> {
+      Thread t = new Thread(r, "node-labeler");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> pending = writes.stream().<Future<?>>map(pool::submit).toList();
+      RuntimeException failure = null;
+      for (Future<?> write : pending) {
+        try {
+          write.get();
+        } catch (ExecutionException e) {
+          if (failure == null) {
+            failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      return writes.size();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while labelling nodes", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
 
   private static String label(Node node) {
     return node.getMetadata().getLabels() == null ? null

@@ -39,7 +39,7 @@ class OperatorBenchmark {
   private static final Duration WAIT = Duration.ofMinutes(5);
 
   record Result(int nodes, double longestReconcileMillis, double reconcileSumMillis, long convergeMillis,
-      int reconcilesToConverge, Map<String, Long> writesToConverge, double noOpMedianMillis,
+      List<Long> convergingNanos, Map<String, Long> writesToConverge, double noOpMedianMillis,
       double noOpMaxMillis, int noOpWrites, int noOpReads, String memory) {}
 
   @Test
@@ -125,7 +125,7 @@ class OperatorBenchmark {
       List<Long> sorted = noOp.stream().sorted().toList();
       return new Result(n, ms(converging.stream().mapToLong(Long::longValue).max().orElse(0)),
           ms(converging.stream().mapToLong(Long::longValue).sum()), TimeUnit.NANOSECONDS.toMillis(converge),
-          converging.size(), writes, ms(sorted.get(sorted.size() / 2)), ms(sorted.get(sorted.size() - 1)),
+          List.copyOf(converging), writes, ms(sorted.get(sorted.size() / 2)), ms(sorted.get(sorted.size() - 1)),
           noOpWrites, noOpReads, mem);
     }
   }
@@ -168,13 +168,15 @@ class OperatorBenchmark {
   private static String table(List<Result> results) {
     StringBuilder t = new StringBuilder();
     t.append("| nodes | longest reconcile (ms) | reconcile time, sum (ms) | create to converged (ms)"
-        + " | reconciles | writes to converge | no-op reconcile median (ms) | no-op max (ms) | no-op writes"
+        + " | reconciles to converge (ms each) | writes to converge | no-op reconcile median (ms) | no-op max (ms) | no-op writes"
         + " | no-op reads |\n");
     t.append("|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
     for (Result r : results) {
       long total = r.writesToConverge().values().stream().mapToLong(Long::longValue).sum();
-      t.append(String.format("| %d | %.1f | %.1f | %d | %d | %d (%s) | %.2f | %.2f | %d | %d |%n", r.nodes(),
-          r.longestReconcileMillis(), r.reconcileSumMillis(), r.convergeMillis(), r.reconcilesToConverge(), total,
+      t.append(String.format("| %d | %.1f | %.1f | %d | %s | %d (%s) | %.2f | %.2f | %d | %d |%n", r.nodes(),
+          r.longestReconcileMillis(), r.reconcileSumMillis(), r.convergeMillis(),
+          r.convergingNanos().stream().map(d -> String.format("%.0f", ms(d))).collect(Collectors.joining(", ")),
+          total,
           r.writesToConverge().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
               .collect(Collectors.joining(", ")),
           r.noOpMedianMillis(), r.noOpMaxMillis(), r.noOpWrites(), r.noOpReads()));
