@@ -64,11 +64,16 @@ public final class MockCluster implements AutoCloseable {
   }
 
   public MockCluster runOperator(OpenNebulaHostDirectory directory) {
-    operator = MonitorOperator.builder(operatorClient)
+    return runOperator(builder -> builder.withOpenNebulaHostDirectory(directory));
+  }
+
+  /** Runs the operator built as in the tests (SSA off, counted) with further settings. */
+  public MockCluster runOperator(java.util.function.Consumer<MonitorOperator> settings) {
+    MonitorOperator builder = MonitorOperator.builder(operatorClient)
         .withServerSideApply(false)
-        .withMetrics(reconciles)
-        .withOpenNebulaHostDirectory(directory)
-        .build();
+        .withMetrics(reconciles);
+    settings.accept(builder);
+    operator = builder.build();
     operator.start();
     return this;
   }
