@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Reconcile time and write requests of one monitor over 1, 100 and 1,000 nodes on the Fabric8 mock
  * server (server-side apply off), and the heap and RSS at 1,000 nodes. Not part of the default
- * build; the command and the figures are in docs/benchmarks/operator.md. Writes its table to
+ * build (the class name matches no surefire pattern; run it with -Dtest=OperatorBenchmark); the
+ * command and the figures are in docs/benchmarks/operator.md. Writes its table to
  * operator/target/benchmarks/operator.md.
  */
 @Tag("benchmark")
