@@ -67,11 +67,12 @@ public final class MockCluster implements AutoCloseable {
     return runOperator(builder -> builder.withOpenNebulaHostDirectory(directory));
   }
 
-  /** Runs the operator built as in the tests (SSA off, counted) with further settings. */
+  /** Runs the operator built as in the tests (SSA off, counted, no OpenNebula) with further settings. */
   public MockCluster runOperator(java.util.function.Consumer<MonitorOperator> settings) {
     MonitorOperator builder = MonitorOperator.builder(operatorClient)
         .withServerSideApply(false)
-        .withMetrics(reconciles);
+        .withMetrics(reconciles)
+        .withOpenNebulaHostDirectory(OpenNebulaHostDirectory.NONE);
     settings.accept(builder);
     operator = builder.build();
     operator.start();
