@@ -1,0 +1,60 @@
+package io.onescaphandre.agent.bench;
+
+import io.onescaphandre.agent.attribution.BusyCpuPolicy;
+import io.onescaphandre.agent.metrics.MetricsPublisher;
+import io.onescaphandre.agent.sampling.Sampler;
+import io.onescaphandre.agent.sampling.Snapshot;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The cost of one sample (the sampler thread's work: RAPL, /proc, cgroups, attribution, and
+ * applying the snapshot to the registry), measured as thread CPU time in a JVM started with the
+ * agent image's options. Run by {@link AgentBenchmarkTest} in a child JVM; prints one line
+ * {@code samples=<n> cpu_ms_median=<x> cpu_ms_p90=<x> wall_ms_median=<x> processes=<n>}.
+ *
+ * <p>Arguments: {@code kvm|mixed <directory> <samples>}.
+ */
+public final class SampleCost {
+  private SampleCost() {}
+
+  public static void main(String[] args) {
+    Path dir = Path.of(args[1]);
+    int samples = Integer.parseInt(args[2]);
+    GeneratedHost g = args[0].equals("kvm")
+        ? GeneratedHost.kvm(dir, 2000, 200)
+        : GeneratedHost.mixed(dir, 500, 200, 100, 300);
+    AtomicLong clock = new AtomicLong(1);
+    Sampler sampler = new Sampler(g.procfs, g.sysfs, new BusyCpuPolicy(), clock::get, 5, 20);
+    MetricsPublisher publisher = new MetricsPublisher(MetricsPublisher.newRegistry(), Path.of("/proc"));
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    int warmup = 100;
+    long[] cpu = new long[samples];
+    long[] wall = new long[samples];
+    int processes = 0;
+    for (int i = -warmup; i < samples; i++) {
+      g.advance(2.0);
+      clock.addAndGet(2_000_000_000L);
+      long c0 = threads.getCurrentThreadCpuTime();
+      long w0 = System.nanoTime();
+      Snapshot s = sampler.sample();
+      publisher.publish(s, System.nanoTime() - w0);
+      long w1 = System.nanoTime();
+      long c1 = threads.getCurrentThreadCpuTime();
+      if (i >= 0) {
+        cpu[i] = c1 - c0;
+        wall[i] = w1 - w0;
+      }
+      processes = s.processCount();
+    }
+    Arrays.sort(cpu);
+    Arrays.sort(wall);
+    System.out.printf(java.util.Locale.ROOT,
+        "samples=%d cpu_ms_median=%.2f cpu_ms_p90=%.2f wall_ms_median=%.2f processes=%d series=%d%n",
+        samples, cpu[samples / 2] / 1e6, cpu[samples * 9 / 10] / 1e6, wall[samples / 2] / 1e6, processes,
+        publisher.agentSeriesCount());
+  }
+}
