@@ -26,6 +26,7 @@ public final class ProcessScanner {
   private final ProcFileReader reader;
   private final Map<Integer, TrackedProcess> tracked = new HashMap<>();
   private final long[] times = new long[2];
+  private final Map<String, String> cgroupPaths = new HashMap<>();
   private long scans;
 
   public ProcessScanner(Path procfs, ProcFileReader reader) {
@@ -109,7 +110,19 @@ public final class ProcessScanner {
   }
 
   private CgroupPath readCgroup(String dir) {
-    return reader.read(dir + "/cgroup") ? CgroupPath.parse(reader.text()) : null;
+    if (!reader.read(dir + "/cgroup")) {
+      return null;
+    }
+    CgroupPath cgroup = CgroupPath.parse(reader.text());
+    if (cgroup == null) {
+      return null;
+    }
+    // Processes of one cgroup share one path string, so the per-sample lookups by path (consumer
+    // classification, measured cgroups) compare references instead of 100-character strings.
+    if (cgroupPaths.size() > 50_000) {
+      cgroupPaths.clear();
+    }
+    return cgroup.withPath(cgroupPaths.computeIfAbsent(cgroup.path(), path -> path));
   }
 
   /** Resolves {@code /proc/<pid>/exe}; empty for kernel threads or when not permitted. */
