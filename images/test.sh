@@ -235,11 +235,13 @@ agent_checks() {
 
   local body="" i
   for i in $(seq 1 60); do
-    body=$(curl -fsS --max-time 2 "http://127.0.0.1:$port/metrics" 2>/dev/null) && [[ $body == *opennebula_host_energy_joules_total* ]] && break
+    # Energy appears after the first sample, power only after the second (it needs an interval).
+    body=$(curl -fsS --max-time 2 "http://127.0.0.1:$port/metrics" 2>/dev/null) \
+      && [[ $body == *opennebula_host_energy_joules_total* && $body == *opennebula_host_power_watts* ]] && break
     body=""; sleep 1
   done
   if [[ -z $body ]]; then
-    fail "agent: scraped on /metrics with a simulated /sys" "no opennebula_host_energy_joules_total within 60 s; log: $(tail -n 20 "$WORK/agent.log")"
+    fail "agent: scraped on /metrics with a simulated /sys" "no opennebula_host_energy_joules_total and opennebula_host_power_watts within 60 s; log: $(tail -n 20 "$WORK/agent.log")"
     return
   fi
   local missing=() m
