@@ -16,7 +16,7 @@ import java.util.List;
 @ValidationRule(value = "!has(self.port) || (self.port >= 1 && self.port <= 65535)",
     message = "agent.port must be between 1 and 65535", reason = "FieldValueInvalid")
 @ValidationRule(value = "!has(self.flavor) || self.flavor in ['builtin', 'scaphandre']",
-    message = "agent.flavor must be builtin or scaphandre", reason = "FieldValueNotSupported")
+    message = "agent.flavor must be builtin or scaphandre", reason = "FieldValueInvalid")
 public class AgentSpec {
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_INTERVAL = "2s";

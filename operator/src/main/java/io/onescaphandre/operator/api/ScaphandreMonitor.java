@@ -26,9 +26,17 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class ScaphandreMonitor extends CustomResource<ScaphandreMonitorSpec, ScaphandreMonitorStatus>
     implements Namespaced {
 
-  @Override
-  protected ScaphandreMonitorSpec initSpec() {
-    return new ScaphandreMonitorSpec();
+  // No initSpec(): JOSDK adds its finalizer by server-side applying a new instance of this class
+  // with force, and a default spec made here would travel with it and overwrite the user's fields
+  // (seen on a real API server: port, interval, sources reset). Code that needs a spec calls
+  // withDefaultSpecIfMissing() on the object it reconciles or renders.
+
+  /** Gives a monitor applied without {@code spec} the all-defaults spec it stands for; returns it. */
+  public ScaphandreMonitor withDefaultSpecIfMissing() {
+    if (getSpec() == null) {
+      setSpec(new ScaphandreMonitorSpec());
+    }
+    return this;
   }
 
   @Override

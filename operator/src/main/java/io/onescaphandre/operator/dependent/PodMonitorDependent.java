@@ -33,6 +33,7 @@ public class PodMonitorDependent extends OwnedDependent<PodMonitor> {
           .withJobLabel(MonitorNames.NAME_LABEL)
           .withNewSelector().withMatchLabels(MonitorResources.selectorLabels(monitor)).endSelector()
           .withNewAttachMetadata().withNode(true).endAttachMetadata()
+          .withFallbackScrapeProtocol(ScrapeProtocols.fallbackFor(monitor))
           .addNewPodMetricsEndpoint()
             .withPort(MonitorNames.METRICS_PORT_NAME)
             .withPath("/metrics")

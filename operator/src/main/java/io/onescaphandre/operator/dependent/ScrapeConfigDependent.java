@@ -45,6 +45,7 @@ public class ScrapeConfigDependent extends OwnedDependent<ScrapeConfig> {
           .withJobName(MonitorNames.AGENT_APP)
           .withMetricsPath("/metrics")
           .withScrapeInterval(monitor.getSpec().getPrometheus().getInterval())
+          .withFallbackScrapeProtocol(ScrapeProtocols.fallbackFor(monitor))
           .withStaticConfigs(groups)
           .withMetricRelabelings(Relabelings.metricRelabelings(monitor))
         .endSpec()

@@ -33,6 +33,7 @@ public record MonitorPlan(ScaphandreMonitor monitor, List<String> specProblems, 
    */
   public static MonitorPlan compute(ScaphandreMonitor monitor, Collection<Node> allNodes,
       Map<String, Pod> agentPodByNode, HostIdResolver resolver, String defaultAgentImage) {
+    monitor.withDefaultSpecIfMissing();
     List<String> problems = SpecValidator.validate(monitor);
     if (!problems.isEmpty()) {
       return new MonitorPlan(monitor, problems, new HostIdResolution(List.of(), List.of()),

@@ -152,6 +152,7 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
 
   @Override
   public DeleteControl cleanup(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
+    monitor.withDefaultSpecIfMissing();
     resolver.forget(monitor);
     new NodeLabeler(context.getClient()).removeAll(monitor, allNodes());
     new DesiredInputs(List.of(), defaultAgentImage).putInto(context);

@@ -60,6 +60,19 @@ class PrometheusObjectsDesiredTest {
             "__meta_kubernetes_node_label_one_scaphandre_io_host_id->one_host_id",
             "__meta_kubernetes_pod_node_name->node");
     assertThat(endpoint.getMetricRelabelings()).isEmpty();
+    assertThat(pm.getSpec().getFallbackScrapeProtocol()).as("our agent sends its Content-Type").isNull();
+  }
+
+  @Test
+  void scaphandreFlavourIsScrapedDespiteItsBlankContentType() {
+    ScaphandreMonitor m = monitor("lab");
+    m.getSpec().getAgent().setFlavor(AgentFlavor.SCAPHANDRE);
+    assertThat(PodMonitorDependent.desiredFor(m).getSpec().getFallbackScrapeProtocol())
+        .isEqualTo("PrometheusText0.0.4");
+    assertThat(ScrapeConfigDependent.desiredFor(m, NODES).getSpec().getFallbackScrapeProtocol())
+        .isEqualTo("PrometheusText0.0.4");
+    assertThat(ScrapeConfigDependent.desiredFor(monitor("lab"), NODES).getSpec().getFallbackScrapeProtocol())
+        .isNull();
   }
 
   @Test

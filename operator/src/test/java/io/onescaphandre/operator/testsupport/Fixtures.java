@@ -22,6 +22,7 @@ public final class Fixtures {
   public static ScaphandreMonitor monitor(String name) {
     ScaphandreMonitor m = new ScaphandreMonitor();
     m.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
+    m.setSpec(new io.onescaphandre.operator.api.ScaphandreMonitorSpec());
     m.getSpec().setNodeSelector(new LinkedHashMap<>(Map.of(KVM_LABEL, "true")));
     return m;
   }
