@@ -126,15 +126,56 @@ class E10OperatorIT {
         });
     String table = Kubectl.run("get", "scaph", "-n", ns).assertSuccess().stdout();
     String[] lines = table.strip().split("\n");
-    assertThat(lines).hasSize(2);
-    assertThat(lines[0].trim().split("\\s{2,}")).as(table).hasSizeGreaterThanOrEqualTo(5)
-        .startsWith("NAME").endsWith("AGE");
-    assertThat(lines[1]).startsWith(monitor.name());
-    Figures.recordText("operator", "kubectl get scaph header", lines[0].trim().replaceAll("\\s{2,}", " | "));
+    assertThat(lines).as(table).hasSize(2);
+    List<String> header = List.of(lines[0].trim().split("\\s{2,}"));
+    List<String> row = List.of(lines[1].trim().split("\\s{2,}"));
+    assertThat(header).as(table).startsWith("NAME").contains("READY", "MAPPED", "AGENTS", "AGE");
+    assertThat(row).as(table).hasSameSizeAs(header).startsWith(monitor.name());
+    assertThat(row.get(header.indexOf("MAPPED"))).as("both labelled nodes mapped: %s", table).isEqualTo("2");
+    Figures.recordText("operator", "kubectl get scaph header", String.join(" | ", header));
+  }
+
+  /**
+   * The dependents are written with server-side apply: the operator's field manager owns the
+   * DaemonSet's fields with operation Apply, and another manager's apply of a field it owns is
+   * refused with a conflict naming it (what keeps hand edits and other tools from fighting it silently).
+   */
+  @Test
+  @Order(5)
+  void dependentsAreServerSideApplied() {
+    String ns = monitor.namespace();
+    DaemonSet ds = E2e.client().apps().daemonSets().inNamespace(ns).withLabels(Owned.labels(monitor.name()))
+        .list().getItems().get(0);
+    var appliers = ds.getMetadata().getManagedFields().stream()
+        .filter(f -> "Apply".equals(f.getOperation())).toList();
+    assertThat(appliers).as("managedFields with operation Apply: %s", ds.getMetadata().getManagedFields())
+        .isNotEmpty();
+    String manager = appliers.get(0).getManager();
+    Figures.recordText("operator", "field manager of the dependents", manager);
+    for (String kind : List.of(Owned.PODMONITOR, Owned.SCRAPECONFIG, Owned.PROMETHEUSRULE)) {
+      GenericKubernetesResource owned = Owned.list(kind, ns, monitor.name()).get(0);
+      assertThat(owned.getMetadata().getManagedFields()).as(kind)
+          .anyMatch(f -> "Apply".equals(f.getOperation()) && manager.equals(f.getManager()));
+    }
+    String container = ds.getSpec().getTemplate().getSpec().getContainers().get(0).getName();
+    Kubectl.Result conflict = Kubectl.runWithInput("""
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: %s, namespace: %s}
+        spec:
+          template:
+            spec:
+              containers:
+              - name: %s
+                image: registry.invalid/other-applier:1
+        """.formatted(ds.getMetadata().getName(), ns, container),
+        "apply", "--server-side", "--field-manager=e2e-other-applier", "-f", "-");
+    assertThat(conflict.exitCode()).as(conflict.stdout()).isNotZero();
+    assertThat(conflict.stderr()).contains("conflict", manager);
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void handEditedDaemonSetIsRestored() {
     String ns = monitor.namespace();
     DaemonSet ds = E2e.client().apps().daemonSets().inNamespace(ns).withLabels(Owned.labels(monitor.name()))
@@ -151,7 +192,7 @@ class E10OperatorIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void nodeHostIdChangeReachesTheScrapeConfig() {
     long start = System.nanoTime();
     Kubectl.run("label", "node", OpenNebulaNodes.nodeName(1), OpenNebulaNodes.HOST_ID_LABEL + "=21", "--overwrite")
@@ -164,7 +205,7 @@ class E10OperatorIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void deletingTheMonitorRemovesWhatItMade() {
     String ns = monitor.namespace();
     String name = monitor.name();

@@ -52,6 +52,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class E20AutoDiscoveryIT {
   private static final Duration WAIT = Duration.ofSeconds(150);
+  /**
+   * Which path scraped a series. The job label cannot tell them apart: the PodMonitor's jobLabel and
+   * the ScrapeConfig's jobName both give job="one-scaphandre-agent" (docs/interfaces.md), and before
+   * that the defaults were "<namespace>/<name>" and "scrapeConfig/<namespace>/<name>". The Prometheus
+   * Operator gives every PodMonitor target a pod label; our ScrapeConfig's static groups carry node
+   * and none have a pod label.
+   */
+  private static final String VIA_POD_MONITOR = "pod!=\"\"";
+  private static final String VIA_SCRAPE_CONFIG = "pod=\"\",node!=\"\"";
   private static final Map<String, Integer> HOST_ID_FILES = Map.of(
       OpenNebulaNodes.nodeName(1), 11, OpenNebulaNodes.nodeName(2), 12, OpenNebulaNodes.nodeName(3), 13);
 
@@ -132,13 +141,15 @@ class E20AutoDiscoveryIT {
   @Order(2)
   void everyAgentIsUpThroughKubernetesDiscovery() {
     PromQl api = prometheus.api();
-    List<PromQl.Sample> up = api.await("up{job=~\"podMonitor/" + monitor.namespace() + "/.*\"} == 1",
+    List<PromQl.Sample> up = api.await("up{" + VIA_POD_MONITOR + ",namespace=\"" + monitor.namespace() + "\"} == 1",
         r -> r.size() == 2, WAIT);
     assertThat(up).extracting(s -> s.label("host_id")).containsExactlyInAnyOrder("11", "12");
     assertThat(up).extracting(s -> s.label("node"))
         .containsExactlyInAnyOrder(OpenNebulaNodes.nodeName(1), OpenNebulaNodes.nodeName(2));
     assertThat(kubelet.failures()).isEmpty();
-    api.await("up{job=~\"scrapeConfig/" + monitor.namespace() + "/.*\"} == 1", r -> r.size() == 2, WAIT);
+    List<PromQl.Sample> upStatic = api.await("up{" + VIA_SCRAPE_CONFIG + "} == 1", r -> r.size() == 2, WAIT);
+    assertThat(upStatic).extracting(s -> s.label("host_id")).containsExactlyInAnyOrder("11", "12");
+    Figures.recordText("auto-discovery", "job label of our targets", up.get(0).label("job"));
   }
 
   @Test
@@ -155,7 +166,7 @@ class E20AutoDiscoveryIT {
       assertThat(s.label("one_host_id")).isEqualTo(expected);
     }
     Figures.record("auto-discovery", "series per host (our agent, one job)",
-        api.query("count({host_id=\"11\", job=~\"podMonitor/.*\"})").get(0).value(), "series");
+        api.query("count({host_id=\"11\"," + VIA_POD_MONITOR + "})").get(0).value(), "series");
   }
 
   @Test
@@ -168,7 +179,7 @@ class E20AutoDiscoveryIT {
     }
     E04QemuGuestsIT.sleepSeconds(30); // a few samples at the agent's interval, for averages
     Map<String, Double> watts = new HashMap<>();
-    for (PromQl.Sample s : api.query("avg by (one_vm_id) (avg_over_time(opennebula_vm_power_watts{job=~\"podMonitor/.*\"}[30s]))")) {
+    for (PromQl.Sample s : api.query("avg by (one_vm_id) (avg_over_time(opennebula_vm_power_watts{" + VIA_POD_MONITOR + "}[30s]))")) {
       watts.put(s.label("one_vm_id"), s.value());
     }
     List<QemuGuests.Guest> byDuty = guests.stream()
@@ -230,10 +241,10 @@ class E20AutoDiscoveryIT {
     Map<String, String> labels = new HashMap<>(monitor.nodeSelector());
     labels.put(OpenNebulaNodes.HOST_ID_LABEL, "13");
     OpenNebulaNodes.ensure(3, labels);
-    prometheus.api().await("opennebula_host_power_watts{host_id=\"13\",job=~\"podMonitor/.*\"}", r -> !r.isEmpty(), WAIT);
+    prometheus.api().await("opennebula_host_power_watts{host_id=\"13\"," + VIA_POD_MONITOR + "}", r -> !r.isEmpty(), WAIT);
     Figures.record("auto-discovery", "node labelled -> first sample in Prometheus (PodMonitor)",
         (System.nanoTime() - start) / 1e9, "s");
-    prometheus.api().await("opennebula_host_power_watts{host_id=\"13\",job=~\"scrapeConfig/.*\"}", r -> !r.isEmpty(), WAIT);
+    prometheus.api().await("opennebula_host_power_watts{host_id=\"13\"," + VIA_SCRAPE_CONFIG + "}", r -> !r.isEmpty(), WAIT);
     Figures.record("auto-discovery", "node labelled -> first sample in Prometheus (ScrapeConfig)",
         (System.nanoTime() - start) / 1e9, "s");
   }
@@ -244,10 +255,10 @@ class E20AutoDiscoveryIT {
     long start = System.nanoTime();
     Kubectl.run("label", "node", OpenNebulaNodes.nodeName(2), OpenNebulaNodes.HOST_ID_LABEL + "=22", "--overwrite")
         .assertSuccess();
-    prometheus.api().await("opennebula_host_power_watts{host_id=\"22\",job=~\"podMonitor/.*\"}", r -> !r.isEmpty(), WAIT);
+    prometheus.api().await("opennebula_host_power_watts{host_id=\"22\"," + VIA_POD_MONITOR + "}", r -> !r.isEmpty(), WAIT);
     Figures.record("auto-discovery", "host-id change -> first series with the new id (PodMonitor)",
         (System.nanoTime() - start) / 1e9, "s");
-    prometheus.api().await("opennebula_host_power_watts{host_id=\"22\",job=~\"scrapeConfig/.*\"}", r -> !r.isEmpty(), WAIT);
+    prometheus.api().await("opennebula_host_power_watts{host_id=\"22\"," + VIA_SCRAPE_CONFIG + "}", r -> !r.isEmpty(), WAIT);
     Figures.record("auto-discovery", "host-id change -> first series with the new id (ScrapeConfig)",
         (System.nanoTime() - start) / 1e9, "s");
   }
@@ -270,6 +281,25 @@ class E20AutoDiscoveryIT {
 
   @Test
   @Order(10)
+  void aDisabledScrapeConfigLeavesNothingBehind() {
+    String ns = monitor.namespace();
+    long start = System.nanoTime();
+    Kubectl.run("-n", ns, "patch", "scaph", monitor.name(), "--type=merge",
+        "-p", "{\"spec\":{\"prometheus\":{\"scrapeConfig\":{\"enabled\":false}}}}").assertSuccess();
+    Awaitility.await("the ScrapeConfig and its job gone, the PodMonitor's job kept").atMost(WAIT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> Owned.list(Owned.SCRAPECONFIG, ns, monitor.name()).isEmpty()
+            && ourJobs(currentConfig()).stream().noneMatch(j -> j.startsWith("scrapeConfig/"))
+            && ourJobs(currentConfig()).stream().anyMatch(j -> j.startsWith("podMonitor/")));
+    Figures.record("auto-discovery", "scrapeConfig disabled -> its job gone from the generated config",
+        (System.nanoTime() - start) / 1e9, "s");
+    // Prometheus drops the targets (staleness markers end their series); the PodMonitor path stays up.
+    prometheus.api().await("up{" + VIA_SCRAPE_CONFIG + "}", List::isEmpty, WAIT);
+    assertThat(prometheus.api().query("up{" + VIA_POD_MONITOR + "} == 1")).hasSize(3);
+  }
+
+  @Test
+  @Order(11)
   void deletingTheMonitorRemovesItsJobsFromTheGeneratedConfig() {
     Figures.record("auto-discovery", "kube-apiserver RSS with everything loaded",
         ProcStat.rssKib(Long.parseLong(System.getenv().getOrDefault("ONE_SCAPHANDRE_E2E_APISERVER_PID", "0"))) / 1024.0, "MiB");

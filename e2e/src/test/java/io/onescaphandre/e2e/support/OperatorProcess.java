@@ -23,6 +23,9 @@ public final class OperatorProcess {
       if (help.contains("--web.listen-address")) {
         command.add("--web.listen-address=127.0.0.1:" + Loopback.freePort());
       }
+      if (help.contains("--health.listen-address")) {
+        command.add("--health.listen-address=127.0.0.1:" + Loopback.freePort());
+      }
       operator = ManagedProcess.start("one-scaphandre-operator", command,
           Map.of("KUBECONFIG", E2e.kubeconfig().toString()));
     }
