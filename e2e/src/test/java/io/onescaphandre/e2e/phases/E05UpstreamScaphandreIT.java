@@ -62,8 +62,9 @@ class E05UpstreamScaphandreIT {
         boolean identified = vm.stream().anyMatch(s -> guest.vmName().equals(s.labels().get("vmname")));
         Figures.recordText("side-by-side", "scaphandre " + guest.vmName() + " identified by vmname",
             identified ? "yes" : "no (qemu-kvm-one is not qemu-system)");
-        Figures.record("side-by-side", "scaphandre " + guest.vmName() + " (duty " + guest.dutyPercent() + "%) power",
-            vm.stream().mapToDouble(MetricsText.Sample::value).sum() / 1e6, "W");
+        Figures.record("side-by-side", "scaphandre " + guest.vmName() + " (duty " + guest.dutyPercent() + "%) power, mean of 20 s",
+            sum(api.query("sum(avg_over_time(scaph_process_power_consumption_microwatts{cmdline=~\".*guest="
+                + guest.vmName() + ",.*\"}[20s]))")) / 1e6, "W");
       }
       double minutes = (System.nanoTime() - start) / 60e9;
       Figures.record("side-by-side", "scaphandre series per host", scrape.samples().size(), "series");
@@ -106,6 +107,8 @@ class E05UpstreamScaphandreIT {
         assertThat(vm).as("%s identified by our agent", guest.vmName()).hasSize(1);
         assertThat(vm.get(0).labels()).containsEntry("vmname", guest.vmName());
         Figures.recordText("side-by-side", "our agent " + guest.vmName() + " identified by vmname", "yes");
+        Figures.record("side-by-side", "our agent " + guest.vmName() + " (duty " + guest.dutyPercent() + "%) power, mean of 20 s",
+            sum(api.query("avg_over_time(opennebula_vm_power_watts{one_vm_id=\"" + guest.vmId() + "\"}[20s])")), "W");
       }
       double minutes = (System.nanoTime() - start) / 60e9;
       Figures.record("side-by-side", "our agent series per host", scrape.samples().size(), "series");
@@ -114,6 +117,10 @@ class E05UpstreamScaphandreIT {
           (agent.cpuSeconds() - cpuBefore) / minutes, "s/min");
       Figures.record("side-by-side", "our agent RSS (-Xmx96m)", agent.rssKib() / 1024.0, "MiB");
     }
+  }
+
+  private static double sum(List<PromQl.Sample> samples) {
+    return samples.stream().mapToDouble(PromQl.Sample::value).sum();
   }
 
   /** The seed's generate_conf.sh output: one static target per host with its host_id. */

@@ -185,7 +185,7 @@ class E20AutoDiscoveryIT {
     List<QemuGuests.Guest> byDuty = guests.stream()
         .sorted((a, b) -> Integer.compare(b.dutyPercent(), a.dutyPercent())).toList();
     for (QemuGuests.Guest g : byDuty) {
-      Figures.record("side-by-side", "our agent " + g.vmName() + " (duty " + g.dutyPercent() + "%) power",
+      Figures.record("auto-discovery", g.vmName() + " (duty " + g.dutyPercent() + "%) power, mean over nodes and 30 s",
           watts.getOrDefault(Integer.toString(g.vmId()), Double.NaN), "W");
     }
     for (int i = 0; i + 1 < byDuty.size(); i++) {
