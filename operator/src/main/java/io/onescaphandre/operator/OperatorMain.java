@@ -1,10 +1,40 @@
 package io.onescaphandre.operator;
 
-/** Entry point of the operator. */
-public final class OperatorMain {
-  private OperatorMain() {}
+import io.onescaphandre.operator.cli.GenerateConfCommand;
+import io.onescaphandre.operator.render.RenderCommand;
+import io.onescaphandre.operator.run.RunCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the operator jar: {@code run}, {@code render} and {@code generate-conf}. */
+@Command(name = "one-scaphandre-operator", mixinStandardHelpOptions = true, version = "0.1.0",
+    subcommands = {RunCommand.class, RenderCommand.class, GenerateConfCommand.class},
+    description = "Kubernetes operator metering the energy of OpenNebula hosts and their VMs.")
+public final class OperatorMain implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.out.println("one-scaphandre operator");
+    System.exit(execute(args));
+  }
+
+  /** Runs one command line and returns its exit code (2 for usage errors and failed commands). */
+  public static int execute(String... args) {
+    return commandLine().execute(args);
+  }
+
+  public static CommandLine commandLine() {
+    return new CommandLine(new OperatorMain())
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          cmd.getErr().println(cmd.getColorScheme().errorText(
+              e.getMessage() == null ? e.toString() : e.getMessage()));
+          return 2;
+        });
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "missing subcommand: run, render or generate-conf");
   }
 }

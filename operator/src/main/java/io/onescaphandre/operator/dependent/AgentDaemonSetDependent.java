@@ -38,10 +38,15 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
 
   @Override
   protected DaemonSet desired(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
-    return desiredFor(monitor);
+    return desiredFor(monitor, DesiredInputs.from(context).defaultAgentImage());
   }
 
   public static DaemonSet desiredFor(ScaphandreMonitor monitor) {
+    return desiredFor(monitor, AgentImages.BUILTIN);
+  }
+
+  /** @param defaultAgentImage the builtin agent's image when the spec names none */
+  public static DaemonSet desiredFor(ScaphandreMonitor monitor, String defaultAgentImage) {
     AgentSpec agent = monitor.getSpec().getAgent();
     boolean builtin = agent.getFlavor() == AgentFlavor.BUILTIN;
     return new DaemonSetBuilder()
@@ -63,8 +68,8 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
               .withNewSecurityContext()
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
               .endSecurityContext()
-              .withInitContainers(builtin ? builtinInit(agent) : modprobeInit(agent))
-              .withContainers(builtin ? builtinAgent(agent) : scaphandreAgent(agent))
+              .withInitContainers(builtin ? builtinInit(agent, defaultAgentImage) : modprobeInit(agent))
+              .withContainers(builtin ? builtinAgent(agent, defaultAgentImage) : scaphandreAgent(agent))
               .withVolumes(builtin ? builtinVolumes() : scaphandreVolumes())
             .endSpec()
           .endTemplate()
@@ -72,10 +77,10 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .build();
   }
 
-  private static Container builtinInit(AgentSpec agent) {
+  private static Container builtinInit(AgentSpec agent, String defaultAgentImage) {
     return new ContainerBuilder()
         .withName(MonitorNames.INIT_CONTAINER_NAME)
-        .withImage(AgentImages.init(agent))
+        .withImage(AgentImages.init(agent, defaultAgentImage))
         .withImagePullPolicy(agent.getImagePullPolicy())
         .withArgs("init", "--path.sysfs=/host/sys", "--path.rootfs=/host",
             "--termination-message-path=" + TERMINATION_LOG)
@@ -83,8 +88,11 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withSecurityContext(privilegedInit())
         .withResources(initResources())
+        // init --path.rootfs=/host runs "modprobe --dirname=/host": it reads /host/lib/modules. The
+        // same volume at /lib/modules serves a plain modprobe (docs/interfaces.md).
         .withVolumeMounts(
             readOnly("sys", "/host/sys"),
+            readOnly("modules", "/host/lib/modules"),
             readOnly("modules", "/lib/modules"),
             readOnly("one-db", "/host/var/tmp/one_db"),
             readOnly("one-im", "/host/var/tmp/one/im"))
@@ -112,12 +120,12 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
     return new SecurityContextBuilder().withPrivileged(true).withRunAsUser(0L).build();
   }
 
-  private static Container builtinAgent(AgentSpec agent) {
+  private static Container builtinAgent(AgentSpec agent, String defaultAgentImage) {
     List<String> args = new ArrayList<>(List.of("run",
         "--path.procfs=/host/proc", "--path.sysfs=/host/sys", "--path.rootfs=/host",
         "--web.listen-address=:" + agent.getPort(), "--interval=" + agent.getInterval()));
     args.addAll(agent.getExtraArgs());
-    return agentContainer(agent, args)
+    return agentContainer(agent, AgentImages.agent(agent, defaultAgentImage), args)
         .withLivenessProbe(httpProbe("/healthz", 3))
         .withReadinessProbe(httpProbe("/readyz", 1))
         .withVolumeMounts(readOnly("proc", "/host/proc"), readOnly("sys", "/host/sys"),
@@ -134,7 +142,7 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .withNewTcpSocket().withPort(new IntOrString(MonitorNames.METRICS_PORT_NAME)).endTcpSocket()
         .withInitialDelaySeconds(5).withPeriodSeconds(10).withTimeoutSeconds(2).withFailureThreshold(3)
         .build();
-    return agentContainer(agent, args)
+    return agentContainer(agent, AgentImages.agent(agent), args)
         .withLivenessProbe(tcp)
         .withReadinessProbe(tcp)
         .withVolumeMounts(readOnly("powercap", "/sys/class/powercap"),
@@ -142,10 +150,10 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .build();
   }
 
-  private static ContainerBuilder agentContainer(AgentSpec agent, List<String> args) {
+  private static ContainerBuilder agentContainer(AgentSpec agent, String image, List<String> args) {
     return new ContainerBuilder()
         .withName(MonitorNames.AGENT_CONTAINER_NAME)
-        .withImage(AgentImages.agent(agent))
+        .withImage(image)
         .withImagePullPolicy(agent.getImagePullPolicy())
         .withArgs(args)
         .withEnv(new EnvVarBuilder().withName("NODE_NAME")
@@ -163,9 +171,10 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
   }
 
   /**
-   * Root, because energy_uj is 0400 root since CVE-2020-8694; not privileged. SYS_PTRACE lets it
-   * resolve /proc/&lt;pid&gt;/exe and cgroup paths of other users' processes; DAC_READ_SEARCH lets it
-   * read /proc entries and host files it does not own. Every other capability is dropped.
+   * Root, because energy_uj is 0400 root since CVE-2020-8694 (as owner, root needs no capability to
+   * read it); not privileged. SYS_PTRACE is the one capability kept: reading the /proc/&lt;pid&gt;/exe
+   * link of another user's process (qemu runs as oneadmin) needs it. Everything else the agent reads
+   * (/proc/&lt;pid&gt;/stat and cmdline, cgroup files) is world-readable.
    */
   static SecurityContext agentSecurityContext() {
     return new SecurityContextBuilder()
@@ -173,7 +182,7 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .withAllowPrivilegeEscalation(false)
         .withReadOnlyRootFilesystem(true)
         .withRunAsUser(0L)
-        .withNewCapabilities().withDrop("ALL").withAdd("SYS_PTRACE", "DAC_READ_SEARCH").endCapabilities()
+        .withNewCapabilities().withDrop("ALL").withAdd("SYS_PTRACE").endCapabilities()
         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
         .build();
   }

@@ -5,7 +5,8 @@ import io.onescaphandre.operator.api.AgentSpec;
 
 /** Pinned default images: a monitor without an image gets a known version, never "latest". */
 public final class AgentImages {
-  public static final String BUILTIN = "ghcr.io/one-scaphandre/one-scaphandre-agent:0.1.0";
+  /** What images/build.sh builds and the chart's defaultAgentImage; {@code run --default-agent-image} overrides it. */
+  public static final String BUILTIN = "one-scaphandre-agent:0.1.0";
   /** Upstream Scaphandre 1.0.2 (2025-02-11), the last release before our fork of its defects. */
   public static final String SCAPHANDRE = "hubblo/scaphandre:1.0.2";
   /** Only used to run modprobe before upstream Scaphandre starts. */
@@ -14,17 +15,26 @@ public final class AgentImages {
   private AgentImages() {}
 
   public static String agent(AgentSpec agent) {
+    return agent(agent, BUILTIN);
+  }
+
+  /** @param builtinDefault the builtin agent's image when the spec names none */
+  public static String agent(AgentSpec agent, String builtinDefault) {
     if (agent.getImage() != null && !agent.getImage().isBlank()) {
       return agent.getImage();
     }
-    return agent.getFlavor() == AgentFlavor.SCAPHANDRE ? SCAPHANDRE : BUILTIN;
+    return agent.getFlavor() == AgentFlavor.SCAPHANDRE ? SCAPHANDRE : builtinDefault;
   }
 
   /** The builtin agent's own {@code init} subcommand runs in its image; Scaphandre needs a modprobe. */
   public static String init(AgentSpec agent) {
+    return init(agent, BUILTIN);
+  }
+
+  public static String init(AgentSpec agent, String builtinDefault) {
     if (agent.getInitImage() != null && !agent.getInitImage().isBlank()) {
       return agent.getInitImage();
     }
-    return agent.getFlavor() == AgentFlavor.SCAPHANDRE ? MODPROBE : agent(agent);
+    return agent.getFlavor() == AgentFlavor.SCAPHANDRE ? MODPROBE : agent(agent, builtinDefault);
   }
 }

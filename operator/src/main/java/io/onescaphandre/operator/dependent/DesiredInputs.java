@@ -9,18 +9,26 @@ import java.util.List;
  * What the reconciler computed before the workflow runs, handed to the dependents through the
  * workflow context so their desired() stays a function of the monitor and these inputs.
  */
-public record DesiredInputs(List<MappedNode> mappedNodes) {
+public record DesiredInputs(List<MappedNode> mappedNodes, String defaultAgentImage) {
   private static final String KEY = DesiredInputs.class.getName();
 
   public DesiredInputs {
     mappedNodes = List.copyOf(mappedNodes);
+    if (defaultAgentImage == null || defaultAgentImage.isBlank()) {
+      throw new IllegalArgumentException("the default agent image must be named");
+    }
+  }
+
+  /** With the image the project builds as the builtin agent's default. */
+  public DesiredInputs(List<MappedNode> mappedNodes) {
+    this(mappedNodes, AgentImages.BUILTIN);
   }
 
   public void putInto(Context<ScaphandreMonitor> context) {
     context.managedWorkflowAndDependentResourceContext().put(KEY, this);
   }
 
-  static DesiredInputs from(Context<ScaphandreMonitor> context) {
+  public static DesiredInputs from(Context<ScaphandreMonitor> context) {
     return context.managedWorkflowAndDependentResourceContext().getMandatory(KEY, DesiredInputs.class);
   }
 }

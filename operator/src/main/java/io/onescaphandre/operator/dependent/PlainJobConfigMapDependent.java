@@ -24,7 +24,8 @@ import java.util.Map;
 @KubernetesDependent(informer = @Informer(labelSelector = MonitorNames.MANAGED_SELECTOR))
 public class PlainJobConfigMapDependent extends OwnedDependent<ConfigMap> {
   public static final String DATA_KEY = "prometheus-job.yaml";
-  public static final String JOB_NAME = "scaphandre";
+  /** The agents' job label everywhere the operator writes a scrape job (the alerts select it). */
+  public static final String JOB_NAME = MonitorNames.AGENT_APP;
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)

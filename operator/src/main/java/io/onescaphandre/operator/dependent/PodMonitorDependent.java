@@ -29,6 +29,8 @@ public class PodMonitorDependent extends OwnedDependent<PodMonitor> {
         .withMetadata(MonitorResources.metadata(monitor, MonitorResources.prometheusObjectName(monitor),
             monitor.getSpec().getPrometheus().getPodMonitor().getLabels()))
         .withNewSpec()
+          // job = the pods' app.kubernetes.io/name, one-scaphandre-agent: what the alerts select.
+          .withJobLabel(MonitorNames.NAME_LABEL)
           .withNewSelector().withMatchLabels(MonitorResources.selectorLabels(monitor)).endSelector()
           .withNewAttachMetadata().withNode(true).endAttachMetadata()
           .addNewPodMetricsEndpoint()

@@ -42,6 +42,7 @@ public class ScrapeConfigDependent extends OwnedDependent<ScrapeConfig> {
         .withMetadata(MonitorResources.metadata(monitor, MonitorResources.prometheusObjectName(monitor),
             monitor.getSpec().getPrometheus().getScrapeConfig().getLabels()))
         .withNewSpec()
+          .withJobName(MonitorNames.AGENT_APP)
           .withMetricsPath("/metrics")
           .withScrapeInterval(monitor.getSpec().getPrometheus().getInterval())
           .withStaticConfigs(groups)

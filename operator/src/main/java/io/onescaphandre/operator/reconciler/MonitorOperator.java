@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.onescaphandre.operator.dependent.AgentImages;
 import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
 import java.time.Clock;
 import java.util.Set;
@@ -20,6 +21,7 @@ public final class MonitorOperator {
   private OpenNebulaHostDirectory directory = OpenNebulaHostDirectory.NONE;
   private Set<String> namespaces = Set.of();
   private Clock clock = Clock.systemUTC();
+  private String defaultAgentImage = AgentImages.BUILTIN;
 
   private MonitorOperator(KubernetesClient client) {
     this.client = client;
@@ -55,6 +57,12 @@ public final class MonitorOperator {
     return this;
   }
 
+  /** The builtin agent's image for monitors whose spec.agent.image is empty. */
+  public MonitorOperator withDefaultAgentImage(String image) {
+    this.defaultAgentImage = image;
+    return this;
+  }
+
   public MonitorOperator withClock(Clock clock) {
     this.clock = clock;
     return this;
@@ -76,7 +84,7 @@ public final class MonitorOperator {
         o.withLeaderElectionConfiguration(leaderElection);
       }
     });
-    operator.register(new ScaphandreMonitorReconciler(directory, clock), overrider -> {
+    operator.register(new ScaphandreMonitorReconciler(directory, clock, defaultAgentImage), overrider -> {
       if (!namespaces.isEmpty()) {
         overrider.settingNamespaces(namespaces);
       }

@@ -1,6 +1,7 @@
 package io.onescaphandre.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.onescaphandre.operator.api.HostIdSourceType;
 import io.onescaphandre.operator.api.MonitorNames;
@@ -12,6 +13,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,25 +32,53 @@ public final class NodeLabeler {
 
   /** @return how many nodes were written */
   public int sync(ScaphandreMonitor monitor, HostIdResolution resolution, Collection<Node> allNodes) {
-    Map<String, ResolvedNode> wanted = new HashMap<>();
-    resolution.nodes().stream()
-        .filter(n -> n.mapped() && n.source() != HostIdSourceType.NODE_LABEL)
-        .forEach(n -> wanted.put(n.nodeName(), n));
+    Map<String, ResolvedNode> wanted = wanted(monitor, resolution, allNodes);
     int writes = 0;
     for (Node node : allNodes) {
       ResolvedNode target = wanted.get(node.getMetadata().getName());
-      boolean ours = NodeLabels.labelledBy(monitor, node);
-      if (target != null && (ours || label(node) == null)) {
+      if (target != null) {
         if (!carries(node, target, monitor)) {
           setLabel(monitor, node.getMetadata().getName(), target);
           writes++;
         }
-      } else if (target == null && ours) {
+      } else if (NodeLabels.labelledBy(monitor, node)) {
         removeLabel(node.getMetadata().getName());
         writes++;
       }
     }
     return writes;
+  }
+
+  /**
+   * The nodes that should carry this monitor's host-id label, by name, sorted: mapped from a source
+   * other than the label itself, and not labelled by anyone else.
+   */
+  public static Map<String, ResolvedNode> wanted(ScaphandreMonitor monitor, HostIdResolution resolution,
+      Collection<Node> allNodes) {
+    Map<String, ResolvedNode> mapped = new HashMap<>();
+    resolution.nodes().stream()
+        .filter(n -> n.mapped() && n.source() != HostIdSourceType.NODE_LABEL)
+        .forEach(n -> mapped.put(n.nodeName(), n));
+    Map<String, ResolvedNode> wanted = new TreeMap<>();
+    for (Node node : allNodes) {
+      ResolvedNode target = mapped.get(node.getMetadata().getName());
+      if (target != null && (NodeLabels.labelledBy(monitor, node) || label(node) == null)) {
+        wanted.put(node.getMetadata().getName(), target);
+      }
+    }
+    return wanted;
+  }
+
+  /** The label and annotations the operator puts on a node, as a Node holding only those. */
+  public static Node labelsOf(ScaphandreMonitor monitor, ResolvedNode target) {
+    return new NodeBuilder()
+        .withNewMetadata()
+          .withName(target.nodeName())
+          .addToLabels(MonitorNames.HOST_ID_LABEL, Long.toString(target.hostId()))
+          .addToAnnotations(MonitorNames.HOST_ID_SOURCE_ANNOTATION, target.source().wireName())
+          .addToAnnotations(MonitorNames.LABELLED_BY_ANNOTATION, NodeLabels.owner(monitor))
+        .endMetadata()
+        .build();
   }
 
   /** Removes every label this monitor set (the monitor is being deleted). */

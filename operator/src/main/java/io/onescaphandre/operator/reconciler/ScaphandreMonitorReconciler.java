@@ -23,6 +23,7 @@ import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.api.ScaphandreMonitorSpec;
 import io.onescaphandre.operator.api.ScaphandreMonitorStatus;
 import io.onescaphandre.operator.dependent.AgentDaemonSetDependent;
+import io.onescaphandre.operator.dependent.AgentImages;
 import io.onescaphandre.operator.dependent.AgentServiceAccountDependent;
 import io.onescaphandre.operator.dependent.DesiredInputs;
 import io.onescaphandre.operator.dependent.PlainJobConfigMapDependent;
@@ -33,7 +34,6 @@ import io.onescaphandre.operator.dependent.PrometheusRuleDependent;
 import io.onescaphandre.operator.dependent.ScrapeConfigDependent;
 import io.onescaphandre.operator.hostid.HostIdResolution;
 import io.onescaphandre.operator.hostid.HostIdResolver;
-import io.onescaphandre.operator.hostid.NodeSelection;
 import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
 import io.onescaphandre.operator.status.StatusFactory;
 import io.onescaphandre.operator.status.StatusInputs;
@@ -78,11 +78,18 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
   private final HostIdResolver resolver;
   private final StatusFactory statusFactory = new StatusFactory();
   private final Clock clock;
+  private final String defaultAgentImage;
   private volatile InformerEventSource<Node, ScaphandreMonitor> nodes;
 
   public ScaphandreMonitorReconciler(OpenNebulaHostDirectory directory, Clock clock) {
+    this(directory, clock, AgentImages.BUILTIN);
+  }
+
+  /** @param defaultAgentImage the builtin agent's image for monitors that name none */
+  public ScaphandreMonitorReconciler(OpenNebulaHostDirectory directory, Clock clock, String defaultAgentImage) {
     this.resolver = new HostIdResolver(directory);
     this.clock = clock;
+    this.defaultAgentImage = defaultAgentImage;
   }
 
   @Override
@@ -108,14 +115,14 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
 
   @Override
   public UpdateControl<ScaphandreMonitor> reconcile(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
-    List<String> specProblems = SpecValidator.validate(monitor);
     Map<String, Pod> agentPods = agentPodByNode(context);
-    HostIdResolution resolution = new HostIdResolution(List.of(), List.of());
+    List<Node> allNodes = allNodes();
+    MonitorPlan plan = MonitorPlan.compute(monitor, allNodes, agentPods, resolver, defaultAgentImage);
+    List<String> specProblems = plan.specProblems();
+    HostIdResolution resolution = plan.resolution();
     List<String> missingCrds = List.of();
-    if (specProblems.isEmpty()) {
-      List<Node> allNodes = allNodes();
-      resolution = resolver.resolve(monitor, NodeSelection.select(monitor.getSpec(), allNodes), agentPods);
-      new DesiredInputs(resolution.mapped()).putInto(context);
+    if (plan.valid()) {
+      plan.inputs().putInto(context);
       new NodeLabeler(context.getClient()).sync(monitor, resolution, allNodes);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
       missingCrds = missingCrds(monitor, context);
@@ -146,7 +153,7 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
   @Override
   public DeleteControl cleanup(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
     new NodeLabeler(context.getClient()).removeAll(monitor, allNodes());
-    new DesiredInputs(List.of()).putInto(context);
+    new DesiredInputs(List.of(), defaultAgentImage).putInto(context);
     context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
     return DeleteControl.defaultDelete();
   }

@@ -74,6 +74,14 @@ public final class MockCluster implements AutoCloseable {
     return this;
   }
 
+  /** Stops the operator (as on shutdown); a later runOperator starts a fresh one. */
+  public void stopOperator() {
+    if (operator != null) {
+      operator.stop();
+      operator = null;
+    }
+  }
+
   /** The test's own client (its writes are not counted as the operator's). */
   public KubernetesClient client() {
     return client;
@@ -81,6 +89,32 @@ public final class MockCluster implements AutoCloseable {
 
   public ReconcileCounter reconciles() {
     return reconciles;
+  }
+
+  /**
+   * Waits until the operator has finished no reconcile for {@code quiet}: events it caused itself
+   * have been handled. Fails after a minute.
+   */
+  public void awaitQuiet(Duration quiet) {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    long seen = reconciles.finished();
+    long since = System.nanoTime();
+    while (System.nanoTime() - since < quiet.toNanos()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the operator kept reconciling for a minute");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      long now = reconciles.finished();
+      if (now != seen) {
+        seen = now;
+        since = System.nanoTime();
+      }
+    }
   }
 
   /** Creates the CRDs of PodMonitor, ScrapeConfig and PrometheusRule (names only: enough for a lookup). */
