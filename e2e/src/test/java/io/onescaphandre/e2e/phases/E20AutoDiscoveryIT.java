@@ -365,8 +365,17 @@ class E20AutoDiscoveryIT {
             && ourJobs(currentConfig()).stream().anyMatch(j -> j.startsWith("podMonitor/")));
     Figures.record("auto-discovery", "scrapeConfig disabled -> its job gone from the generated config",
         (System.nanoTime() - start) / 1e9, "s");
-    // Prometheus drops the targets (staleness markers end their series); the PodMonitor path stays up.
-    prometheus.api().await("up{" + VIA_SCRAPE_CONFIG + "}", List::isEmpty, WAIT);
+    // Prometheus drops the scrape pool on reload. It writes no staleness markers for a removed job, so
+    // the last samples stay visible for the 5 min lookback: checked are the active targets and that no
+    // sample newer than 15 s comes from that path, while the PodMonitor path keeps all three agents.
+    String pool = "scrapeConfig/" + ns + "/";
+    Awaitility.await("Prometheus no longer scrapes the ScrapeConfig's targets").atMost(WAIT)
+        .pollInterval(Duration.ofSeconds(1)).until(() -> {
+          List<String> pools = new ArrayList<>();
+          prometheus.api().activeTargets().forEach(t -> pools.add(t.path("scrapePool").asText()));
+          return pools.stream().noneMatch(p -> p.startsWith(pool)) && pools.stream().anyMatch(p -> p.startsWith("podMonitor/"));
+        });
+    prometheus.api().await("count_over_time(up{" + VIA_SCRAPE_CONFIG + "}[15s])", List::isEmpty, WAIT);
     assertThat(prometheus.api().query("up{" + VIA_POD_MONITOR + "} == 1")).hasSize(3);
   }
 
