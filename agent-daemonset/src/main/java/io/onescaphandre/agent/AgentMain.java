@@ -1,12 +1,13 @@
 package io.onescaphandre.agent;
 
 import io.onescaphandre.agent.init.InitCommand;
+import io.onescaphandre.agent.sim.SimulateRaplCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the node agent: {@code run} (the DaemonSet's container) and {@code init}. */
 @Command(name = "one-scaphandre-agent", mixinStandardHelpOptions = true, version = "0.1.0",
-    subcommands = {RunCommand.class, InitCommand.class},
+    subcommands = {RunCommand.class, InitCommand.class, SimulateRaplCommand.class},
     description = "RAPL power and energy for an OpenNebula host and its VMs, pods and services.")
 public final class AgentMain implements Runnable {
   @CommandLine.Spec

@@ -12,9 +12,19 @@ final class ConsumerGroup {
   CgroupPath measured;
   final List<TrackedProcess> processes = new ArrayList<>(4);
   TrackedProcess main;
+  /** Processes inside the measured cgroup that belong to another consumer (a VM's monitor). */
+  final List<TrackedProcess> movedOut = new ArrayList<>(0);
 
   ConsumerGroup(ConsumerKey key) {
     this.key = key;
+  }
+
+  long movedOutTicks() {
+    long sum = 0;
+    for (TrackedProcess p : movedOut) {
+      sum += p.deltaTicks();
+    }
+    return sum;
   }
 
   /** Ticks of all processes, and of those outside the measured cgroup (kernel threads of a VM). */

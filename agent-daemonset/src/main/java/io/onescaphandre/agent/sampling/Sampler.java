@@ -62,6 +62,8 @@ public final class Sampler {
   private final Map<ConsumerKey, double[]> consumerTotals = new HashMap<>();
   private double otherJoules;
   private double unattributedJoules;
+  private double podRestJoules;
+  private double serviceRestJoules;
 
   public Sampler(Path procfs, Path sysfs, AttributionPolicy policy, LongSupplier nanoClock,
       int topProcesses, int topConsumers) {
@@ -140,6 +142,7 @@ public final class Sampler {
     Map<ConsumerKey, ConsumerGroup> groups = new LinkedHashMap<>();
     Map<Integer, ConsumerGroup> vmByPid = new HashMap<>();
     List<TrackedProcess> kernelThreads = new ArrayList<>();
+    List<Moved> movedOut = new ArrayList<>();
     for (TrackedProcess p : processes) {
       CgroupMatch match = NO_MATCH;
       if (p.cgroup() != null) {
@@ -149,17 +152,22 @@ public final class Sampler {
         });
       }
       ConsumerKey key = match.consumer();
-      if (key == null) {
-        if (p.commandLine().kvmVmId() != null) {
-          key = ConsumerKey.kvm(p.commandLine().kvmVmId());
-        } else if (p.commandLine().lxcVmId() != null) {
-          key = ConsumerKey.lxc(p.commandLine().lxcVmId());
-        } else {
-          if (p.kernelThread()) {
-            kernelThreads.add(p);
-          }
-          continue;
+      ConsumerKey byCommand = vmByCommandLine(p);
+      if (byCommand != null && (key == null || key.kind() != ConsumerKind.VM)) {
+        // A QEMU or an LXC monitor belongs to its VM even when it runs in a service's cgroup (an
+        // LXC monitor started by a unit, libvirt without machine scopes). That cgroup's own usage
+        // then includes this process: it is taken out of the service below.
+        if (key != null && match.measuredPath() != null) {
+          movedOut.add(new Moved(key, p));
         }
+        key = byCommand;
+        match = NO_MATCH;
+      }
+      if (key == null) {
+        if (p.kernelThread()) {
+          kernelThreads.add(p);
+        }
+        continue;
       }
       ConsumerGroup g = groups.computeIfAbsent(key, ConsumerGroup::new);
       g.processes.add(p);
@@ -176,6 +184,12 @@ public final class Sampler {
         vmByPid.put(p.pid(), g);
       }
     }
+    for (Moved moved : movedOut) {
+      ConsumerGroup from = groups.get(moved.from());
+      if (from != null) {
+        from.movedOut.add(moved.process());
+      }
+    }
     // vhost-<pid> (kernels before 6.4) and kvm-*-<pid> kernel threads work for the QEMU <pid>.
     for (TrackedProcess thread : kernelThreads) {
       Matcher m = KERNEL_THREAD_OWNER.matcher(thread.comm());
@@ -187,6 +201,19 @@ public final class Sampler {
       }
     }
     return groups;
+  }
+
+  /** A process whose cgroup names one consumer while its command line names a VM. */
+  private record Moved(ConsumerKey from, TrackedProcess process) {}
+
+  private static ConsumerKey vmByCommandLine(TrackedProcess p) {
+    if (p.commandLine().kvmVmId() != null) {
+      return ConsumerKey.kvm(p.commandLine().kvmVmId());
+    }
+    if (p.commandLine().lxcVmId() != null) {
+      return ConsumerKey.lxc(p.commandLine().lxcVmId());
+    }
+    return null;
   }
 
   private static boolean isVmMain(TrackedProcess p) {
@@ -212,7 +239,8 @@ public final class Sampler {
             // A cgroup new in this interval: its usage so far is this interval's, within capacity.
             cgroupSeconds = first ? 0 : Math.min(micros / 1e6, capacitySeconds);
           }
-          seconds = cgroupSeconds + ticks[1] / ProcessScanner.TICKS_PER_SECOND;
+          double movedOutSeconds = g.movedOutTicks() / ProcessScanner.TICKS_PER_SECOND;
+          seconds = Math.max(0, cgroupSeconds - movedOutSeconds) + ticks[1] / ProcessScanner.TICKS_PER_SECOND;
         }
       }
       result.put(g.key, seconds);
@@ -257,17 +285,25 @@ public final class Sampler {
     }
     vms.sort(Comparator.comparing(Snapshot.Vm::vmId).thenComparing(Snapshot.Vm::hypervisor));
 
+    // The rest outside the top N is one series whose energy counter accumulates the rest's energy
+    // of each interval, so it stays monotonic while consumers move in and out of the top N.
     List<Snapshot.Pod> podSeries = new ArrayList<>();
-    double[] podRest = topN(pods, watts, (key, w) -> podSeries.add(
+    double podRestWatts = topN(pods, watts, (key, w) -> podSeries.add(
         new Snapshot.Pod(key.id(), key.detail(), w, consumerTotals.get(key)[0])));
-    if (podRest != null) {
-      podSeries.add(new Snapshot.Pod("other", "other", podRest[0], podRest[1]));
+    if (podRestWatts >= 0) {
+      podRestJoules += podRestWatts * interval;
+    }
+    if (podRestWatts >= 0 || podRestJoules > 0) {
+      podSeries.add(new Snapshot.Pod(Snapshot.REST, Snapshot.REST, Math.max(0, podRestWatts), podRestJoules));
     }
     List<Snapshot.Service> serviceSeries = new ArrayList<>();
-    double[] serviceRest = topN(services, watts, (key, w) -> serviceSeries.add(
+    double serviceRestWatts = topN(services, watts, (key, w) -> serviceSeries.add(
         new Snapshot.Service(key.id(), w, consumerTotals.get(key)[0])));
-    if (serviceRest != null) {
-      serviceSeries.add(new Snapshot.Service("other", serviceRest[0], serviceRest[1]));
+    if (serviceRestWatts >= 0) {
+      serviceRestJoules += serviceRestWatts * interval;
+    }
+    if (serviceRestWatts >= 0 || serviceRestJoules > 0) {
+      serviceSeries.add(new Snapshot.Service(Snapshot.REST, Math.max(0, serviceRestWatts), serviceRestJoules));
     }
 
     List<Snapshot.ProcessPower> processSeries = processSeries(groups, watts, attribution, interval,
@@ -282,22 +318,18 @@ public final class Sampler {
         otherW, otherJoules, unattributedW, unattributedJoules, processSeries, processes.size());
   }
 
-  /** Keeps the N highest-power consumers; returns the {watts, joules} of the rest, or null if none. */
-  private double[] topN(List<ConsumerKey> keys, Map<ConsumerKey, Double> watts,
+  /** Keeps the N highest-power consumers; returns the watts of the rest, or -1 when there is none. */
+  private double topN(List<ConsumerKey> keys, Map<ConsumerKey, Double> watts,
       java.util.function.BiConsumer<ConsumerKey, Double> keep) {
     keys.sort(Comparator.comparing((ConsumerKey k) -> watts.get(k)).reversed()
         .thenComparing(ConsumerKey::id).thenComparing(ConsumerKey::detail));
-    double[] rest = null;
+    double rest = -1;
     for (int i = 0; i < keys.size(); i++) {
       ConsumerKey key = keys.get(i);
       if (i < topConsumers) {
         keep.accept(key, watts.get(key));
       } else {
-        if (rest == null) {
-          rest = new double[2];
-        }
-        rest[0] += watts.get(key);
-        rest[1] += consumerTotals.get(key)[0];
+        rest = Math.max(rest, 0) + watts.get(key);
       }
     }
     return rest;

@@ -35,6 +35,9 @@ public record Snapshot(
     List<ProcessPower> processes,
     int processCount) {
 
+  /** {@code pod_uid}, {@code container} and {@code unit} of the series summing the consumers outside the top N. */
+  public static final String REST = "other";
+
   public static Snapshot empty(RaplState state) {
     return new Snapshot(0, state, false, 0, 0, 0, Map.of(), List.of(), Map.of(), List.of(),
         List.of(), List.of(), List.of(), 0, 0, 0, 0, List.of(), 0);

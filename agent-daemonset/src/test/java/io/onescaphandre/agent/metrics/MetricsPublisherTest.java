@@ -92,4 +92,55 @@ class MetricsPublisherTest {
     String out = publisher.scrape("application/openmetrics-text; version=1.0.0; charset=utf-8");
     assertThat(out).contains("# TYPE opennebula_vm_energy_joules counter").endsWith("# EOF\n");
   }
+
+  @Test
+  void lxcPodAndServiceSeriesCarryTheirLabels() {
+    host.cgroupV2();
+    String uid = "8f2c1a7e-3b4d-4e5f-9a0b-1c2d3e4f5a6b";
+    String cid = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    String container = "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod"
+        + uid.replace('-', '_') + ".slice/cri-containerd-" + cid + ".scope";
+    SimulatedHost.Proc lxc = host.process(5000, "init", "/sbin/init").cgroup("0::/lxc.payload.one-5");
+    SimulatedHost.Proc app = host.process(6000, "app", "/app").cgroup("0::" + container);
+    SimulatedHost.Proc sshd = host.process(700, "sshd", "/usr/sbin/sshd").cgroup("0::/system.slice/ssh.service");
+    publisher.publish(sampler.sample(), 1_000_000);
+    lxc.addTicks(20);
+    app.addTicks(10);
+    sshd.addTicks(5);
+    step(50);
+    // 80 W over 100 busy ticks: 0.8 W per tick.
+    assertThat(publisher.scrape(TEXT))
+        .contains("opennebula_vm_power_watts{hypervisor=\"lxc\",one_vm_id=\"5\",vmname=\"one-5\"} 16.0")
+        .contains("opennebula_vm_cpu_seconds_total{hypervisor=\"lxc\",one_vm_id=\"5\",vmname=\"one-5\"} 0.2")
+        .contains("opennebula_pod_power_watts{container=\"" + cid + "\",pod_uid=\"" + uid + "\"} 8.0")
+        .contains("opennebula_pod_energy_joules_total{container=\"" + cid + "\",pod_uid=\"" + uid + "\"} 8.0")
+        .contains("opennebula_service_power_watts{unit=\"ssh.service\"} 4.0")
+        .contains("opennebula_service_energy_joules_total{unit=\"ssh.service\"} 4.0")
+        .contains("opennebula_other_energy_joules_total 0.0")
+        .contains("opennebula_vm_power_watts{hypervisor=\"kvm\",one_vm_id=\"42\",vmname=\"one-42\"} 40.0");
+  }
+
+  @Test
+  void unreadableRaplIsAStateAndPowerSeriesGoWhileCpuStays() {
+    Sampler denied = new Sampler(host.procfs(), rapl.sysfs(),
+        new io.onescaphandre.agent.rapl.RaplMeter(new io.onescaphandre.agent.rapl.RaplZoneDiscovery(rapl.sysfs()),
+            file -> {
+              throw new java.nio.file.AccessDeniedException(file.toString());
+            }),
+        new BusyCpuPolicy(), clock::get, 5, 20);
+    sampler = denied;
+    publisher.publish(sampler.sample(), 1_000_000);
+    step(50);
+    String out = publisher.scrape(TEXT);
+    assertThat(out)
+        .contains("opennebula_rapl_state{state=\"unreadable\"} 1.0")
+        .contains("opennebula_rapl_state{state=\"ok\"} 0.0")
+        .contains("opennebula_rapl_state{state=\"absent\"} 0.0")
+        .contains("opennebula_vm_cpu_seconds_total{hypervisor=\"kvm\",one_vm_id=\"42\",vmname=\"one-42\"} 0.5")
+        .contains("opennebula_agent_sample_duration_seconds_count 2")
+        .contains("process_cpu_usage")
+        .doesNotContain("opennebula_host_power_watts ")
+        .doesNotContain("opennebula_vm_power_watts{")
+        .doesNotContain("scaph_host_energy_microjoules ");
+  }
 }

@@ -2,7 +2,10 @@ package io.onescaphandre.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Deleter;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GenericKubernetesResourceMatcher;
 import io.javaoperatorsdk.operator.processing.dependent.Updater;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -28,6 +31,21 @@ public abstract class OwnedDependent<R extends HasMetadata>
   @Override
   protected boolean addOwnerReference() {
     return true;
+  }
+
+  /**
+   * With server-side apply, JOSDK's matcher compares the fields this operator manages. Without it
+   * (only against API servers that add no defaults, such as the Fabric8 mock server), JOSDK's generic
+   * matcher ignores whatever only the actual object has, so a node's target dropped from a list would
+   * never be taken out: there the spec must be equal.
+   */
+  @Override
+  public Matcher.Result<R> match(R actualResource, R desired, ScaphandreMonitor primary,
+      Context<ScaphandreMonitor> context) {
+    if (useSSA(context)) {
+      return super.match(actualResource, desired, primary, context);
+    }
+    return GenericKubernetesResourceMatcher.match(desired, actualResource, false, true, context);
   }
 
   /** Found again by their owner reference (JOSDK would otherwise look for its tracking annotations). */

@@ -24,6 +24,11 @@ public final class HostIdResolver {
     this.directory = directory;
   }
 
+  /** The monitor is deleted: the openNebulaApi source may drop what it kept for it. */
+  public void forget(ScaphandreMonitor monitor) {
+    directory.forget(monitor);
+  }
+
   /**
    * @param selected nodes selected by the monitor
    * @param agentPodByNode the monitor's agent pod on each node (for hypervisorFiles)
@@ -32,9 +37,14 @@ public final class HostIdResolver {
       Map<String, Pod> agentPodByNode) {
     List<HostIdSourceType> sources = monitor.getSpec().getHostId().getSources();
     List<String> problems = new ArrayList<>();
-    OpenNebulaHostDirectory.Lookup lookup = sources.contains(HostIdSourceType.OPEN_NEBULA_API)
-        ? directory.lookup(monitor, selected)
-        : OpenNebulaHostDirectory.Lookup.empty();
+    OpenNebulaHostDirectory.Lookup lookup = OpenNebulaHostDirectory.Lookup.empty();
+    if (sources.contains(HostIdSourceType.OPEN_NEBULA_API)) {
+      lookup = directory.lookup(monitor, unmappedBefore(HostIdSourceType.OPEN_NEBULA_API, monitor, selected,
+          sources, agentPodByNode));
+    } else {
+      // The source was dropped from the spec (or never listed): nothing of it is kept for this monitor.
+      directory.forget(monitor);
+    }
     problems.addAll(lookup.problems());
 
     Map<String, ResolvedNode> byName = new TreeMap<>();
@@ -44,7 +54,35 @@ public final class HostIdResolver {
               problems));
     }
     rejectDuplicateIds(byName, problems);
-    return new HostIdResolution(new ArrayList<>(byName.values()), problems);
+    return new HostIdResolution(new ArrayList<>(byName.values()), problems, lookup.failureReason());
+  }
+
+  /**
+   * The nodes no source listed before {@code source} gives an id to: only those are that source's
+   * business (OpenNebula's opinion of a node with a static id is not asked, nor reported).
+   */
+  private static List<Node> unmappedBefore(HostIdSourceType source, ScaphandreMonitor monitor,
+      List<Node> selected, List<HostIdSourceType> sources, Map<String, Pod> agentPodByNode) {
+    List<HostIdSourceType> earlier = sources.subList(0, sources.indexOf(source));
+    List<String> ignored = new ArrayList<>();
+    return selected.stream()
+        .filter(node -> earlier.stream().allMatch(s -> idFrom(s, monitor, node,
+            agentPodByNode.get(node.getMetadata().getName()), OpenNebulaHostDirectory.Lookup.empty(),
+            foreignLabel(monitor, node, ignored)).isEmpty()))
+        .toList();
+  }
+
+  private static Optional<Long> idFrom(HostIdSourceType source, ScaphandreMonitor monitor, Node node,
+      Pod agentPod, OpenNebulaHostDirectory.Lookup lookup, Optional<Long> foreignLabel) {
+    String name = node.getMetadata().getName();
+    return switch (source) {
+      case NODE_LABEL -> foreignLabel;
+      case STATIC -> Optional.ofNullable(monitor.getSpec().getHostId().getStaticIds().get(name))
+          .filter(v -> v >= 0);
+      case HYPERVISOR_FILES -> Optional.ofNullable(agentPod).flatMap(AgentReport::of)
+          .map(AgentReport::hostId);
+      case OPEN_NEBULA_API -> Optional.ofNullable(lookup.hostIdByNode().get(name));
+    };
   }
 
   private ResolvedNode resolveOne(ScaphandreMonitor monitor, Node node, List<HostIdSourceType> sources,
@@ -53,14 +91,7 @@ public final class HostIdResolver {
     String address = NodeSelection.address(node);
     Optional<Long> foreignLabel = foreignLabel(monitor, node, problems);
     for (HostIdSourceType source : sources) {
-      Optional<Long> id = switch (source) {
-        case NODE_LABEL -> foreignLabel;
-        case STATIC -> Optional.ofNullable(monitor.getSpec().getHostId().getStaticIds().get(name))
-            .filter(v -> v >= 0);
-        case HYPERVISOR_FILES -> Optional.ofNullable(agentPod).flatMap(AgentReport::of)
-            .map(AgentReport::hostId);
-        case OPEN_NEBULA_API -> Optional.ofNullable(lookup.hostIdByNode().get(name));
-      };
+      Optional<Long> id = idFrom(source, monitor, node, agentPod, lookup, foreignLabel);
       if (id.isEmpty()) {
         continue;
       }

@@ -2,6 +2,7 @@ package io.onescaphandre.operator.hostid;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -17,20 +18,35 @@ public interface OpenNebulaHostDirectory {
   OpenNebulaHostDirectory NONE = (monitor, nodes) -> Lookup.empty();
 
   /**
+   * How soon a monitor is reconciled again after OpenNebula could not be asked (a fixed Secret or
+   * a restarted oned shows up within this delay, even with a long refreshInterval).
+   */
+  Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
+
+  /**
    * Host ids of the given nodes according to OpenNebula. Called only for monitors that list
    * {@code openNebulaApi} among their sources, with the nodes still unmapped when that source's turn
    * comes. Must not throw: unreachable OpenNebula, ambiguity and such are {@link Lookup#problems()}.
    */
   Lookup lookup(ScaphandreMonitor monitor, List<Node> nodes);
 
+  /** The monitor is gone: whatever was kept for it (clients, last answers) may be dropped. */
+  default void forget(ScaphandreMonitor monitor) {}
+
   /**
    * @param hostIdByNode node name to OpenNebula host id, for the nodes matched unambiguously
    * @param problems one sentence each (e.g. "node kvm-1 matches hosts 3 and 7"), shown in Degraded
+   * @param failureReason the Degraded reason (status.Reasons) when OpenNebula could not be asked
+   *     freshly (Secret unreadable, session refused, unreachable); null when it answered
    */
-  record Lookup(Map<String, Long> hostIdByNode, List<String> problems) {
+  record Lookup(Map<String, Long> hostIdByNode, List<String> problems, String failureReason) {
     public Lookup {
       hostIdByNode = Map.copyOf(hostIdByNode);
       problems = List.copyOf(problems);
+    }
+
+    public Lookup(Map<String, Long> hostIdByNode, List<String> problems) {
+      this(hostIdByNode, problems, null);
     }
 
     public static Lookup empty() {

@@ -5,10 +5,13 @@ import io.onescaphandre.operator.opennebula.OpenNebulaClient.VmStateFilter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +32,7 @@ public final class VmInfoExporter implements AutoCloseable {
     }
   }
 
-  private final CachingOpenNebulaClient client;
+  private final Supplier<List<CachingOpenNebulaClient>> clients;
   private final VmInfoPublisher publisher;
   private final Clock clock;
   private ScheduledExecutorService scheduler;
@@ -40,7 +43,15 @@ public final class VmInfoExporter implements AutoCloseable {
   }
 
   public VmInfoExporter(CachingOpenNebulaClient client, MeterRegistry registry, Clock clock) {
-    this.client = client;
+    this(() -> List.of(client), registry, clock);
+  }
+
+  /**
+   * Exports the running VMs of every client the supplier gives at each refresh (one per OpenNebula
+   * the monitors name); rows seen by several clients are exported once.
+   */
+  public VmInfoExporter(Supplier<List<CachingOpenNebulaClient>> clients, MeterRegistry registry, Clock clock) {
+    this.clients = clients;
     this.publisher = VmInfoPublisher.forRegistry(registry);
     this.clock = clock;
   }
@@ -64,16 +75,21 @@ public final class VmInfoExporter implements AutoCloseable {
   /** Reads the ACTIVE VMs and replaces the exported rows. Never throws for OpenNebula failures. */
   public RefreshStatus refresh() {
     Instant now = clock.instant();
-    RefreshStatus status;
-    try {
-      Answer<List<OneVm>> answer = client.vmPool(VmStateFilter.ACTIVE);
-      List<VmInfoRow> rows =
-          answer.value().stream().filter(OneVm::isRunning).map(VmInfoRow::of).toList();
-      publisher.publish(rows);
-      status = new RefreshStatus(now, rows.size(), answer.fetchedAt(), answer.failure());
-    } catch (OpenNebulaException e) {
-      status = new RefreshStatus(now, 0, null, e);
+    Set<VmInfoRow> rows = new LinkedHashSet<>();
+    Instant oldestPool = null;
+    OpenNebulaException failure = null;
+    for (CachingOpenNebulaClient client : clients.get()) {
+      try {
+        Answer<List<OneVm>> answer = client.vmPool(VmStateFilter.ACTIVE);
+        answer.value().stream().filter(OneVm::isRunning).map(VmInfoRow::of).forEach(rows::add);
+        oldestPool = oldestPool == null || answer.fetchedAt().isBefore(oldestPool) ? answer.fetchedAt() : oldestPool;
+        failure = failure == null ? answer.failure() : failure;
+      } catch (OpenNebulaException e) {
+        failure = failure == null ? e : failure;
+      }
     }
+    publisher.publish(List.copyOf(rows));
+    RefreshStatus status = new RefreshStatus(now, rows.size(), oldestPool, failure);
     if (status.failure() != null) {
       LOG.warn(
           "opennebula_vm_info not refreshed{}: {}",

@@ -6,6 +6,9 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.onescaphandre.operator.dependent.AgentImages;
 import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
+import io.onescaphandre.operator.opennebula.OpenNebulaApiHostDirectory;
+import io.onescaphandre.operator.opennebula.OpenNebulaConnections;
+import io.onescaphandre.operator.opennebula.XmlRpcOpenNebulaClient;
 import java.time.Clock;
 import java.util.Set;
 
@@ -18,7 +21,8 @@ public final class MonitorOperator {
   private boolean serverSideApply = true;
   private Metrics metrics;
   private LeaderElectionConfiguration leaderElection;
-  private OpenNebulaHostDirectory directory = OpenNebulaHostDirectory.NONE;
+  /** Null: OpenNebula's API, with the Secrets the monitors name, read through this client. */
+  private OpenNebulaHostDirectory directory;
   private Set<String> namespaces = Set.of();
   private Clock clock = Clock.systemUTC();
   private String defaultAgentImage = AgentImages.BUILTIN;
@@ -46,6 +50,11 @@ public final class MonitorOperator {
     return this;
   }
 
+  /**
+   * Replaces the {@code openNebulaApi} source, which by default reads each monitor's Secret and asks
+   * OpenNebula's XML-RPC API ({@link OpenNebulaApiHostDirectory}); {@link OpenNebulaHostDirectory#NONE}
+   * switches it off.
+   */
   public MonitorOperator withOpenNebulaHostDirectory(OpenNebulaHostDirectory directory) {
     this.directory = directory;
     return this;
@@ -70,6 +79,10 @@ public final class MonitorOperator {
 
   /** The operator with the monitor controller registered, not started. */
   public Operator build() {
+    if (directory == null) {
+      directory = new OpenNebulaApiHostDirectory(client,
+          new OpenNebulaConnections(XmlRpcOpenNebulaClient::new, clock));
+    }
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)

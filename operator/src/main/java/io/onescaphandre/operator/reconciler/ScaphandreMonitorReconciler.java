@@ -132,7 +132,7 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
         agentPods, daemonSet, missingCrds, null);
     UpdateControl<ScaphandreMonitor> control = writeStatusIfChanged(monitor, context,
         previous -> statusFactory.build(inputs, previous, clock.instant()));
-    return reschedule(control, monitor, missingCrds);
+    return reschedule(control, monitor, missingCrds, resolution);
   }
 
   @Override
@@ -152,6 +152,7 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
 
   @Override
   public DeleteControl cleanup(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
+    resolver.forget(monitor);
     new NodeLabeler(context.getClient()).removeAll(monitor, allNodes());
     new DesiredInputs(List.of(), defaultAgentImage).putInto(context);
     context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
@@ -171,12 +172,15 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
   }
 
   /**
-   * Come back when something outside the API may have changed: a missing CRD may get installed, and
-   * OpenNebula's host pool is read again every refreshInterval.
+   * Come back when something outside the API may have changed: a missing CRD may get installed,
+   * OpenNebula's host pool is read again every refreshInterval, and sooner after it failed.
    */
   private static UpdateControl<ScaphandreMonitor> reschedule(UpdateControl<ScaphandreMonitor> control,
-      ScaphandreMonitor monitor, List<String> missingCrds) {
+      ScaphandreMonitor monitor, List<String> missingCrds, HostIdResolution resolution) {
     List<Duration> delays = new ArrayList<>();
+    if (resolution.sourceFailed()) {
+      delays.add(OpenNebulaHostDirectory.RETRY_AFTER_FAILURE);
+    }
     if (!missingCrds.isEmpty()) {
       delays.add(PrometheusOperatorCrds.recheckInterval());
     }

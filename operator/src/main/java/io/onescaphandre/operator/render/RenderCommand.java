@@ -1,5 +1,8 @@
 package io.onescaphandre.operator.render;
 
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -11,6 +14,7 @@ import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
 import io.onescaphandre.operator.reconciler.MonitorPlan;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +45,11 @@ import picocli.CommandLine.Spec;
 public final class RenderCommand implements Callable<Integer> {
   static final int EXIT_INVALID_SPEC = 1;
   private static final KubernetesSerialization KUBE = new KubernetesSerialization();
+  private static final YAMLMapper READABLE_YAML = new YAMLMapper(YAMLFactory.builder()
+      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+      .disable(YAMLGenerator.Feature.SPLIT_LINES)
+      .build());
 
   @Spec CommandSpec spec;
 
@@ -90,17 +99,29 @@ public final class RenderCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The objects as one YAML stream, each document starting with {@code ---}. */
+  /**
+   * The objects as one YAML stream, each document starting with {@code ---}, quoted as kubectl
+   * prints YAML: only where a plain scalar would change type ("true", "8080", "1e3" stay strings).
+   * Fabric8's own asYaml quotes every string, which reviewers of GitOps diffs do not want to read.
+   */
   public static String yamlStream(List<HasMetadata> objects) {
     StringBuilder yaml = new StringBuilder();
     for (HasMetadata object : objects) {
-      String doc = KUBE.asYaml(object);
+      String doc = asReadableYaml(object);
       yaml.append(doc.startsWith("---") ? "" : "---\n").append(doc);
       if (!doc.endsWith("\n")) {
         yaml.append('\n');
       }
     }
     return yaml.toString();
+  }
+
+  private static String asReadableYaml(HasMetadata object) {
+    try {
+      return READABLE_YAML.writeValueAsString(READABLE_YAML.readTree(KUBE.asJson(object)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot print " + object.getKind() + " as YAML", e);
+    }
   }
 
   private static String read(Path file) throws IOException {

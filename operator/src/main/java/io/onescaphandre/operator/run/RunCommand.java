@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.onescaphandre.operator.opennebula.VmInfoService;
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.dependent.AgentImages;
 import io.onescaphandre.operator.reconciler.MonitorOperator;
@@ -42,6 +43,8 @@ public final class RunCommand implements Callable<Integer> {
   public static final String LEASE_NAMESPACE_ENV = "ONE_SCAPHANDRE_LEADER_ELECTION_NAMESPACE";
   public static final String LEASE_NAME = MonitorNames.OPERATOR_NAME + "-leader";
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+  /** Refresh of opennebula_vm_info when no monitor sets spec.openNebula.refreshInterval. */
+  static final java.time.Duration VM_INFO_DEFAULT_INTERVAL = java.time.Duration.ofMinutes(5);
 
   @Option(names = "--default-agent-image", defaultValue = AgentImages.BUILTIN, paramLabel = "IMAGE",
       description = "Image of the builtin agent for monitors whose spec.agent.image is empty"
@@ -109,16 +112,21 @@ public final class RunCommand implements Callable<Integer> {
             ? new OperatorEndpoints.Health(true, "ok")
             : new OperatorEndpoints.Health(false, "operator not started"),
         () -> readiness(info));
+    // opennebula_vm_info follows the monitors' spec.openNebula; served on the same /metrics.
+    VmInfoService vmInfo = VmInfoService.forMonitors(registry, client, new LinkedHashSet<>(namespaces),
+        VM_INFO_DEFAULT_INTERVAL);
     try {
       operator.start();
+      vmInfo.start();
     } catch (RuntimeException e) {
+      vmInfo.close();
       endpoints.close();
       throw e;
     }
     LOG.info("operator started: metrics on {}, health on {}, namespaces {}, default agent image {}{}",
         endpoints.metricsAddress(), endpoints.healthAddress(), namespaces.isEmpty() ? "all" : namespaces,
         defaultAgentImage, leaderElection ? ", leader election on" : "");
-    return new Running(operator, endpoints, registry);
+    return new Running(operator, vmInfo, endpoints, registry);
   }
 
   private java.util.Optional<LeaderElectionConfiguration> leaderElection() {
@@ -146,10 +154,11 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** A started operator with its endpoints. */
-  public record Running(Operator operator, OperatorEndpoints endpoints, PrometheusMeterRegistry registry)
-      implements AutoCloseable {
+  public record Running(Operator operator, VmInfoService vmInfo, OperatorEndpoints endpoints,
+      PrometheusMeterRegistry registry) implements AutoCloseable {
     @Override
     public void close() {
+      vmInfo.close();
       operator.stop();
       endpoints.close();
       registry.close();

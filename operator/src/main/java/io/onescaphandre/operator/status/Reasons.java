@@ -9,6 +9,18 @@ public final class Reasons {
   public static final String RECONCILE_ERROR = "ReconcileError";
   public static final String HOST_ID_CONFLICT = "HostIdConflict";
   public static final String HOST_IDS_MISSING = "HostIdsMissing";
+  /** The Secret (or CA Secret) of spec.openNebula, or its key, cannot be read. */
+  public static final String OPEN_NEBULA_SECRET_MISSING = "OpenNebulaSecretMissing";
+  /** spec.openNebula and its Secrets are there but unusable (not user:password, bad CA PEM). */
+  public static final String OPEN_NEBULA_SETTINGS_INVALID = "OpenNebulaSettingsInvalid";
+  /** OpenNebula refused the session (error 0x0100: wrong user:password, expired token). */
+  public static final String OPEN_NEBULA_AUTHENTICATION_FAILED = "OpenNebulaAuthenticationFailed";
+  /** The session may not list the host pool (error 0x0200). */
+  public static final String OPEN_NEBULA_NOT_AUTHORIZED = "OpenNebulaNotAuthorized";
+  /** No answer: connection refused, DNS, timeout, HTTP 5xx. */
+  public static final String OPEN_NEBULA_UNREACHABLE = "OpenNebulaUnreachable";
+  /** Any other failure of the call (unknown method, malformed answer, API error). */
+  public static final String OPEN_NEBULA_ERROR = "OpenNebulaError";
   public static final String PROMETHEUS_OPERATOR_MISSING = "PrometheusOperatorCRDsMissing";
   public static final String AS_EXPECTED = "AsExpected";
   public static final String ROLLING_OUT = "RollingOut";

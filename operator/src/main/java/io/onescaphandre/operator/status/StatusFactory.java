@@ -123,7 +123,9 @@ public final class StatusFactory {
       messages.add(in.reconcileError());
     }
     if (!in.resolution().problems().isEmpty()) {
-      reason = reason == null ? Reasons.HOST_ID_CONFLICT : reason;
+      String hostIdReason = in.resolution().sourceFailed()
+          ? in.resolution().sourceFailureReason() : Reasons.HOST_ID_CONFLICT;
+      reason = reason == null ? hostIdReason : reason;
       messages.addAll(in.resolution().problems());
     }
     if (!in.missingCrds().isEmpty()) {

@@ -151,6 +151,21 @@ class RenderCommandTest {
   }
 
   @Test
+  void printsPlainYamlWhoseStringsStayStrings() throws IOException {
+    assertThat(render("--monitor", monitor.toString(), "--nodes", nodes.toString())).isZero();
+    String yaml = out.toString();
+    // Readable: no quotes where YAML needs none ...
+    assertThat(yaml).contains("kind: DaemonSet\n", "kind: PodMonitor\n", "name: lab-agent\n");
+    // ... but a label value "true" or a host id "12" read back as strings, not a boolean or a number.
+    List<JsonNode> docs = documents(yaml);
+    JsonNode selector = docs.get(1).path("spec").path("template").path("spec").path("nodeSelector");
+    assertThat(selector.path("one-scaphandre.io/opennebula-host").isTextual()).isTrue();
+    JsonNode kvm2 = docs.stream().filter(d -> d.path("metadata").path("name").asText().equals("kvm-2"))
+        .findFirst().orElseThrow();
+    assertThat(kvm2.path("metadata").path("labels").path("one-scaphandre.io/host-id").isTextual()).isTrue();
+  }
+
+  @Test
   void outputIsTheSameEveryTimeAndForAStreamOfNodes() throws IOException {
     assertThat(render("--monitor", monitor.toString(), "--nodes", nodes.toString())).isZero();
     String first = out.toString();

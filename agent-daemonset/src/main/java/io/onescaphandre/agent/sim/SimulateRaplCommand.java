@@ -1,0 +1,144 @@
+package io.onescaphandre.agent.sim;
+
+import io.onescaphandre.agent.DurationConverter;
+import io.onescaphandre.agent.proc.CpuTimes;
+import io.onescaphandre.agent.proc.ProcFileReader;
+import io.onescaphandre.agent.proc.ProcessScanner;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code simulate-rapl} (hidden): for machines without RAPL, such as the operator's demo on a laptop
+ * VM or CI. Writes a one-socket server powercap tree (package-0 with a dram subzone) under
+ * {@code --path.sysfs} and advances its counters with a power that follows this machine's real CPU
+ * load from {@code /proc/stat}: {@code idle + (busy - idle) * busy fraction}. The package counter
+ * starts just below its wrap point so that the agent's wrap handling is exercised at once.
+ * Stops when its standard input closes (its parent died) or when killed.
+ */
+@Command(name = "simulate-rapl", hidden = true, mixinStandardHelpOptions = true,
+    description = "Write a simulated RAPL tree whose power follows this machine's CPU load.")
+public final class SimulateRaplCommand implements Callable<Integer> {
+  static final String PACKAGE = "intel-rapl:0";
+  static final String DRAM = "intel-rapl:0:0";
+
+  @Option(names = "--path.sysfs", required = true, description = "directory to write the simulated sysfs in")
+  Path sysfs;
+
+  @Option(names = "--path.procfs", defaultValue = "/proc", description = "procfs for the CPU load (default ${DEFAULT-VALUE})")
+  Path procfs;
+
+  @Option(names = "--interval", defaultValue = "250ms", converter = DurationConverter.class,
+      description = "how often the counters advance (default ${DEFAULT-VALUE})")
+  Duration interval;
+
+  @Option(names = "--package-idle-watts", defaultValue = "38", description = "package power at 0% CPU (default ${DEFAULT-VALUE})")
+  double packageIdle;
+
+  @Option(names = "--package-busy-watts", defaultValue = "145", description = "package power at 100% CPU (default ${DEFAULT-VALUE})")
+  double packageBusy;
+
+  @Option(names = "--dram-idle-watts", defaultValue = "6", description = "dram power at 0% CPU (default ${DEFAULT-VALUE})")
+  double dramIdle;
+
+  @Option(names = "--dram-busy-watts", defaultValue = "14", description = "dram power at 100% CPU (default ${DEFAULT-VALUE})")
+  double dramBusy;
+
+  @Option(names = "--wrap-after", defaultValue = "5s", converter = DurationConverter.class,
+      description = "start the package counter this long (at idle power) before its wrap point (default ${DEFAULT-VALUE})")
+  Duration wrapAfter;
+
+  @Option(names = "--watch-stdin", defaultValue = "true", negatable = true, fallbackValue = "true",
+      description = "exit when standard input reaches end of file (default ${DEFAULT-VALUE})")
+  boolean watchStdin;
+
+  @Override
+  public Integer call() throws Exception {
+    SimulatedRaplTree tree = SimulatedRaplTree.server(sysfs, 1);
+    long headroom = Math.round(packageIdle * wrapAfter.toNanos() / 1e9 * 1e6);
+    tree.setEnergy(PACKAGE, Math.max(0, SimulatedRaplTree.INTEL_RANGE_UJ - headroom));
+    Files.writeString(sysfs.resolve("SIMULATED"), "This RAPL tree is simulated by one-scaphandre-agent"
+        + " simulate-rapl: its power follows the CPU load of " + procfs + ", not a power meter.\n");
+    if (watchStdin) {
+      Thread watcher = new Thread(() -> exitAtEndOfInput(System.in), "stdin-watch");
+      watcher.setDaemon(true);
+      watcher.start();
+    }
+    LoadFollower follower = new LoadFollower(tree, new ProcessScanner(procfs, new ProcFileReader()),
+        System.nanoTime());
+    System.out.println("simulated RAPL tree ready at " + sysfs);
+    System.out.flush();
+    long next = System.nanoTime();
+    while (!Thread.currentThread().isInterrupted()) {
+      next += interval.toNanos();
+      long sleep = next - System.nanoTime();
+      if (sleep > 0) {
+        Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+      }
+      follower.advance(System.nanoTime());
+    }
+    return 0;
+  }
+
+  private static void exitAtEndOfInput(InputStream in) {
+    byte[] buf = new byte[256];
+    try {
+      while (in.read(buf) >= 0) {
+        // Only the end matters.
+      }
+    } catch (IOException e) {
+      // A broken pipe means the same as an end of file: nobody is there any more.
+    }
+    System.exit(0);
+  }
+
+  /** Advances the tree by the energy of the elapsed time at the power of the CPU load meanwhile. */
+  final class LoadFollower {
+    private final SimulatedRaplTree tree;
+    private final ProcessScanner scanner;
+    private long lastNanos;
+    private CpuTimes last;
+
+    LoadFollower(SimulatedRaplTree tree, ProcessScanner scanner, long startNanos) {
+      this.tree = tree;
+      this.scanner = scanner;
+      this.lastNanos = startNanos;
+      this.last = scanner.readCpuTimes();
+    }
+
+    /** @param now monotonic nanoseconds */
+    void advance(long now) {
+      CpuTimes cpu = scanner.readCpuTimes();
+      double busy = busyFraction(last, cpu);
+      double seconds = (now - lastNanos) / 1e9;
+      Map<String, Double> watts = new LinkedHashMap<>();
+      watts.put(PACKAGE, packageIdle + (packageBusy - packageIdle) * busy);
+      watts.put(DRAM, dramIdle + (dramBusy - dramIdle) * busy);
+      tree.addWatts(seconds, watts);
+      lastNanos = now;
+      if (cpu != null) {
+        last = cpu;
+      }
+    }
+  }
+
+  /** Busy share of all CPUs between two readings of /proc/stat, 0 when unknown. */
+  static double busyFraction(CpuTimes before, CpuTimes after) {
+    if (before == null || after == null) {
+      return 0;
+    }
+    long busy = after.busyTicks() - before.busyTicks();
+    long total = after.totalTicks() - before.totalTicks();
+    if (total <= 0 || busy < 0) {
+      return 0;
+    }
+    return Math.min(1.0, (double) busy / total);
+  }
+}

@@ -1,0 +1,56 @@
+package io.onescaphandre.agent.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.onescaphandre.agent.proc.CpuTimes;
+import io.onescaphandre.agent.proc.ProcFileReader;
+import io.onescaphandre.agent.proc.ProcessScanner;
+import io.onescaphandre.agent.rapl.RaplMeter;
+import io.onescaphandre.agent.rapl.RaplReading;
+import io.onescaphandre.agent.rapl.RaplState;
+import io.onescaphandre.agent.rapl.RaplZoneDiscovery;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SimulateRaplCommandTest {
+  @TempDir Path root;
+
+  private SimulateRaplCommand command() {
+    SimulateRaplCommand command = new SimulateRaplCommand();
+    new CommandLine(command).parseArgs("--path.sysfs", root.resolve("sys").toString());
+    return command;
+  }
+
+  @Test
+  void busyFractionIsTheBusyShareOfAllTicks() {
+    CpuTimes before = new CpuTimes(100, 1000, 2);
+    assertThat(SimulateRaplCommand.busyFraction(before, new CpuTimes(150, 1200, 2))).isEqualTo(0.25);
+    assertThat(SimulateRaplCommand.busyFraction(before, new CpuTimes(100, 1000, 2))).isZero();
+    assertThat(SimulateRaplCommand.busyFraction(null, before)).isZero();
+  }
+
+  @Test
+  void powerFollowsTheCpuLoadAndThePackageCounterWraps() {
+    SimulateRaplCommand command = command();
+    SimulatedHost host = new SimulatedHost(root.resolve("proc"), root.resolve("unused"), 2);
+    SimulatedRaplTree tree = SimulatedRaplTree.server(command.sysfs, 1);
+    // 1 J below the wrap point of the package counter.
+    tree.setEnergy(SimulateRaplCommand.PACKAGE, SimulatedRaplTree.INTEL_RANGE_UJ - 1_000_000);
+    RaplMeter meter = new RaplMeter(new RaplZoneDiscovery(command.sysfs));
+    RaplReading first = meter.read();
+    SimulateRaplCommand.LoadFollower follower = command.new LoadFollower(tree,
+        new ProcessScanner(host.procfs(), new ProcFileReader()), 0);
+
+    host.addCpuTicks(50, 50);
+    follower.advance(2_000_000_000L);
+    RaplReading second = meter.read();
+
+    assertThat(second.state()).isEqualTo(RaplState.OK);
+    // Half busy for 2 s: package 38 + 107 / 2 = 91.5 W, dram 6 + 8 / 2 = 10 W.
+    assertThat(second.hostJoules() - first.hostJoules()).isCloseTo(2 * (91.5 + 10), within(0.01));
+    assertThat(tree.energy(SimulateRaplCommand.PACKAGE)).isLessThan(200_000_000L);
+  }
+}

@@ -1,0 +1,254 @@
+package io.onescaphandre.operator.demo;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What runs on this machine: the agent jar's {@code simulate-rapl} (the simulated RAPL tree), its
+ * {@code init} for each node's pod, one agent {@code run} with the real /proc, and the simulated
+ * guests. The init and agent arguments are the DaemonSet's, with the container's paths mapped to this
+ * machine: {@code --path.procfs} to the real /proc, {@code --path.sysfs} to the simulated sysfs,
+ * {@code --path.rootfs} to the node's simulated root filesystem.
+ */
+public final class DemoMachine implements AutoCloseable {
+  private final String javaExecutable;
+  private final Path agentJar;
+  private final Path workdir;
+  private final Path sysfs;
+  private final Map<String, Path> rootfsByNode = new LinkedHashMap<>();
+  private final ChildProcesses children;
+  private final String agentInterval;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private volatile int agentPort = -1;
+  private volatile String agentNode;
+  private volatile long agentPid = -1;
+  private volatile long simulatorPid = -1;
+  private volatile CompletableFuture<String> raplReady =
+      CompletableFuture.completedFuture("the RAPL simulator was not started");
+
+  public DemoMachine(String javaExecutable, Path agentJar, Path workdir, String agentInterval) throws IOException {
+    this.javaExecutable = javaExecutable;
+    this.agentJar = agentJar;
+    this.workdir = workdir;
+    this.agentInterval = agentInterval;
+    this.sysfs = workdir.resolve("simulated-sysfs");
+    this.children = new ChildProcesses(workdir.resolve("logs"));
+    for (DemoNode node : DemoNode.CLUSTER) {
+      rootfsByNode.put(node.name(), node.writeRootfs(workdir.resolve("nodes")));
+    }
+  }
+
+  public Path sysfs() {
+    return sysfs;
+  }
+
+  public ChildProcesses children() {
+    return children;
+  }
+
+  private List<String> javaCommand(String... jvmOptions) {
+    List<String> command = new ArrayList<>();
+    command.add(javaExecutable);
+    command.addAll(List.of(jvmOptions));
+    command.add("-XX:+UseSerialGC");
+    command.add("-jar");
+    command.add(agentJar.toString());
+    return command;
+  }
+
+  /**
+   * Starts {@code simulate-rapl}; {@link #awaitRapl()} waits until its tree is written. cgroups are
+   * this machine's: {@code <sysfs>/fs/cgroup} links to /sys/fs/cgroup, so services are accounted as on
+   * a real host.
+   */
+  public void startRaplSimulator(Duration timeout) throws IOException {
+    Files.createDirectories(sysfs.resolve("fs"));
+    Path cgroup = sysfs.resolve("fs/cgroup");
+    if (Files.isDirectory(Path.of("/sys/fs/cgroup")) && !Files.exists(cgroup, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createSymbolicLink(cgroup, Path.of("/sys/fs/cgroup"));
+    }
+    List<String> command = javaCommand("-Xmx64m", "-XX:TieredStopAtLevel=1");
+    command.addAll(List.of("simulate-rapl", "--path.sysfs=" + sysfs, "--path.procfs=/proc"));
+    Process p = children.start("simulate-rapl", command, Map.of());
+    simulatorPid = p.pid();
+    raplReady = CompletableFuture.supplyAsync(() -> {
+      try (BufferedReader log = Files.newBufferedReader(children.logFile("simulate-rapl"))) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && p.isAlive()) {
+          String line = log.readLine();
+          if (line == null) {
+            Thread.sleep(50);
+          } else if (line.startsWith("simulated RAPL tree ready")) {
+            return null;
+          }
+        }
+        return "the RAPL simulator did not start within " + timeout.toSeconds() + " s"
+            + (p.isAlive() ? "" : " (exit " + p.exitValue() + ")") + "; see " + children.logFile("simulate-rapl");
+      } catch (IOException e) {
+        return "cannot read " + children.logFile("simulate-rapl") + ": " + e.getMessage();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "interrupted";
+      }
+    });
+  }
+
+  /** Waits for the RAPL tree. */
+  public void awaitRapl() throws IOException {
+    String problem = raplReady.join();
+    if (problem != null) {
+      throw new IOException(problem);
+    }
+  }
+
+  /** Runs the init container's args for a node; its termination message is what it wrote. */
+  public DemoKubelet.InitResult runInit(String nodeName, List<String> containerArgs)
+      throws IOException, InterruptedException {
+    awaitRapl();
+    Path termination = workdir.resolve("nodes").resolve(nodeName).resolve("termination-log");
+    Files.deleteIfExists(termination);
+    List<String> command = javaCommand("-Xmx64m", "-XX:TieredStopAtLevel=1");
+    command.addAll(mapArgs(containerArgs, Map.of(
+        "--path.sysfs", sysfs.toString(),
+        "--path.rootfs", rootfs(nodeName).toString(),
+        "--path.procfs", "/proc",
+        "--termination-message-path", termination.toString())));
+    int exit = children.run("init-" + nodeName, command, 120);
+    String message = DemoKubelet.terminationMessage(termination);
+    if (exit != 0 && message.isBlank()) {
+      // terminationMessagePolicy: FallbackToLogsOnError
+      List<String> lines = Files.readAllLines(children.logFile("init-" + nodeName), StandardCharsets.UTF_8);
+      message = String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    }
+    return new DemoKubelet.InitResult(exit, message);
+  }
+
+  /** Starts the one agent {@code run} of this machine from the agent container's args. */
+  public synchronized boolean startAgent(String nodeName, List<String> containerArgs) {
+    if (agentPort > 0) {
+      return true;
+    }
+    try {
+      int port = freePort();
+      List<String> command = javaCommand("-Xmx192m");
+      command.addAll(mapArgs(containerArgs, Map.of(
+          "--path.procfs", "/proc",
+          "--path.sysfs", sysfs.toString(),
+          "--path.rootfs", rootfs(nodeName).toString(),
+          "--web.listen-address", "127.0.0.1:" + port,
+          "--interval", agentInterval)));
+      agentPid = children.start("agent-run", command, Map.of()).pid();
+      agentNode = nodeName;
+      agentPort = port;
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the agent: " + e.getMessage(), e);
+    }
+  }
+
+  /** The demo's own processes by pid, for the process table. */
+  public Map<String, String> processRoles() {
+    Map<String, String> roles = new LinkedHashMap<>();
+    roles.put(Long.toString(ProcessHandle.current().pid()), "operator, API server");
+    roles.put(Long.toString(agentPid), "the agent");
+    roles.put(Long.toString(simulatorPid), "RAPL simulator");
+    return roles;
+  }
+
+  public String agentNode() {
+    return agentNode;
+  }
+
+  public int agentPort() {
+    return agentPort;
+  }
+
+  public boolean agentReady() {
+    return agentPort > 0 && get("/readyz").map(r -> r.statusCode() == 200).orElse(false);
+  }
+
+  /** The agent's /metrics, or empty when it does not answer. */
+  public Optional<String> metrics() {
+    return get("/metrics").filter(r -> r.statusCode() == 200).map(HttpResponse::body);
+  }
+
+  private Optional<HttpResponse<String>> get(String path) {
+    try {
+      return Optional.of(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agentPort + path))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()));
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  private Path rootfs(String nodeName) {
+    Path rootfs = rootfsByNode.get(nodeName);
+    if (rootfs == null) {
+      throw new IllegalArgumentException("no simulated node " + nodeName);
+    }
+    return rootfs;
+  }
+
+  /**
+   * The container's args with the values of some flags replaced ({@code --flag=value} or
+   * {@code --flag value}); flags of the map the container lacks are appended.
+   */
+  static List<String> mapArgs(List<String> args, Map<String, String> values) {
+    List<String> result = new ArrayList<>();
+    Map<String, String> missing = new LinkedHashMap<>(values);
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      int eq = arg.indexOf('=');
+      String flag = eq < 0 ? arg : arg.substring(0, eq);
+      if (values.containsKey(flag)) {
+        result.add(flag + "=" + values.get(flag));
+        missing.remove(flag);
+        if (eq < 0 && i + 1 < args.size()) {
+          i++;
+        }
+      } else {
+        result.add(arg);
+      }
+    }
+    missing.forEach((flag, value) -> result.add(flag + "=" + value));
+    return result;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    children.close();
+  }
+
+  /** For the process list: whether a process's command line mentions this demo's working directory. */
+  public static boolean mentions(ProcessHandle p, Path workdir) {
+    return p.info().commandLine().map(c -> c.contains(workdir.toString())).orElse(false)
+        || p.info().arguments().map(a -> String.join(" ", a).contains(workdir.toString())).orElse(false);
+  }
+}
