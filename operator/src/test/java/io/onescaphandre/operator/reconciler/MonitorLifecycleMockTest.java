@@ -100,6 +100,11 @@ class MonitorLifecycleMockTest {
     assertThat(ScrapeTargets.of(get(ConfigMap.class, "lab-prometheus-job"))).containsExactlyElementsOf(targets);
     assertThat(get(ConfigMap.class, "lab-prometheus-job").getData().get(PlainJobConfigMapDependent.DATA_KEY))
         .contains("job_name: one-scaphandre-agent");
+    // One Event per condition on its first transition, about the monitor.
+    await().atMost(WAIT).untilAsserted(() -> assertThat(client.v1().events().inNamespace(NAMESPACE).list()
+        .getItems()).filteredOn(e -> "lab".equals(e.getInvolvedObject().getName()))
+        .extracting(e -> e.getReason())
+        .contains("Ready" + Reasons.AGENTS_NOT_READY, "Degraded" + Reasons.AS_EXPECTED));
   }
 
   @Test

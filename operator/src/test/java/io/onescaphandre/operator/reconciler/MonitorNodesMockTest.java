@@ -149,4 +149,26 @@ class MonitorNodesMockTest {
     });
     awaitTargets("10.0.0.1:8080 11 kvm-1", "10.0.0.2:8080 12 kvm-2");
   }
+
+  @Test
+  void onlyTheWatchedNamespacesAreReconciledAndNodesAreStillSeen() {
+    cluster = MockCluster.start();
+    client = cluster.client();
+    cluster.installPrometheusOperatorCrds();
+    client.nodes().resource(withHostIdLabel(kvmNode("kvm-1", "10.0.0.1"), 11)).create();
+    cluster.runOperator(builder -> builder.withNamespaces(java.util.Set.of(NAMESPACE)));
+    createMonitor();
+    ScaphandreMonitor other = monitor("lab");
+    other.getMetadata().setNamespace("elsewhere");
+    client.resource(other).create();
+    await().atMost(WAIT).untilAsserted(() -> MonitorAssert.assertThat(current()).hasMappedHosts(1)
+        .hasNode("kvm-1", 11L, "nodeLabel"));
+    awaitTargets("10.0.0.1:8080 11 kvm-1");
+    cluster.awaitQuiet(Duration.ofMillis(500));
+    ScaphandreMonitor unwatched = client.resources(ScaphandreMonitor.class).inNamespace("elsewhere")
+        .withName("lab").get();
+    assertThat(unwatched.getStatus().getObservedGeneration()).isNull();
+    assertThat(unwatched.getMetadata().getFinalizers()).isEmpty();
+    assertThat(client.apps().daemonSets().inNamespace("elsewhere").withName("lab-agent").get()).isNull();
+  }
 }

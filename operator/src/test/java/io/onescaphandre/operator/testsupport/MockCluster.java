@@ -36,7 +36,6 @@ public final class MockCluster implements AutoCloseable {
   private final KubernetesClient client;
   private final KubernetesClient operatorClient;
   private final ReconcileCounter reconciles = new ReconcileCounter();
-  private final List<RecordedRequest> drained = new ArrayList<>();
   private Operator operator;
 
   private MockCluster() {
@@ -65,11 +64,17 @@ public final class MockCluster implements AutoCloseable {
   }
 
   public MockCluster runOperator(OpenNebulaHostDirectory directory) {
-    operator = MonitorOperator.builder(operatorClient)
+    return runOperator(builder -> builder.withOpenNebulaHostDirectory(directory));
+  }
+
+  /** Runs the operator built as in the tests (SSA off, counted, no OpenNebula) with further settings. */
+  public MockCluster runOperator(java.util.function.Consumer<MonitorOperator> settings) {
+    MonitorOperator builder = MonitorOperator.builder(operatorClient)
         .withServerSideApply(false)
         .withMetrics(reconciles)
-        .withOpenNebulaHostDirectory(directory)
-        .build();
+        .withOpenNebulaHostDirectory(OpenNebulaHostDirectory.NONE);
+    settings.accept(builder);
+    operator = builder.build();
     operator.start();
     return this;
   }
@@ -131,20 +136,26 @@ public final class MockCluster implements AutoCloseable {
 
   /** Write requests (method and path) the operator made since the last call. */
   public synchronized List<String> operatorWritesSinceLastCall() {
-    List<String> writes = new ArrayList<>();
+    return operatorRequestsSinceLastCall().stream()
+        .filter(r -> WRITE_METHODS.contains(r.substring(0, r.indexOf(' '))))
+        .toList();
+  }
+
+  /** Every request (method and path) the operator made since the last call, reads and watches included. */
+  public synchronized List<String> operatorRequestsSinceLastCall() {
+    List<String> requests = new ArrayList<>();
     try {
       RecordedRequest r;
       while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
-        drained.add(r);
-        if (OPERATOR_USER_AGENT.equals(r.getHeader("User-Agent")) && WRITE_METHODS.contains(r.getMethod())) {
-          writes.add(r.getMethod() + " " + r.getPath());
+        if (OPERATOR_USER_AGENT.equals(r.getHeader("User-Agent"))) {
+          requests.add(r.getMethod() + " " + r.getPath());
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    return writes;
+    return requests;
   }
 
   @Override
