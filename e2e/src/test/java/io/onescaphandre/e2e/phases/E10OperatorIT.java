@@ -100,22 +100,38 @@ class E10OperatorIT {
     assertThat(relabelings).contains("__meta_kubernetes_node_label_one_scaphandre_io_host_id", "host_id",
         "one_host_id", "node");
 
-    GenericKubernetesResource scrapeConfig = awaitOne(() -> Owned.list(Owned.SCRAPECONFIG, ns, name), "the ScrapeConfig");
-    Awaitility.await("a static group per selected node").atMost(RECONCILE).pollInterval(Duration.ofSeconds(1))
-        .until(() -> staticTargets(ns, name).size() == 2);
-    assertThat(staticTargets(ns, name)).containsEntry(OpenNebulaNodes.nodeName(1), "11")
-        .containsEntry(OpenNebulaNodes.nodeName(2), "12");
-    assertThat(scrapeConfig.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
-
     awaitOne(() -> Owned.list(Owned.PROMETHEUSRULE, ns, name), "the PrometheusRule");
     var configMap = awaitOne(() -> E2e.client().configMaps().inNamespace(ns).withLabels(Owned.labels(name)).list()
         .getItems(), "the plain-job ConfigMap");
     String plain = String.join("\n", configMap.getData().values());
     assertThat(plain).contains("job_name", "static_configs", "targets", "host_id", Loopback.nodeAddress(1));
+    if (!monitor.scrapeConfigEnabled()) {
+      assertThat(Owned.list(Owned.SCRAPECONFIG, ns, name)).as("the sample leaves the ScrapeConfig off").isEmpty();
+    }
   }
 
   @Test
   @Order(4)
+  void enablingTheScrapeConfigMakesOneStaticGroupPerMappedNode() {
+    String ns = monitor.namespace();
+    String name = monitor.name();
+    long start = System.nanoTime();
+    Kubectl.run("-n", ns, "patch", "scaph", name, "--type=merge", "-p", SampleMonitor.ENABLE_SCRAPE_CONFIG_PATCH)
+        .assertSuccess();
+    GenericKubernetesResource scrapeConfig = awaitOne(() -> Owned.list(Owned.SCRAPECONFIG, ns, name), "the ScrapeConfig");
+    Awaitility.await("a static group per selected node").atMost(RECONCILE).pollInterval(Duration.ofSeconds(1))
+        .until(() -> staticTargets(ns, name).size() == 2);
+    Figures.record("operator", "scrapeConfig enabled -> ScrapeConfig with both nodes", (System.nanoTime() - start) / 1e9, "s");
+    assertThat(staticTargets(ns, name)).containsEntry(OpenNebulaNodes.nodeName(1), "11")
+        .containsEntry(OpenNebulaNodes.nodeName(2), "12");
+    assertThat(scrapeConfig.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+    Awaitility.await("the PodMonitor follows the new interval").atMost(RECONCILE).pollInterval(Duration.ofSeconds(1))
+        .until(() -> "5s".equals(Owned.at(Owned.list(Owned.PODMONITOR, ns, name).get(0),
+            "spec", "podMetricsEndpoints", "0", "interval")));
+  }
+
+  @Test
+  @Order(5)
   void statusAndKubectlColumns() {
     String ns = monitor.namespace();
     Awaitility.await("status.observedGeneration and conditions").atMost(RECONCILE).pollInterval(Duration.ofSeconds(1))
@@ -145,7 +161,7 @@ class E10OperatorIT {
    * refused with a conflict naming it (what keeps hand edits and other tools from fighting it silently).
    */
   @Test
-  @Order(5)
+  @Order(6)
   void dependentsAreServerSideApplied() {
     String ns = monitor.namespace();
     DaemonSet ds = E2e.client().apps().daemonSets().inNamespace(ns).withLabels(Owned.labels(monitor.name()))
@@ -179,7 +195,7 @@ class E10OperatorIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void handEditedDaemonSetIsRestored() {
     String ns = monitor.namespace();
     DaemonSet ds = E2e.client().apps().daemonSets().inNamespace(ns).withLabels(Owned.labels(monitor.name()))
@@ -196,7 +212,7 @@ class E10OperatorIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void nodeHostIdChangeReachesTheScrapeConfig() {
     long start = System.nanoTime();
     Kubectl.run("label", "node", OpenNebulaNodes.nodeName(1), OpenNebulaNodes.HOST_ID_LABEL + "=21", "--overwrite")
@@ -209,7 +225,7 @@ class E10OperatorIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void deletingTheMonitorRemovesWhatItMade() {
     String ns = monitor.namespace();
     String name = monitor.name();

@@ -91,6 +91,10 @@ class E20AutoDiscoveryIT {
     kubelet = new KubeletStandIn(monitor.namespace(), Owned.podLabels(monitor.name()), agents);
     OperatorProcess.ensureRunning();
     Kubectl.runWithInput(monitor.yaml(), "apply", "-f", "-").assertSuccess();
+    Kubectl.run("-n", monitor.namespace(), "patch", "scaph", monitor.name(), "--type=merge",
+        "-p", SampleMonitor.ENABLE_SCRAPE_CONFIG_PATCH).assertSuccess();
+    Figures.recordText("auto-discovery", "sample monitor (" + monitor.source() + ") patched with",
+        SampleMonitor.ENABLE_SCRAPE_CONFIG_PATCH);
     Awaitility.await("our PodMonitor and ScrapeConfig jobs in the generated config").atMost(WAIT)
         .pollInterval(Duration.ofSeconds(1)).until(() -> ourJobs(currentConfig()).size() >= 2);
     prometheus = OperatorManagedPrometheus.start(SharedFixtures.MONITORING_NAMESPACE, prometheusName);
