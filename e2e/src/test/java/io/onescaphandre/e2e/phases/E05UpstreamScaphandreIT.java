@@ -55,7 +55,8 @@ class E05UpstreamScaphandreIT {
       Figures.recordText("side-by-side", "scaphandre scraped by Prometheus 3 with fallback_scrape_protocol", "up");
       List<PromQl.Sample> power = api.await("scaph_host_power_microwatts{host_id=\"" + HOST_ID + "\"}",
           r -> r.size() == 1, Duration.ofSeconds(60));
-      Figures.record("side-by-side", "scaphandre host power (simulated " + Math.round(rapl.hostWatts()) + " W)",
+      Figures.record("side-by-side", "scaphandre: simulated host power at that moment", rapl.hostWatts(), "W");
+      Figures.record("side-by-side", "scaphandre host power",
           power.get(0).value() / 1e6, "W");
       assertThat(power.get(0).value() / 1e6).isBetween(1.0, 1000.0);
 
@@ -105,7 +106,8 @@ class E05UpstreamScaphandreIT {
       long start = System.nanoTime();
       List<PromQl.Sample> power = api.await("opennebula_host_power_watts{host_id=\"" + HOST_ID + "\"}",
           r -> r.size() == 1, Duration.ofSeconds(60));
-      Figures.record("side-by-side", "our agent host power (simulated " + Math.round(rapl.hostWatts()) + " W)",
+      Figures.record("side-by-side", "our agent: simulated host power at that moment", rapl.hostWatts(), "W");
+      Figures.record("side-by-side", "our agent host power",
           power.get(0).value(), "W");
       E04QemuGuestsIT.sleepSeconds(20);
       MetricsText scrape = MetricsText.scrape("http://" + address + ":" + port + "/metrics");

@@ -36,6 +36,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class E10OperatorIT {
   private static final Duration RECONCILE = Duration.ofSeconds(90);
   private static SampleMonitor monitor;
+  /** Set once the server accepted our CRD: the later steps fail at once without it, not after their waits. */
+  private static boolean crdAccepted;
 
   @BeforeAll
   static void parts() {
@@ -57,11 +59,18 @@ class E10OperatorIT {
     Kubectl.applyServerSide(Parts.scaphandreMonitorCrd().toString(), null).assertSuccess();
     Kubectl.run("wait", "--for=condition=Established", "--timeout=60s",
         "crd/scaphandremonitors.one-scaphandre.io").assertSuccess();
+    crdAccepted = true;
+  }
+
+  private static void requireCrd() {
+    assertThat(crdAccepted).as("the API server refused or never established our CRD (see crdIsAcceptedByTheServer)")
+        .isTrue();
   }
 
   @Test
   @Order(2)
   void invalidMonitorsAreRefusedByTheServer() {
+    requireCrd();
     SharedFixtures.ensureNamespace(monitor.namespace());
     // Names free of the field names, so that only the server's validation message can mention them.
     Kubectl.Result badPort = Kubectl.runWithInput(monitor.yamlWith("refused-a", "port", 70000), "apply", "-f", "-");
@@ -78,6 +87,7 @@ class E10OperatorIT {
   @Test
   @Order(3)
   void sampleMonitorBecomesDaemonSetAndPrometheusObjects() {
+    requireCrd();
     OperatorProcess.ensureRunning();
     long start = System.nanoTime();
     Kubectl.runWithInput(monitor.yaml(), "apply", "-f", "-").assertSuccess();
@@ -113,6 +123,7 @@ class E10OperatorIT {
   @Test
   @Order(4)
   void enablingTheScrapeConfigMakesOneStaticGroupPerMappedNode() {
+    requireCrd();
     String ns = monitor.namespace();
     String name = monitor.name();
     long start = System.nanoTime();
@@ -133,6 +144,7 @@ class E10OperatorIT {
   @Test
   @Order(5)
   void statusAndKubectlColumns() {
+    requireCrd();
     String ns = monitor.namespace();
     Awaitility.await("status.observedGeneration and conditions").atMost(RECONCILE).pollInterval(Duration.ofSeconds(1))
         .until(() -> {
@@ -163,6 +175,7 @@ class E10OperatorIT {
   @Test
   @Order(6)
   void dependentsAreServerSideApplied() {
+    requireCrd();
     String ns = monitor.namespace();
     DaemonSet ds = E2e.client().apps().daemonSets().inNamespace(ns).withLabels(Owned.labels(monitor.name()))
         .list().getItems().get(0);
@@ -197,6 +210,7 @@ class E10OperatorIT {
   @Test
   @Order(7)
   void handEditedDaemonSetIsRestored() {
+    requireCrd();
     String ns = monitor.namespace();
     DaemonSet ds = E2e.client().apps().daemonSets().inNamespace(ns).withLabels(Owned.labels(monitor.name()))
         .list().getItems().get(0);
@@ -214,6 +228,7 @@ class E10OperatorIT {
   @Test
   @Order(8)
   void nodeHostIdChangeReachesTheScrapeConfig() {
+    requireCrd();
     long start = System.nanoTime();
     Kubectl.run("label", "node", OpenNebulaNodes.nodeName(1), OpenNebulaNodes.HOST_ID_LABEL + "=21", "--overwrite")
         .assertSuccess();
@@ -227,6 +242,7 @@ class E10OperatorIT {
   @Test
   @Order(9)
   void deletingTheMonitorRemovesWhatItMade() {
+    requireCrd();
     String ns = monitor.namespace();
     String name = monitor.name();
     Kubectl.run("-n", ns, "delete", "scaph", name, "--timeout=90s").assertSuccess();
