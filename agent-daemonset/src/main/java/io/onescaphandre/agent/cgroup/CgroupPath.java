@@ -39,6 +39,11 @@ public record CgroupPath(String path, CgroupHierarchy hierarchy) {
     return v2 == null ? null : new CgroupPath(normalise(v2), CgroupHierarchy.V2);
   }
 
+  /** The same path with its string shared with equal paths of other processes (see the process scanner). */
+  public CgroupPath withPath(String canonical) {
+    return canonical == path ? this : new CgroupPath(canonical, hierarchy);
+  }
+
   static String normalise(String path) {
     String p = path.trim();
     while (p.startsWith("/..")) {
@@ -52,6 +57,10 @@ public record CgroupPath(String path, CgroupHierarchy hierarchy) {
 
   /** True when this path is {@code ancestor} or below it. */
   public boolean isWithin(String ancestor) {
-    return path.equals(ancestor) || path.startsWith(ancestor.endsWith("/") ? ancestor : ancestor + "/");
+    if (!path.startsWith(ancestor)) {
+      return false;
+    }
+    // Without building ancestor + "/": this runs for every process of every consumer each sample.
+    return path.length() == ancestor.length() || ancestor.endsWith("/") || path.charAt(ancestor.length()) == '/';
   }
 }

@@ -73,6 +73,45 @@ public record ProcStat(int pid, String comm, int ppid, long flags, long cpuTicks
     return new ProcStat(pid, comm, (int) ppid, flags, utime + stime, start);
   }
 
+  /**
+   * The CPU ticks (utime + stime) and start time of a stat line, without building the rest: the
+   * per-sample path for a process already known.
+   *
+   * @param out receives {ticks, startTime}
+   * @return false when the content is not a complete stat line
+   */
+  public static boolean parseTimes(byte[] buf, int len, long[] out) {
+    int close = -1;
+    for (int i = len - 1; i >= 0; i--) {
+      if (buf[i] == ')') {
+        close = i;
+        break;
+      }
+    }
+    if (close < 0 || close + 4 >= len) {
+      return false;
+    }
+    int field = 3;
+    int pos = close + 2;
+    long ticks = 0;
+    while (pos < len && field <= 22) {
+      int end = pos;
+      while (end < len && buf[end] != ' ' && buf[end] != '\n') {
+        end++;
+      }
+      if (field == 14 || field == 15) {
+        ticks += parseLong(buf, pos, end);
+      } else if (field == 22) {
+        out[0] = ticks;
+        out[1] = parseLong(buf, pos, end);
+        return true;
+      }
+      field++;
+      pos = end + 1;
+    }
+    return false;
+  }
+
   static long parseLong(byte[] buf, int from, int to) {
     long value = 0;
     boolean negative = false;

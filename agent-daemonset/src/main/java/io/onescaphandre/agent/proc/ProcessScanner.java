@@ -24,7 +24,9 @@ public final class ProcessScanner {
   private final String procRoot;
   private final Path procfs;
   private final ProcFileReader reader;
-  private Map<Integer, TrackedProcess> tracked = new HashMap<>();
+  private final Map<Integer, TrackedProcess> tracked = new HashMap<>();
+  private final long[] times = new long[2];
+  private final Map<String, String> cgroupPaths = new HashMap<>();
   private long scans;
 
   public ProcessScanner(Path procfs, ProcFileReader reader) {
@@ -47,51 +49,54 @@ public final class ProcessScanner {
    */
   public List<TrackedProcess> scan(boolean firstScan, long maxNewTicks) {
     String[] names = new File(procRoot).list();
-    Map<Integer, TrackedProcess> next = new HashMap<>(Math.max(16, tracked.size() * 4 / 3 + 16));
     List<TrackedProcess> live = new ArrayList<>(names == null ? 0 : names.length);
+    long scanNumber = scans++;
     if (names == null) {
-      tracked = next;
+      tracked.clear();
       return live;
     }
-    long scanNumber = scans++;
     for (String name : names) {
       int pid = parsePid(name);
       if (pid <= 0) {
         continue;
       }
-      String dir = procRoot + name;
-      if (!reader.read(dir + "/stat")) {
-        continue;
-      }
-      ProcStat stat = ProcStat.parse(reader.buffer(), reader.length());
-      if (stat == null) {
-        continue;
-      }
       TrackedProcess process = tracked.get(pid);
-      if (process != null && process.startTime() == stat.startTime()) {
-        long delta = Math.max(0, stat.cpuTicks() - process.cpuTicks());
-        process.update(stat.cpuTicks(), delta);
+      String statPath = process != null ? process.statPath() : procRoot + name + "/stat";
+      if (!reader.read(statPath)) {
+        continue;
+      }
+      if (process != null && ProcStat.parseTimes(reader.buffer(), reader.length(), times)
+          && process.startTime() == times[1]) {
+        // The usual case: a known process, only its CPU time is new.
+        process.update(times[0], Math.max(0, times[0] - process.cpuTicks()));
         if ((pid + scanNumber) % CGROUP_RECHECK_SAMPLES == 0) {
-          CgroupPath cgroup = readCgroup(dir);
+          CgroupPath cgroup = readCgroup(procRoot + name);
           if (cgroup != null) {
             process.cgroup(cgroup);
           }
         }
       } else {
-        process = newProcess(dir, stat);
+        ProcStat stat = ProcStat.parse(reader.buffer(), reader.length());
+        if (stat == null) {
+          continue;
+        }
+        // New, or the pid now belongs to another process (different start time).
+        process = newProcess(procRoot + name, statPath, stat);
         if (process == null) {
           continue;
         }
         process.update(stat.cpuTicks(), firstScan ? 0 : Math.min(stat.cpuTicks(), maxNewTicks));
+        tracked.put(pid, process);
       }
-      next.put(pid, process);
+      process.seen(scanNumber);
       live.add(process);
     }
-    tracked = next;
+    // Processes not listed this time have exited.
+    tracked.values().removeIf(p -> p.lastSeen() != scanNumber);
     return live;
   }
 
-  private TrackedProcess newProcess(String dir, ProcStat stat) {
+  private TrackedProcess newProcess(String dir, String statPath, ProcStat stat) {
     CommandLine commandLine = CommandLine.EMPTY;
     if (!stat.kernelThread()) {
       if (!reader.read(dir + "/cmdline")) {
@@ -101,11 +106,23 @@ public final class ProcessScanner {
     }
     CgroupPath cgroup = readCgroup(dir);
     return new TrackedProcess(stat.pid(), stat.startTime(), stat.comm(), stat.kernelThread(),
-        commandLine, cgroup, stat.cpuTicks());
+        commandLine, cgroup, stat.cpuTicks(), statPath);
   }
 
   private CgroupPath readCgroup(String dir) {
-    return reader.read(dir + "/cgroup") ? CgroupPath.parse(reader.text()) : null;
+    if (!reader.read(dir + "/cgroup")) {
+      return null;
+    }
+    CgroupPath cgroup = CgroupPath.parse(reader.text());
+    if (cgroup == null) {
+      return null;
+    }
+    // Processes of one cgroup share one path string, so the per-sample lookups by path (consumer
+    // classification, measured cgroups) compare references instead of 100-character strings.
+    if (cgroupPaths.size() > 50_000) {
+      cgroupPaths.clear();
+    }
+    return cgroup.withPath(cgroupPaths.computeIfAbsent(cgroup.path(), path -> path));
   }
 
   /** Resolves {@code /proc/<pid>/exe}; empty for kernel threads or when not permitted. */

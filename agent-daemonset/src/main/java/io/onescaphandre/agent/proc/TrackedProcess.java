@@ -16,9 +16,13 @@ public final class TrackedProcess {
   private long cpuTicks;
   private long deltaTicks;
   private String exe;
+  private final String statPath;
+  private long lastSeen;
+  private Object consumer;
 
   TrackedProcess(int pid, long startTime, String comm, boolean kernelThread, CommandLine commandLine,
-      CgroupPath cgroup, long cpuTicks) {
+      CgroupPath cgroup, long cpuTicks, String statPath) {
+    this.statPath = statPath;
     this.pid = pid;
     this.startTime = startTime;
     this.comm = comm;
@@ -26,6 +30,27 @@ public final class TrackedProcess {
     this.commandLine = commandLine;
     this.cgroup = cgroup;
     this.cpuTicks = cpuTicks;
+  }
+
+  String statPath() {
+    return statPath;
+  }
+
+  void seen(long scan) {
+    lastSeen = scan;
+  }
+
+  long lastSeen() {
+    return lastSeen;
+  }
+
+  /** The consumer the sampler put this process in for the current sample, or null. */
+  public Object consumer() {
+    return consumer;
+  }
+
+  public void consumer(Object consumer) {
+    this.consumer = consumer;
   }
 
   public int pid() {

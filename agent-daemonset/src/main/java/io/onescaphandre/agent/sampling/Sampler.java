@@ -22,11 +22,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
@@ -102,11 +100,9 @@ public final class Sampler {
     List<TrackedProcess> processes = scanner.scan(first, capacityTicks);
 
     Map<ConsumerKey, ConsumerGroup> groups = group(processes);
-    Set<TrackedProcess> grouped = new HashSet<>();
-    groups.values().forEach(g -> grouped.addAll(g.processes));
     long otherTicks = 0;
     for (TrackedProcess p : processes) {
-      if (!grouped.contains(p)) {
+      if (p.consumer() == null) {
         otherTicks += p.deltaTicks();
       }
     }
@@ -128,7 +124,7 @@ public final class Sampler {
     Attribution attribution = power ? policy.attribute(input) : null;
 
     Snapshot snapshot = build(reading, power, interval, hostJoules, groups, cpuSeconds, attribution,
-        processes, grouped);
+        processes);
     lastNanos = now;
     lastCpu = cpu;
     lastReading = reading;
@@ -144,6 +140,7 @@ public final class Sampler {
     List<TrackedProcess> kernelThreads = new ArrayList<>();
     List<Moved> movedOut = new ArrayList<>();
     for (TrackedProcess p : processes) {
+      p.consumer(null);
       CgroupMatch match = NO_MATCH;
       if (p.cgroup() != null) {
         match = classified.computeIfAbsent(p.cgroup().path(), path -> {
@@ -171,6 +168,7 @@ public final class Sampler {
       }
       ConsumerGroup g = groups.computeIfAbsent(key, ConsumerGroup::new);
       g.processes.add(p);
+      p.consumer(key);
       if (g.measured == null && match.measuredPath() != null) {
         g.measured = new CgroupPath(match.measuredPath(), p.cgroup().hierarchy());
       }
@@ -197,6 +195,7 @@ public final class Sampler {
         ConsumerGroup owner = vmByPid.get(Integer.parseInt(m.group(1)));
         if (owner != null) {
           owner.processes.add(thread);
+          thread.consumer(owner.key);
         }
       }
     }
@@ -252,7 +251,7 @@ public final class Sampler {
 
   private Snapshot build(RaplReading reading, boolean power, double interval, double hostJoules,
       Map<ConsumerKey, ConsumerGroup> groups, Map<ConsumerKey, Double> cpuSeconds,
-      Attribution attribution, List<TrackedProcess> processes, Set<TrackedProcess> grouped) {
+      Attribution attribution, List<TrackedProcess> processes) {
     sequence++;
     consumerTotals.keySet().retainAll(groups.keySet());
     Map<ConsumerKey, Double> watts = new HashMap<>();
@@ -307,7 +306,7 @@ public final class Sampler {
     }
 
     List<Snapshot.ProcessPower> processSeries = processSeries(groups, watts, attribution, interval,
-        processes, grouped);
+        processes);
     return new Snapshot(sequence, reading.state(), power, interval,
         power ? hostJoules / interval : 0, reading.hostJoules(), domainLabels(reading),
         reading.zones().stream().map(z -> new Snapshot.Zone(z.zone().id(), z.zone().domain().label(),
@@ -337,25 +336,36 @@ public final class Sampler {
 
   private List<Snapshot.ProcessPower> processSeries(Map<ConsumerKey, ConsumerGroup> groups,
       Map<ConsumerKey, Double> watts, Attribution attribution, double interval,
-      List<TrackedProcess> processes, Set<TrackedProcess> grouped) {
+      List<TrackedProcess> processes) {
     List<Snapshot.ProcessPower> result = new ArrayList<>();
-    Set<TrackedProcess> vmProcesses = new HashSet<>();
     for (ConsumerGroup g : groups.values()) {
-      if (g.key.kind() == ConsumerKind.VM) {
-        vmProcesses.addAll(g.processes);
-        if (g.main != null) {
-          result.add(processPower(g.main, "one-" + g.key.id(), watts.get(g.key)));
-        }
+      if (g.key.kind() == ConsumerKind.VM && g.main != null) {
+        result.add(processPower(g.main, "one-" + g.key.id(), watts.get(g.key)));
       }
     }
     double perTick = attribution == null || interval <= 0 ? 0
         : attribution.joulesPerCpuSecond() / ProcessScanner.TICKS_PER_SECOND / interval;
-    processes.stream()
-        .filter(p -> !vmProcesses.contains(p) && p.deltaTicks() > 0)
-        .sorted(Comparator.comparingLong(TrackedProcess::deltaTicks).reversed()
-            .thenComparingInt(TrackedProcess::pid))
-        .limit(topProcesses)
-        .forEach(p -> result.add(processPower(p, "", p.deltaTicks() * perTick)));
+    // The N busiest processes outside VMs, by a bounded selection rather than a sort of all.
+    Comparator<TrackedProcess> busiest = Comparator.comparingLong(TrackedProcess::deltaTicks).reversed()
+        .thenComparingInt(TrackedProcess::pid);
+    java.util.PriorityQueue<TrackedProcess> top = new java.util.PriorityQueue<>(topProcesses + 1, busiest.reversed());
+    for (TrackedProcess p : processes) {
+      if (topProcesses == 0 || p.deltaTicks() == 0
+          || p.consumer() instanceof ConsumerKey key && key.kind() == ConsumerKind.VM) {
+        continue;
+      }
+      if (top.size() < topProcesses) {
+        top.add(p);
+      } else if (busiest.compare(p, top.peek()) < 0) {
+        top.poll();
+        top.add(p);
+      }
+    }
+    List<TrackedProcess> chosen = new ArrayList<>(top);
+    chosen.sort(busiest);
+    for (TrackedProcess p : chosen) {
+      result.add(processPower(p, "", p.deltaTicks() * perTick));
+    }
     return List.copyOf(result);
   }
 

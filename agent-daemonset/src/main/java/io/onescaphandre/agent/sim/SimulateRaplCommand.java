@@ -35,7 +35,8 @@ public final class SimulateRaplCommand implements Callable<Integer> {
   @Option(names = "--path.procfs", defaultValue = "/proc", description = "procfs for the CPU load (default ${DEFAULT-VALUE})")
   Path procfs;
 
-  @Option(names = "--interval", defaultValue = "250ms", converter = DurationConverter.class,
+  // Short: a reader sampling every second sees at most one interval's energy too much or too little.
+  @Option(names = "--interval", defaultValue = "50ms", converter = DurationConverter.class,
       description = "how often the counters advance (default ${DEFAULT-VALUE})")
   Duration interval;
 

@@ -23,6 +23,18 @@ class ProcStatTest {
   }
 
   @Test
+  void timesOnlyPathAgreesWithTheFullParse() {
+    String line = "4711 (x) 1 2 3) S 1 4711 4711 0 -1 4194560 10 0 0 0 250 50 7 3 20 0 3 0 123456 0 0\n";
+    byte[] b = line.getBytes(StandardCharsets.UTF_8);
+    long[] times = new long[2];
+    assertThat(ProcStat.parseTimes(b, b.length, times)).isTrue();
+    assertThat(times).containsExactly(300, 123456);
+    byte[] truncated = "12 (bash) S 1 12 12 0 -1 0 0 0 0 0 5 5".getBytes(StandardCharsets.UTF_8);
+    assertThat(ProcStat.parseTimes(truncated, truncated.length, times)).isFalse();
+    assertThat(ProcStat.parseTimes(new byte[0], 0, times)).isFalse();
+  }
+
+  @Test
   void kernelThreadByFlagOrParent() {
     assertThat(parse("1005 (vhost-1000) S 2 0 0 0 -1 2129984 0 0 0 0 1 2 0 0 20 0 1 0 500 0 0").kernelThread()).isTrue();
     assertThat(parse("2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 2 0 0").kernelThread()).isTrue();

@@ -3,6 +3,7 @@ package io.onescaphandre.operator.demo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,24 @@ public final class ChildProcesses implements AutoCloseable {
     pb.environment().putAll(env);
     Process p = pb.start();
     processes.add(p);
+    Files.writeString(pidFile(), p.pid() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     return p;
+  }
+
+  private Path pidFile() {
+    return logDir.resolve("children.pids");
+  }
+
+  /**
+   * Starts a watchdog that kills every child if this JVM dies without running its shutdown hooks
+   * (kill -9): a shell loop, itself a child, stopped with the others otherwise.
+   */
+  public void startWatchdog() throws IOException {
+    String script = "while [ -d /proc/$DEMO_PARENT ]; do sleep 1; done; "
+        + "others=$(grep -vx $$ \"$DEMO_PIDS\"); kill $others 2>/dev/null; sleep 3; kill -9 $others 2>/dev/null";
+    start("watchdog", List.of("bash", "-c", script), Map.of(
+        "DEMO_PARENT", Long.toString(ProcessHandle.current().pid()),
+        "DEMO_PIDS", pidFile().toString()));
   }
 
   public Path logFile(String name) {

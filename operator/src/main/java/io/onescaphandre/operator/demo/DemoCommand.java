@@ -11,6 +11,7 @@ import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.dependent.MonitorResources;
 import io.onescaphandre.operator.dependent.PlainJobConfigMapDependent;
 import io.onescaphandre.operator.dependent.PrometheusOperatorCrds;
+import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
 import io.onescaphandre.operator.reconciler.Durations;
 import io.onescaphandre.operator.reconciler.MonitorOperator;
 import java.io.FileOutputStream;
@@ -39,9 +40,10 @@ import picocli.CommandLine.Option;
  * and labelled so. See the header it prints for what is real and what is not.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run the operator against an embedded Kubernetes API with three simulated OpenNebula KVM",
-        "hosts, apply the sample ScaphandreMonitor, run the agent on this machine (real /proc,",
-        "simulated RAPL) and show the monitor's status, its Prometheus job and live power per VM."})
+    description = "Run the operator against an embedded Kubernetes API with three simulated OpenNebula"
+        + " KVM hosts, apply the sample ScaphandreMonitor, run the agent on this machine (real /proc,"
+        + " simulated RAPL) and show the monitor's status, its Prometheus job and live power per VM,"
+        + " until Ctrl-C.")
 public final class DemoCommand implements Callable<Integer> {
   static final String OPERATOR_USER_AGENT = "one-scaphandre-operator (demo)";
   private static final String KUBELET_USER_AGENT = "one-scaphandre-demo-kubelet (simulated)";
@@ -84,8 +86,13 @@ public final class DemoCommand implements Callable<Integer> {
     Path dir = workdir != null ? Files.createDirectories(workdir) : Files.createTempDirectory("one-scaphandre-demo-");
     Path operatorLog = dir.resolve("operator.log");
     PrintStream originalErr = System.err;
-    System.setProperty("org.slf4j.simpleLogger.logFile", operatorLog.toString());
-    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    if (!Files.isReadable(Path.of("/proc/stat"))) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "the demo needs Linux: the agent reads this machine's /proc, and there is no /proc/stat here");
+    }
+    if (System.getProperty("org.slf4j.simpleLogger.showDateTime") == null) {
+      System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    }
     PrintStream log = new PrintStream(new FileOutputStream(operatorLog.toFile(), true), true);
     // Whatever logs to stderr (the operator, JOSDK, Fabric8, Vert.x) goes to the log, not the screen.
     System.setErr(log);
@@ -127,7 +134,10 @@ public final class DemoCommand implements Callable<Integer> {
     DemoCluster cluster = register(DemoCluster.start(namespace));
     progress(out, start, "embedded Kubernetes API at " + cluster.url() + " (4 simulated nodes)");
     KubernetesClient operatorClient = register(cluster.newClient(OPERATOR_USER_AGENT));
-    Operator operator = MonitorOperator.builder(operatorClient).withServerSideApply(false).build();
+    // No OpenNebula here: the sample's sources are nodeLabel and hypervisorFiles, and the mock server
+    // has no server-side apply.
+    Operator operator = MonitorOperator.builder(operatorClient).withServerSideApply(false)
+        .withOpenNebulaHostDirectory(OpenNebulaHostDirectory.NONE).build();
     register(operator::stop);
     operator.start();
     progress(out, start, "operator started (the real one, log in " + dir.resolve("operator.log") + ")");
@@ -164,11 +174,16 @@ public final class DemoCommand implements Callable<Integer> {
     job.getData().get(PlainJobConfigMapDependent.DATA_KEY).lines().forEach(l -> out.println("  " + l));
     out.println("  also made: " + ownedObjects(client, sample));
     out.println();
-    List<Long> guests = SimulatedGuests.start(machine.children(), dir.resolve("guests"));
-    out.println("Simulated VMs started: " + java.util.stream.IntStream.range(0, guests.size())
-        .mapToObj(i -> SimulatedGuests.GUESTS.get(i).vmName() + " (pid " + guests.get(i) + ", busy "
-            + SimulatedGuests.GUESTS.get(i).busyPercent() + " % of a CPU)")
-        .collect(Collectors.joining(", ")) + ".");
+    try {
+      List<Long> guests = SimulatedGuests.start(machine.children(), dir.resolve("guests"));
+      out.println("Simulated VMs started: " + java.util.stream.IntStream.range(0, guests.size())
+          .mapToObj(i -> SimulatedGuests.GUESTS.get(i).vmName() + " (pid " + guests.get(i) + ", busy "
+              + SimulatedGuests.GUESTS.get(i).busyPercent() + " % of a CPU)")
+          .collect(Collectors.joining(", ")) + ".");
+    } catch (IOException e) {
+      out.println("The simulated VMs could not start (they need bash 5 and mkfifo): " + e.getMessage()
+          + "; the live table shows this machine's processes only.");
+    }
     out.flush();
     live(out, machine, ready, runFor, every);
     return 0;
@@ -281,13 +296,14 @@ public final class DemoCommand implements Callable<Integer> {
       Duration every) throws InterruptedException {
     NodeStatus node = monitor.getStatus().getNodes().stream()
         .filter(n -> n.getName().equals(machine.agentNode())).findFirst().orElseThrow();
-    String where = "this machine standing in for " + node.getName() + " (host id " + node.getHostId()
-        + "), agent at http://127.0.0.1:" + machine.agentPort() + "/metrics";
+    String where = "this machine as " + node.getName() + " (host id " + node.getHostId() + "), agent 127.0.0.1:"
+        + machine.agentPort();
     Set<String> simulated = SimulatedGuests.GUESTS.stream().map(SimulatedGuests.Guest::vmName)
         .collect(Collectors.toSet());
     boolean redraw = System.console() != null;
-    out.println(runFor == null ? "Live power, every " + every.toMillis() / 1000.0 + " s; Ctrl-C stops the demo."
-        : "Live power, every " + every.toMillis() / 1000.0 + " s, for " + runFor.toSeconds() + " s.");
+    String period = every.toMillis() / 1000.0 + " s";
+    out.println("Live power from the agent's /metrics, every " + period + (runFor == null ? "; Ctrl-C stops the demo."
+        : ", for " + runFor.toSeconds() + " s.") + " RAPL is simulated: its power follows this machine's CPU load.");
     long end = runFor == null ? Long.MAX_VALUE : System.nanoTime() + runFor.toNanos();
     int previousLines = 0;
     while (System.nanoTime() < end) {

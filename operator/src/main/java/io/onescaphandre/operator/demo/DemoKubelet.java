@@ -125,6 +125,8 @@ public final class DemoKubelet implements AutoCloseable {
     if (!agentStarted && !selected.isEmpty()) {
       agentStarted = agentStarter.apply(container(template.getContainers(), MonitorNames.AGENT_CONTAINER_NAME).getArgs());
     }
+    // The inits (a JVM each) start before the API writes, so that they run while the pods are made.
+    selected.forEach(node -> init(ds, node.getMetadata().getName()));
     int ready = 0;
     for (Node node : selected) {
       String nodeName = node.getMetadata().getName();
@@ -187,7 +189,7 @@ public final class DemoKubelet implements AutoCloseable {
     spec.setNodeName(nodeName);
     return new PodBuilder()
         .withNewMetadata()
-          .withName(ds.getMetadata().getName() + "-" + nodeName)
+          .withName(podName(ds, nodeName))
           .withNamespace(namespace)
           .withLabels(ds.getSpec().getTemplate().getMetadata().getLabels())
           .withCreationTimestamp(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
@@ -202,18 +204,7 @@ public final class DemoKubelet implements AutoCloseable {
   /** The pod's status now: init running or terminated with its message; Ready when the agent is. */
   private PodStatus podStatus(DaemonSet ds, Pod pod, Node node, boolean agentIsReady) {
     String nodeName = node.getMetadata().getName();
-    String podName = pod.getMetadata().getName();
-    CompletableFuture<InitResult> init = initsByPod.computeIfAbsent(podName, k -> {
-      List<String> args = container(ds.getSpec().getTemplate().getSpec().getInitContainers(),
-          MonitorNames.INIT_CONTAINER_NAME).getArgs();
-      return CompletableFuture.supplyAsync(() -> {
-        try {
-          return initRunner.run(nodeName, args);
-        } catch (Exception e) {
-          return new InitResult(1, "demo kubelet could not run init: " + e.getMessage());
-        }
-      }, inits);
-    });
+    CompletableFuture<InitResult> init = init(ds, nodeName);
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     PodStatusBuilder b = new PodStatusBuilder().withHostIP(NodeSelection.address(node));
     InitResult result = init.isDone() ? init.join() : null;
@@ -241,6 +232,25 @@ public final class DemoKubelet implements AutoCloseable {
         .addNewCondition().withType("ContainersReady").withStatus(ready ? "True" : "False").endCondition()
         .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition();
     return b.build();
+  }
+
+  /** The init container of the DaemonSet's pod on a node, started on first use. */
+  private CompletableFuture<InitResult> init(DaemonSet ds, String nodeName) {
+    return initsByPod.computeIfAbsent(podName(ds, nodeName), k -> {
+      List<String> args = container(ds.getSpec().getTemplate().getSpec().getInitContainers(),
+          MonitorNames.INIT_CONTAINER_NAME).getArgs();
+      return CompletableFuture.supplyAsync(() -> {
+        try {
+          return initRunner.run(nodeName, args);
+        } catch (Exception e) {
+          return new InitResult(1, "demo kubelet could not run init: " + e.getMessage());
+        }
+      }, inits);
+    });
+  }
+
+  private static String podName(DaemonSet ds, String nodeName) {
+    return ds.getMetadata().getName() + "-" + nodeName;
   }
 
   private static boolean isReady(PodStatus status) {

@@ -51,6 +51,11 @@ public final class DemoMachine implements AutoCloseable {
     this.agentInterval = agentInterval;
     this.sysfs = workdir.resolve("simulated-sysfs");
     this.children = new ChildProcesses(workdir.resolve("logs"));
+    try {
+      children.startWatchdog();
+    } catch (IOException noShell) {
+      // Without bash, only a kill -9 of the demo leaves children behind; Ctrl-C still stops them.
+    }
     for (DemoNode node : DemoNode.CLUSTER) {
       rootfsByNode.put(node.name(), node.writeRootfs(workdir.resolve("nodes")));
     }

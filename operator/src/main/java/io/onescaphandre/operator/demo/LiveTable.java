@@ -27,7 +27,8 @@ final class LiveTable {
   static final String PROCESS_POWER = "scaph_process_power_consumption_microwatts";
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
   private static final int TOP_PROCESSES = 5;
-  private static final int COMMAND_WIDTH = 60;
+  /** Every line fits 80 columns, so that a terminal can redraw the table in place. */
+  private static final int COMMAND_WIDTH = 56;
 
   private LiveTable() {}
 
@@ -48,10 +49,10 @@ final class LiveTable {
     Map<String, Double> domains = new TreeMap<>(Comparator.comparing(LiveTable::domainOrder)
         .thenComparing(Comparator.naturalOrder()));
     metrics.all(DOMAIN_POWER).forEach(s -> domains.merge(s.label("domain_name"), s.value() / 1e6, Double::sum));
-    sb.append("  HOST POWER ").append(watts(hostWatts)).append("  = ")
+    sb.append("  HOST POWER ").append(watts(hostWatts)).append(" = ")
         .append(domains.entrySet().stream().map(e -> e.getKey() + " " + watts(e.getValue()))
             .collect(Collectors.joining(" + ")))
-        .append("   [RAPL SIMULATED: follows this machine's CPU load]\n");
+        .append("  (RAPL SIMULATED)\n");
 
     TextTable table = new TextTable("CONSUMER", "POWER", "SHARE").alignRight(1, 2);
     double total = 0;
@@ -94,9 +95,9 @@ final class LiveTable {
     if (!top.isEmpty()) {
       sb.append("  top processes outside VMs (already counted above):\n");
       TextTable processes = new TextTable("PID", "POWER", "COMMAND").alignRight(0, 1);
-      top.forEach(p -> processes.row(p.label("pid"), watts(p.value() / 1e6),
+      top.forEach(p -> processes.row(p.label("pid"), watts(p.value() / 1e6), abbreviate(
           Optional.ofNullable(demoProcesses.get(p.label("pid"))).map(what -> "[demo: " + what + "] ").orElse("")
-              + abbreviate(command(p.label("cmdline")))));
+              + command(p.label("cmdline")))));
       sb.append(processes.render("    "));
     }
     return sb.toString();

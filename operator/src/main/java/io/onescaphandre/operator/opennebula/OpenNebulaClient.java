@@ -8,7 +8,7 @@ public interface OpenNebulaClient {
   /** {@code one.hostpool.info}: every host, whatever its driver or state. */
   List<OneHost> hostPool();
 
-  /** {@code one.vmpool.infoextended} (or {@code one.vmpool.info}) of every user's VMs. */
+  /** {@code one.vmpool.info} (the short VM body) of every user's VMs. */
   List<OneVm> vmPool(VmStateFilter filter);
 
   /** The {@code state} argument of the VM pool methods. */

@@ -42,11 +42,43 @@ final class PoolXml {
     }
   }
 
-  /** The text of a leaf element; leaves the reader on its end tag. */
+  /**
+   * The text of a leaf element, stripped; leaves the reader on its end tag. Unlike
+   * {@link XMLStreamReader#getElementText()} it builds no StringBuffer when the text comes as one
+   * event, which is the rule for the short values the parsers read (a million per VM pool).
+   */
   static String text(XMLStreamReader xml) throws XMLStreamException {
-    return xml.getElementText().strip();
+    String first = null;
+    StringBuilder more = null;
+    while (true) {
+      int event = xml.next();
+      switch (event) {
+        case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
+          if (first == null) {
+            first = xml.getText();
+          } else {
+            if (more == null) {
+              more = new StringBuilder(first);
+            }
+            more.append(xml.getTextCharacters(), xml.getTextStart(), xml.getTextLength());
+          }
+        }
+        case XMLStreamConstants.END_ELEMENT -> {
+          return more != null ? more.toString().strip() : first == null ? "" : first.strip();
+        }
+        case XMLStreamConstants.START_ELEMENT -> throw new XMLStreamException(
+            "<" + xml.getLocalName() + "> inside an element that should hold only text",
+            xml.getLocation());
+        case XMLStreamConstants.END_DOCUMENT -> throw new XMLStreamException(
+            "document ends inside an element");
+        default -> {
+          // comments and processing instructions do not count as text
+        }
+      }
+    }
   }
 
+  /** The integer a leaf element holds (surrounding whitespace allowed). */
   static int integer(XMLStreamReader xml) throws XMLStreamException {
     String element = xml.getLocalName();
     String text = text(xml);

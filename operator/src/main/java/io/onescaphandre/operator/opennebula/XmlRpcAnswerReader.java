@@ -1,7 +1,7 @@
 package io.onescaphandre.operator.opennebula;
 
 import io.onescaphandre.operator.opennebula.OpenNebulaException.Kind;
-import java.io.IOException;
+import io.onescaphandre.operator.opennebula.XmlRpcScanner.Token;
 import java.io.InputStream;
 import java.io.Reader;
 import java.util.ArrayList;
@@ -9,14 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 
 /**
  * Reads OpenNebula's XML-RPC answer {@code [success, body|error, code]} as a stream: the body, a
  * pool document escaped inside an XML-RPC string, is handed to a {@link BodyParser} as a
- * {@link Reader} over the string's text, so a pool of 100,000 VMs is never held as one String.
+ * {@link Reader} that unescapes the string's text while the parser reads it (see
+ * {@link XmlRpcScanner}), so a pool of 100,000 VMs is never held as one String.
  */
 final class XmlRpcAnswerReader {
   /** xmlrpc-c (OpenNebula's server library) answers an unknown method with fault -506. */
@@ -36,18 +35,13 @@ final class XmlRpcAnswerReader {
 
   static <T> T read(InputStream answer, String method, BodyParser<T> bodyParser) {
     try {
-      XMLStreamReader xml = SecureXml.reader(answer);
-      try {
-        return readAnswer(xml, method, bodyParser);
-      } finally {
-        xml.close();
-      }
+      return readAnswer(XmlRpcScanner.of(answer, MAX_SCALAR_CHARS), method, bodyParser);
     } catch (XMLStreamException e) {
       throw malformed(method, e);
     }
   }
 
-  private static <T> T readAnswer(XMLStreamReader xml, String method, BodyParser<T> bodyParser)
+  private static <T> T readAnswer(XmlRpcScanner xml, String method, BodyParser<T> bodyParser)
       throws XMLStreamException {
     expectStart(xml, "methodResponse");
     String next = nextStart(xml);
@@ -66,44 +60,45 @@ final class XmlRpcAnswerReader {
     Object success = readValue(xml);
     expectStart(xml, "value");
     if (Boolean.TRUE.equals(success)) {
-      return readBody(xml, method, bodyParser);
+      T result = readBody(xml, method, bodyParser);
+      finish(xml);
+      return result;
     }
     if (!Boolean.FALSE.equals(success)) {
       throw new XMLStreamException("first element of the answer is " + success + ", not a boolean");
     }
     Object error = readValue(xml);
     Object code = null;
-    if (nextStartOrEnd(xml) && xml.getLocalName().equals("value")) {
+    if (nextStartOrEnd(xml) && xml.name().equals("value")) {
       code = readValue(xml);
     }
     throw errorAnswer(method, String.valueOf(error), code instanceof Integer i ? i : -1);
   }
 
-  private static <T> T readBody(XMLStreamReader xml, String method, BodyParser<T> bodyParser)
+  private static <T> T readBody(XmlRpcScanner xml, String method, BodyParser<T> bodyParser)
       throws XMLStreamException {
     // <value><string>…</string></value> or, as XML-RPC allows, <value>…</value> without a type.
-    while (true) {
-      int event = xml.next();
-      if (event == XMLStreamConstants.START_ELEMENT) {
-        if (!xml.getLocalName().equals("string")) {
-          throw new XMLStreamException(
-              "the answer body is <" + xml.getLocalName() + ">, expected a string");
-        }
-        return parseText(xml, method, bodyParser, false);
+    if (xml.atUntypedText()) {
+      return parseText(xml, method, bodyParser);
+    }
+    Token token = xml.next();
+    if (token == Token.START) {
+      if (!xml.name().equals("string")) {
+        throw new XMLStreamException("the answer body is <" + xml.name() + ">, expected a string");
       }
-      if (isText(event) && !xml.isWhiteSpace()) {
-        return parseText(xml, method, bodyParser, true);
-      }
-      if (event == XMLStreamConstants.END_ELEMENT) {
+      if (xml.emptyElement()) {
         throw new XMLStreamException("the answer body is empty");
       }
+      T result = parseText(xml, method, bodyParser);
+      skipToEndOf(xml, "value");
+      return result;
     }
+    throw new XMLStreamException("the answer body is empty");
   }
 
-  private static <T> T parseText(
-      XMLStreamReader xml, String method, BodyParser<T> bodyParser, boolean onTextEvent)
+  private static <T> T parseText(XmlRpcScanner xml, String method, BodyParser<T> bodyParser)
       throws XMLStreamException {
-    ElementTextReader body = new ElementTextReader(xml, onTextEvent);
+    XmlRpcScanner.BodyReader body = xml.body();
     T result;
     try {
       result = bodyParser.parse(body);
@@ -122,27 +117,34 @@ final class XmlRpcAnswerReader {
     return result;
   }
 
-  /** Reads one {@code <value>} (positioned on its start tag) into Java values. */
-  static Object readValue(XMLStreamReader xml) throws XMLStreamException {
+  /** Reads the rest of the answer (the code after the body), so that a cut answer is noticed. */
+  private static void finish(XmlRpcScanner xml) throws XMLStreamException {
+    while (xml.next() != Token.EOF) {
+      // only well-formedness matters here
+    }
+  }
+
+  /** Reads one {@code <value>} (positioned just after its start tag) into Java values. */
+  static Object readValue(XmlRpcScanner xml) throws XMLStreamException {
     StringBuilder untyped = new StringBuilder();
     while (true) {
-      int event = xml.next();
-      if (event == XMLStreamConstants.START_ELEMENT) {
+      Token token = xml.next();
+      if (token == Token.START) {
         Object value = readTyped(xml);
         skipToEndOf(xml, "value");
         return value;
-      } else if (event == XMLStreamConstants.END_ELEMENT) {
+      } else if (token == Token.END) {
         return untyped.toString(); // <value>text</value> is a string
-      } else if (isText(event)) {
+      } else if (token == Token.TEXT) {
         appendBounded(xml, untyped);
-      } else if (event == XMLStreamConstants.DTD) {
-        throw SecureXml.refuseDtd("the answer");
+      } else {
+        throw new XMLStreamException("the answer ends inside a <value>");
       }
     }
   }
 
-  private static Object readTyped(XMLStreamReader xml) throws XMLStreamException {
-    String type = xml.getLocalName();
+  private static Object readTyped(XmlRpcScanner xml) throws XMLStreamException {
+    String type = xml.name();
     switch (type) {
       case "string":
         return readText(xml);
@@ -186,7 +188,7 @@ final class XmlRpcAnswerReader {
     }
   }
 
-  private static List<Object> readArray(XMLStreamReader xml) throws XMLStreamException {
+  private static List<Object> readArray(XmlRpcScanner xml) throws XMLStreamException {
     expectStart(xml, "data");
     List<Object> items = new ArrayList<>();
     while (nextStartOrEnd(xml)) {
@@ -197,7 +199,7 @@ final class XmlRpcAnswerReader {
     return items;
   }
 
-  private static Map<String, Object> readStruct(XMLStreamReader xml) throws XMLStreamException {
+  private static Map<String, Object> readStruct(XmlRpcScanner xml) throws XMLStreamException {
     Map<String, Object> members = new LinkedHashMap<>();
     while (nextStartOrEnd(xml)) {
       requireName(xml, "member");
@@ -210,97 +212,86 @@ final class XmlRpcAnswerReader {
     return members;
   }
 
-  private static String readText(XMLStreamReader xml) throws XMLStreamException {
+  private static String readText(XmlRpcScanner xml) throws XMLStreamException {
     StringBuilder text = new StringBuilder();
     while (true) {
-      int event = xml.next();
-      if (isText(event)) {
+      Token token = xml.next();
+      if (token == Token.TEXT) {
         appendBounded(xml, text);
-      } else if (event == XMLStreamConstants.END_ELEMENT) {
+      } else if (token == Token.END) {
         return text.toString();
-      } else if (event == XMLStreamConstants.START_ELEMENT) {
-        throw new XMLStreamException("unexpected <" + xml.getLocalName() + "> inside a scalar");
+      } else if (token == Token.START) {
+        throw new XMLStreamException("unexpected <" + xml.name() + "> inside a scalar");
+      } else {
+        throw new XMLStreamException("the answer ends inside a scalar");
       }
     }
   }
 
-  private static void appendBounded(XMLStreamReader xml, StringBuilder text)
+  private static void appendBounded(XmlRpcScanner xml, StringBuilder text)
       throws XMLStreamException {
-    if (text.length() + xml.getTextLength() > MAX_SCALAR_CHARS) {
+    if (text.length() + xml.text().length() > MAX_SCALAR_CHARS) {
       throw new XMLStreamException("a scalar value longer than " + MAX_SCALAR_CHARS + " chars");
     }
-    text.append(xml.getTextCharacters(), xml.getTextStart(), xml.getTextLength());
-  }
-
-  private static boolean isText(int event) {
-    return event == XMLStreamConstants.CHARACTERS
-        || event == XMLStreamConstants.CDATA
-        || event == XMLStreamConstants.SPACE;
+    text.append(xml.text());
   }
 
   /** Moves to the next start tag (true) or to the end tag of the enclosing element (false). */
-  private static boolean nextStartOrEnd(XMLStreamReader xml) throws XMLStreamException {
+  private static boolean nextStartOrEnd(XmlRpcScanner xml) throws XMLStreamException {
     while (true) {
-      int event = xml.next();
-      if (event == XMLStreamConstants.START_ELEMENT) {
+      Token token = xml.next();
+      if (token == Token.START) {
         return true;
       }
-      if (event == XMLStreamConstants.END_ELEMENT || event == XMLStreamConstants.END_DOCUMENT) {
+      if (token == Token.END || token == Token.EOF) {
         return false;
       }
-      if (event == XMLStreamConstants.DTD) {
-        throw SecureXml.refuseDtd("the answer");
-      }
-      if (isText(event) && !xml.isWhiteSpace()) {
+      if (!xml.textIsWhitespace()) {
         throw new XMLStreamException("unexpected text '" + shortText(xml) + "'");
       }
     }
   }
 
-  private static String nextStart(XMLStreamReader xml) throws XMLStreamException {
+  private static String nextStart(XmlRpcScanner xml) throws XMLStreamException {
     if (!nextStartOrEnd(xml)) {
       throw new XMLStreamException(
-          "the answer ends early"
-              + (xml.getEventType() == XMLStreamConstants.END_ELEMENT
-                  ? " at </" + xml.getLocalName() + ">"
-                  : ""));
+          "the answer ends early" + (xml.name() != null ? " at </" + xml.name() + ">" : ""));
     }
-    return xml.getLocalName();
+    return xml.name();
   }
 
-  private static void expectStart(XMLStreamReader xml, String name) throws XMLStreamException {
+  private static void expectStart(XmlRpcScanner xml, String name) throws XMLStreamException {
     nextStart(xml);
     requireName(xml, name);
   }
 
-  private static void requireName(XMLStreamReader xml, String name) throws XMLStreamException {
-    if (!xml.getLocalName().equals(name)) {
-      throw new XMLStreamException("expected <" + name + ">, got <" + xml.getLocalName() + ">");
+  private static void requireName(XmlRpcScanner xml, String name) throws XMLStreamException {
+    if (!xml.name().equals(name)) {
+      throw new XMLStreamException("expected <" + name + ">, got <" + xml.name() + ">");
     }
   }
 
-  private static void skipToEndOf(XMLStreamReader xml, String name) throws XMLStreamException {
+  /** Skips to the end tag of {@code name}, the innermost open element or the one just closed. */
+  private static void skipToEndOf(XmlRpcScanner xml, String name) throws XMLStreamException {
     int depth = 0;
-    if (xml.getEventType() == XMLStreamConstants.END_ELEMENT && xml.getLocalName().equals(name)) {
-      return;
-    }
-    while (xml.hasNext()) {
-      int event = xml.next();
-      if (event == XMLStreamConstants.START_ELEMENT) {
+    while (true) {
+      Token token = xml.next();
+      if (token == Token.START) {
         depth++;
-      } else if (event == XMLStreamConstants.END_ELEMENT) {
+      } else if (token == Token.END) {
         if (depth == 0) {
           requireName(xml, name);
           return;
         }
         depth--;
+      } else if (token == Token.EOF) {
+        throw new XMLStreamException("the answer ends before </" + name + ">");
       }
     }
-    throw new XMLStreamException("the answer ends before </" + name + ">");
   }
 
-  private static String shortText(XMLStreamReader xml) {
-    String text = xml.getText().strip();
+  private static String shortText(XmlRpcScanner xml) {
+    String text = xml.text().toString().strip();
     return text.length() > 60 ? text.substring(0, 60) + "…" : text;
   }
 
@@ -359,74 +350,5 @@ final class XmlRpcAnswerReader {
             + ". Check that the endpoint is OpenNebula's XML-RPC API (oned, usually port 2633,"
             + " path /RPC2) and not a proxy or web page.",
         e);
-  }
-
-  /**
-   * The text content of the current element as a Reader: each read pulls the next text event of
-   * the outer parser, so the inner document is parsed while the answer streams in.
-   */
-  private static final class ElementTextReader extends Reader {
-    private final XMLStreamReader xml;
-    private int offsetInEvent;
-    private int eventLength;
-    private boolean ended;
-
-    ElementTextReader(XMLStreamReader xml, boolean onTextEvent) {
-      this.xml = xml;
-      this.eventLength = onTextEvent ? xml.getTextLength() : 0;
-    }
-
-    @Override
-    public int read(char[] target, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      try {
-        while (offsetInEvent == eventLength) {
-          if (ended || !advance()) {
-            return -1;
-          }
-        }
-        int count = Math.min(len, eventLength - offsetInEvent);
-        int copied = xml.getTextCharacters(offsetInEvent, target, off, count);
-        offsetInEvent += copied;
-        return copied;
-      } catch (XMLStreamException e) {
-        throw new IOException(e.getMessage(), e);
-      }
-    }
-
-    private boolean advance() throws XMLStreamException {
-      while (true) {
-        int event = xml.next();
-        if (isText(event)) {
-          offsetInEvent = 0;
-          eventLength = xml.getTextLength();
-          return true;
-        }
-        if (event == XMLStreamConstants.END_ELEMENT) {
-          ended = true;
-          return false;
-        }
-        if (event == XMLStreamConstants.START_ELEMENT) {
-          throw new XMLStreamException(
-              "unexpected <" + xml.getLocalName() + "> inside the answer body string");
-        }
-      }
-    }
-
-    /** Consumes what the body parser left (trailing whitespace) up to the closing tag. */
-    void drain() throws XMLStreamException {
-      offsetInEvent = eventLength;
-      while (!ended) {
-        advance();
-        offsetInEvent = eventLength;
-      }
-    }
-
-    @Override
-    public void close() {
-      // The outer parser owns the stream.
-    }
   }
 }

@@ -33,7 +33,7 @@ class DemoCommandTest {
     assertThat(text).contains("SIMULATED").contains("REAL");
 
     String status = section(text, "STATUS of the monitor", "PROMETHEUS JOB");
-    assertThat(status).containsPattern("Ready=True\\s+AgentsReady: 3/3 agents ready, 3 hosts mapped");
+    assertThat(status).contains("agents ready 3/3, hosts mapped 3").contains("Ready=True");
     assertThat(status).containsPattern("one-kvm-01\\s+10\\.20\\.0\\.11\\s+7\\s+nodeLabel\\s+yes\\s+ok \\(simulated\\)");
     assertThat(status).containsPattern("one-kvm-02\\s+10\\.20\\.0\\.12\\s+8\\s+hypervisorFiles\\s+yes\\s+ok \\(simulated\\)");
     assertThat(status).containsPattern("one-kvm-03\\s+10\\.20\\.0\\.13\\s+9\\s+hypervisorFiles\\s+yes\\s+ok \\(simulated\\)");

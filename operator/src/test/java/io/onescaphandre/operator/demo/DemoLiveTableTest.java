@@ -19,7 +19,7 @@ class DemoLiveTableTest {
       scaph_domain_power_microwatts{domain_name="dram",socket_id="0"} 1.0E7
       scaph_domain_power_microwatts{domain_name="package",socket_id="0"} 9.0E7
       scaph_process_power_consumption_microwatts{cmdline="qemu-kvm-one -name guest=one-42",exe="/bin/bash",pid="42",vmname="one-42"} 4.0E7
-      scaph_process_power_consumption_microwatts{cmdline="/usr/lib/jvm/java-17/bin/java -jar agent.jar run",exe="/usr/bin/java",pid="7",vmname=""} 3.0E6
+      scaph_process_power_consumption_microwatts{cmdline="/usr/lib/jvm/java-17/bin/java -jar agent.jar run --path.procfs=/proc --path.sysfs=/tmp/a/very/long/simulated-sysfs --interval=1s",exe="/usr/bin/java",pid="7",vmname=""} 3.0E6
       scaph_process_power_consumption_microwatts{cmdline="make -j2",exe="/usr/bin/make",pid="9",vmname=""} 9.0E6
       """;
 
@@ -28,7 +28,8 @@ class DemoLiveTableTest {
     String table = LiveTable.render(PrometheusText.parse(METRICS), LocalTime.of(12, 0, 3), "here",
         Set.of("one-42"), Map.of("7", "the agent"));
     assertThat(table).startsWith("LIVE 12:00:03  here\n");
-    assertThat(table).contains("HOST POWER 100.0 W  = package 90.0 W + dram 10.0 W");
+    assertThat(table).contains("HOST POWER 100.0 W = package 90.0 W + dram 10.0 W  (RAPL SIMULATED)");
+    assertThat(table.lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
     assertThat(table).containsPattern("VM one-42 \\(kvm, simulated guest\\)\\s+40.0 W\\s+40.0 %\\n"
         + "  VM one-43 \\(kvm\\)\\s+20.0 W\\s+20.0 %\\n");
     assertThat(table).containsPattern("systemd services \\(2 series\\)\\s+10.0 W\\s+10.0 %");

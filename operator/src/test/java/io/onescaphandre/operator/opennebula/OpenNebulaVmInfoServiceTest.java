@@ -33,7 +33,7 @@ class OpenNebulaVmInfoServiceTest {
   @BeforeEach
   void start() throws Exception {
     one = new FakeOpenNebula()
-        .answerBody("one.vmpool.infoextended", OpenNebulaFixtures.vmPoolExtended(OpenNebulaFixtures.VMS));
+        .answerBody("one.vmpool.info", OpenNebulaFixtures.vmPoolShort(OpenNebulaFixtures.VMS));
   }
 
   @AfterEach
@@ -61,7 +61,7 @@ class OpenNebulaVmInfoServiceTest {
 
       assertThat(status.ok()).isTrue();
       assertThat(status.runningVms()).isEqualTo(4);
-      assertThat(one.methodsCalled()).containsExactly("one.vmpool.infoextended");
+      assertThat(one.methodsCalled()).containsExactly("one.vmpool.info");
       assertThat(clientsCreated).hasSize(1);
       assertThat(service.nextDelay()).isEqualTo(Duration.ofSeconds(30));
       assertThat(vmInfoLines()).hasSize(4).contains(

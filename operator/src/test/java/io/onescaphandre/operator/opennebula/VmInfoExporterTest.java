@@ -25,7 +25,7 @@ class VmInfoExporterTest {
   @BeforeEach
   void start() throws Exception {
     one = new FakeOpenNebula();
-    one.answerBody("one.vmpool.infoextended", OpenNebulaFixtures.vmPoolExtended(OpenNebulaFixtures.VMS));
+    one.answerBody("one.vmpool.info", OpenNebulaFixtures.vmPoolShort(OpenNebulaFixtures.VMS));
     client = new CachingOpenNebulaClient(
         new XmlRpcOpenNebulaClient(one.settings(), RetryPolicy.NONE, d -> {}), Clock.systemUTC());
   }
@@ -64,11 +64,11 @@ class VmInfoExporterTest {
       List<VmFixture> afterShutdown = new ArrayList<>(OpenNebulaFixtures.VMS);
       afterShutdown.set(0, new VmFixture(40, "web-1", "alice", "users", 8, 0,
           List.of(new HistoryFixture(0, 0, "kvm-a.example.org", "kvm"))));
-      one.answerBody("one.vmpool.infoextended", OpenNebulaFixtures.vmPoolExtended(afterShutdown));
+      one.answerBody("one.vmpool.info", OpenNebulaFixtures.vmPoolShort(afterShutdown));
 
       exporter.refresh();
       List<String> afterStop = vmInfoLines(registry);
-      one.answer("one.vmpool.infoextended", new Reply(503, "", Duration.ZERO));
+      one.answer("one.vmpool.info", new Reply(503, "", Duration.ZERO));
       VmInfoExporter.RefreshStatus whileDown = exporter.refresh();
 
       assertThat(afterStop).hasSize(3).noneMatch(l -> l.contains("one_vm_id=\"40\""));
@@ -99,7 +99,7 @@ class VmInfoExporterTest {
       exporter.start(Duration.ofMillis(50));
       await().atMost(Duration.ofSeconds(10)).until(() -> vmInfoLines(registry).size() == 4);
 
-      one.answerBody("one.vmpool.infoextended", "<VM_POOL/>");
+      one.answerBody("one.vmpool.info", "<VM_POOL/>");
 
       await().atMost(Duration.ofSeconds(10)).until(() -> vmInfoLines(registry).isEmpty());
     }

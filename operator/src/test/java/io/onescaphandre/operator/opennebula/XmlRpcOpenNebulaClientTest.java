@@ -62,8 +62,8 @@ class XmlRpcOpenNebulaClientTest {
   }
 
   @Test
-  void readsTheExtendedVmPoolOfAllUsersFilteredOnState() {
-    one.answerBody("one.vmpool.infoextended", OpenNebulaFixtures.vmPoolExtended(OpenNebulaFixtures.VMS));
+  void readsTheShortVmPoolOfAllUsersFilteredOnState() {
+    one.answerBody("one.vmpool.info", OpenNebulaFixtures.vmPoolShort(OpenNebulaFixtures.VMS));
 
     List<OneVm> vms = client(one.settings()).vmPool(VmStateFilter.ACTIVE);
 
@@ -76,6 +76,7 @@ class XmlRpcOpenNebulaClientTest {
             new OneVm(44, "powered-off", "alice", "users", 8, 0, 0, "kvm"),
             new OneVm(45, "pending", "dave", "users", 1, 0, -1, null));
     assertThat(vms).filteredOn(OneVm::isRunning).extracting(OneVm::id).containsExactly(40, 41, 42, 43);
+    assertThat(one.methodsCalled()).containsExactly("one.vmpool.info");
     // session, filter -2 (all users), start -1, end -1, state 3 (ACTIVE)
     assertThat(one.calls.get(0).body())
         .contains("<param><value><i4>-2</i4></value></param><param><value><i4>-1</i4></value>"
@@ -83,17 +84,27 @@ class XmlRpcOpenNebulaClientTest {
   }
 
   @Test
-  void fallsBackToTheShortVmPoolWhenInfoExtendedIsUnknownAndRemembersIt() {
-    one.answerBody("one.vmpool.info", OpenNebulaFixtures.vmPoolShort(OpenNebulaFixtures.VMS));
+  void neverAsksForTheExtendedVmPool() {
+    // Were the client to ask infoextended, the fake would answer it, and the extended body would
+    // show; it answers the short one with other VMs so that the two cannot be confused.
+    one.answerBody("one.vmpool.infoextended", OpenNebulaFixtures.vmPoolExtended(OpenNebulaFixtures.VMS));
+    one.answerBody("one.vmpool.info", OpenNebulaFixtures.vmPoolShort(OpenNebulaFixtures.VMS.subList(0, 2)));
     XmlRpcOpenNebulaClient client = client(one.settings());
 
-    List<OneVm> first = client.vmPool(VmStateFilter.ANY_BUT_DONE);
-    List<OneVm> second = client.vmPool(VmStateFilter.ANY_BUT_DONE);
+    assertThat(client.vmPool(VmStateFilter.ANY_BUT_DONE)).extracting(OneVm::id).containsExactly(40, 41);
+    assertThat(client.vmPool(VmStateFilter.ANY_BUT_DONE)).extracting(OneVm::id).containsExactly(40, 41);
+    assertThat(one.methodsCalled()).containsExactly("one.vmpool.info", "one.vmpool.info");
+  }
 
-    assertThat(first).hasSize(6).contains(new OneVm(41, "db <primary> & co", "bob", "oneadmin", 3, 3, 3, "kvm"));
-    assertThat(second).isEqualTo(first);
-    assertThat(one.methodsCalled())
-        .containsExactly("one.vmpool.infoextended", "one.vmpool.info", "one.vmpool.info");
+  @Test
+  void theParserStillReadsAnExtendedBodyAndTakesTheHistoryWithTheHighestSeq() throws Exception {
+    // infoextended lists every HISTORY record; VM 41 migrated from host 0 (SEQ 0) to host 3 (SEQ 1).
+    List<OneVm> vms = VmPoolParser.parse(
+        new java.io.StringReader(OpenNebulaFixtures.vmPoolExtended(OpenNebulaFixtures.VMS)));
+
+    assertThat(vms).isEqualTo(VmPoolParser.parse(
+        new java.io.StringReader(OpenNebulaFixtures.vmPoolShort(OpenNebulaFixtures.VMS))));
+    assertThat(vms.get(1)).isEqualTo(new OneVm(41, "db <primary> & co", "bob", "oneadmin", 3, 3, 3, "kvm"));
   }
 
   @Test
@@ -182,7 +193,7 @@ class XmlRpcOpenNebulaClientTest {
   @Test
   void anEmptyPoolIsAnEmptyList() {
     one.answerBody("one.hostpool.info", "<HOST_POOL></HOST_POOL>");
-    one.answerBody("one.vmpool.infoextended", "<VM_POOL/>");
+    one.answerBody("one.vmpool.info", "<VM_POOL/>");
 
     assertThat(client(one.settings()).hostPool()).isEmpty();
     assertThat(client(one.settings()).vmPool(VmStateFilter.ACTIVE)).isEmpty();
