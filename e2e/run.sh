@@ -7,7 +7,9 @@
 #
 # Exit status: 0 only when every phase whose parts exist passed.
 # Environment: ONE_SCAPHANDRE_E2E_CACHE (default /var/cache/one-scaphandre-e2e),
-#              E2E_KEEP_WORK=1 keeps the work directory (logs, generated configs) for inspection.
+#              E2E_KEEP_WORK=1 keeps the work directory (logs, generated configs) for inspection,
+#              E2E_PHASES runs only some phases (failsafe -Dit.test, e.g. 'E0*' or 'E10*,E20*');
+#              the summary then says which were left out.
 set -euo pipefail
 
 E2E_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -56,9 +58,16 @@ printf 'control-plane\tetcd start -> controller-manager and scheduler working\t%
 # tests of the other modules (already run by ./mvnw verify) from running twice; -De2e turns the
 # failsafe phases of the e2e module on.
 cluster_log "running the phases (Maven failsafe, e2e module)"
+# Reports of an earlier run must not be summarized as this run's.
+rm -rf "$REPO/e2e/target/failsafe-reports"
+PHASE_FILTER=()
+if [[ -n ${E2E_PHASES:-} ]]; then
+  PHASE_FILTER=("-Dit.test=$E2E_PHASES" -Dfailsafe.failIfNoSpecifiedTests=false)
+  cluster_log "only the phases matching E2E_PHASES=$E2E_PHASES run; the others are left out of this run"
+fi
 set +e
 setsid "$REPO/mvnw" -B -f "$REPO/pom.xml" -pl e2e -am verify -De2e=true \
-  -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false &
+  -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false "${PHASE_FILTER[@]}" &
 MAVEN_PID=$!
 wait "$MAVEN_PID"
 MAVEN_STATUS=$?
@@ -76,6 +85,7 @@ cp -r "$WORK/tests/logs" "$REPO/e2e/target/e2e-logs/tests" 2>/dev/null || true
 cp "$WORK/tests/figures.tsv" "$REPO/e2e/target/e2e-logs/figures.tsv" 2>/dev/null || true
 
 SUMMARY_STATUS=0
+[[ -n ${E2E_PHASES:-} ]] && cluster_log "NOTE: partial run, only phases matching E2E_PHASES=$E2E_PHASES"
 /usr/bin/python3 "$E2E_DIR/lib/summary.py" "$REPO/e2e/target/failsafe-reports" "$WORK/tests/figures.tsv" \
   || SUMMARY_STATUS=$?
 

@@ -36,6 +36,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class E10OperatorIT {
   private static final Duration RECONCILE = Duration.ofSeconds(90);
   private static SampleMonitor monitor;
+  /** Set once the server accepted our CRD: the later steps fail at once without it, not after their waits. */
+  private static boolean crdAccepted;
 
   @BeforeAll
   static void parts() {
@@ -57,23 +59,35 @@ class E10OperatorIT {
     Kubectl.applyServerSide(Parts.scaphandreMonitorCrd().toString(), null).assertSuccess();
     Kubectl.run("wait", "--for=condition=Established", "--timeout=60s",
         "crd/scaphandremonitors.one-scaphandre.io").assertSuccess();
+    crdAccepted = true;
+  }
+
+  private static void requireCrd() {
+    assertThat(crdAccepted).as("the API server refused or never established our CRD (see crdIsAcceptedByTheServer)")
+        .isTrue();
   }
 
   @Test
   @Order(2)
   void invalidMonitorsAreRefusedByTheServer() {
+    requireCrd();
     SharedFixtures.ensureNamespace(monitor.namespace());
-    Kubectl.Result badPort = Kubectl.runWithInput(monitor.yamlWith("bad-port", "port", 70000), "apply", "-f", "-");
+    // Names free of the field names, so that only the server's validation message can mention them.
+    Kubectl.Result badPort = Kubectl.runWithInput(monitor.yamlWith("refused-a", "port", 70000), "apply", "-f", "-");
     assertThat(badPort.exitCode()).as(badPort.stdout()).isNotZero();
-    assertThat(badPort.stderr()).contains("port");
-    Kubectl.Result badFlavor = Kubectl.runWithInput(monitor.yamlWith("bad-flavor", "flavor", "kepler"), "apply", "-f", "-");
+    assertThat(badPort.stderr()).contains("ScaphandreMonitor \"refused-a\" is invalid", "spec.agent.port");
+    Kubectl.Result badFlavor = Kubectl.runWithInput(monitor.yamlWith("refused-b", "flavor", "kepler"), "apply", "-f", "-");
     assertThat(badFlavor.exitCode()).as(badFlavor.stdout()).isNotZero();
-    assertThat(badFlavor.stderr()).contains("flavor");
+    assertThat(badFlavor.stderr()).contains("ScaphandreMonitor \"refused-b\" is invalid",
+        "spec.agent.flavor", "kepler");
+    assertThat(Kubectl.run("-n", monitor.namespace(), "get", "scaph", "-o", "name").assertSuccess().stdout())
+        .doesNotContain("refused-");
   }
 
   @Test
   @Order(3)
   void sampleMonitorBecomesDaemonSetAndPrometheusObjects() {
+    requireCrd();
     OperatorProcess.ensureRunning();
     long start = System.nanoTime();
     Kubectl.runWithInput(monitor.yaml(), "apply", "-f", "-").assertSuccess();
@@ -92,27 +106,45 @@ class E10OperatorIT {
     GenericKubernetesResource podMonitor = awaitOne(() -> Owned.list(Owned.PODMONITOR, ns, name), "the PodMonitor");
     assertThat((Boolean) Owned.at(podMonitor, "spec", "attachMetadata", "node")).isTrue();
     assertThat(podMonitor.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
-    String relabelings = String.valueOf(Owned.at(podMonitor, "spec", "podMetricsEndpoints"));
+    String relabelings = String.valueOf((Object) Owned.at(podMonitor, "spec", "podMetricsEndpoints"));
     assertThat(relabelings).contains("__meta_kubernetes_node_label_one_scaphandre_io_host_id", "host_id",
         "one_host_id", "node");
-
-    GenericKubernetesResource scrapeConfig = awaitOne(() -> Owned.list(Owned.SCRAPECONFIG, ns, name), "the ScrapeConfig");
-    Awaitility.await("a static group per selected node").atMost(RECONCILE).pollInterval(Duration.ofSeconds(1))
-        .until(() -> staticTargets(ns, name).size() == 2);
-    assertThat(staticTargets(ns, name)).containsEntry(OpenNebulaNodes.nodeName(1), "11")
-        .containsEntry(OpenNebulaNodes.nodeName(2), "12");
-    assertThat(scrapeConfig.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
 
     awaitOne(() -> Owned.list(Owned.PROMETHEUSRULE, ns, name), "the PrometheusRule");
     var configMap = awaitOne(() -> E2e.client().configMaps().inNamespace(ns).withLabels(Owned.labels(name)).list()
         .getItems(), "the plain-job ConfigMap");
     String plain = String.join("\n", configMap.getData().values());
     assertThat(plain).contains("job_name", "static_configs", "targets", "host_id", Loopback.nodeAddress(1));
+    if (!monitor.scrapeConfigEnabled()) {
+      assertThat(Owned.list(Owned.SCRAPECONFIG, ns, name)).as("the sample leaves the ScrapeConfig off").isEmpty();
+    }
   }
 
   @Test
   @Order(4)
+  void enablingTheScrapeConfigMakesOneStaticGroupPerMappedNode() {
+    requireCrd();
+    String ns = monitor.namespace();
+    String name = monitor.name();
+    long start = System.nanoTime();
+    Kubectl.run("-n", ns, "patch", "scaph", name, "--type=merge", "-p", SampleMonitor.ENABLE_SCRAPE_CONFIG_PATCH)
+        .assertSuccess();
+    GenericKubernetesResource scrapeConfig = awaitOne(() -> Owned.list(Owned.SCRAPECONFIG, ns, name), "the ScrapeConfig");
+    Awaitility.await("a static group per selected node").atMost(RECONCILE).pollInterval(Duration.ofSeconds(1))
+        .until(() -> staticTargets(ns, name).size() == 2);
+    Figures.record("operator", "scrapeConfig enabled -> ScrapeConfig with both nodes", (System.nanoTime() - start) / 1e9, "s");
+    assertThat(staticTargets(ns, name)).containsEntry(OpenNebulaNodes.nodeName(1), "11")
+        .containsEntry(OpenNebulaNodes.nodeName(2), "12");
+    assertThat(scrapeConfig.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+    Awaitility.await("the PodMonitor follows the new interval").atMost(RECONCILE).pollInterval(Duration.ofSeconds(1))
+        .until(() -> "5s".equals(Owned.at(Owned.list(Owned.PODMONITOR, ns, name).get(0),
+            "spec", "podMetricsEndpoints", "0", "interval")));
+  }
+
+  @Test
+  @Order(5)
   void statusAndKubectlColumns() {
+    requireCrd();
     String ns = monitor.namespace();
     Awaitility.await("status.observedGeneration and conditions").atMost(RECONCILE).pollInterval(Duration.ofSeconds(1))
         .until(() -> {
@@ -126,16 +158,59 @@ class E10OperatorIT {
         });
     String table = Kubectl.run("get", "scaph", "-n", ns).assertSuccess().stdout();
     String[] lines = table.strip().split("\n");
-    assertThat(lines).hasSize(2);
-    assertThat(lines[0].trim().split("\\s{2,}")).as(table).hasSizeGreaterThanOrEqualTo(5)
-        .startsWith("NAME").endsWith("AGE");
-    assertThat(lines[1]).startsWith(monitor.name());
-    Figures.recordText("operator", "kubectl get scaph header", lines[0].trim().replaceAll("\\s{2,}", " | "));
+    assertThat(lines).as(table).hasSize(2);
+    List<String> header = List.of(lines[0].trim().split("\\s{2,}"));
+    List<String> row = List.of(lines[1].trim().split("\\s{2,}"));
+    assertThat(header).as(table).startsWith("NAME").contains("READY", "MAPPED", "AGENTS", "AGE");
+    assertThat(row).as(table).hasSameSizeAs(header).startsWith(monitor.name());
+    assertThat(row.get(header.indexOf("MAPPED"))).as("both labelled nodes mapped: %s", table).isEqualTo("2");
+    Figures.recordText("operator", "kubectl get scaph header", String.join(" | ", header));
+  }
+
+  /**
+   * The dependents are written with server-side apply: the operator's field manager owns the
+   * DaemonSet's fields with operation Apply, and another manager's apply of a field it owns is
+   * refused with a conflict naming it (what keeps hand edits and other tools from fighting it silently).
+   */
+  @Test
+  @Order(6)
+  void dependentsAreServerSideApplied() {
+    requireCrd();
+    String ns = monitor.namespace();
+    DaemonSet ds = E2e.client().apps().daemonSets().inNamespace(ns).withLabels(Owned.labels(monitor.name()))
+        .list().getItems().get(0);
+    var appliers = ds.getMetadata().getManagedFields().stream()
+        .filter(f -> "Apply".equals(f.getOperation())).toList();
+    assertThat(appliers).as("managedFields with operation Apply: %s", ds.getMetadata().getManagedFields())
+        .isNotEmpty();
+    String manager = appliers.get(0).getManager();
+    Figures.recordText("operator", "field manager of the dependents", manager);
+    for (String kind : List.of(Owned.PODMONITOR, Owned.SCRAPECONFIG, Owned.PROMETHEUSRULE)) {
+      GenericKubernetesResource owned = Owned.list(kind, ns, monitor.name()).get(0);
+      assertThat(owned.getMetadata().getManagedFields()).as(kind)
+          .anyMatch(f -> "Apply".equals(f.getOperation()) && manager.equals(f.getManager()));
+    }
+    String container = ds.getSpec().getTemplate().getSpec().getContainers().get(0).getName();
+    Kubectl.Result conflict = Kubectl.runWithInput("""
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: %s, namespace: %s}
+        spec:
+          template:
+            spec:
+              containers:
+              - name: %s
+                image: registry.invalid/other-applier:1
+        """.formatted(ds.getMetadata().getName(), ns, container),
+        "apply", "--server-side", "--field-manager=e2e-other-applier", "-f", "-");
+    assertThat(conflict.exitCode()).as(conflict.stdout()).isNotZero();
+    assertThat(conflict.stderr()).contains("conflict", manager);
   }
 
   @Test
-  @Order(5)
+  @Order(7)
   void handEditedDaemonSetIsRestored() {
+    requireCrd();
     String ns = monitor.namespace();
     DaemonSet ds = E2e.client().apps().daemonSets().inNamespace(ns).withLabels(Owned.labels(monitor.name()))
         .list().getItems().get(0);
@@ -151,8 +226,9 @@ class E10OperatorIT {
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void nodeHostIdChangeReachesTheScrapeConfig() {
+    requireCrd();
     long start = System.nanoTime();
     Kubectl.run("label", "node", OpenNebulaNodes.nodeName(1), OpenNebulaNodes.HOST_ID_LABEL + "=21", "--overwrite")
         .assertSuccess();
@@ -164,8 +240,9 @@ class E10OperatorIT {
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void deletingTheMonitorRemovesWhatItMade() {
+    requireCrd();
     String ns = monitor.namespace();
     String name = monitor.name();
     Kubectl.run("-n", ns, "delete", "scaph", name, "--timeout=90s").assertSuccess();

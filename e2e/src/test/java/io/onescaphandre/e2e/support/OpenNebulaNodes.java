@@ -3,17 +3,36 @@ package io.onescaphandre.e2e.support;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Node objects shaped like OpenNebula KVM hosts registered by a kubelet: addresses (InternalIP on
  * its own loopback address, Hostname), the usual kubernetes.io labels, status.capacity and
  * allocatable (without them the scheduler sees room for 0 pods) and a Ready condition.
+ *
+ * <p>Part of the kubelet stand-in (simulated): every node made here gets its heartbeat, the Lease
+ * {@code kube-node-lease/<node>} renewed every {@value #HEARTBEAT_SECONDS} s as a kubelet renews
+ * it. Without it, kube-controller-manager's node lifecycle controller marks the node Unknown after
+ * its grace period (about 50 s) and taints it {@code node.kubernetes.io/unreachable}: the
+ * DaemonSet controller then makes no pod for it and the scheduler binds none to it.
  */
 public final class OpenNebulaNodes {
   public static final String HOST_ID_LABEL = "one-scaphandre.io/host-id";
+  static final int HEARTBEAT_SECONDS = 10;
+  private static final String LEASE_NAMESPACE = "kube-node-lease";
+  private static final Set<String> BEATING = ConcurrentHashMap.newKeySet();
+  private static ScheduledExecutorService heartbeat;
 
   private OpenNebulaNodes() {}
 
@@ -57,11 +76,53 @@ public final class OpenNebulaNodes {
   public static Node ensure(int n, Map<String, String> extraLabels) {
     var client = E2e.client();
     Node wanted = node(n, extraLabels);
-    Node existing = client.nodes().withName(wanted.getMetadata().getName()).get();
+    String name = wanted.getMetadata().getName();
+    renewLease(name);
+    startHeartbeat(name);
+    Node existing = client.nodes().withName(name).get();
     if (existing == null) {
       return client.nodes().resource(wanted).create();
     }
-    return client.nodes().withName(existing.getMetadata().getName())
+    return client.nodes().withName(name)
         .edit(node -> new NodeBuilder(node).editMetadata().addToLabels(extraLabels).endMetadata().build());
+  }
+
+  /** The node's Lease, held by the node and renewed now (what a kubelet's heartbeat does). */
+  static Lease lease(String nodeName, ZonedDateTime now) {
+    return new LeaseBuilder()
+        .withNewMetadata().withName(nodeName).withNamespace(LEASE_NAMESPACE).endMetadata()
+        .withNewSpec().withHolderIdentity(nodeName).withLeaseDurationSeconds(40)
+          .withRenewTime(now.withZoneSameInstant(ZoneOffset.UTC)).endSpec()
+        .build();
+  }
+
+  private static void renewLease(String nodeName) {
+    E2e.client().leases().inNamespace(LEASE_NAMESPACE)
+        .resource(lease(nodeName, ZonedDateTime.now(ZoneOffset.UTC))).fieldManager("e2e-kubelet-stand-in")
+        .forceConflicts().serverSideApply();
+  }
+
+  private static synchronized void startHeartbeat(String nodeName) {
+    if (!BEATING.add(nodeName)) {
+      return;
+    }
+    if (heartbeat == null) {
+      heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kubelet-stand-in-heartbeat");
+        t.setDaemon(true);
+        return t;
+      });
+      heartbeat.scheduleWithFixedDelay(OpenNebulaNodes::beat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void beat() {
+    for (String nodeName : BEATING) {
+      try {
+        renewLease(nodeName);
+      } catch (RuntimeException e) {
+        System.err.println("kubelet stand-in: heartbeat of " + nodeName + " failed: " + e.getMessage());
+      }
+    }
   }
 }

@@ -1,12 +1,19 @@
 package io.onescaphandre.e2e.support;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Our operator jar ({@code run}) as a process with the run's kubeconfig in KUBECONFIG, as a user
- * runs it outside a cluster. One per test JVM, shared by the phases that need it.
+ * runs it outside a cluster. One per test JVM, shared by the phases that need it. When it serves
+ * health endpoints, it counts as started once /readyz answers 200.
  */
 public final class OperatorProcess {
   private static ManagedProcess operator;
@@ -23,9 +30,47 @@ public final class OperatorProcess {
       if (help.contains("--web.listen-address")) {
         command.add("--web.listen-address=127.0.0.1:" + Loopback.freePort());
       }
+      String readyz = null;
+      if (help.contains("--health.listen-address")) {
+        int port = Loopback.freePort();
+        command.add("--health.listen-address=127.0.0.1:" + port);
+        readyz = "http://127.0.0.1:" + port + "/readyz";
+      }
+      long start = System.nanoTime();
       operator = ManagedProcess.start("one-scaphandre-operator", command,
           Map.of("KUBECONFIG", E2e.kubeconfig().toString()));
+      if (readyz != null) {
+        awaitReady(operator, readyz, Duration.ofSeconds(120));
+        Figures.record("operator", "process start -> /readyz 200", (System.nanoTime() - start) / 1e9, "s");
+      }
     }
     return operator;
+  }
+
+  private static void awaitReady(ManagedProcess process, String url, Duration timeout) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("the operator exited:\n" + process.logTail());
+      }
+      try {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          return;
+        }
+        last = response.statusCode() + " " + response.body();
+      } catch (IOException e) {
+        last = e.toString();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+      QemuGuests.sleep(500);
+    }
+    throw new AssertionError("the operator's " + url + " did not answer 200 within " + timeout + " (" + last + "):\n"
+        + process.logTail());
   }
 }

@@ -71,6 +71,18 @@ public final class SampleMonitor {
     return source;
   }
 
+  /** Whether the sample itself enables the ScrapeConfig (the README's leaves it off: PodMonitor or ScrapeConfig). */
+  public boolean scrapeConfigEnabled() {
+    return monitor.path("spec").path("prometheus").path("scrapeConfig").path("enabled").asBoolean(false);
+  }
+
+  /**
+   * What the run changes after applying the sample, through the API as a user would: the ScrapeConfig
+   * on (both discovery paths are tested side by side) and a 5 s scrape interval (shorter waits).
+   */
+  public static final String ENABLE_SCRAPE_CONFIG_PATCH =
+      "{\"spec\":{\"prometheus\":{\"interval\":\"5s\",\"scrapeConfig\":{\"enabled\":true}}}}";
+
   /** The labels a node needs to be selected by the monitor's nodeSelector (empty: every node). */
   public Map<String, String> nodeSelector() {
     Map<String, String> labels = new LinkedHashMap<>();
