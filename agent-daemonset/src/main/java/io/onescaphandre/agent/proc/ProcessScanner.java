@@ -13,7 +13,10 @@ import java.util.Map;
 /**
  * Lists {@code /proc} and reads each process's stat. Command line and cgroup are read once per
  * process (and the cgroup again every {@link #CGROUP_RECHECK_SAMPLES} samples, since a process can
- * be moved), so the steady-state cost is one small read per process. A process that exits between
+ * be moved), so the steady-state cost is at most one small read per process. The stat of a process
+ * marked {@link TrackedProcess#deferrable()} is left unread by the scan (except on its recheck
+ * sample, which also verifies its start time) and read by {@link #refresh} only if the sampler
+ * needs its ticks. A process that exits between
  * the listing and the read is simply absent from this sample. Sampler thread only.
  */
 public final class ProcessScanner {
@@ -61,6 +64,15 @@ public final class ProcessScanner {
         continue;
       }
       TrackedProcess process = tracked.get(pid);
+      boolean recheck = (pid + scanNumber) % CGROUP_RECHECK_SAMPLES == 0;
+      if (process != null && process.deferrable() && !recheck) {
+        // Inside a consumer whose cgroup measures its CPU: the stat is read later only if the
+        // sampler needs the ticks (see refresh). Listed, so still alive.
+        process.defer();
+        process.seen(scanNumber);
+        live.add(process);
+        continue;
+      }
       String statPath = process != null ? process.statPath() : procRoot + name + "/stat";
       if (!reader.read(statPath)) {
         continue;
@@ -68,8 +80,8 @@ public final class ProcessScanner {
       if (process != null && ProcStat.parseTimes(reader.buffer(), reader.length(), times)
           && process.startTime() == times[1]) {
         // The usual case: a known process, only its CPU time is new.
-        process.update(times[0], Math.max(0, times[0] - process.cpuTicks()));
-        if ((pid + scanNumber) % CGROUP_RECHECK_SAMPLES == 0) {
+        process.read(times[0], delta(process, times[0], maxNewTicks));
+        if (recheck) {
           CgroupPath cgroup = readCgroup(procRoot + name);
           if (cgroup != null) {
             process.cgroup(cgroup);
@@ -94,6 +106,37 @@ public final class ProcessScanner {
     // Processes not listed this time have exited.
     tracked.values().removeIf(p -> p.lastSeen() != scanNumber);
     return live;
+  }
+
+  /**
+   * Reads the stat a scan left unread ({@link TrackedProcess#pending()}), for a process whose
+   * ticks the sampler needs after all: its consumer's cgroup used CPU in the interval, or could not
+   * be read. A process that exited since the listing gets no ticks; one whose pid now belongs to
+   * another process (different start time) gets none either and is read in full, as new, by the
+   * next scan.
+   *
+   * @param maxTicks cap on the delta when the previous tick count is older than the last sample
+   */
+  public void refresh(TrackedProcess process, long maxTicks) {
+    if (!process.pending()) {
+      return;
+    }
+    if (!reader.read(process.statPath()) || !ProcStat.parseTimes(reader.buffer(), reader.length(), times)) {
+      process.read(process.cpuTicks(), 0);
+      return;
+    }
+    if (times[1] != process.startTime()) {
+      process.read(process.cpuTicks(), 0);
+      tracked.remove(process.pid());
+      return;
+    }
+    process.read(times[0], delta(process, times[0], maxTicks));
+  }
+
+  private static long delta(TrackedProcess process, long ticks, long maxTicks) {
+    long delta = Math.max(0, ticks - process.cpuTicks());
+    // After an unread stat the count may span several intervals: cap it like a new process's.
+    return process.stale() ? Math.min(delta, maxTicks) : delta;
   }
 
   private TrackedProcess newProcess(String dir, String statPath, ProcStat stat) {

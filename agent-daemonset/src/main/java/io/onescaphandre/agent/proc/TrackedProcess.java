@@ -19,6 +19,9 @@ public final class TrackedProcess {
   private final String statPath;
   private long lastSeen;
   private Object consumer;
+  private boolean deferrable;
+  private boolean pending;
+  private boolean stale;
 
   TrackedProcess(int pid, long startTime, String comm, boolean kernelThread, CommandLine commandLine,
       CgroupPath cgroup, long cpuTicks, String statPath) {
@@ -94,6 +97,49 @@ public final class TrackedProcess {
 
   long cpuTicks() {
     return cpuTicks;
+  }
+
+  /**
+   * Whether the next scan may leave this process's stat unread: set by the sampler when the
+   * process lies inside a consumer cgroup whose {@code cpu.stat} was read, so that the consumer's
+   * CPU does not depend on the process's ticks.
+   */
+  public boolean deferrable() {
+    return deferrable;
+  }
+
+  public void deferrable(boolean deferrable) {
+    this.deferrable = deferrable;
+  }
+
+  /** True from a scan that left the stat unread until {@link ProcessScanner#refresh} or the sampler settles it. */
+  public boolean pending() {
+    return pending;
+  }
+
+  /**
+   * Settles a pending process without reading its stat: no CPU in this interval as far as the
+   * sampler is concerned (its consumer's cgroup used none, or its ticks are not needed).
+   */
+  public void settleUnread() {
+    pending = false;
+  }
+
+  void defer() {
+    pending = true;
+    stale = true;
+    deltaTicks = 0;
+  }
+
+  /** True when the tick count is from an earlier sample than the previous one (the stat was left unread). */
+  boolean stale() {
+    return stale;
+  }
+
+  void read(long ticks, long delta) {
+    pending = false;
+    stale = false;
+    update(ticks, delta);
   }
 
   /** {@code /proc/<pid>/exe}, read once when first exported. */

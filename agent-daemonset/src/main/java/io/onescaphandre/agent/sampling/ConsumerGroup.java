@@ -27,14 +27,19 @@ final class ConsumerGroup {
     return sum;
   }
 
+  /** Whether the process lies in the measured cgroup, whose usage then includes its CPU. */
+  boolean isInsideMeasured(TrackedProcess p) {
+    return measured != null && p.cgroup() != null && p.cgroup().hierarchy() == measured.hierarchy()
+        && p.cgroup().isWithin(measured.path());
+  }
+
   /** Ticks of all processes, and of those outside the measured cgroup (kernel threads of a VM). */
   long[] ticks() {
     long all = 0;
     long outside = 0;
     for (TrackedProcess p : processes) {
       all += p.deltaTicks();
-      if (measured == null || p.cgroup() == null || p.cgroup().hierarchy() != measured.hierarchy()
-          || !p.cgroup().isWithin(measured.path())) {
+      if (!isInsideMeasured(p)) {
         outside += p.deltaTicks();
       }
     }

@@ -100,13 +100,16 @@ public final class Sampler {
     List<TrackedProcess> processes = scanner.scan(first, capacityTicks);
 
     Map<ConsumerKey, ConsumerGroup> groups = group(processes);
+    Map<ConsumerKey, Double> cpuSeconds = consumerCpuSeconds(groups, first, interval * cpuCount,
+        capacityTicks);
     long otherTicks = 0;
     for (TrackedProcess p : processes) {
+      // Only a process whose consumer changed since the scan can still be pending here.
+      scanner.refresh(p, capacityTicks);
       if (p.consumer() == null) {
         otherTicks += p.deltaTicks();
       }
     }
-    Map<ConsumerKey, Double> cpuSeconds = consumerCpuSeconds(groups, first, interval * cpuCount);
     Map<ConsumerKey, Integer> vcpus = new HashMap<>();
     for (ConsumerGroup g : groups.values()) {
       if (g.main != null && g.main.commandLine().kvmVmId() != null) {
@@ -141,6 +144,7 @@ public final class Sampler {
     List<Moved> movedOut = new ArrayList<>();
     for (TrackedProcess p : processes) {
       p.consumer(null);
+      p.deferrable(false);
       CgroupMatch match = NO_MATCH;
       if (p.cgroup() != null) {
         match = classified.computeIfAbsent(p.cgroup().path(), path -> {
@@ -219,18 +223,43 @@ public final class Sampler {
     return p.commandLine().kvmVmId() != null || p.commandLine().lxcVmId() != null;
   }
 
+  /**
+   * The CPU seconds of each consumer: its cgroup's usage when it has a readable one (plus the
+   * ticks of its processes outside it), else its processes' ticks. Settles the processes whose
+   * stat the scan left unread: their ticks are read only when needed, i.e. not for
+   * <ul>
+   *   <li>processes inside a VM's readable cgroup (the VM's CPU is the cgroup's; VM processes are
+   *       not among the top N other processes), nor
+   *   <li>processes inside a pod's or a service's readable cgroup that used no CPU in the interval
+   *       (their delta is then 0 exactly, and their tick count stays current).
+   * </ul>
+   * The processes of such cgroups are marked deferrable for the next scan.
+   */
   private Map<ConsumerKey, Double> consumerCpuSeconds(Map<ConsumerKey, ConsumerGroup> groups,
-      boolean first, double capacitySeconds) {
+      boolean first, double capacitySeconds, long capacityTicks) {
     Map<ConsumerKey, Double> result = new HashMap<>();
     Map<CgroupPath, Long> usage = new HashMap<>();
     for (ConsumerGroup g : groups.values()) {
+      long micros = g.measured == null ? -1 : cgroupReader.usageMicros(g.measured);
+      Long previous = micros >= 0 ? lastUsage.get(g.measured) : null;
+      boolean ticksNotNeeded = micros >= 0
+          && (g.key.kind() == ConsumerKind.VM || previous != null && previous == micros);
+      for (TrackedProcess p : g.processes) {
+        boolean inside = micros >= 0 && g.isInsideMeasured(p);
+        if (p.pending()) {
+          if (inside && ticksNotNeeded) {
+            p.settleUnread();
+          } else {
+            scanner.refresh(p, capacityTicks);
+          }
+        }
+        p.deferrable(inside && !p.kernelThread());
+      }
       long[] ticks = g.ticks();
       double seconds = ticks[0] / ProcessScanner.TICKS_PER_SECOND;
       if (g.measured != null) {
-        long micros = cgroupReader.usageMicros(g.measured);
         if (micros >= 0) {
           usage.put(g.measured, micros);
-          Long previous = lastUsage.get(g.measured);
           double cgroupSeconds;
           if (previous != null) {
             cgroupSeconds = Math.max(0, micros - previous) / 1e6;

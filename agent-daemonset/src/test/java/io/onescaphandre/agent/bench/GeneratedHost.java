@@ -27,6 +27,8 @@ final class GeneratedHost {
   private final Map<String, long[]> usage = new java.util.HashMap<>();
   private final Random random = new Random(42);
   int pids;
+  /** Every how many cgroups one moves in an interval: 5 (a fifth), or 1 (every consumer busy). */
+  int cgroupStride = 5;
 
   private GeneratedHost(Path root) {
     sysfs = root.resolve("sys");
@@ -116,8 +118,8 @@ final class GeneratedHost {
   }
 
   /**
-   * One interval of {@code seconds}: about 300 W, busy processes and a fifth of the cgroups move
-   * (the files that change on a real host between two samples).
+   * One interval of {@code seconds}: about 300 W, busy processes and a fifth of the cgroups (or
+   * all, see {@link #cgroupStride}) move (the files that change on a real host between two samples).
    */
   void advance(double seconds) {
     rapl.addWatts(seconds, Map.of("intel-rapl:0", 140.0, "intel-rapl:1", 120.0,
@@ -128,7 +130,8 @@ final class GeneratedHost {
       p.addTicks(t);
       busyTicks += t;
     }
-    for (int i = random.nextInt(5); i < cgroups.size(); i += 5) {
+    int start = random.nextInt(5);
+    for (int i = cgroupStride == 1 ? 0 : start; i < cgroups.size(); i += cgroupStride) {
       long[] u = usage.get(cgroups.get(i));
       u[0] += random.nextInt(50_000);
       host.cgroupV2Usage(cgroups.get(i), u[0]);
