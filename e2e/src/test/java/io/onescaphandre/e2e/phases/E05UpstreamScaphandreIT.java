@@ -14,6 +14,7 @@ import io.onescaphandre.e2e.support.QemuGuests;
 import io.onescaphandre.e2e.support.SharedFixtures;
 import io.onescaphandre.e2e.support.SimulatedRapl;
 import io.onescaphandre.e2e.support.UpstreamScaphandre;
+import io.onescaphandre.operator.demo.PrometheusText;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +65,7 @@ class E05UpstreamScaphandreIT {
       E04QemuGuestsIT.sleepSeconds(20);
       MetricsText scrape = scaphandre.scrape();
       for (QemuGuests.Guest guest : guests) {
-        List<MetricsText.Sample> vm = scrape.named("scaph_process_power_consumption_microwatts").stream()
+        List<PrometheusText.Sample> vm = scrape.named("scaph_process_power_consumption_microwatts").stream()
             .filter(s -> s.labels().getOrDefault("cmdline", "").contains("guest=" + guest.vmName() + ","))
             .toList();
         assertThat(vm).as("%s's qemu process in Scaphandre's output", guest.vmName()).isNotEmpty();
@@ -112,7 +113,7 @@ class E05UpstreamScaphandreIT {
       E04QemuGuestsIT.sleepSeconds(20);
       MetricsText scrape = MetricsText.scrape("http://" + address + ":" + port + "/metrics");
       for (QemuGuests.Guest guest : guests) {
-        List<MetricsText.Sample> vm = scrape.named("opennebula_vm_power_watts").stream()
+        List<PrometheusText.Sample> vm = scrape.named("opennebula_vm_power_watts").stream()
             .filter(s -> Integer.toString(guest.vmId()).equals(s.labels().get("one_vm_id"))).toList();
         assertThat(vm).as("%s identified by our agent", guest.vmName()).hasSize(1);
         assertThat(vm.get(0).labels()).containsEntry("vmname", guest.vmName());

@@ -1,26 +1,26 @@
 package io.onescaphandre.e2e.support;
 
+import io.onescaphandre.operator.demo.PrometheusText;
+import io.onescaphandre.operator.demo.PrometheusText.Sample;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-/** A scrape of a /metrics endpoint (Prometheus text format), parsed into samples. */
+/**
+ * A scrape of a /metrics endpoint, parsed into samples by the operator's own Prometheus text parser
+ * (the demo's), so both read the exposition format the same way.
+ */
 public final class MetricsText {
-  public record Sample(String name, Map<String, String> labels, double value) {}
-
   private final String body;
   private final List<Sample> samples;
 
   MetricsText(String body) {
     this.body = body;
-    this.samples = parse(body);
+    this.samples = PrometheusText.parse(body).samples();
   }
 
   public static MetricsText scrape(String url) {
@@ -50,65 +50,5 @@ public final class MetricsText {
 
   public List<Sample> named(String name) {
     return samples.stream().filter(s -> s.name().equals(name)).toList();
-  }
-
-  static List<Sample> parse(String body) {
-    List<Sample> result = new ArrayList<>();
-    for (String line : body.split("\n")) {
-      if (line.isBlank() || line.startsWith("#")) {
-        continue;
-      }
-      result.add(parseLine(line.trim()));
-    }
-    return result;
-  }
-
-  /** name{a="x",b="y\"z"} value [timestamp] */
-  static Sample parseLine(String line) {
-    int brace = line.indexOf('{');
-    int space = line.indexOf(' ');
-    Map<String, String> labels = new LinkedHashMap<>();
-    String name;
-    int rest;
-    if (brace >= 0 && (space < 0 || brace < space)) {
-      name = line.substring(0, brace);
-      int i = brace + 1;
-      while (i < line.length() && line.charAt(i) != '}') {
-        int eq = line.indexOf('=', i);
-        String key = line.substring(i, eq).trim();
-        StringBuilder value = new StringBuilder();
-        int j = eq + 2; // skip ="
-        while (line.charAt(j) != '"') {
-          char c = line.charAt(j);
-          if (c == '\\') {
-            char next = line.charAt(++j);
-            value.append(next == 'n' ? '\n' : next);
-          } else {
-            value.append(c);
-          }
-          j++;
-        }
-        labels.put(key, value.toString());
-        i = j + 1;
-        if (i < line.length() && line.charAt(i) == ',') {
-          i++;
-        }
-      }
-      rest = i + 1;
-    } else {
-      name = line.substring(0, space);
-      rest = space;
-    }
-    String[] valueAndTime = line.substring(rest).trim().split("\\s+");
-    return new Sample(name, labels, parseValue(valueAndTime[0]));
-  }
-
-  private static double parseValue(String text) {
-    return switch (text) {
-      case "+Inf" -> Double.POSITIVE_INFINITY;
-      case "-Inf" -> Double.NEGATIVE_INFINITY;
-      case "NaN" -> Double.NaN;
-      default -> Double.parseDouble(text);
-    };
   }
 }

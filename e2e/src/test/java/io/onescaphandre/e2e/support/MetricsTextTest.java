@@ -8,8 +8,9 @@ import org.junit.jupiter.api.Test;
 class MetricsTextTest {
   @Test
   void parsesLabelsWithEscapesCommasAndBracesInValues() {
-    var sample = MetricsText.parseLine(
-        "scaph_process_power_consumption_microwatts{cmdline=\"qemu-kvm-one-nameguest=one-7,debug-threads=on {x}\\\"q\\\"\",pid=\"42\"} 1250.5");
+    var sample = new MetricsText(
+        "scaph_process_power_consumption_microwatts{cmdline=\"qemu-kvm-one-nameguest=one-7,debug-threads=on {x}\\\"q\\\"\",pid=\"42\"} 1250.5\n")
+        .samples().get(0);
     assertThat(sample.name()).isEqualTo("scaph_process_power_consumption_microwatts");
     assertThat(sample.labels()).containsExactly(
         Map.entry("cmdline", "qemu-kvm-one-nameguest=one-7,debug-threads=on {x}\"q\""), Map.entry("pid", "42"));
