@@ -63,6 +63,9 @@ public final class RunCommand implements Callable<Integer> {
       description = "other processes exported in scaph_process_power_consumption_microwatts (default ${DEFAULT-VALUE})")
   int topProcesses;
 
+  @picocli.CommandLine.Mixin
+  PowerOptions power = new PowerOptions();
+
   @Option(names = "--top-consumers", defaultValue = "20",
       description = "pods and services exported each, the rest summed under 'other' (default ${DEFAULT-VALUE})")
   int topConsumers;
@@ -74,13 +77,23 @@ public final class RunCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
           "--top-processes and --top-consumers must be >= 0");
     }
-    Sampler sampler = new Sampler(procfs, sysfs, attribution, System::nanoTime, topProcesses, topConsumers);
+    io.onescaphandre.agent.attribution.RemainderPolicy remainder;
+    io.onescaphandre.agent.power.HostPower hostPower;
+    try {
+      remainder = power.remainderPolicy();
+      hostPower = power.hostPower(procfs, sysfs);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+    }
+    Sampler sampler = new Sampler(procfs, sysfs,
+        new io.onescaphandre.agent.rapl.RaplMeter(new io.onescaphandre.agent.rapl.RaplZoneDiscovery(sysfs)),
+        attribution, System::nanoTime, topProcesses, topConsumers, hostPower, remainder);
     MetricsPublisher publisher = new MetricsPublisher(MetricsPublisher.newRegistry(), procfs);
     AtomicReference<Snapshot> last = new AtomicReference<>(Snapshot.empty(io.onescaphandre.agent.rapl.RaplState.ABSENT));
     AtomicLong lastSampleNanos = new AtomicLong(System.nanoTime());
     long staleAfter = Math.max(interval.toNanos() * 5, Duration.ofSeconds(30).toNanos());
-    LOG.info("procfs={} sysfs={} {} policy={} interval={}", procfs, sysfs, sampler.cgroupLayout(),
-        attribution.name(), interval);
+    LOG.info("procfs={} sysfs={} {} policy={} interval={} power sources={} remainder={}", procfs, sysfs,
+        sampler.cgroupLayout(), attribution.name(), interval, hostPower.order(), remainder.label());
 
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sampler");

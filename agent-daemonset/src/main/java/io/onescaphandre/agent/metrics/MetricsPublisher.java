@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.onescaphandre.agent.power.SourceState;
+import io.onescaphandre.agent.power.SourceStatus;
 import io.onescaphandre.agent.rapl.RaplState;
 import io.onescaphandre.agent.sampling.Snapshot;
 import java.io.IOException;
@@ -47,6 +49,11 @@ public final class MetricsPublisher {
   private final MeterFamily unattributedPower;
   private final MeterFamily unattributedEnergy;
   private final MeterFamily raplState;
+  private final MeterFamily sourcePower;
+  private final MeterFamily sourceEnergy;
+  private final MeterFamily sourceState;
+  private final MeterFamily totalSource;
+  private final MeterFamily remainderPower;
   private final MeterFamily scaphHostPower;
   private final MeterFamily scaphHostEnergy;
   private final MeterFamily scaphSocketPower;
@@ -60,7 +67,8 @@ public final class MetricsPublisher {
     MeterFamily.Type g = MeterFamily.Type.GAUGE;
     MeterFamily.Type c = MeterFamily.Type.COUNTER;
     hostPower = new MeterFamily(registry, "opennebula.host.power.watts",
-        "Host power over the last interval: psys, else package + dram", g);
+        "Host power over the last interval, from the source named (estimate: a model, not a measurement)",
+        g, "source");
     hostEnergy = new MeterFamily(registry, "opennebula.host.energy.joules",
         "Energy since the agent started; domain=host is the host total, never sum over domain", c, "domain");
     zoneEnergy = new MeterFamily(registry, "opennebula.rapl.zone.energy.joules",
@@ -87,6 +95,17 @@ public final class MetricsPublisher {
         "Power the attribution policy gives to no one", g);
     unattributedEnergy = new MeterFamily(registry, "opennebula.unattributed.energy.joules",
         "Energy the attribution policy gives to no one", c);
+    sourcePower = new MeterFamily(registry, "opennebula.power.source.watts",
+        "Host power over the last interval as each usable source gives it (estimate: a model)", g, "source");
+    sourceEnergy = new MeterFamily(registry, "opennebula.power.source.energy.joules",
+        "Host energy as each source gives it, over the intervals it was usable", c, "source");
+    sourceState = new MeterFamily(registry, "opennebula.power.source.state",
+        "1 for the current state of each enabled power source, 0 for the others", g, "source", "state");
+    totalSource = new MeterFamily(registry, "opennebula.host.power.source",
+        "1 for the source that makes the host total, 0 for the other enabled sources", g, "source");
+    remainderPower = new MeterFamily(registry, "opennebula.platform.remainder.power.watts",
+        "Whole-node power above RAPL's CPU and DRAM (supplies, fans, disks, NICs), divided by the"
+            + " remainder policy; 0 unless a whole-node meter makes the total while RAPL is read", g);
     raplState = new MeterFamily(registry, "opennebula.rapl.state",
         "1 for the current RAPL state (ok, absent, unreadable), 0 for the others", g, "state");
     scaphHostPower = new MeterFamily(registry, "scaph.host.power.microwatts",
@@ -135,7 +154,8 @@ public final class MetricsPublisher {
       Map<List<String>, Double> zones = new HashMap<>();
       s.zones().forEach(z -> zones.put(List.of(z.zone(), z.domain(), z.socket()), z.joules()));
       zoneEnergy.update(zones);
-      if (s.raplState() == RaplState.OK) {
+      publishSources(s);
+      if (s.hostPower().totalSource() != null) {
         scaphHostEnergy.updateSingle(s.hostJoules() * 1e6);
       } else {
         scaphHostEnergy.clear();
@@ -144,7 +164,8 @@ public final class MetricsPublisher {
         clearPower();
         return;
       }
-      hostPower.updateSingle(s.hostWatts());
+      hostPower.update(Map.of(List.of(s.hostPower().totalSource().label()), s.hostWatts()));
+      remainderPower.updateSingle(s.intervalSeconds() > 0 ? s.hostPower().remainderJoules() / s.intervalSeconds() : 0);
       scaphHostPower.updateSingle(s.hostWatts() * 1e6);
       Map<List<String>, Double> power = new HashMap<>();
       Map<List<String>, Double> energy = new HashMap<>();
@@ -212,11 +233,34 @@ public final class MetricsPublisher {
   }
 
   private void clearPower() {
-    for (MeterFamily family : List.of(hostPower, scaphHostPower, vmPower, vmEnergy, podPower, podEnergy,
+    for (MeterFamily family : List.of(hostPower, remainderPower, scaphHostPower, vmPower, vmEnergy, podPower, podEnergy,
         servicePower, serviceEnergy, otherPower, otherEnergy, unattributedPower, unattributedEnergy,
         scaphSocketPower, scaphDomainPower, scaphProcessPower)) {
       family.clear();
     }
+  }
+
+  /** Per-source health, power and energy, and which source makes the total. */
+  private void publishSources(Snapshot s) {
+    Map<List<String>, Double> states = new HashMap<>();
+    Map<List<String>, Double> watts = new HashMap<>();
+    Map<List<String>, Double> joules = new HashMap<>();
+    Map<List<String>, Double> total = new HashMap<>();
+    for (SourceStatus status : s.hostPower().sources()) {
+      String source = status.source().label();
+      for (SourceState state : SourceState.values()) {
+        states.put(List.of(source, state.label()), state == status.state() ? 1.0 : 0.0);
+      }
+      if (status.state() == SourceState.OK && s.powerAvailable()) {
+        watts.put(List.of(source), status.watts());
+      }
+      joules.put(List.of(source), status.joules());
+      total.put(List.of(source), status.source() == s.hostPower().totalSource() ? 1.0 : 0.0);
+    }
+    sourceState.update(states);
+    sourcePower.update(watts);
+    sourceEnergy.update(joules);
+    totalSource.update(total);
   }
 
   private static List<String> vmLabels(Snapshot.Vm vm) {

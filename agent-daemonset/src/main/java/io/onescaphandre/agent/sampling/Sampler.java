@@ -5,6 +5,7 @@ import io.onescaphandre.agent.attribution.AttributionInput;
 import io.onescaphandre.agent.attribution.AttributionPolicy;
 import io.onescaphandre.agent.attribution.ConsumerKey;
 import io.onescaphandre.agent.attribution.ConsumerKind;
+import io.onescaphandre.agent.attribution.RemainderPolicy;
 import io.onescaphandre.agent.cgroup.CgroupClassifier;
 import io.onescaphandre.agent.cgroup.CgroupCpuReader;
 import io.onescaphandre.agent.cgroup.CgroupMatch;
@@ -13,6 +14,8 @@ import io.onescaphandre.agent.proc.CpuTimes;
 import io.onescaphandre.agent.proc.ProcFileReader;
 import io.onescaphandre.agent.proc.ProcessScanner;
 import io.onescaphandre.agent.proc.TrackedProcess;
+import io.onescaphandre.agent.power.HostPower;
+import io.onescaphandre.agent.power.HostPowerSample;
 import io.onescaphandre.agent.rapl.RaplDomain;
 import io.onescaphandre.agent.rapl.RaplMeter;
 import io.onescaphandre.agent.rapl.RaplReading;
@@ -51,6 +54,9 @@ public final class Sampler {
   private final LongSupplier nanoClock;
   private final int topProcesses;
   private final int topConsumers;
+  // Host power beyond RAPL (whole-node meters, estimate): kept apart from the RAPL reading above.
+  private final HostPower hostPower;
+  private final RemainderPolicy remainderPolicy;
 
   private long sequence;
   private long lastNanos;
@@ -71,7 +77,20 @@ public final class Sampler {
 
   public Sampler(Path procfs, Path sysfs, RaplMeter raplMeter, AttributionPolicy policy,
       LongSupplier nanoClock, int topProcesses, int topConsumers) {
+    this(procfs, sysfs, raplMeter, policy, nanoClock, topProcesses, topConsumers, HostPower.raplOnly(),
+        RemainderPolicy.PROPORTIONAL);
+  }
+
+  /**
+   * @param hostPower decides the host total from RAPL and the other sources
+   * @param remainderPolicy divides the platform remainder (a whole-node meter's excess over RAPL)
+   */
+  public Sampler(Path procfs, Path sysfs, RaplMeter raplMeter, AttributionPolicy policy,
+      LongSupplier nanoClock, int topProcesses, int topConsumers, HostPower hostPower,
+      RemainderPolicy remainderPolicy) {
     ProcFileReader reader = new ProcFileReader();
+    this.hostPower = hostPower;
+    this.remainderPolicy = remainderPolicy;
     this.raplMeter = raplMeter;
     this.scanner = new ProcessScanner(procfs, reader);
     this.cgroupReader = new CgroupCpuReader(sysfs, reader);
@@ -119,15 +138,22 @@ public final class Sampler {
 
     double busySeconds = cpu != null && lastCpu != null
         ? Math.max(0, cpu.busyTicks() - lastCpu.busyTicks()) / ProcessScanner.TICKS_PER_SECOND : 0;
-    boolean power = !first && reading.state() == RaplState.OK && lastReading != null
+    boolean raplInterval = !first && reading.state() == RaplState.OK && lastReading != null
         && lastReading.state() == RaplState.OK && interval > 0;
-    double hostJoules = power ? Math.max(0, reading.hostJoules() - lastReading.hostJoules()) : 0;
-    AttributionInput input = new AttributionInput(hostJoules, interval, busySeconds, cpuCount,
-        cpuSeconds, otherTicks / ProcessScanner.TICKS_PER_SECOND, vcpus);
-    Attribution attribution = power ? policy.attribute(input) : null;
+    Double raplJoules = raplInterval ? Math.max(0, reading.hostJoules() - lastReading.hostJoules()) : null;
+    double utilisation = interval > 0 ? Math.min(1, busySeconds / (interval * cpuCount)) : 0;
+    HostPowerSample hostPowerSample = hostPower.measure(now, reading.state(), raplJoules, interval, utilisation);
+    boolean power = !first && interval > 0 && hostPowerSample.totalSource() != null;
+    double hostJoules = power ? hostPowerSample.hostJoules() : 0;
+    // The CPU policy divides RAPL's energy (or the whole host's without RAPL); the remainder policy
+    // adds what a whole-node meter measures beyond it.
+    AttributionInput input = new AttributionInput(hostPowerSample.cpuJoules(), interval, busySeconds,
+        cpuCount, cpuSeconds, otherTicks / ProcessScanner.TICKS_PER_SECOND, vcpus);
+    Attribution attribution = power
+        ? remainderPolicy.apply(policy.attribute(input), hostPowerSample.remainderJoules(), input) : null;
 
     Snapshot snapshot = build(reading, power, interval, hostJoules, groups, cpuSeconds, attribution,
-        processes);
+        processes, hostPowerSample);
     lastNanos = now;
     lastCpu = cpu;
     lastReading = reading;
@@ -280,7 +306,7 @@ public final class Sampler {
 
   private Snapshot build(RaplReading reading, boolean power, double interval, double hostJoules,
       Map<ConsumerKey, ConsumerGroup> groups, Map<ConsumerKey, Double> cpuSeconds,
-      Attribution attribution, List<TrackedProcess> processes) {
+      Attribution attribution, List<TrackedProcess> processes, HostPowerSample hostPowerSample) {
     sequence++;
     consumerTotals.keySet().retainAll(groups.keySet());
     Map<ConsumerKey, Double> watts = new HashMap<>();
@@ -337,13 +363,15 @@ public final class Sampler {
     List<Snapshot.ProcessPower> processSeries = processSeries(groups, watts, attribution, interval,
         processes);
     return new Snapshot(sequence, reading.state(), power, interval,
-        power ? hostJoules / interval : 0, reading.hostJoules(), domainLabels(reading),
+        power ? hostJoules / interval : 0, hostPowerSample.totalJoules(),
+        domainLabels(reading, hostPowerSample),
         reading.zones().stream().map(z -> new Snapshot.Zone(z.zone().id(), z.zone().domain().label(),
             z.zone().socket(), z.joules())).toList(),
         power ? socketWatts(reading, interval) : Map.of(),
         power ? domainWatts(reading, interval) : List.of(),
         List.copyOf(vms), List.copyOf(podSeries), List.copyOf(serviceSeries),
-        otherW, otherJoules, unattributedW, unattributedJoules, processSeries, processes.size());
+        otherW, otherJoules, unattributedW, unattributedJoules, processSeries, processes.size(),
+        hostPowerSample);
   }
 
   /** Keeps the N highest-power consumers; returns the watts of the rest, or -1 when there is none. */
@@ -406,13 +434,15 @@ public final class Sampler {
     return new Snapshot.ProcessPower(p.pid(), p.exe(), cmdline, vmName, watts);
   }
 
-  private static Map<String, Double> domainLabels(RaplReading reading) {
+  private static Map<String, Double> domainLabels(RaplReading reading, HostPowerSample hostPowerSample) {
     Map<String, Double> result = new TreeMap<>();
-    if (reading.state() != RaplState.OK) {
-      return result;
+    if (reading.state() == RaplState.OK) {
+      reading.domainJoules().forEach((domain, joules) -> result.put(domain.label(), joules));
     }
-    reading.domainJoules().forEach((domain, joules) -> result.put(domain.label(), joules));
-    result.put("host", reading.hostJoules());
+    if (hostPowerSample.totalSource() != null) {
+      // The host total of whichever source makes it, monotonic across changes of source.
+      result.put("host", hostPowerSample.totalJoules());
+    }
     return result;
   }
 

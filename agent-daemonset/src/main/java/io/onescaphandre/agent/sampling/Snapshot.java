@@ -1,5 +1,6 @@
 package io.onescaphandre.agent.sampling;
 
+import io.onescaphandre.agent.power.HostPowerSample;
 import io.onescaphandre.agent.rapl.RaplState;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,8 @@ import java.util.Map;
  * @param raplState whether energy could be read
  * @param powerAvailable false before the second sample or while RAPL is not readable: power and
  *     energy series are then left out, CPU series are not
+ * @param hostWatts, hostJoules the host total of the source that makes it (see {@code hostPower})
+ * @param hostPower every power source's reading and which one makes the host total
  */
 public record Snapshot(
     long sequence,
@@ -33,14 +36,16 @@ public record Snapshot(
     double unattributedWatts,
     double unattributedJoules,
     List<ProcessPower> processes,
-    int processCount) {
+    int processCount,
+    HostPowerSample hostPower) {
 
   /** {@code pod_uid}, {@code container} and {@code unit} of the series summing the consumers outside the top N. */
   public static final String REST = "other";
 
   public static Snapshot empty(RaplState state) {
     return new Snapshot(0, state, false, 0, 0, 0, Map.of(), List.of(), Map.of(), List.of(),
-        List.of(), List.of(), List.of(), 0, 0, 0, 0, List.of(), 0);
+        List.of(), List.of(), List.of(), 0, 0, 0, 0, List.of(), 0,
+        new HostPowerSample(null, 0, 0, 0, 0, List.of()));
   }
 
   /** Energy of one powercap zone. */
