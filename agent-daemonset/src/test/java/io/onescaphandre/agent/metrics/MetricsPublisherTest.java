@@ -50,7 +50,10 @@ class MetricsPublisherTest {
     step(50);
     String out = publisher.scrape(TEXT);
     assertThat(out)
-        .contains("opennebula_host_power_watts 80.0")
+        .contains("opennebula_host_power_watts{source=\"rapl\"} 80.0")
+        .contains("opennebula_host_power_source{source=\"rapl\"} 1.0")
+        .contains("opennebula_power_source_state{source=\"rapl\",state=\"ok\"} 1.0")
+        .contains("opennebula_power_source_watts{source=\"rapl\"} 80.0")
         .contains("opennebula_host_energy_joules_total{domain=\"host\"} 80.0")
         .contains("opennebula_host_energy_joules_total{domain=\"package\"} 70.0")
         .contains("opennebula_host_energy_joules_total{domain=\"dram\"} 10.0")
