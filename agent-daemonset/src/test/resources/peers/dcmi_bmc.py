@@ -40,7 +40,7 @@ class DcmiBmc(bmc.Bmc):
         period_ms = 3_600_000 if active else 0
         state = 0x40 if active else 0x00
         # group, current, minimum, maximum, average (u16 LE), timestamp (u32), period ms (u32), state
-        data = struct.pack('<BHHHHIIB', DCMI_GROUP, watts, max(watts - 20, 0), watts + 30, watts,
+        data = struct.pack('<BHHHHIIB', DCMI_GROUP, watts, max(watts - 20, 0), min(watts + 30, 0xFFFF), watts,
                            now, period_ms, state)
         session.send_ipmi_response(data=list(data))
 
