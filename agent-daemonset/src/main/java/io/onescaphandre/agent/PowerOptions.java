@@ -126,6 +126,27 @@ public final class PowerOptions {
     return new HostPower(order, meters, estimate);
   }
 
+  /**
+   * Reads each source of {@code --power.sources} once, directly (the init container's check): the
+   * state of each in precedence order. RAPL's state is the caller's; the estimate is always ok.
+   */
+  public java.util.LinkedHashMap<String, String> probe(Path procfs, Path sysfs,
+      io.onescaphandre.agent.rapl.RaplState raplState) {
+    PlausibleWatts plausible = new PlausibleWatts(maxWatts);
+    java.util.LinkedHashMap<String, String> states = new java.util.LinkedHashMap<>();
+    for (PowerSourceName name : PowerSourceName.parseList(sources)) {
+      String state = switch (name) {
+        case RAPL -> raplState.label();
+        case ESTIMATE -> "ok";
+        case ACPI -> new AcpiPowerMeterSource(sysfs, plausible).read().state().label();
+        case IPMI -> new IpmiDcmiSource(ipmiSettings(), plausible).read().state().label();
+        case REDFISH -> new RedfishSource(redfishSettings(), plausible).read().state().label();
+      };
+      states.put(name.label(), state);
+    }
+    return states;
+  }
+
   IpmiSettings ipmiSettings() {
     if (!List.of("open", "lan", "lanplus").contains(ipmiInterface)) {
       throw new IllegalArgumentException("--ipmi.interface must be open, lan or lanplus, not '" + ipmiInterface + "'");

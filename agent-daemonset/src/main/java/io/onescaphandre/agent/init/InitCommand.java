@@ -50,6 +50,9 @@ public final class InitCommand implements Callable<Integer> {
       description = "how long to wait for zones after loading modules (default ${DEFAULT-VALUE})")
   Duration zoneWait;
 
+  @picocli.CommandLine.Mixin
+  io.onescaphandre.agent.PowerOptions power = new io.onescaphandre.agent.PowerOptions();
+
   RaplMeter.EnergyFileReader energyFileReader = Files::readString;
 
   @Override
@@ -85,10 +88,21 @@ public final class InitCommand implements Callable<Integer> {
     }
     RaplReading reading = new RaplMeter(discovery, energyFileReader).read();
     HostIdLocator.Result host = new HostIdLocator(rootfs).locate();
-    String message = raplMessage(reading.state(), vendor, kernel) + ", " + hostMessage(host);
+    java.util.Map<String, String> powerSources;
+    try {
+      powerSources = power.probe(procfs, sysfs, reading.state());
+    } catch (IllegalArgumentException e) {
+      powerSources = java.util.Map.of();
+      LOG.warn("power sources not probed: {}", e.getMessage());
+    }
+    String powerSource = powerSources.entrySet().stream().filter(e -> e.getValue().equals("ok"))
+        .map(java.util.Map.Entry::getKey).findFirst().orElse(null);
+    String message = raplMessage(reading.state(), vendor, kernel) + ", " + hostMessage(host)
+        + ", host power from " + (powerSource == null ? "no source"
+            : powerSource.equals("estimate") ? "estimate (a model: nothing measurable)" : powerSource);
     return new InitReport(1, host.hostId(), host.source(), host.file(), host.hypervisor(),
         reading.state().label(), zones.stream().map(RaplZone::name).toList(), vendor,
-        kernel.text().isEmpty() ? null : kernel.text(), loaded, message);
+        kernel.text().isEmpty() ? null : kernel.text(), loaded, powerSource, powerSources, message);
   }
 
   private List<RaplZone> waitForZones(RaplZoneDiscovery discovery) {

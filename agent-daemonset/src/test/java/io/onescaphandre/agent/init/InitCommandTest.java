@@ -64,7 +64,28 @@ class InitCommandTest {
     assertThat(json.get("cpuVendor").asText()).isEqualTo("GenuineIntel");
     assertThat(json.get("kernel").asText()).isEqualTo("6.1.0-18-amd64");
     assertThat(json.get("modulesLoaded").size()).isZero();
-    assertThat(json.get("message").asText()).isEqualTo("RAPL readable, host id 12 from /var/tmp/one_db/config");
+    assertThat(json.get("powerSource").asText()).isEqualTo("rapl");
+    assertThat(json.get("powerSources").toString())
+        .isEqualTo("{\"redfish\":\"absent\",\"acpi\":\"absent\",\"rapl\":\"ok\",\"estimate\":\"ok\"}");
+    assertThat(json.get("message").asText())
+        .isEqualTo("RAPL readable, host id 12 from /var/tmp/one_db/config, host power from rapl");
+  }
+
+  @Test
+  void aWallMeterComesFirstAndWithoutAnythingMeasurableTheEstimate() throws Exception {
+    Path sysfs = root.resolve("sys");
+    SimulatedRaplTree.server(sysfs, 1);
+    Path meter = sysfs.resolve("class/hwmon/hwmon1");
+    Files.createDirectories(meter);
+    Files.writeString(meter.resolve("name"), "power_meter\n");
+    Files.writeString(meter.resolve("power1_average"), "230000000\n");
+    JsonNode json = run(sysfs, rootfs(), procfs("GenuineIntel", "6.1.0"), "/nonexistent/modprobe");
+    assertThat(json.get("powerSource").asText()).isEqualTo("acpi");
+
+    JsonNode none = run(root.resolve("nosys"), rootfs(), procfs("GenuineIntel", "6.1.0"), "/nonexistent/modprobe");
+    assertThat(none.get("powerSource").asText()).isEqualTo("estimate");
+    assertThat(none.get("powerSources").get("rapl").asText()).isEqualTo("absent");
+    assertThat(none.get("message").asText()).endsWith("host power from estimate (a model: nothing measurable)");
   }
 
   @Test
