@@ -18,6 +18,14 @@ public final class MonitorNames {
   public static final String OPERATOR_NAME = "one-scaphandre-operator";
   public static final String MANAGED_SELECTOR = MANAGED_BY_LABEL + "=" + OPERATOR_NAME;
 
+  /** Node annotation with the node's BMC address for the redfish power source (wins over the monitor's map). */
+  public static final String BMC_ADDRESS_ANNOTATION = "one-scaphandre.io/bmc-address";
+  /**
+   * Label a Secret must carry ({@code "true"}) before a monitor may mount it as BMC credentials:
+   * the Secret's owner opts in, so a monitor's author cannot borrow any Secret of the namespace.
+   */
+  public static final String BMC_CREDENTIALS_LABEL = "one-scaphandre.io/bmc-credentials";
+
   public static final String METRICS_PORT_NAME = "metrics";
   public static final String INIT_CONTAINER_NAME = "init";
   public static final String AGENT_CONTAINER_NAME = "agent";

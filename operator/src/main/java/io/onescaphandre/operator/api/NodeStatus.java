@@ -13,6 +13,11 @@ public class NodeStatus {
   private Boolean agentReady;
   /** ok, absent or unreadable as reported by the agent's init; absent until it has run. */
   private String rapl;
+  /**
+   * The source that makes the node's host power as the agent's init found it (rapl, acpi, ipmi,
+   * redfish, or estimate: a model); absent until it has run or when none is usable.
+   */
+  private String powerSource;
   /** Why the node has no host id, when it has none. */
   private String message;
 
@@ -60,6 +65,14 @@ public class NodeStatus {
     this.agentReady = agentReady;
   }
 
+  public String getPowerSource() {
+    return powerSource;
+  }
+
+  public void setPowerSource(String powerSource) {
+    this.powerSource = powerSource;
+  }
+
   public String getRapl() {
     return rapl;
   }
@@ -84,11 +97,12 @@ public class NodeStatus {
         && Objects.equals(hostIdSource, n.hostIdSource)
         && Objects.equals(agentReady, n.agentReady)
         && Objects.equals(rapl, n.rapl)
+        && Objects.equals(powerSource, n.powerSource)
         && Objects.equals(message, n.message);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, hostId, hostIdSource, agentReady, rapl, message);
+    return Objects.hash(name, hostId, hostIdSource, agentReady, rapl, powerSource, message);
   }
 }

@@ -25,6 +25,7 @@ public class ScaphandreMonitorSpec {
   private HostIdSpec hostId = new HostIdSpec();
   private OpenNebulaSpec openNebula;
   private PrometheusSpec prometheus = new PrometheusSpec();
+  private PowerSpec power = new PowerSpec();
 
   public Map<String, String> getNodeSelector() {
     return nodeSelector;
@@ -80,5 +81,13 @@ public class ScaphandreMonitorSpec {
 
   public void setPrometheus(PrometheusSpec prometheus) {
     this.prometheus = prometheus == null ? new PrometheusSpec() : prometheus;
+  }
+
+  public PowerSpec getPower() {
+    return power;
+  }
+
+  public void setPower(PowerSpec power) {
+    this.power = power == null ? new PowerSpec() : power;
   }
 }

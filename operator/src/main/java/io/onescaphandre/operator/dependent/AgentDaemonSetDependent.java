@@ -38,7 +38,8 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
 
   @Override
   protected DaemonSet desired(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
-    return desiredFor(monitor, DesiredInputs.from(context).defaultAgentImage());
+    DesiredInputs inputs = DesiredInputs.from(context);
+    return desiredFor(monitor, inputs.defaultAgentImage(), inputs.bmc());
   }
 
   public static DaemonSet desiredFor(ScaphandreMonitor monitor) {
@@ -47,7 +48,13 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
 
   /** @param defaultAgentImage the builtin agent's image when the spec names none */
   public static DaemonSet desiredFor(ScaphandreMonitor monitor, String defaultAgentImage) {
+    return desiredFor(monitor, defaultAgentImage, BmcAccess.NONE);
+  }
+
+  /** @param bmc the BMC addresses and the opted-in credentials Secret, for the redfish source */
+  public static DaemonSet desiredFor(ScaphandreMonitor monitor, String defaultAgentImage, BmcAccess bmc) {
     AgentSpec agent = monitor.getSpec().getAgent();
+    AgentPower power = new AgentPower(monitor, bmc);
     boolean builtin = agent.getFlavor() == AgentFlavor.BUILTIN;
     return new DaemonSetBuilder()
         .withMetadata(MonitorResources.metadata(monitor, MonitorResources.agentName(monitor), java.util.Map.of()))
@@ -68,34 +75,37 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
               .withNewSecurityContext()
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
               .endSecurityContext()
-              .withInitContainers(builtin ? builtinInit(agent, defaultAgentImage) : modprobeInit(agent))
-              .withContainers(builtin ? builtinAgent(agent, defaultAgentImage) : scaphandreAgent(agent))
-              .withVolumes(builtin ? builtinVolumes() : scaphandreVolumes())
+              .withInitContainers(builtin ? builtinInit(agent, defaultAgentImage, power) : modprobeInit(agent))
+              .withContainers(builtin ? builtinAgent(agent, defaultAgentImage, power) : scaphandreAgent(agent))
+              .withVolumes(builtin ? power.withVolumes(builtinVolumes()) : scaphandreVolumes())
             .endSpec()
           .endTemplate()
         .endSpec()
         .build();
   }
 
-  private static Container builtinInit(AgentSpec agent, String defaultAgentImage) {
+  private static Container builtinInit(AgentSpec agent, String defaultAgentImage, AgentPower power) {
+    List<String> args = new ArrayList<>(List.of("init", "--path.sysfs=/host/sys", "--path.rootfs=/host",
+        "--termination-message-path=" + TERMINATION_LOG));
+    // The same sources as the agent, probed once, so the node's status names the one in use.
+    args.addAll(power.args());
     return new ContainerBuilder()
         .withName(MonitorNames.INIT_CONTAINER_NAME)
         .withImage(AgentImages.init(agent, defaultAgentImage))
         .withImagePullPolicy(agent.getImagePullPolicy())
-        .withArgs("init", "--path.sysfs=/host/sys", "--path.rootfs=/host",
-            "--termination-message-path=" + TERMINATION_LOG)
+        .withArgs(args)
         .withTerminationMessagePath(TERMINATION_LOG)
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withSecurityContext(privilegedInit())
         .withResources(initResources())
         // init --path.rootfs=/host runs "modprobe --dirname=/host": it reads /host/lib/modules. The
         // same volume at /lib/modules serves a plain modprobe (docs/interfaces.md).
-        .withVolumeMounts(
+        .withVolumeMounts(power.withMounts(List.of(
             readOnly("sys", "/host/sys"),
             readOnly("modules", "/host/lib/modules"),
             readOnly("modules", "/lib/modules"),
             readOnly("one-db", "/host/var/tmp/one_db"),
-            readOnly("one-im", "/host/var/tmp/one/im"))
+            readOnly("one-im", "/host/var/tmp/one/im"))))
         .build();
   }
 
@@ -120,16 +130,18 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
     return new SecurityContextBuilder().withPrivileged(true).withRunAsUser(0L).build();
   }
 
-  private static Container builtinAgent(AgentSpec agent, String defaultAgentImage) {
+  private static Container builtinAgent(AgentSpec agent, String defaultAgentImage, AgentPower power) {
     List<String> args = new ArrayList<>(List.of("run",
         "--path.procfs=/host/proc", "--path.sysfs=/host/sys", "--path.rootfs=/host",
         "--web.listen-address=:" + agent.getPort(), "--interval=" + agent.getInterval()));
+    args.addAll(power.args());
     args.addAll(agent.getExtraArgs());
     return agentContainer(agent, AgentImages.agent(agent, defaultAgentImage), args)
+        .withSecurityContext(power.inBandIpmi() ? ipmiAgentSecurityContext() : agentSecurityContext())
         .withLivenessProbe(httpProbe("/healthz", 3))
         .withReadinessProbe(httpProbe("/readyz", 1))
-        .withVolumeMounts(readOnly("proc", "/host/proc"), readOnly("sys", "/host/sys"),
-            new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
+        .withVolumeMounts(power.withMounts(List.of(readOnly("proc", "/host/proc"), readOnly("sys", "/host/sys"),
+            new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())))
         .build();
   }
 
@@ -184,6 +196,19 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .withRunAsUser(0L)
         .withNewCapabilities().withDrop("ALL").withAdd("SYS_PTRACE").endCapabilities()
         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .build();
+  }
+
+  /**
+   * With the ipmi source: in-band IPMI opens /dev/ipmi0, which the device cgroup of an unprivileged
+   * container denies whatever is mounted; only a privileged container reaches it. The cost of
+   * {@code ipmi} in {@code spec.power.sources}, which is why it is not among the default sources.
+   */
+  static SecurityContext ipmiAgentSecurityContext() {
+    return new SecurityContextBuilder()
+        .withPrivileged(true)
+        .withReadOnlyRootFilesystem(true)
+        .withRunAsUser(0L)
         .build();
   }
 

@@ -18,7 +18,10 @@ public final class DesiredObjects {
     PrometheusSpec prometheus = monitor.getSpec().getPrometheus();
     List<HasMetadata> objects = new ArrayList<>();
     objects.add(AgentServiceAccountDependent.desiredFor(monitor));
-    objects.add(AgentDaemonSetDependent.desiredFor(monitor, inputs.defaultAgentImage()));
+    if (!inputs.bmc().endpoints().isEmpty()) {
+      objects.add(BmcEndpointsConfigMapDependent.desiredFor(monitor, inputs.bmc()));
+    }
+    objects.add(AgentDaemonSetDependent.desiredFor(monitor, inputs.defaultAgentImage(), inputs.bmc()));
     if (prometheus.getPlainConfig().isOn()) {
       objects.add(PlainJobConfigMapDependent.desiredFor(monitor, inputs.mappedNodes()));
     }

@@ -15,6 +15,10 @@ public final class MonitorResources {
     return monitor.getMetadata().getName() + "-agent";
   }
 
+  public static String bmcEndpointsName(ScaphandreMonitor monitor) {
+    return monitor.getMetadata().getName() + "-bmc-endpoints";
+  }
+
   public static String plainJobConfigMapName(ScaphandreMonitor monitor) {
     return monitor.getMetadata().getName() + "-prometheus-job";
   }

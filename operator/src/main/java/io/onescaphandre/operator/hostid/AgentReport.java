@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record AgentReport(Integer version, Long hostId, String hostIdSource, String hostIdFile,
     String hypervisor, String rapl, List<String> raplZones, String cpuVendor, String kernel,
-    List<String> modulesLoaded, String message) {
+    List<String> modulesLoaded, String powerSource, String message) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -52,7 +52,7 @@ public record AgentReport(Integer version, Long hostId, String hostIdSource, Str
 
   private AgentReport withoutHostId() {
     return new AgentReport(version, null, null, hostIdFile, hypervisor, rapl, raplZones, cpuVendor,
-        kernel, modulesLoaded, message);
+        kernel, modulesLoaded, powerSource, message);
   }
 
   private static Optional<String> terminationMessage(ContainerStatus status) {

@@ -33,16 +33,25 @@ public record MonitorPlan(ScaphandreMonitor monitor, List<String> specProblems, 
    */
   public static MonitorPlan compute(ScaphandreMonitor monitor, Collection<Node> allNodes,
       Map<String, Pod> agentPodByNode, HostIdResolver resolver, String defaultAgentImage) {
+    return compute(monitor, allNodes, agentPodByNode, resolver, defaultAgentImage, name -> null);
+  }
+
+  /** @param secrets the Secret of that name in the monitor's namespace, or null (BMC credentials) */
+  public static MonitorPlan compute(ScaphandreMonitor monitor, Collection<Node> allNodes,
+      Map<String, Pod> agentPodByNode, HostIdResolver resolver, String defaultAgentImage,
+      java.util.function.Function<String, io.fabric8.kubernetes.api.model.Secret> secrets) {
     monitor.withDefaultSpecIfMissing();
     List<String> problems = SpecValidator.validate(monitor);
     if (!problems.isEmpty()) {
       return new MonitorPlan(monitor, problems, new HostIdResolution(List.of(), List.of()),
           new DesiredInputs(List.of(), defaultAgentImage), List.copyOf(allNodes));
     }
-    HostIdResolution resolution = resolver.resolve(monitor,
-        NodeSelection.select(monitor.getSpec(), allNodes), agentPodByNode);
+    List<Node> selected = NodeSelection.select(monitor.getSpec(), allNodes);
+    HostIdResolution resolution = resolver.resolve(monitor, selected, agentPodByNode);
     return new MonitorPlan(monitor, problems, resolution,
-        new DesiredInputs(resolution.mapped(), defaultAgentImage), List.copyOf(allNodes));
+        new DesiredInputs(resolution.mapped(), defaultAgentImage,
+            io.onescaphandre.operator.dependent.BmcAccess.resolve(monitor, selected, secrets)),
+        List.copyOf(allNodes));
   }
 
   public boolean valid() {

@@ -25,6 +25,7 @@ import io.onescaphandre.operator.api.ScaphandreMonitorStatus;
 import io.onescaphandre.operator.dependent.AgentDaemonSetDependent;
 import io.onescaphandre.operator.dependent.AgentImages;
 import io.onescaphandre.operator.dependent.AgentServiceAccountDependent;
+import io.onescaphandre.operator.dependent.BmcEndpointsConfigMapDependent;
 import io.onescaphandre.operator.dependent.DesiredInputs;
 import io.onescaphandre.operator.dependent.PlainJobConfigMapDependent;
 import io.onescaphandre.operator.dependent.PodMonitorDependent;
@@ -57,6 +58,8 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = ScaphandreMonitorReconciler.NAME)
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "service-account", type = AgentServiceAccountDependent.class),
+    @Dependent(name = "bmc-endpoints", type = BmcEndpointsConfigMapDependent.class,
+        reconcilePrecondition = BmcEndpointsConfigMapDependent.Wanted.class),
     @Dependent(name = "daemonset", type = AgentDaemonSetDependent.class, dependsOn = "service-account"),
     @Dependent(name = "plain-job", type = PlainJobConfigMapDependent.class,
         reconcilePrecondition = PrometheusConditions.PlainConfigEnabled.class),
@@ -72,6 +75,7 @@ import java.util.stream.Collectors;
 })
 public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor>, Cleaner<ScaphandreMonitor> {
   public static final String NAME = "scaphandremonitor";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScaphandreMonitorReconciler.class);
   static final String NODES_EVENT_SOURCE = "nodes";
   static final String AGENT_PODS_EVENT_SOURCE = "agent-pods";
 
@@ -117,7 +121,13 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
   public UpdateControl<ScaphandreMonitor> reconcile(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
     Map<String, Pod> agentPods = agentPodByNode(context);
     List<Node> allNodes = allNodes();
-    MonitorPlan plan = MonitorPlan.compute(monitor, allNodes, agentPods, resolver, defaultAgentImage);
+    String namespace = monitor.getMetadata().getNamespace();
+    MonitorPlan plan = MonitorPlan.compute(monitor, allNodes, agentPods, resolver, defaultAgentImage,
+        name -> context.getClient().secrets().inNamespace(namespace).withName(name).get());
+    if (plan.inputs().bmc().problem() != null) {
+      LOG.warn("monitor {}/{}: redfish power source: {}", namespace, monitor.getMetadata().getName(),
+          plan.inputs().bmc().problem());
+    }
     List<String> specProblems = plan.specProblems();
     HostIdResolution resolution = plan.resolution();
     List<String> missingCrds = List.of();

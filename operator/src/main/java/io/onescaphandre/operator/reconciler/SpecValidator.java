@@ -39,6 +39,7 @@ public final class SpecValidator {
     if (spec.getOpenNebula() != null) {
       checkOpenNebula(spec.getOpenNebula(), problems);
     }
+    checkPower(spec.getPower(), problems);
     if (!spec.getPrometheus().getInterval().matches("([0-9]+(ms|s|m|h|d|w|y))+")) {
       problems.add("prometheus.interval '" + spec.getPrometheus().getInterval() + "' is not a duration");
     }
@@ -83,6 +84,31 @@ public final class SpecValidator {
     nodesById.forEach((id, nodes) -> {
       if (nodes.size() > 1) {
         problems.add("hostId.static gives host id " + id + " to several nodes: " + String.join(", ", nodes));
+      }
+    });
+  }
+
+  private static void checkPower(io.onescaphandre.operator.api.PowerSpec power, List<String> problems) {
+    List<io.onescaphandre.operator.api.PowerSourceType> sources = power.getSources();
+    if (sources != null) {
+      if (sources.stream().anyMatch(java.util.Objects::isNull)) {
+        problems.add("power.sources holds an unknown source (rapl, acpi, ipmi, redfish, estimate)");
+      } else if (Set.copyOf(sources).size() != sources.size()) {
+        problems.add("power.sources lists a source more than once: " + sources.stream()
+            .map(io.onescaphandre.operator.api.PowerSourceType::wireName).toList());
+      }
+    }
+    var estimate = power.getEstimate();
+    if (estimate != null && (estimate.getIdleWatts() == null) != (estimate.getMaxWatts() == null)) {
+      problems.add("power.estimate.idleWatts and maxWatts go together");
+    } else if (estimate != null && estimate.getIdleWatts() != null
+        && !(estimate.getIdleWatts() >= 0 && estimate.getIdleWatts() < estimate.getMaxWatts())) {
+      problems.add("power.estimate.idleWatts must be at least 0 and below maxWatts");
+    }
+    power.getRedfish().getEndpoints().forEach((node, address) -> {
+      if (address == null || !io.onescaphandre.operator.dependent.BmcAccess.validAddress(address)) {
+        problems.add("power.redfish.endpoints." + node + " '" + address
+            + "' is not host[:port] or http(s)://host[:port]");
       }
     });
   }

@@ -62,11 +62,13 @@ public final class StatusFactory {
   private static NodeStatus row(ResolvedNode node, StatusInputs in) {
     Pod pod = in.agentPodByNode().get(node.nodeName());
     Optional<AgentReport> report = Optional.ofNullable(pod).flatMap(AgentReport::of);
-    return new NodeStatus(node.nodeName(), node.hostId(),
+    NodeStatus row = new NodeStatus(node.nodeName(), node.hostId(),
         node.source() == null ? null : node.source().wireName(),
         pod != null && podReady(pod),
         report.map(AgentReport::rapl).orElse(null),
         node.message());
+    row.setPowerSource(report.map(AgentReport::powerSource).orElse(null));
+    return row;
   }
 
   static boolean podReady(Pod pod) {

@@ -42,9 +42,15 @@ public final class Fixtures {
 
   /** The init report JSON of docs/interfaces.md. */
   public static String report(Long hostId, String rapl) {
+    return report(hostId, rapl, "ok".equals(rapl) ? "rapl" : "estimate");
+  }
+
+  /** The init report JSON of docs/interfaces.md, with the source that makes the node's host power. */
+  public static String report(Long hostId, String rapl, String powerSource) {
     return "{\"version\":1,\"hostId\":" + hostId + ",\"hostIdSource\":" + (hostId == null ? "null" : "\"one_db_config\"")
         + ",\"hostIdFile\":\"/var/tmp/one_db/config\",\"hypervisor\":\"kvm\",\"rapl\":\"" + rapl
-        + "\",\"raplZones\":[\"package-0\"],\"message\":\"test\"}";
+        + "\",\"raplZones\":[\"package-0\"],\"powerSource\":\"" + powerSource
+        + "\",\"powerSources\":{\"rapl\":\"" + rapl + "\",\"estimate\":\"ok\"},\"message\":\"test\"}";
   }
 
   /** An agent pod of the monitor on a node, its init terminated with that message. */
