@@ -54,6 +54,7 @@ public final class MetricsPublisher {
   private final MeterFamily sourceState;
   private final MeterFamily totalSource;
   private final MeterFamily remainderPower;
+  private final MeterFamily estimateCurve;
   private final MeterFamily scaphHostPower;
   private final MeterFamily scaphHostEnergy;
   private final MeterFamily scaphSocketPower;
@@ -106,6 +107,9 @@ public final class MetricsPublisher {
     remainderPower = new MeterFamily(registry, "opennebula.platform.remainder.power.watts",
         "Whole-node power above RAPL's CPU and DRAM (supplies, fans, disks, NICs), divided by the"
             + " remainder policy; 0 unless a whole-node meter makes the total while RAPL is read", g);
+    estimateCurve = new MeterFamily(registry, "opennebula.power.estimate.curve.info",
+        "1: the curve of the power estimate (basis ccf, ccf-average, tdp or configured; cpu), a model"
+            + " whose error on a given server is tens of percent", g, "basis", "cpu");
     raplState = new MeterFamily(registry, "opennebula.rapl.state",
         "1 for the current RAPL state (ok, absent, unreadable), 0 for the others", g, "state");
     scaphHostPower = new MeterFamily(registry, "scaph.host.power.microwatts",
@@ -257,6 +261,8 @@ public final class MetricsPublisher {
       joules.put(List.of(source), status.joules());
       total.put(List.of(source), status.source() == s.hostPower().totalSource() ? 1.0 : 0.0);
     }
+    var curve = s.hostPower().estimateCurve();
+    estimateCurve.update(curve == null ? Map.of() : Map.of(List.of(curve.basis(), curve.cpu()), 1.0));
     sourceState.update(states);
     sourcePower.update(watts);
     sourceEnergy.update(joules);

@@ -156,7 +156,8 @@ public final class HostPower implements AutoCloseable {
     }
     totalJoules += hostJoules;
     logTotal(total, statuses);
-    return new HostPowerSample(total, hostJoules, cpuJoules, remainderJoules, totalJoules, List.copyOf(statuses));
+    return new HostPowerSample(total, hostJoules, cpuJoules, remainderJoules, totalJoules, List.copyOf(statuses),
+        estimate == null ? null : estimate.curve());
   }
 
   /** RAPL's average power over the last {@code windowSeconds} (this interval's when shorter). */

@@ -13,6 +13,7 @@ import java.util.List;
  *     the remainder policy (0 unless a whole-node meter makes the total while RAPL is read)
  * @param totalJoules the host energy since the agent started, monotonic
  * @param sources every enabled source, in precedence order
+ * @param estimateCurve the estimate's curve when the estimate is enabled, else null
  */
 public record HostPowerSample(
     PowerSourceName totalSource,
@@ -20,7 +21,8 @@ public record HostPowerSample(
     double cpuJoules,
     double remainderJoules,
     double totalJoules,
-    List<SourceStatus> sources) {
+    List<SourceStatus> sources,
+    PowerCurve estimateCurve) {
 
   public boolean estimated() {
     return totalSource == PowerSourceName.ESTIMATE;

@@ -45,7 +45,7 @@ public record Snapshot(
   public static Snapshot empty(RaplState state) {
     return new Snapshot(0, state, false, 0, 0, 0, Map.of(), List.of(), Map.of(), List.of(),
         List.of(), List.of(), List.of(), 0, 0, 0, 0, List.of(), 0,
-        new HostPowerSample(null, 0, 0, 0, 0, List.of()));
+        new HostPowerSample(null, 0, 0, 0, 0, List.of(), null));
   }
 
   /** Energy of one powercap zone. */

@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
  */
 final class LiveTable {
   static final String HOST_POWER = "opennebula_host_power_watts";
+  static final String SOURCE_POWER = "opennebula_power_source_watts";
+  static final String ESTIMATE_CURVE = "opennebula_power_estimate_curve_info";
   static final String VM_POWER = "opennebula_vm_power_watts";
   static final String POD_POWER = "opennebula_pod_power_watts";
   static final String SERVICE_POWER = "opennebula_service_power_watts";
@@ -46,13 +48,28 @@ final class LiveTable {
       return sb.append("  waiting for the agent's first power sample (two RAPL readings)\n").toString();
     }
     double hostWatts = host.get();
+    String source = metrics.all(HOST_POWER).get(0).label("source");
     Map<String, Double> domains = new TreeMap<>(Comparator.comparing(LiveTable::domainOrder)
         .thenComparing(Comparator.naturalOrder()));
     metrics.all(DOMAIN_POWER).forEach(s -> domains.merge(s.label("domain_name"), s.value() / 1e6, Double::sum));
-    sb.append("  HOST POWER ").append(watts(hostWatts)).append(" = ")
-        .append(domains.entrySet().stream().map(e -> e.getKey() + " " + watts(e.getValue()))
-            .collect(Collectors.joining(" + ")))
-        .append("  (RAPL SIMULATED)\n");
+    sb.append("  HOST POWER ").append(watts(hostWatts))
+        .append(domains.isEmpty() ? "" : " = " + domains.entrySet().stream()
+            .map(e -> e.getKey() + " " + watts(e.getValue())).collect(Collectors.joining(" + ")))
+        .append(switch (source) {
+          case "rapl", "" -> "  (RAPL SIMULATED)\n";
+          case "estimate" -> "  (ESTIMATE: a model, not measured)\n";
+          default -> "  (from " + source + ")\n";
+        });
+    if (!source.equals("estimate")) {
+      // This machine's own power as the estimate models it, beside the simulated measurement.
+      metrics.all(SOURCE_POWER).stream().filter(s -> s.label("source").equals("estimate")).findFirst()
+          .ifPresent(e -> {
+            String curve = metrics.all(ESTIMATE_CURVE).stream().findFirst()
+                .map(c -> c.label("basis") + " " + c.label("cpu")).orElse("CPU use");
+            String line = "  ESTIMATE of this machine " + watts(e.value()) + " (model: " + curve + ")";
+            sb.append(line.length() <= 80 ? line : line.substring(0, 76) + "...)").append('\n');
+          });
+    }
 
     TextTable table = new TextTable("CONSUMER", "POWER", "SHARE").alignRight(1, 2);
     double total = 0;

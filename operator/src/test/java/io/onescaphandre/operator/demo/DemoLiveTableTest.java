@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 
 class DemoLiveTableTest {
   private static final String METRICS = """
-      opennebula_host_power_watts 100.0
+      opennebula_host_power_watts{source="rapl"} 100.0
+      opennebula_power_source_watts{source="rapl"} 100.0
+      opennebula_power_source_watts{source="estimate"} 61.5
+      opennebula_power_estimate_curve_info{basis="ccf",cpu="Cascade Lake"} 1.0
       opennebula_vm_power_watts{hypervisor="kvm",one_vm_id="43",vmname="one-43"} 20.0
       opennebula_vm_power_watts{hypervisor="kvm",one_vm_id="42",vmname="one-42"} 40.0
       opennebula_service_power_watts{unit="sshd.service"} 5.0
@@ -28,7 +31,8 @@ class DemoLiveTableTest {
     String table = LiveTable.render(PrometheusText.parse(METRICS), LocalTime.of(12, 0, 3), "here",
         Set.of("one-42"), Map.of("7", "the agent"));
     assertThat(table).startsWith("LIVE 12:00:03  here\n");
-    assertThat(table).contains("HOST POWER 100.0 W = package 90.0 W + dram 10.0 W  (RAPL SIMULATED)");
+    assertThat(table).contains("HOST POWER 100.0 W = package 90.0 W + dram 10.0 W  (RAPL SIMULATED)\n"
+        + "  ESTIMATE of this machine 61.5 W (model: ccf Cascade Lake)\n");
     assertThat(table.lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
     assertThat(table).containsPattern("VM one-42 \\(kvm, simulated guest\\)\\s+40.0 W\\s+40.0 %\\n"
         + "  VM one-43 \\(kvm\\)\\s+20.0 W\\s+20.0 %\\n");
@@ -40,6 +44,17 @@ class DemoLiveTableTest {
     // VM processes are in the VM rows; the others by power, the demo's own marked.
     assertThat(table).containsPattern("9\\s+9.0 W\\s+make -j2\\n\\s+7\\s+3.0 W\\s+\\[demo: the agent\\] java -jar agent.jar run");
     assertThat(table).doesNotContain("qemu-kvm-one");
+  }
+
+  @Test
+  void anEstimatedHostIsMarkedAsSuch() {
+    String table = LiveTable.render(PrometheusText.parse("""
+        opennebula_host_power_watts{source="estimate"} 42.0
+        opennebula_power_source_watts{source="estimate"} 42.0
+        opennebula_other_power_watts 42.0
+        """), LocalTime.of(12, 0), "here", Set.of(), Map.of());
+    assertThat(table).contains("HOST POWER 42.0 W  (ESTIMATE: a model, not measured)")
+        .doesNotContain("RAPL SIMULATED").doesNotContain("ESTIMATE of this machine");
   }
 
   @Test
