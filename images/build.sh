@@ -29,7 +29,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # Bump when the way the roots are made changes, so stale cached roots are not reused.
 ROOTS_RECIPE=1
 BUILDER_PACKAGES="openjdk-17-jdk-headless,binutils"   # binutils: Debian's jlink --strip-debug runs objcopy
-RUNTIME_PACKAGES="kmod"
+RUNTIME_PACKAGES="kmod,ipmitool"
 JDK_HOME_IN_BUILDER=/usr/lib/jvm/java-17-openjdk-amd64
 
 # Packages each image keeps from the runtime root; the files of every other package are removed,
@@ -37,7 +37,8 @@ JDK_HOME_IN_BUILDER=/usr/lib/jvm/java-17-openjdk-amd64
 # (Debian's JDK uses the system zlib); `modprobe` (kmod) needs libkmod's compression and crypto libraries.
 KEEP_COMMON="base-files libc6 libgcc-s1 libstdc++6 zlib1g"
 KEEP_operator="$KEEP_COMMON"
-KEEP_agent="$KEEP_COMMON kmod libkmod2 liblzma5 libzstd1 libssl3"
+# ipmitool reads the BMC's DCMI power for the ipmi power source (agent README, "Power sources").
+KEEP_agent="$KEEP_COMMON kmod libkmod2 liblzma5 libzstd1 libssl3 ipmitool libfreeipmi17 libgcrypt20 libgpg-error0 libreadline8 libtinfo6"
 
 # Modules the jars load by reflection or service lookup, which jdeps cannot see:
 # jdk.crypto.ec for TLS ECDHE cipher suites (Kubernetes API, OpenNebula's XML-RPC over https),

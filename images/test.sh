@@ -210,6 +210,9 @@ agent_checks() {
   out=$(run_once "$bundle" agent-modprobe '.process.args = ["/usr/sbin/modprobe", "--version"]') || true
   if grep -q '^kmod version' <<<"$out"; then pass "agent: modprobe for the init step ($out)"
   else fail "agent: modprobe for the init step" "$out"; fi
+  out=$(run_once "$bundle" agent-ipmitool '.process.args = ["/usr/bin/ipmitool", "-V"]') || true
+  if grep -q '^ipmitool version' <<<"$out"; then pass "agent: ipmitool for the ipmi power source ($out)"
+  else fail "agent: ipmitool for the ipmi power source" "$out"; fi
   check "agent: runs as root (energy_uj is root-only)" test "$(jq -r '.process.user.uid' "$bundle/config.json")" == 0
 
   local help; help=$(jar_help "$bundle" agent-run-help run --help)
