@@ -22,6 +22,15 @@ public record AttributionInput(
     double otherCpuSeconds,
     Map<ConsumerKey, Integer> allocatedVcpus) {
 
+  /** The CPUs a reservation is a share of: the host's, or all VMs' vCPUs when overcommitted. */
+  public double vcpuCapacity() {
+    int totalVcpus = 0;
+    for (int vcpus : allocatedVcpus.values()) {
+      totalVcpus += vcpus;
+    }
+    return Math.max(cpuCount, totalVcpus);
+  }
+
   /** Consumers' and other processes' CPU time together. */
   public double measuredCpuSeconds() {
     double sum = otherCpuSeconds;

@@ -63,11 +63,7 @@ public enum RemainderPolicy {
       return new Attribution(consumers, cpu.otherJoules() * factor, cpu.unattributedJoules() * factor,
           cpu.joulesPerCpuSecond() * factor);
     }
-    int totalVcpus = 0;
-    for (int vcpus : input.allocatedVcpus().values()) {
-      totalVcpus += vcpus;
-    }
-    double capacity = Math.max(input.cpuCount(), totalVcpus);
+    double capacity = input.vcpuCapacity();
     double given = 0;
     for (Map.Entry<ConsumerKey, Integer> e : input.allocatedVcpus().entrySet()) {
       double joules = capacity > 0 ? remainderJoules * e.getValue() / capacity : 0;

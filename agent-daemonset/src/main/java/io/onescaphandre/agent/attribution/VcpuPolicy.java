@@ -15,11 +15,7 @@ public final class VcpuPolicy implements AttributionPolicy {
 
   @Override
   public Attribution attribute(AttributionInput input) {
-    int totalVcpus = 0;
-    for (int vcpus : input.allocatedVcpus().values()) {
-      totalVcpus += vcpus;
-    }
-    double capacity = Math.max(input.cpuCount(), totalVcpus);
+    double capacity = input.vcpuCapacity();
     Map<ConsumerKey, Double> fixed = new HashMap<>();
     double reserved = 0;
     double reservedBusy = 0;

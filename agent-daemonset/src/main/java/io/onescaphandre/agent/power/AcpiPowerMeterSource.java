@@ -52,7 +52,7 @@ public final class AcpiPowerMeterSource implements WattSource {
       Path file = meter.resolve("power1_average");
       String interval = null;
       if (Files.exists(file)) {
-        interval = readOrNull(meter.resolve("power1_average_interval"));
+        interval = SysfsText.read(meter.resolve("power1_average_interval")).orElse(null);
       } else {
         file = meter.resolve("power1_input");
       }
@@ -85,7 +85,7 @@ public final class AcpiPowerMeterSource implements WattSource {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(hwmonClass, "hwmon*")) {
       for (Path entry : entries) {
         for (Path dir : List.of(entry, entry.resolve("device"))) {
-          if (DRIVER_NAME.equals(readOrNull(dir.resolve("name")))
+          if (SysfsText.read(dir.resolve("name")).filter(DRIVER_NAME::equals).isPresent()
               && (Files.exists(dir.resolve("power1_average")) || Files.exists(dir.resolve("power1_input")))) {
             found.add(dir);
             break;
@@ -98,14 +98,5 @@ public final class AcpiPowerMeterSource implements WattSource {
     // One meter per node: with several (rare), the lowest-numbered, as every other tool does.
     found.sort(null);
     return found.isEmpty() ? null : found.get(0);
-  }
-
-  private static String readOrNull(Path file) {
-    try {
-      String text = Files.readString(file).trim();
-      return text.isEmpty() ? null : text;
-    } catch (IOException e) {
-      return null;
-    }
   }
 }

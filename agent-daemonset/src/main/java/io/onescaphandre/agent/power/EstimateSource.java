@@ -76,14 +76,14 @@ public final class EstimateSource {
     try (DirectoryStream<Path> zones = Files.newDirectoryStream(powercap)) {
       for (Path zone : zones) {
         if (!PACKAGE_ZONE.matcher(zone.getFileName().toString()).matches()
-            || !read(zone.resolve("name")).orElse("").startsWith("package")) {
+            || !SysfsText.read(zone.resolve("name")).orElse("").startsWith("package")) {
           continue;
         }
         for (int i = 0; i < 4; i++) {
           String constraint = "constraint_" + i;
-          if (read(zone.resolve(constraint + "_name")).orElse("").equals("long_term")) {
-            Optional<Double> limit = read(zone.resolve(constraint + "_power_limit_uw"))
-                .or(() -> read(zone.resolve(constraint + "_max_power_uw")))
+          if (SysfsText.read(zone.resolve(constraint + "_name")).orElse("").equals("long_term")) {
+            Optional<Double> limit = SysfsText.read(zone.resolve(constraint + "_power_limit_uw"))
+                .or(() -> SysfsText.read(zone.resolve(constraint + "_max_power_uw")))
                 .map(Double::parseDouble).filter(w -> w > 0);
             if (limit.isPresent()) {
               sum += limit.get() / 1e6;
@@ -96,13 +96,5 @@ public final class EstimateSource {
       return Optional.empty();
     }
     return sum > 0 ? Optional.of(sum) : Optional.empty();
-  }
-
-  private static Optional<String> read(Path file) {
-    try {
-      return Optional.of(Files.readString(file).strip());
-    } catch (IOException e) {
-      return Optional.empty();
-    }
   }
 }
