@@ -75,25 +75,26 @@ public final class MetricsPublisher {
     zoneEnergy = new MeterFamily(registry, "opennebula.rapl.zone.energy.joules",
         "Energy of each powercap zone since the agent started, wraps removed", c, "zone", "domain", "socket");
     vmPower = new MeterFamily(registry, "opennebula.vm.power.watts",
-        "Power attributed to the OpenNebula VM over the last interval", g, "one_vm_id", "vmname", "hypervisor");
+        "Power attributed to the OpenNebula VM over the last interval; source: of the host total", g,
+        "one_vm_id", "vmname", "hypervisor", "source");
     vmEnergy = new MeterFamily(registry, "opennebula.vm.energy.joules",
         "Energy attributed to the OpenNebula VM", c, "one_vm_id", "vmname", "hypervisor");
     vmCpu = new MeterFamily(registry, "opennebula.vm.cpu.seconds",
         "CPU time of the OpenNebula VM, kernel helper threads included", c, "one_vm_id", "vmname", "hypervisor");
     podPower = new MeterFamily(registry, "opennebula.pod.power.watts",
-        "Power of a pod container (top N; the rest under pod_uid=other)", g, "pod_uid", "container");
+        "Power of a pod container (top N; the rest under pod_uid=other)", g, "pod_uid", "container", "source");
     podEnergy = new MeterFamily(registry, "opennebula.pod.energy.joules",
         "Energy of a pod container (top N; the rest under pod_uid=other)", c, "pod_uid", "container");
     servicePower = new MeterFamily(registry, "opennebula.service.power.watts",
-        "Power of a systemd service of the host (top N; the rest under unit=other)", g, "unit");
+        "Power of a systemd service of the host (top N; the rest under unit=other)", g, "unit", "source");
     serviceEnergy = new MeterFamily(registry, "opennebula.service.energy.joules",
         "Energy of a systemd service of the host (top N; the rest under unit=other)", c, "unit");
     otherPower = new MeterFamily(registry, "opennebula.other.power.watts",
-        "Power of processes in no VM, pod or service", g);
+        "Power of processes in no VM, pod or service", g, "source");
     otherEnergy = new MeterFamily(registry, "opennebula.other.energy.joules",
         "Energy of processes in no VM, pod or service", c);
     unattributedPower = new MeterFamily(registry, "opennebula.unattributed.power.watts",
-        "Power the attribution policy gives to no one", g);
+        "Power the attribution policy gives to no one", g, "source");
     unattributedEnergy = new MeterFamily(registry, "opennebula.unattributed.energy.joules",
         "Energy the attribution policy gives to no one", c);
     sourcePower = new MeterFamily(registry, "opennebula.power.source.watts",
@@ -168,13 +169,17 @@ public final class MetricsPublisher {
         clearPower();
         return;
       }
-      hostPower.update(Map.of(List.of(s.hostPower().totalSource().label()), s.hostWatts()));
+      // Every power gauge names the source of the host total it divides, so that figures derived
+      // from an estimate say so wherever they appear; energy counters do not (a change of source
+      // would start new counters).
+      String source = s.hostPower().totalSource().label();
+      hostPower.update(Map.of(List.of(source), s.hostWatts()));
       remainderPower.updateSingle(s.intervalSeconds() > 0 ? s.hostPower().remainderJoules() / s.intervalSeconds() : 0);
       scaphHostPower.updateSingle(s.hostWatts() * 1e6);
       Map<List<String>, Double> power = new HashMap<>();
       Map<List<String>, Double> energy = new HashMap<>();
       s.vms().forEach(vm -> {
-        power.put(vmLabels(vm), vm.watts());
+        power.put(List.of(vm.vmId(), vm.vmName(), vm.hypervisor(), source), vm.watts());
         energy.put(vmLabels(vm), vm.joules());
       });
       vmPower.update(power);
@@ -182,7 +187,7 @@ public final class MetricsPublisher {
       Map<List<String>, Double> podW = new HashMap<>();
       Map<List<String>, Double> podJ = new HashMap<>();
       s.pods().forEach(p -> {
-        podW.put(List.of(p.podUid(), p.container()), p.watts());
+        podW.put(List.of(p.podUid(), p.container(), source), p.watts());
         podJ.put(List.of(p.podUid(), p.container()), p.joules());
       });
       podPower.update(podW);
@@ -190,14 +195,14 @@ public final class MetricsPublisher {
       Map<List<String>, Double> serviceW = new HashMap<>();
       Map<List<String>, Double> serviceJ = new HashMap<>();
       s.services().forEach(u -> {
-        serviceW.put(List.of(u.unit()), u.watts());
+        serviceW.put(List.of(u.unit(), source), u.watts());
         serviceJ.put(List.of(u.unit()), u.joules());
       });
       servicePower.update(serviceW);
       serviceEnergy.update(serviceJ);
-      otherPower.updateSingle(s.otherWatts());
+      otherPower.update(Map.of(List.of(source), s.otherWatts()));
       otherEnergy.updateSingle(s.otherJoules());
-      unattributedPower.updateSingle(s.unattributedWatts());
+      unattributedPower.update(Map.of(List.of(source), s.unattributedWatts()));
       unattributedEnergy.updateSingle(s.unattributedJoules());
       Map<List<String>, Double> sockets = new HashMap<>();
       s.socketWatts().forEach((socket, watts) -> sockets.put(List.of(socket), watts * 1e6));

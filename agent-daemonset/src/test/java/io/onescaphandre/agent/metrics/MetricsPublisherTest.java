@@ -58,11 +58,11 @@ class MetricsPublisherTest {
         .contains("opennebula_host_energy_joules_total{domain=\"package\"} 70.0")
         .contains("opennebula_host_energy_joules_total{domain=\"dram\"} 10.0")
         .contains("opennebula_rapl_zone_energy_joules_total{domain=\"dram\",socket=\"1\",zone=\"intel-rapl:1:0\"} 4.0")
-        .contains("opennebula_vm_power_watts{hypervisor=\"kvm\",one_vm_id=\"42\",vmname=\"one-42\"} 40.0")
+        .contains("opennebula_vm_power_watts{hypervisor=\"kvm\",one_vm_id=\"42\",source=\"rapl\",vmname=\"one-42\"} 40.0")
         .contains("opennebula_vm_energy_joules_total{hypervisor=\"kvm\",one_vm_id=\"42\",vmname=\"one-42\"} 40.0")
         .contains("opennebula_vm_cpu_seconds_total{hypervisor=\"kvm\",one_vm_id=\"42\",vmname=\"one-42\"} 0.5")
-        .contains("opennebula_other_power_watts 0.0")
-        .contains("opennebula_unattributed_power_watts 40.0")
+        .contains("opennebula_other_power_watts{source=\"rapl\"} 0.0")
+        .contains("opennebula_unattributed_power_watts{source=\"rapl\"} 40.0")
         .contains("opennebula_unattributed_energy_joules_total 40.0")
         .contains("opennebula_rapl_state{state=\"ok\"} 1.0")
         .contains("opennebula_rapl_state{state=\"unreadable\"} 0.0")
@@ -113,14 +113,14 @@ class MetricsPublisherTest {
     step(50);
     // 80 W over 100 busy ticks: 0.8 W per tick.
     assertThat(publisher.scrape(TEXT))
-        .contains("opennebula_vm_power_watts{hypervisor=\"lxc\",one_vm_id=\"5\",vmname=\"one-5\"} 16.0")
+        .contains("opennebula_vm_power_watts{hypervisor=\"lxc\",one_vm_id=\"5\",source=\"rapl\",vmname=\"one-5\"} 16.0")
         .contains("opennebula_vm_cpu_seconds_total{hypervisor=\"lxc\",one_vm_id=\"5\",vmname=\"one-5\"} 0.2")
-        .contains("opennebula_pod_power_watts{container=\"" + cid + "\",pod_uid=\"" + uid + "\"} 8.0")
+        .contains("opennebula_pod_power_watts{container=\"" + cid + "\",pod_uid=\"" + uid + "\",source=\"rapl\"} 8.0")
         .contains("opennebula_pod_energy_joules_total{container=\"" + cid + "\",pod_uid=\"" + uid + "\"} 8.0")
-        .contains("opennebula_service_power_watts{unit=\"ssh.service\"} 4.0")
+        .contains("opennebula_service_power_watts{source=\"rapl\",unit=\"ssh.service\"} 4.0")
         .contains("opennebula_service_energy_joules_total{unit=\"ssh.service\"} 4.0")
         .contains("opennebula_other_energy_joules_total 0.0")
-        .contains("opennebula_vm_power_watts{hypervisor=\"kvm\",one_vm_id=\"42\",vmname=\"one-42\"} 40.0");
+        .contains("opennebula_vm_power_watts{hypervisor=\"kvm\",one_vm_id=\"42\",source=\"rapl\",vmname=\"one-42\"} 40.0");
   }
 
   @Test

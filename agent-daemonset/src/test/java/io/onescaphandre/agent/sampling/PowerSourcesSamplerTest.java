@@ -137,6 +137,7 @@ class PowerSourcesSamplerTest {
         .contains("opennebula_power_source_state{source=\"rapl\",state=\"absent\"} 1.0")
         .contains("opennebula_power_source_state{source=\"acpi\",state=\"absent\"} 1.0")
         .contains("opennebula_rapl_state{state=\"absent\"} 1.0")
-        .contains("opennebula_vm_power_watts{hypervisor=\"kvm\",one_vm_id=\"7\",vmname=\"one-7\"}");
+        .contains("opennebula_vm_power_watts{hypervisor=\"kvm\",one_vm_id=\"7\",source=\"estimate\",vmname=\"one-7\"}")
+        .contains("opennebula_other_power_watts{source=\"estimate\"}");
   }
 }
