@@ -94,6 +94,7 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .withImage(AgentImages.init(agent, defaultAgentImage))
         .withImagePullPolicy(agent.getImagePullPolicy())
         .withArgs(args)
+        .withEnv(nodeNameEnv())
         .withTerminationMessagePath(TERMINATION_LOG)
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withSecurityContext(privilegedInit())
@@ -123,6 +124,14 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .withResources(initResources())
         .withVolumeMounts(readOnly("modules", "/lib/modules"))
         .build();
+  }
+
+  /** The node's name, for the agent's line of the BMC endpoints file (init's probe and the agent). */
+  private static io.fabric8.kubernetes.api.model.EnvVar nodeNameEnv() {
+    return new EnvVarBuilder().withName("NODE_NAME")
+        // apiVersion set explicitly: the server defaults it, and a missing value would make
+        // server-side apply see drift on every reconcile (keycloak #38846).
+        .withNewValueFrom().withNewFieldRef("v1", "spec.nodeName").endValueFrom().build();
   }
 
   /** Loading the RAPL kernel modules needs CAP_SYS_MODULE on the host: only this short-lived step gets it. */
@@ -168,10 +177,7 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .withImage(image)
         .withImagePullPolicy(agent.getImagePullPolicy())
         .withArgs(args)
-        .withEnv(new EnvVarBuilder().withName("NODE_NAME")
-            // apiVersion set explicitly: the server defaults it, and a missing value would make
-            // server-side apply see drift on every reconcile (keycloak #38846).
-            .withNewValueFrom().withNewFieldRef("v1", "spec.nodeName").endValueFrom().build())
+        .withEnv(nodeNameEnv())
         .addNewPort()
           .withName(MonitorNames.METRICS_PORT_NAME)
           .withContainerPort(agent.getPort())

@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,11 @@ public final class RenderCommand implements Callable<Integer> {
           + " repeatable.")
   Map<String, Path> agentReports = new LinkedHashMap<>();
 
+  @Option(names = "--bmc-credentials-secret", paramLabel = "NAME",
+      description = "A Secret of the monitor's namespace that carries the label"
+          + " one-scaphandre.io/bmc-credentials=true (render reads no cluster: name the opted-in ones); repeatable.")
+  List<String> optedInSecrets = new ArrayList<>();
+
   @Option(names = "--default-agent-image", defaultValue = AgentImages.BUILTIN, paramLabel = "IMAGE",
       description = "As run's option of that name (default ${DEFAULT-VALUE}).")
   String defaultAgentImage;
@@ -82,7 +88,11 @@ public final class RenderCommand implements Callable<Integer> {
       pods.put(e.getKey(), RenderInputs.agentPod(monitor, e.getKey(), read(e.getValue()).strip()));
     }
     MonitorPlan plan = MonitorPlan.compute(monitor, nodes, pods,
-        new HostIdResolver(OpenNebulaHostDirectory.NONE), defaultAgentImage);
+        new HostIdResolver(OpenNebulaHostDirectory.NONE), defaultAgentImage,
+        name -> optedInSecrets.contains(name) ? new io.fabric8.kubernetes.api.model.SecretBuilder()
+            .withNewMetadata().withName(name)
+            .addToLabels(io.onescaphandre.operator.api.MonitorNames.BMC_CREDENTIALS_LABEL, "true").endMetadata()
+            .build() : null);
     PrintWriter err = spec.commandLine().getErr();
     if (!plan.valid()) {
       plan.specProblems().forEach(p -> err.println("invalid spec: " + p));
@@ -90,6 +100,9 @@ public final class RenderCommand implements Callable<Integer> {
       return EXIT_INVALID_SPEC;
     }
     plan.resolution().problems().forEach(p -> err.println("warning: " + p));
+    if (plan.inputs().bmc().problem() != null) {
+      err.println("warning: redfish power source: " + plan.inputs().bmc().problem());
+    }
     plan.resolution().nodes().stream().filter(n -> !n.mapped())
         .forEach(n -> err.println("warning: node " + n.nodeName() + " has no host id: " + n.message()));
     err.flush();

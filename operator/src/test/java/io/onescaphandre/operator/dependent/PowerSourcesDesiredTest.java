@@ -106,6 +106,7 @@ class PowerSourcesDesiredTest {
     assertThat(credentials.getSecret().getSecretName()).isEqualTo("bmc");
     assertThat(credentials.getSecret().getDefaultMode()).isEqualTo(0400);
     for (Container c : List.of(agent(with), init(with))) {
+      assertThat(c.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("NODE_NAME"));
       assertThat(c.getArgs()).contains("--redfish.endpoints-file=/etc/one-scaphandre/bmc-endpoints/endpoints",
           "--redfish.username-file=/etc/one-scaphandre/bmc-credentials/username",
           "--redfish.password-file=/etc/one-scaphandre/bmc-credentials/password");

@@ -190,6 +190,26 @@ class RenderCommandTest {
   }
 
   @Test
+  void redfishEndpointsAndOnlyTheNamedOptedInSecretAreRendered() throws IOException {
+    Files.writeString(monitor, MONITOR + """
+          power:
+            redfish:
+              endpoints: {kvm-2: 10.0.10.2, web: 10.0.10.9}
+              credentialsSecret: bmc
+        """);
+    assertThat(render("--monitor", monitor.toString(), "--nodes", nodes.toString())).isZero();
+    assertThat(err.toString()).contains("warning: redfish power source: Secret bmc not found");
+    assertThat(out.toString()).contains("name: lab-bmc-endpoints").contains("kvm-2=10.0.10.2")
+        .doesNotContain("10.0.10.9").doesNotContain("secretName: bmc");
+
+    out.getBuffer().setLength(0);
+    assertThat(render("--monitor", monitor.toString(), "--nodes", nodes.toString(),
+        "--bmc-credentials-secret", "bmc")).isZero();
+    assertThat(out.toString()).contains("secretName: bmc")
+        .contains("--redfish.password-file=/etc/one-scaphandre/bmc-credentials/password");
+  }
+
+  @Test
   void anInvalidSpecPrintsItsProblemsAndNothingElse() throws IOException {
     Files.writeString(monitor, MONITOR.replace("port: 9101", "port: 70000").replace("kvm-2: 12", "kvm-2: -1"));
     assertThat(render("--monitor", monitor.toString(), "--nodes", nodes.toString())).isEqualTo(1);
