@@ -45,7 +45,8 @@ KEEP_agent="$KEEP_COMMON kmod libkmod2 liblzma5 libzstd1 libssl3 ipmitool libfre
 # jdk.management for Micrometer's process CPU metrics (com.sun.management), jdk.httpserver for
 # the agent's /metrics endpoint when it is served by the JDK's HTTP server.
 EXTRA_MODULES_operator="jdk.crypto.ec,jdk.management"
-EXTRA_MODULES_agent="jdk.management,jdk.httpserver"
+# The agent needs jdk.crypto.ec too since its redfish power source speaks TLS to BMCs.
+EXTRA_MODULES_agent="jdk.crypto.ec,jdk.management,jdk.httpserver"
 
 DESCRIPTION_operator="one-scaphandre operator: turns ScaphandreMonitor resources into RAPL agent DaemonSets and Prometheus Operator objects labelled with OpenNebula host ids"
 DESCRIPTION_agent="one-scaphandre node agent: RAPL power and energy of an OpenNebula host and of each of its VMs, in Prometheus format"
