@@ -177,6 +177,35 @@ class RedfishPeerTest {
     assertThat(source.read().state()).isEqualTo(SourceState.UNREACHABLE);
   }
 
+  /** https with the BMC's self-signed certificate: trusted through --redfish.ca-file, refused without. */
+  @Test
+  void tlsIsVerifiedAgainstTheGivenCertificate() throws Exception {
+    Path key = dir.resolve("bmc.key");
+    Path cert = dir.resolve("bmc.crt");
+    Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        "-subj", "/CN=bmc", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(), "-out",
+        cert.toString()).redirectErrorStream(true).start();
+    Peers.require(openssl.waitFor() == 0 && Files.exists(cert), "openssl to make a test certificate");
+    int port = Peers.freeTcpPort();
+    URI https = URI.create("https://127.0.0.1:" + port);
+    try (Peers.Peer tls = new Peers.Peer(dir.resolve("sushy-tls.log"),
+        Peers.python().resolve("../sushy-static").normalize().toString(), "-i", "127.0.0.1", "-p",
+        Integer.toString(port), "-m", mockup.toString(), "-c", cert.toString(), "-k", key.toString())) {
+      RedfishSource trusting = new RedfishSource(new RedfishSettings(BmcEndpoint.of(https), user, password, cert,
+          null, Duration.ofSeconds(5)), plausible);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      WattReading reading = trusting.read();
+      while (!reading.usable() && System.nanoTime() < deadline && tls.process.isAlive()) {
+        Thread.sleep(200);
+        reading = trusting.read();
+      }
+      assertThat(reading.state()).as(reading.message() + " / " + tls.output()).isEqualTo(SourceState.OK);
+      assertThat(reading.watts()).isEqualTo(372);
+      WattReading untrusted = source(BmcEndpoint.of(https)).read();
+      assertThat(untrusted.state()).isEqualTo(SourceState.UNREACHABLE);
+    }
+  }
+
   @Test
   void refusedCredentialsAreUnreadableAndNeverEchoed() throws IOException {
     HttpServer refusing = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
