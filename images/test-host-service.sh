@@ -221,12 +221,14 @@ deb_checks() {
 
   # systemd-analyze verify checks every unit's syntax, its dependencies and that its executables
   # exist in the root. The podman unit needs /usr/bin/podman: a stand-in that is never run.
-  install -m 0644 "$PODMAN_UNIT" "$root/etc/systemd/system/"
+  install -m 0644 "$PODMAN_UNIT" "$REPO_ROOT"/host-service/prometheus/one-scaphandre-file-sd.{service,timer} "$root/etc/systemd/system/"
   printf '#!/bin/sh\nexit 1\n' >"$root/usr/bin/podman"; chmod 0755 "$root/usr/bin/podman"
   if out=$(in_root "$root" systemd-analyze verify /lib/systemd/system/one-scaphandre-agent.service \
              /lib/systemd/system/one-scaphandre-agent-init.service \
-             /etc/systemd/system/one-scaphandre-agent-container.service 2>&1) && [[ -z $out ]]; then
-    pass "deb: systemd-analyze verify of the agent, init and podman units (systemd $(in_root "$root" systemctl --version | head -n1 | cut -d' ' -f2))"
+             /etc/systemd/system/one-scaphandre-agent-container.service \
+             /etc/systemd/system/one-scaphandre-file-sd.service /etc/systemd/system/one-scaphandre-file-sd.timer 2>&1) \
+     && [[ -z $out ]]; then
+    pass "deb: systemd-analyze verify of the agent, init, podman and file_sd units (systemd $(in_root "$root" systemctl --version | head -n1 | cut -d' ' -f2))"
   else
     fail "deb: systemd-analyze verify" "$out"
   fi
@@ -243,6 +245,31 @@ deb_checks() {
   fi
 
   deb_run_checks "$root"
+  file_sd_checks
+}
+
+# The file_sd unit's command with a stand-in for `java -jar ... generate-conf`: a failure (OpenNebula
+# unreachable) leaves the previous target file as it was; a success replaces it whole.
+file_sd_checks() {
+  local unit="$REPO_ROOT/host-service/prometheus/one-scaphandre-file-sd.service" dir="$WORK/file-sd" command
+  mkdir -p "$dir/bin"
+  command=$(unit_value "$unit" ExecStart | sed "s|^/bin/sh -ec '||; s|'$||")
+  printf '[{"targets": ["kvm-01:8080"], "labels": {"host_id": "3"}}]\n' >"$dir/targets.json"
+  printf '#!/bin/sh\necho "generate-conf: OpenNebula at http://localhost:2633/RPC2 did not answer" >&2\nexit 1\n' >"$dir/bin/java"
+  chmod +x "$dir/bin/java"
+  if ! PATH="$dir/bin:$PATH" FILE_SD="$dir/targets.json" OPERATOR_JAR=/x.jar sh -ec "$command" 2>/dev/null \
+     && grep -q kvm-01 "$dir/targets.json"; then
+    pass "file_sd unit: OpenNebula unreachable keeps the previous targets"
+  else
+    fail "file_sd unit: OpenNebula unreachable keeps the previous targets" "$(cat "$dir/targets.json")"
+  fi
+  printf '#!/bin/sh\n[ "$*" = "-jar /x.jar generate-conf --format file_sd --job-name one-scaphandre-agent --port 8080" ] || exit 2\necho "[{\\"targets\\": [\\"kvm-02:8080\\"]}]"\n' >"$dir/bin/java"
+  if PATH="$dir/bin:$PATH" FILE_SD="$dir/targets.json" OPERATOR_JAR=/x.jar sh -ec "$command" \
+     && [[ $(cat "$dir/targets.json") == '[{"targets": ["kvm-02:8080"]}]' ]] && [[ ! -e $dir/targets.json.tmp ]]; then
+    pass "file_sd unit: generate-conf's output replaces the targets file"
+  else
+    fail "file_sd unit: generate-conf's output replaces the targets file" "$(cat "$dir/targets.json" 2>&1)"
+  fi
 }
 
 # The package's own commands on a simulated host inside the root: energy_uj 0400 root as the kernel
