@@ -246,6 +246,24 @@ deb_checks() {
 
   deb_run_checks "$root"
   file_sd_checks
+  ansible_checks
+}
+
+# The Ansible playbook for one-deploy inventories: ansible-playbook parses it, resolves every module
+# and lists its tasks for a `node` group (running it needs real hosts).
+ansible_checks() {
+  local playbook="$REPO_ROOT/host-service/ansible/one-scaphandre-agent.yml" out
+  if ! command -v ansible-playbook >/dev/null; then
+    skip "ansible playbook" "no ansible-playbook here (Debian: apt-get install ansible-core)"; return
+  fi
+  printf '[frontend]\nfe1\n[node]\nkvm-01\nkvm-02\n' >"$WORK/inventory"
+  if out=$(ansible-playbook --syntax-check -i "$WORK/inventory" "$playbook" -e one_scaphandre_deb=x.deb 2>&1) \
+     && out=$(ansible-playbook --list-hosts --list-tasks -i "$WORK/inventory" "$playbook" -e one_scaphandre_deb=x.deb 2>&1) \
+     && grep -q 'kvm-02' <<<"$out" && ! grep -q 'fe1' <<<"$out" && grep -q 'It serves /readyz' <<<"$out"; then
+    pass "ansible playbook: valid for $(ansible-playbook --version | head -n1), targets the inventory's node group only"
+  else
+    fail "ansible playbook" "$out"
+  fi
 }
 
 # The file_sd unit's command with a stand-in for `java -jar ... generate-conf`: a failure (OpenNebula
