@@ -336,6 +336,10 @@ deb_run_checks() {
   done
   if [[ -n $body ]] && ((${#missing[@]} == 0)); then
     pass "deb: agent from the installed package, as one-scaphandre with no capability, serves power and host id 12"
+    local i rss
+    for i in 1 2 3 4 5; do curl -fsS -o /dev/null "http://127.0.0.1:$port/metrics"; sleep 1; done
+    rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+    [[ -z $rss ]] || measure "deb: agent RSS from the package's runtime after ~10 s with 1 s samples: $((rss / 1024)) MiB ($rss kB)"
   else
     fail "deb: agent from the installed package" "missing ${missing[*]:-everything}; log: $(tail -n 20 "$WORK/deb-agent-2.log")"
   fi
