@@ -260,7 +260,7 @@ ansible_checks() {
   if out=$(ansible-playbook --syntax-check -i "$WORK/inventory" "$playbook" -e one_scaphandre_deb=x.deb 2>&1) \
      && out=$(ansible-playbook --list-hosts --list-tasks -i "$WORK/inventory" "$playbook" -e one_scaphandre_deb=x.deb 2>&1) \
      && grep -q 'kvm-02' <<<"$out" && ! grep -q 'fe1' <<<"$out" && grep -q 'It serves /readyz' <<<"$out"; then
-    pass "ansible playbook: valid for $(ansible-playbook --version | head -n1), targets the inventory's node group only"
+    pass "ansible playbook: valid for $(ansible-playbook --version 2>/dev/null | sed -n 1p), targets the inventory's node group only"
   else
     fail "ansible playbook" "$out"
   fi
