@@ -13,7 +13,8 @@
 #    conffile, the unit enabled, `systemd-analyze verify` of every unit (the podman one too) and
 #    `systemd-analyze security` of the agent's; then the package's init and agent started in that
 #    root with the command lines of its units and the flags of its /etc/default file, the agent as
-#    the unprivileged user: energy_uj root-only is `unreadable`, after the init step `ok`.
+#    the unprivileged user: energy_uj root-only is `unreadable`, after the init step `ok`; then a
+#    reinstall (conffile kept), remove and purge.
 
 HOST_ROOT_PACKAGES="systemd,kmod"
 HOST_PIDS=()   # agents started in the Debian root, killed by images/test.sh's cleanup
@@ -245,8 +246,35 @@ deb_checks() {
   fi
 
   deb_run_checks "$root"
+  deb_lifecycle_checks "$root"
   file_sd_checks
   ansible_checks
+}
+
+# Upgrade (the same package again: postinst with the old version), remove and purge.
+deb_lifecycle_checks() {
+  local root=$1 out
+  echo '# changed by the admin' >>"$root/etc/default/one-scaphandre-agent"
+  if out=$(in_root "$root" sh -c 'DEBIAN_FRONTEND=noninteractive dpkg --force-confold -i /var/tmp/one/one-scaphandre/one-scaphandre-agent_*.deb' 2>&1) \
+     && grep -q 'changed by the admin' "$root/etc/default/one-scaphandre-agent" \
+     && [[ -L $root/etc/systemd/system/multi-user.target.wants/one-scaphandre-agent.service ]]; then
+    pass "deb: reinstall over itself keeps the admin's /etc/default file and the enabled unit"
+  else
+    fail "deb: reinstall over itself" "$out"
+  fi
+  if out=$(in_root "$root" dpkg -r one-scaphandre-agent 2>&1) && [[ ! -e $root/usr/lib/one-scaphandre-agent/one-scaphandre-agent.jar ]] \
+     && [[ ! -e $root/usr/sbin/one-scaphandre-agent && -e $root/etc/default/one-scaphandre-agent ]]; then
+    pass "deb: remove deletes the program and keeps the conffile"
+  else
+    fail "deb: remove" "$out"
+  fi
+  if out=$(in_root "$root" dpkg -P one-scaphandre-agent 2>&1) && [[ ! -e $root/etc/default/one-scaphandre-agent ]] \
+     && [[ ! -e $root/etc/systemd/system/multi-user.target.wants/one-scaphandre-agent.service ]] \
+     && in_root "$root" getent passwd one-scaphandre >/dev/null; then
+    pass "deb: purge deletes the conffile and the unit's links, keeps the system user (Debian practice)"
+  else
+    fail "deb: purge" "$out; $(ls -la "$root/etc/systemd/system/multi-user.target.wants/" 2>&1)"
+  fi
 }
 
 # The Ansible playbook for one-deploy inventories: ansible-playbook parses it, resolves every module
