@@ -50,6 +50,11 @@ public final class InitCommand implements Callable<Integer> {
       description = "how long to wait for zones after loading modules (default ${DEFAULT-VALUE})")
   Duration zoneWait;
 
+  @Option(names = "--rapl.group",
+      description = "give this group read on every energy_uj (root-only since CVE-2020-8694), for an"
+          + " agent that runs as an unprivileged user in that group (the Debian package's unit)")
+  String raplGroup;
+
   @picocli.CommandLine.Mixin
   io.onescaphandre.agent.PowerOptions power = new io.onescaphandre.agent.PowerOptions();
 
@@ -87,6 +92,13 @@ public final class InitCommand implements Callable<Integer> {
       }
     }
     RaplReading reading = new RaplMeter(discovery, energyFileReader).read();
+    String groupMessage = "";
+    if (raplGroup != null && !zones.isEmpty()) {
+      RaplGroupAccess.Outcome access = RaplGroupAccess.grant(zones, raplGroup);
+      groupMessage = access.failure() == null
+          ? ", energy_uj readable by group " + raplGroup
+          : ", " + access.failure() + " (the agent will report rapl unreadable)";
+    }
     HostIdLocator.Result host = new HostIdLocator(rootfs).locate();
     java.util.Map<String, String> powerSources;
     try {
@@ -97,7 +109,7 @@ public final class InitCommand implements Callable<Integer> {
     }
     String powerSource = powerSources.entrySet().stream().filter(e -> e.getValue().equals("ok"))
         .map(java.util.Map.Entry::getKey).findFirst().orElse(null);
-    String message = raplMessage(reading.state(), vendor, kernel) + ", " + hostMessage(host)
+    String message = raplMessage(reading.state(), vendor, kernel) + groupMessage + ", " + hostMessage(host)
         + ", host power from " + (powerSource == null ? "no source"
             : powerSource.equals("estimate") ? "estimate (a model: nothing measurable)" : powerSource);
     return new InitReport(1, host.hostId(), host.source(), host.file(), host.hypervisor(),
