@@ -31,6 +31,9 @@ public final class ProcessScanner {
   private final long[] times = new long[2];
   private final Map<String, String> cgroupPaths = new HashMap<>();
   private long scans;
+  private long skippedProcesses;
+  private static final int SKIP_WARNINGS = 20;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProcessScanner.class);
 
   public ProcessScanner(Path procfs, ProcFileReader reader) {
     this.procfs = procfs;
@@ -63,49 +66,75 @@ public final class ProcessScanner {
       if (pid <= 0) {
         continue;
       }
-      TrackedProcess process = tracked.get(pid);
-      boolean recheck = (pid + scanNumber) % CGROUP_RECHECK_SAMPLES == 0;
-      if (process != null && process.deferrable() && !recheck) {
-        // Inside a consumer whose cgroup measures its CPU: the stat is read later only if the
-        // sampler needs the ticks (see refresh). Listed, so still alive.
-        process.defer();
-        process.seen(scanNumber);
-        live.add(process);
-        continue;
-      }
-      String statPath = process != null ? process.statPath() : procRoot + name + "/stat";
-      if (!reader.read(statPath)) {
-        continue;
-      }
-      if (process != null && ProcStat.parseTimes(reader.buffer(), reader.length(), times)
-          && process.startTime() == times[1]) {
-        // The usual case: a known process, only its CPU time is new.
-        process.read(times[0], delta(process, times[0], maxNewTicks));
-        if (recheck) {
-          CgroupPath cgroup = readCgroup(procRoot + name);
-          if (cgroup != null) {
-            process.cgroup(cgroup);
-          }
+      try {
+        TrackedProcess process = scanOne(pid, name, scanNumber, firstScan, maxNewTicks);
+        if (process != null) {
+          live.add(process);
         }
-      } else {
-        ProcStat stat = ProcStat.parse(reader.buffer(), reader.length());
-        if (stat == null) {
-          continue;
-        }
-        // New, or the pid now belongs to another process (different start time).
-        process = newProcess(procRoot + name, statPath, stat);
-        if (process == null) {
-          continue;
-        }
-        process.update(stat.cpuTicks(), firstScan ? 0 : Math.min(stat.cpuTicks(), maxNewTicks));
-        tracked.put(pid, process);
+      } catch (RuntimeException e) {
+        // One process whose files defeat a parser must not stop the sample: it is left out.
+        skipped(pid, e);
       }
-      process.seen(scanNumber);
-      live.add(process);
     }
     // Processes not listed this time have exited.
     tracked.values().removeIf(p -> p.lastSeen() != scanNumber);
     return live;
+  }
+
+  private TrackedProcess scanOne(int pid, String name, long scanNumber, boolean firstScan,
+      long maxNewTicks) {
+    TrackedProcess process = tracked.get(pid);
+    boolean recheck = (pid + scanNumber) % CGROUP_RECHECK_SAMPLES == 0;
+    if (process != null && process.deferrable() && !recheck) {
+      // Inside a consumer whose cgroup measures its CPU: the stat is read later only if the
+      // sampler needs the ticks (see refresh). Listed, so still alive.
+      process.defer();
+      process.seen(scanNumber);
+      return process;
+    }
+    String statPath = process != null ? process.statPath() : procRoot + name + "/stat";
+    if (!reader.read(statPath)) {
+      return null;
+    }
+    if (process != null && ProcStat.parseTimes(reader.buffer(), reader.length(), times)
+        && process.startTime() == times[1]) {
+      // The usual case: a known process, only its CPU time is new.
+      process.read(times[0], delta(process, times[0], maxNewTicks));
+      if (recheck) {
+        CgroupPath cgroup = readCgroup(procRoot + name);
+        if (cgroup != null) {
+          process.cgroup(cgroup);
+        }
+      }
+    } else {
+      ProcStat stat = ProcStat.parse(reader.buffer(), reader.length());
+      if (stat == null) {
+        return null;
+      }
+      // New, or the pid now belongs to another process (different start time).
+      process = newProcess(procRoot + name, statPath, stat);
+      if (process == null) {
+        return null;
+      }
+      process.update(stat.cpuTicks(), firstScan ? 0 : Math.min(stat.cpuTicks(), maxNewTicks));
+      tracked.put(pid, process);
+    }
+    process.seen(scanNumber);
+    return process;
+  }
+
+  private void skipped(int pid, RuntimeException e) {
+    skippedProcesses++;
+    tracked.remove(pid);
+    if (skippedProcesses <= SKIP_WARNINGS || skippedProcesses % 1000 == 0) {
+      LOG.warn("process {} left out of this sample: its /proc files could not be parsed ({});"
+          + " {} processes skipped so far", pid, e.toString(), skippedProcesses);
+    }
+  }
+
+  /** Processes left out of a sample because a parser failed on their files, since the start. */
+  public long skippedProcesses() {
+    return skippedProcesses;
   }
 
   /**
@@ -121,6 +150,15 @@ public final class ProcessScanner {
     if (!process.pending()) {
       return;
     }
+    try {
+      refreshPending(process, maxTicks);
+    } catch (RuntimeException e) {
+      process.read(process.cpuTicks(), 0);
+      skipped(process.pid(), e);
+    }
+  }
+
+  private void refreshPending(TrackedProcess process, long maxTicks) {
     if (!reader.read(process.statPath()) || !ProcStat.parseTimes(reader.buffer(), reader.length(), times)) {
       process.read(process.cpuTicks(), 0);
       return;
