@@ -16,11 +16,14 @@ import java.util.regex.Pattern;
  * rule (docs: "VMs cannot be invented"). Any content parses: nothing here throws.
  *
  * @param display argv joined by spaces, cut to {@link #DISPLAY_LIMIT} characters
+ * @param executable argv[0], cut to {@link #DISPLAY_LIMIT} characters: the {@code exe} label (the
+ *     agent does not read {@code /proc/<pid>/exe}, which needs SYS_PTRACE for another user's
+ *     process)
  * @param kvmVmId the VM id an emulator names, or null
  * @param vcpus the {@code -smp} vCPU count of an emulator (QEMU's default 1 when absent or absurd)
  * @param lxcVmId the VM id an LXC monitor process watches, or null
  */
-public record CommandLine(String display, String kvmVmId, int vcpus, String lxcVmId) {
+public record CommandLine(String display, String executable, String kvmVmId, int vcpus, String lxcVmId) {
   public static final int DISPLAY_LIMIT = 128;
   /** QEMU's own ceiling (x86 with x2APIC); a larger -smp is not believed. */
   static final int MAX_VCPUS = 4096;
@@ -30,7 +33,7 @@ public record CommandLine(String display, String kvmVmId, int vcpus, String lxcV
   /** Arguments looked at: QEMU's command lines are a few hundred; a hostile one may be 64 KiB of NULs. */
   private static final int MAX_ARGS = 4096;
 
-  public static final CommandLine EMPTY = new CommandLine("", null, 0, null);
+  public static final CommandLine EMPTY = new CommandLine("", "", null, 0, null);
 
   public static CommandLine parse(byte[] buf, int len) {
     if (len <= 0) {
@@ -50,15 +53,17 @@ public record CommandLine(String display, String kvmVmId, int vcpus, String lxcV
       args.remove(args.size() - 1);
     }
     String display = display(args);
+    String executable = args.isEmpty() ? ""
+        : args.get(0).substring(0, Math.min(args.get(0).length(), DISPLAY_LIMIT));
     if (args.size() <= 4) {
       // An LXC monitor rewrites its title: "[lxc monitor] <lxcpath> <name>".
       Matcher monitor = LXC_MONITOR.matcher(String.join(" ", args));
       if (monitor.matches()) {
-        return new CommandLine(display, null, 0, monitor.group(1));
+        return new CommandLine(display, executable, null, 0, monitor.group(1));
       }
     }
     if (args.isEmpty() || !isEmulator(args.get(0))) {
-      return new CommandLine(display, null, 0, null);
+      return new CommandLine(display, executable, null, 0, null);
     }
     String vmId = null;
     int vcpus = 1;
@@ -73,7 +78,7 @@ public record CommandLine(String display, String kvmVmId, int vcpus, String lxcV
         vcpus = vcpus(args.get(i + 1));
       }
     }
-    return vmId == null ? new CommandLine(display, null, 0, null) : new CommandLine(display, vmId, vcpus, null);
+    return new CommandLine(display, executable, vmId, vmId == null ? 0 : vcpus, null);
   }
 
   /** argv[0]'s base name is a KVM emulator's. */

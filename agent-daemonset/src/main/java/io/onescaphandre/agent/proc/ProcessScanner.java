@@ -206,15 +206,6 @@ public final class ProcessScanner {
     return cgroup.withPath(cgroupPaths.computeIfAbsent(cgroup.path(), path -> path));
   }
 
-  /** Resolves {@code /proc/<pid>/exe}; empty for kernel threads or when not permitted. */
-  public String readExe(int pid) {
-    try {
-      return Files.readSymbolicLink(procfs.resolve(Integer.toString(pid)).resolve("exe")).toString();
-    } catch (IOException | UnsupportedOperationException e) {
-      return "";
-    }
-  }
-
   public int trackedCount() {
     return tracked.size();
   }

@@ -15,7 +15,6 @@ public final class TrackedProcess {
   private CgroupPath cgroup;
   private long cpuTicks;
   private long deltaTicks;
-  private String exe;
   private final String statPath;
   private long lastSeen;
   private Object consumer;
@@ -142,12 +141,4 @@ public final class TrackedProcess {
     update(ticks, delta);
   }
 
-  /** {@code /proc/<pid>/exe}, read once when first exported. */
-  public String exe() {
-    return exe;
-  }
-
-  public void exe(String exe) {
-    this.exe = exe;
-  }
 }

@@ -420,11 +420,8 @@ public final class Sampler {
   }
 
   private Snapshot.ProcessPower processPower(TrackedProcess p, String vmName, double watts) {
-    if (p.exe() == null) {
-      p.exe(p.kernelThread() ? "" : scanner.readExe(p.pid()));
-    }
     String cmdline = p.commandLine().display().isEmpty() ? p.comm() : p.commandLine().display();
-    return new Snapshot.ProcessPower(p.pid(), p.exe(), cmdline, vmName, watts);
+    return new Snapshot.ProcessPower(p.pid(), p.commandLine().executable(), cmdline, vmName, watts);
   }
 
   private static Map<String, Double> domainLabels(RaplReading reading) {
