@@ -6,6 +6,7 @@ import io.onescaphandre.agent.attribution.IdlePowerEstimator;
 import io.onescaphandre.agent.attribution.IdleUnattributedPolicy;
 import io.onescaphandre.agent.attribution.VcpuPolicy;
 import io.onescaphandre.agent.metrics.MetricsPublisher;
+import io.onescaphandre.agent.sampling.SampleLoop;
 import io.onescaphandre.agent.sampling.Sampler;
 import io.onescaphandre.agent.sampling.SamplingHealth;
 import io.onescaphandre.agent.sampling.Snapshot;
@@ -94,23 +95,7 @@ public final class RunCommand implements Callable<Integer> {
       t.setDaemon(true);
       return t;
     });
-    Runnable tick = () -> {
-      long start = System.nanoTime();
-      try {
-        Snapshot snapshot = sampler.sample();
-        publisher.publish(snapshot, System.nanoTime() - start);
-        health.succeeded(snapshot.sequence() >= 2);
-      } catch (RuntimeException | Error e) {
-        // One bad sample must not stop the timer: counted with its reason, and /healthz fails
-        // after --health.failed-samples in a row.
-        health.failed();
-        publisher.sampleFailed(e.getClass().getSimpleName());
-        LOG.warn("sample failed", e);
-        if (e instanceof VirtualMachineError fatal) {
-          throw fatal;
-        }
-      }
-    };
+    SampleLoop tick = new SampleLoop(sampler::sample, publisher, health, System::nanoTime);
     try (MetricsServer server = new MetricsServer(listenAddress, publisher, health)) {
       timer.scheduleAtFixedRate(tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
       server.start();

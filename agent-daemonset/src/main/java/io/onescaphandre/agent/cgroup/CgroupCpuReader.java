@@ -59,7 +59,12 @@ public final class CgroupCpuReader {
   public long usageMicros(CgroupPath cgroup) {
     String file = resolvedFiles.get(cgroup);
     if (file == null) {
-      file = resolve(cgroup);
+      try {
+        file = resolve(cgroup);
+      } catch (java.nio.file.InvalidPathException e) {
+        // A path no file system can hold (a NUL byte): no usage to read.
+        return -1;
+      }
       if (file == null) {
         return -1;
       }

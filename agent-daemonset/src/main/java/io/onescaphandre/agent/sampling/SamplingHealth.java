@@ -51,6 +51,10 @@ public final class SamplingHealth {
     lastEndNanos = nanoClock.getAsLong();
   }
 
+  public int consecutiveFailures() {
+    return consecutiveFailures;
+  }
+
   public boolean live() {
     return consecutiveFailures < maxConsecutiveFailures
         && nanoClock.getAsLong() - lastEndNanos < stuckAfterNanos;
