@@ -38,20 +38,12 @@ public final class MetricsServer implements AutoCloseable {
 
   static {
     // Read once by the JDK server when its first instance is made; an explicit -D wins.
-    setIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
-    setIfAbsent("sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SECONDS));
-    setIfAbsent("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
-    setIfAbsent("sun.net.httpserver.maxReqHeaders", "64");
-    setIfAbsent("sun.net.httpserver.maxReqHeaderSize", "16384");
+    java.util.Map.of("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS),
+        "sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SECONDS),
+        "jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS),
+        "sun.net.httpserver.maxReqHeaders", "64",
+        "sun.net.httpserver.maxReqHeaderSize", "16384").forEach(System.getProperties()::putIfAbsent);
   }
-
-  private static void setIfAbsent(String property, String value) {
-    if (System.getProperty(property) == null) {
-      System.setProperty(property, value);
-    }
-  }
-  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-  static final String OPENMETRICS_TEXT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
   private final HttpServer server;
   private final ExecutorService executor;
