@@ -35,6 +35,8 @@ public final class MetricsServer implements AutoCloseable {
   static final int MAX_CONNECTIONS = 256;
   static final int REQUEST_SECONDS = 5;
   static final int RESPONSE_SECONDS = 30;
+  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  static final String OPENMETRICS_TEXT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
   static {
     // Read once by the JDK server when its first instance is made; an explicit -D wins.
