@@ -109,6 +109,7 @@ public final class RaplMeter {
     boolean whole = true;
     for (RaplZone zone : zones) {
       ZoneCounter counter = counters.computeIfAbsent(zone.id(), id -> new ZoneCounter());
+      counter.zone = zone;
       Long current = raw.get(zone.id());
       RaplZoneState state;
       if (current == null) {
@@ -158,13 +159,16 @@ public final class RaplMeter {
   private RaplReading totals(RaplState state, List<RaplReading.ZoneEnergy> zoneEnergies, boolean whole) {
     Map<RaplDomain, Double> domains = new EnumMap<>(RaplDomain.class);
     Map<String, Double> socketDomains = new HashMap<>();
-    for (RaplReading.ZoneEnergy energy : zoneEnergies) {
-      RaplZone zone = energy.zone();
-      if (zone.mirror() || counters.get(zone.id()).dieMirror) {
+    // Every counter ever seen, also of a zone that went away (a socket offlined): its energy stays
+    // in the totals, which therefore never go down.
+    for (ZoneCounter counter : counters.values()) {
+      RaplZone zone = counter.zone;
+      if (zone == null || zone.mirror() || counter.dieMirror) {
         continue;
       }
-      domains.merge(zone.domain(), energy.joules(), Double::sum);
-      socketDomains.merge(RaplReading.key(zone.domain(), zone.socket()), energy.joules(), Double::sum);
+      double joules = counter.cumulativeMicrojoules / 1e6;
+      domains.merge(zone.domain(), joules, Double::sum);
+      socketDomains.merge(RaplReading.key(zone.domain(), zone.socket()), joules, Double::sum);
     }
     double host = domains.containsKey(RaplDomain.PSYS)
         ? domains.get(RaplDomain.PSYS)
@@ -206,6 +210,8 @@ public final class RaplMeter {
 
   /** One zone's monotonic counter across reads, wraps, refusals and gaps. */
   private static final class ZoneCounter {
+    /** The zone as last discovered. */
+    RaplZone zone;
     long lastRaw = -1;
     long highestRaw;
     long lastAttemptNanos;

@@ -71,6 +71,57 @@ class RaplTest {
   }
 
   @Test
+  void aSocketThatGoesAwayKeepsItsEnergyInTheTotals() throws Exception {
+    SimulatedRaplTree tree = SimulatedRaplTree.server(root, 2);
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+    RaplMeter meter = new RaplMeter(new RaplZoneDiscovery(root), Files::readString, clock::get);
+    meter.read();
+    clock.addAndGet(1_000_000_000L);
+    tree.addWatts(1.0, Map.of("intel-rapl:0", 60.0, "intel-rapl:1", 50.0));
+    double before = meter.read().hostJoules();
+    assertThat(before).isCloseTo(110.0, within(1e-9));
+    // Socket 1 offlined: its zones leave powercap.
+    Files.delete(root.resolve("class/powercap/intel-rapl:1"));
+    Files.delete(root.resolve("class/powercap/intel-rapl:1:0"));
+    clock.addAndGet(1_000_000_000L);
+    tree.addWatts(1.0, Map.of("intel-rapl:0", 60.0));
+    RaplReading after = meter.read();
+    assertThat(meter.zones()).extracting(RaplZone::id).containsExactly("intel-rapl:0", "intel-rapl:0:0");
+    assertThat(after.hostJoules()).isCloseTo(170.0, within(1e-9));
+    assertThat(after.domainJoules().get(RaplDomain.PACKAGE)).isCloseTo(170.0, within(1e-9));
+  }
+
+  @Test
+  void plausibilityOfWrapsAndJumps() {
+    RaplZone pkg = new RaplZone("intel-rapl:0", root, "package-0", RaplDomain.PACKAGE, "0", 1_000_000_000L,
+        100_000_000L, false);
+    // 100 W ceiling, x2, over 2 s, + 1 J: 401 J.
+    assertThat(RaplPlausibility.limitMicrojoules(pkg, 2.0)).isEqualTo(401_000_000L);
+    assertThat(RaplPlausibility.delta(pkg, 100, 250, 250, 2.0).microjoules()).isEqualTo(150);
+    // A wrap: 100 J to the top, 50 J after it.
+    assertThat(RaplPlausibility.delta(pkg, 900_000_000L, 50_000_000L, 900_000_000L, 2.0).microjoules())
+        .isEqualTo(150_000_000L);
+    // A fall of 500 J far from the top: as a wrap it would be ~500 J more than the zone can use.
+    assertThat(RaplPlausibility.delta(pkg, 600_000_000L, 100_000_000L, 600_000_000L, 2.0).isCounted()).isFalse();
+    assertThat(RaplPlausibility.delta(pkg, 0, 402_000_000L, 0, 2.0).refusal()).contains("rose by 402 J");
+    // Unknown range: the smallest range the hardware can have above every value seen.
+    RaplZone amd = new RaplZone("intel-rapl:0", root, "package-0", RaplDomain.PACKAGE, "0", 0, 0, false);
+    long top = SimulatedRaplTree.AMD_RANGE_UJ;
+    assertThat(RaplPlausibility.delta(amd, top - 30_000_000L, 20_000_000L, top - 30_000_000L, 2.0).microjoules())
+        .isEqualTo(50_000_000L);
+    assertThat(RaplPlausibility.delta(amd, 5_000_000_000L, 4_500_000_000L, 5_000_000_000L, 2.0).isCounted()).isFalse();
+  }
+
+  @Test
+  void energyTextMustBeACounter() {
+    assertThat(RaplMeter.parseEnergy(" 123\n")).isEqualTo(123);
+    for (String bad : List.of("", "abc", "-5", "12a", "9".repeat(25), "+7")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> RaplMeter.parseEnergy(bad))
+          .isInstanceOf(NumberFormatException.class);
+    }
+  }
+
+  @Test
   void absentAndUnreadable() {
     assertThat(new RaplMeter(new RaplZoneDiscovery(root)).read().state()).isEqualTo(RaplState.ABSENT);
     SimulatedRaplTree.server(root, 1);
