@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Lists {@code /proc} and reads each process's stat. Command line and cgroup are read once per
- * process (and the cgroup again every {@link #CGROUP_RECHECK_SAMPLES} samples, since a process can
- * be moved), so the steady-state cost is at most one small read per process. The stat of a process
+ * Lists {@code /proc} and reads each process's stat. Command line and cgroup are read when a
+ * process appears (the command line again in its first {@link #YOUNG_SCANS} scans, both again every
+ * {@link #CGROUP_RECHECK_SAMPLES} samples, since a process can exec or be moved), so the steady-state cost is at most one small read per process. The stat of a process
  * marked {@link TrackedProcess#deferrable()} is left unread by the scan (except on its recheck
  * sample, which also verifies its start time) and read by {@link #refresh} only if the sampler
  * needs its ticks. A process that exits between
@@ -23,6 +23,8 @@ public final class ProcessScanner {
   /** USER_HZ is 100 on every Linux architecture the agent runs on (prometheus/procfs assumes it). */
   public static final double TICKS_PER_SECOND = 100.0;
   static final int CGROUP_RECHECK_SAMPLES = 30;
+  /** Scans in which a new process's command line is read again (an exec keeps pid and start time). */
+  static final int YOUNG_SCANS = 3;
 
   private final String procRoot;
   private final Path procfs;
@@ -105,6 +107,11 @@ public final class ProcessScanner {
         if (cgroup != null) {
           process.cgroup(cgroup);
         }
+      }
+      if ((recheck || process.young()) && !process.kernelThread() && reader.read(procRoot + name + "/cmdline")) {
+        // exec keeps the pid and the start time: a process seen between fork and exec, or one that
+        // exec'd since, shows its new command line here.
+        process.commandLine(CommandLine.parse(reader.buffer(), reader.length()));
       }
     } else {
       ProcStat stat = ProcStat.parse(reader.buffer(), reader.length());

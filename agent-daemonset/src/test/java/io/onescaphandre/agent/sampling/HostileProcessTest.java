@@ -62,6 +62,19 @@ class HostileProcessTest {
   }
 
   @Test
+  void aProcessSeenBeforeItsExecBecomesItsVm() throws Exception {
+    KvmHostFixture f = new KvmHostFixture(root, 4);
+    // Caught between fork and exec: the launcher's command line, same pid and start time after.
+    SimulatedHost.Proc launcher = f.host.process(7000, "bash", "bash", "-c", "exec -a qemu-kvm-one bash x");
+    launcher.ticks(1);
+    Sampler sampler = f.sampler(new BusyCpuPolicy());
+    sampler.sample();
+    Files.writeString(root.resolve("proc/7000/cmdline"), "qemu-kvm-one\0x\0-name\0guest=one-70\0");
+    f.advanceStandardInterval();
+    assertThat(SamplerTest.byId(sampler.sample())).containsKey("70");
+  }
+
+  @Test
   void noProcessInventsAVm() {
     KvmHostFixture f = new KvmHostFixture(root, 4);
     // A plain process naming a guest: not an emulator, so no VM even on a host without cgroups.
