@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * BENCHMARKS figures for docs/benchmarks/agent.md, excluded from the normal build. Run with
  * <pre>
- * ./mvnw -B -o -pl agent-daemonset test -Dagent.test.groups=benchmark -Dagent.test.excludedGroups=none
+ * ./mvnw -B -o -pl agent-daemonset test -Dagent.test.groups=benchmark -Dagent.test.excludedGroups=none -Dagent.fuzz.skip=true
  * </pre>
  * Each case generates a host tree, then
  * <ol>
