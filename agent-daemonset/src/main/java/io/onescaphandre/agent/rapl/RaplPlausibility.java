@@ -12,7 +12,8 @@ import java.util.Map;
  *
  * <p>The ceiling of a zone is its highest {@code constraint_*_max_power_uw}; where the kernel gives
  * none, the domain's ceiling below, above any part sold today (a 500 W server package, a 1.5 kW
- * platform psys).
+ * platform psys). A declared maximum above the domain's ceiling is itself implausible (firmware
+ * has been seen to report megawatts there): the domain's ceiling caps it.
  */
 public final class RaplPlausibility {
   /** Ceilings, in watts, of zones whose constraints give no maximum power. */
@@ -41,8 +42,9 @@ public final class RaplPlausibility {
 
   /** The most energy the zone can plausibly have used in {@code seconds}, in µJ. */
   public static long limitMicrojoules(RaplZone zone, double seconds) {
+    double domainCeiling = DOMAIN_CEILING_WATTS.get(zone.domain());
     double ceiling = zone.maxPowerMicrowatts() > 0
-        ? zone.maxPowerMicrowatts() / 1e6 : DOMAIN_CEILING_WATTS.get(zone.domain());
+        ? Math.min(zone.maxPowerMicrowatts() / 1e6, domainCeiling) : domainCeiling;
     return (long) (ceiling * MARGIN * Math.max(0, seconds) * 1e6) + SLACK_MICROJOULES;
   }
 

@@ -110,6 +110,11 @@ class RaplTest {
     assertThat(RaplPlausibility.delta(amd, top - 30_000_000L, 20_000_000L, top - 30_000_000L, 2.0).microjoules())
         .isEqualTo(50_000_000L);
     assertThat(RaplPlausibility.delta(amd, 5_000_000_000L, 4_500_000_000L, 5_000_000_000L, 2.0).isCounted()).isFalse();
+    // A declared maximum of 1.1 MW (the fuzzer's find) is capped by the package's 600 W ceiling.
+    RaplZone bogus = new RaplZone("intel-rapl:0", root, "package-0", RaplDomain.PACKAGE, "0",
+        655_361_098_787L, 1_098_761_098_787L, false);
+    assertThat(RaplPlausibility.limitMicrojoules(bogus, 2.0)).isEqualTo(2_401_000_000L);
+    assertThat(RaplPlausibility.delta(bogus, 0, 655_360_000_000L, 0, 2.0).isCounted()).isFalse();
   }
 
   @Test
