@@ -28,7 +28,7 @@ class RunCommandTest {
   @Test
   void defaultsMatchTheChartAndTheImageBuild() {
     RunCommand run = parse("run");
-    assertThat(run.defaultAgentImage).isEqualTo("one-scaphandre-agent:0.1.0");
+    assertThat(run.admission.defaultAgentImage()).isEqualTo("one-scaphandre-agent:0.1.0");
     assertThat(run.leaderElection).isFalse();
     assertThat(run.namespaces).isEmpty();
     assertThat(run.metricsAddress.getPort()).isEqualTo(8080);
@@ -41,7 +41,7 @@ class RunCommandTest {
     RunCommand run = parse("run", "--default-agent-image=registry.example/agent:1.2", "--leader-election",
         "--namespaces", "monitoring,lab", "--web.listen-address=127.0.0.1:9090",
         "--health.listen-address", "[::1]:9091");
-    assertThat(run.defaultAgentImage).isEqualTo("registry.example/agent:1.2");
+    assertThat(run.admission.defaultAgentImage()).isEqualTo("registry.example/agent:1.2");
     assertThat(run.leaderElection).isTrue();
     assertThat(run.namespaces).containsExactly("monitoring", "lab");
     assertThat(run.metricsAddress).isEqualTo(new InetSocketAddress("127.0.0.1", 9090));
