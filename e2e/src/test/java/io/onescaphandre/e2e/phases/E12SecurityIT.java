@@ -96,6 +96,18 @@ class E12SecurityIT {
     return Kubectl.runWithInput(stdin, all);
   }
 
+  /** Creates, as the user, a monitor selecting no node, with these further lines of spec. */
+  private static void createAsUser(String name, String spec) {
+    asUser("""
+        apiVersion: one-scaphandre.io/v1alpha1
+        kind: ScaphandreMonitor
+        metadata: {name: %s}
+        spec:
+          nodeSelector: {one-scaphandre.io/e2e-security: "none"}
+          %s
+        """.formatted(name, spec), "create", "-f", "-").assertSuccess();
+  }
+
   private static GenericKubernetesResource monitor(String name) {
     return E2e.client().genericKubernetesResources("one-scaphandre.io/v1alpha1", "ScaphandreMonitor")
         .inNamespace(NS).withName(name).get();
@@ -123,9 +135,7 @@ class E12SecurityIT {
   @Test
   @Order(1)
   void theUserMayCreateAndGetMonitorsAndNothingElse() {
-    Kubectl.applyServerSide(Parts.scaphandreMonitorCrd().toString(), null).assertSuccess();
-    Kubectl.run("wait", "--for=condition=Established", "--timeout=60s",
-        "crd/scaphandremonitors.one-scaphandre.io").assertSuccess();
+    SharedFixtures.applyScaphandreMonitorCrd();
     crdAccepted = true;
     E2e.client().resource(new RoleBuilder().withNewMetadata().withName("monitor-author").withNamespace(NS)
         .endMetadata().addNewRule().withApiGroups("one-scaphandre.io").withResources("scaphandremonitors")
@@ -148,25 +158,8 @@ class E12SecurityIT {
     assertThat(crdAccepted).as("the CRD was not established").isTrue();
     OperatorProcess.ensureRunning();
     long start = System.nanoTime();
-    asUser("""
-        apiVersion: one-scaphandre.io/v1alpha1
-        kind: ScaphandreMonitor
-        metadata: {name: miner}
-        spec:
-          nodeSelector: {one-scaphandre.io/e2e-security: "none"}
-          agent:
-            image: evil.example/miner:1
-            initImage: evil.example/root-shell:1
-        """, "create", "-f", "-").assertSuccess();
-    asUser("""
-        apiVersion: one-scaphandre.io/v1alpha1
-        kind: ScaphandreMonitor
-        metadata: {name: flags}
-        spec:
-          nodeSelector: {one-scaphandre.io/e2e-security: "none"}
-          agent:
-            extraArgs: ["--path.procfs=/host/root"]
-        """, "create", "-f", "-").assertSuccess();
+    createAsUser("miner", "agent: {image: evil.example/miner:1, initImage: evil.example/root-shell:1}");
+    createAsUser("flags", "agent: {extraArgs: [--path.procfs=/host/root]}");
     awaitDegraded("miner", "AgentImageNotAllowed");
     Figures.record("security", "foreign image -> Degraded", (System.nanoTime() - start) / 1e9, "s");
     awaitDegraded("flags", "ExtraArgsNotAllowed");
@@ -192,19 +185,8 @@ class E12SecurityIT {
         .endMetadata().addToData("one_auth", Base64.getEncoder().encodeToString(
             SESSION.getBytes(StandardCharsets.UTF_8))).build()).serverSideApply();
     String url = "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/RPC2";
-    asUser("""
-        apiVersion: one-scaphandre.io/v1alpha1
-        kind: ScaphandreMonitor
-        metadata: {name: thief}
-        spec:
-          nodeSelector: {one-scaphandre.io/e2e-security: "none"}
-          hostId: {sources: [openNebulaApi]}
-          openNebula:
-            endpoint: %s
-            secretRef: {name: db-credentials}
-            timeout: 5s
-            refreshInterval: 10s
-        """.formatted(url), "create", "-f", "-").assertSuccess();
+    createAsUser("thief", "hostId: {sources: [openNebulaApi]}\n  openNebula: {endpoint: \"" + url
+        + "\", secretRef: {name: db-credentials}, timeout: 5s, refreshInterval: 10s}");
     awaitDegraded("thief", "OpenNebulaSecretNotOptedIn");
     assertThat((String) condition("thief", "Degraded").get("message"))
         .contains("Secret " + NS + "/db-credentials", OPT_IN_LABEL + "=true");

@@ -52,12 +52,16 @@ public final class RenderCommand implements Callable<Integer> {
   /** The kubelet keeps at most 4096 bytes of a termination message, where the init report lives. */
   public static final long MAX_AGENT_REPORT_BYTES = 4096;
   public static final String DEFAULT_MAX_NODES_SIZE = "64Mi";
-  private static final KubernetesSerialization KUBE = new KubernetesSerialization();
-  private static final YAMLMapper READABLE_YAML = new YAMLMapper(YAMLFactory.builder()
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-      .disable(YAMLGenerator.Feature.SPLIT_LINES)
-      .build());
+
+  /** Built on first use: an oversize input is refused without paying for the serializers. */
+  private static final class Printers {
+    static final KubernetesSerialization KUBE = new KubernetesSerialization();
+    static final YAMLMapper READABLE_YAML = new YAMLMapper(YAMLFactory.builder()
+        .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+        .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+        .disable(YAMLGenerator.Feature.SPLIT_LINES)
+        .build());
+  }
 
   @Spec CommandSpec spec;
 
@@ -144,7 +148,8 @@ public final class RenderCommand implements Callable<Integer> {
 
   private static String asReadableYaml(HasMetadata object) {
     try {
-      return READABLE_YAML.writeValueAsString(READABLE_YAML.readTree(KUBE.asJson(object)));
+      YAMLMapper yaml = Printers.READABLE_YAML;
+      return yaml.writeValueAsString(yaml.readTree(Printers.KUBE.asJson(object)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot print " + object.getKind() + " as YAML", e);
     }
