@@ -2,6 +2,7 @@ package io.onescaphandre.e2e.phases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.marcnuri.helm.Helm;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -96,6 +97,17 @@ class E12SecurityIT {
     return Kubectl.runWithInput(stdin, all);
   }
 
+  /** Lets the user create and get ScaphandreMonitors in the namespace, and nothing else. */
+  private static void grantMonitorAuthor(String namespace) {
+    E2e.client().resource(new RoleBuilder().withNewMetadata().withName("monitor-author").withNamespace(namespace)
+        .endMetadata().addNewRule().withApiGroups("one-scaphandre.io").withResources("scaphandremonitors")
+        .withVerbs("create", "get").endRule().build()).serverSideApply();
+    E2e.client().resource(new RoleBindingBuilder().withNewMetadata().withName("monitor-author")
+        .withNamespace(namespace).endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", "monitor-author")
+        .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(USER).endSubject()
+        .build()).serverSideApply();
+  }
+
   /** Creates, as the user, a monitor selecting no node, with these further lines of spec. */
   private static void createAsUser(String name, String spec) {
     asUser("""
@@ -137,13 +149,7 @@ class E12SecurityIT {
   void theUserMayCreateAndGetMonitorsAndNothingElse() {
     SharedFixtures.applyScaphandreMonitorCrd();
     crdAccepted = true;
-    E2e.client().resource(new RoleBuilder().withNewMetadata().withName("monitor-author").withNamespace(NS)
-        .endMetadata().addNewRule().withApiGroups("one-scaphandre.io").withResources("scaphandremonitors")
-        .withVerbs("create", "get").endRule().build()).serverSideApply();
-    E2e.client().resource(new RoleBindingBuilder().withNewMetadata().withName("monitor-author").withNamespace(NS)
-        .endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", "monitor-author")
-        .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(USER).endSubject()
-        .build()).serverSideApply();
+    grantMonitorAuthor(NS);
     assertThat(asUser(null, "auth", "can-i", "create", "scaphandremonitors.one-scaphandre.io").stdout().strip())
         .isEqualTo("yes");
     for (String other : List.of("daemonsets.apps", "pods", "secrets")) {
@@ -209,6 +215,52 @@ class E12SecurityIT {
       throw new UncheckedIOException(e);
     }
     assertThat(operatorLog).as("the operator's log").doesNotContain(PASSWORD);
+  }
+
+  /**
+   * The chart's monitorNamespaces: its ValidatingAdmissionPolicy (rendered by helm-java for this
+   * server's version) makes the API server refuse a monitor in any other namespace, RBAC notwithstanding.
+   */
+  @Test
+  @Order(4)
+  void theChartsNamespacePolicyRefusesMonitorsElsewhere() {
+    assertThat(crdAccepted).as("the CRD was not established").isTrue();
+    Parts.assumeChart();
+    String policy = policyDocuments(new Helm(Parts.chartDir()).template().withName("e12")
+        .withNamespace("one-scaphandre").withKubeVersion("1.34.12").set("monitorNamespaces[0]", NS).call());
+    assertThat(policy).contains("kind: ValidatingAdmissionPolicyBinding");
+    Kubectl.runWithInput(policy, "apply", "-f", "-").assertSuccess();
+    String elsewhere = "tenant-b";
+    SharedFixtures.ensureNamespace(elsewhere);
+    grantMonitorAuthor(elsewhere); // RBAC would let the user; only the policy refuses
+    String monitor = """
+        apiVersion: one-scaphandre.io/v1alpha1
+        kind: ScaphandreMonitor
+        metadata: {name: elsewhere}
+        spec: {nodeSelector: {one-scaphandre.io/e2e-security: "none"}}
+        """;
+    try {
+      // The server compiles a new policy in the background: wait until it is enforced.
+      java.util.concurrent.atomic.AtomicReference<String> last = new java.util.concurrent.atomic.AtomicReference<>();
+      Awaitility.await().alias("the policy refuses a monitor in " + elsewhere).atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofSeconds(1)).until(() -> {
+            Kubectl.Result r = Kubectl.runWithInput(monitor, "--as=" + USER, "--namespace=" + elsewhere,
+                "create", "--dry-run=server", "-f", "-");
+            last.set(r.exitCode() + " " + r.stderr() + r.stdout());
+            return r.exitCode() != 0 && r.stderr().contains("ScaphandreMonitors may only be created in the"
+                + " namespaces " + NS);
+          });
+      assertThat(last.get()).contains("ValidatingAdmissionPolicy", "not in " + elsewhere);
+      asUser(monitor, "create", "--dry-run=server", "-f", "-").assertSuccess();
+    } finally {
+      Kubectl.runWithInput(policy, "delete", "--ignore-not-found", "-f", "-");
+    }
+  }
+
+  /** The chart's ValidatingAdmissionPolicy and its binding, out of the whole rendered chart. */
+  private static String policyDocuments(String manifests) {
+    return String.join("\n---\n", java.util.Arrays.stream(manifests.split("(?m)^---$"))
+        .filter(d -> d.contains("kind: ValidatingAdmissionPolicy")).toList());
   }
 
   private static void assertNoSecretIn(String status, String events) {
