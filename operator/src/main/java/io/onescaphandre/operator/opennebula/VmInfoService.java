@@ -2,6 +2,7 @@ package io.onescaphandre.operator.opennebula;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.onescaphandre.operator.admission.OpenNebulaEndpoints;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.reconciler.Durations;
 import java.time.Clock;
@@ -78,12 +79,28 @@ public final class VmInfoService implements AutoCloseable {
    */
   public static VmInfoService forMonitors(MeterRegistry registry, KubernetesClient client, Set<String> namespaces,
       Duration defaultInterval) {
-    return new VmInfoService(registry, monitorTargets(client, namespaces), defaultInterval, Clock.systemUTC(),
-        XmlRpcOpenNebulaClient::new);
+    return forMonitors(registry, client, namespaces, OpenNebulaEndpoints.ANY, AnswerLimits.DEFAULT,
+        defaultInterval);
+  }
+
+  /**
+   * @param endpoints the endpoints the admin lets monitors send their session to
+   * @param limits the bounds of OpenNebula's answers
+   */
+  public static VmInfoService forMonitors(MeterRegistry registry, KubernetesClient client, Set<String> namespaces,
+      OpenNebulaEndpoints endpoints, AnswerLimits limits, Duration defaultInterval) {
+    return new VmInfoService(registry, monitorTargets(client, namespaces, endpoints), defaultInterval,
+        Clock.systemUTC(), settings -> new XmlRpcOpenNebulaClient(settings, limits));
   }
 
   /** The spec.openNebula of every monitor in the namespaces (all when empty), Secrets read now. */
   public static Supplier<List<Target>> monitorTargets(KubernetesClient client, Set<String> namespaces) {
+    return monitorTargets(client, namespaces, OpenNebulaEndpoints.ANY);
+  }
+
+  /** As {@link #monitorTargets(KubernetesClient, Set)}, monitors naming a refused endpoint left out. */
+  public static Supplier<List<Target>> monitorTargets(KubernetesClient client, Set<String> namespaces,
+      OpenNebulaEndpoints endpoints) {
     return () -> {
       Stream<ScaphandreMonitor> monitors = namespaces.isEmpty()
           ? client.resources(ScaphandreMonitor.class).inAnyNamespace().list().getItems().stream()
@@ -94,7 +111,7 @@ public final class VmInfoService implements AutoCloseable {
           .sorted(Comparator.comparing((ScaphandreMonitor m) -> m.getMetadata().getNamespace())
               .thenComparing(m -> m.getMetadata().getName()))
           .forEach(m -> {
-            MonitorOpenNebulaSettings.Result r = MonitorOpenNebulaSettings.read(client, m);
+            MonitorOpenNebulaSettings.Result r = MonitorOpenNebulaSettings.read(client, m, endpoints);
             if (r.ok()) {
               String interval = m.getSpec().getOpenNebula().getRefreshInterval();
               found.add(new Target(r.settings(), Durations.valid(interval) ? Durations.parse(interval) : null));

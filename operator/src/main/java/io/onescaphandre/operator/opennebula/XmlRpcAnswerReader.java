@@ -34,10 +34,12 @@ final class XmlRpcAnswerReader {
   private XmlRpcAnswerReader() {}
 
   static <T> T read(InputStream answer, String method, BodyParser<T> bodyParser) {
+    XmlRpcScanner scanner = null;
     try {
-      return readAnswer(XmlRpcScanner.of(answer, MAX_SCALAR_CHARS), method, bodyParser);
+      scanner = XmlRpcScanner.of(answer, MAX_SCALAR_CHARS);
+      return readAnswer(scanner, method, bodyParser);
     } catch (XMLStreamException e) {
-      throw malformed(method, e);
+      throw malformed(method, e, scanner == null ? 0 : scanner.offset());
     }
   }
 
@@ -102,6 +104,12 @@ final class XmlRpcAnswerReader {
     T result;
     try {
       result = bodyParser.parse(body);
+    } catch (PoolInconsistency e) {
+      throw new OpenNebulaException(
+          Kind.MALFORMED_ANSWER,
+          "OpenNebula's answer to " + method + " is refused: " + e.getMessage()
+              + ". No host id or VM is taken from it; check the OpenNebula database or the endpoint.",
+          e);
     } catch (XMLStreamException e) {
       throw new OpenNebulaException(
           Kind.MALFORMED_ANSWER,
@@ -109,6 +117,7 @@ final class XmlRpcAnswerReader {
               + method
               + " holds a document that is not the expected XML: "
               + e.getMessage()
+              + " (reading stopped near character " + xml.offset() + " of the answer)"
               + ". Check that the endpoint is OpenNebula's XML-RPC API (oned, usually port 2633"
               + " path /RPC2).",
           e);
@@ -340,14 +349,14 @@ final class XmlRpcAnswerReader {
         "OpenNebula answered " + method + " with error code " + code + ": " + error.strip());
   }
 
-  private static OpenNebulaException malformed(String method, XMLStreamException e) {
+  private static OpenNebulaException malformed(String method, XMLStreamException e, long offset) {
     return new OpenNebulaException(
         Kind.MALFORMED_ANSWER,
         "The answer to "
             + method
             + " is not an OpenNebula XML-RPC answer: "
             + e.getMessage()
-            + ". Check that the endpoint is OpenNebula's XML-RPC API (oned, usually port 2633,"
+            + " (at character " + offset + " of the answer). Check that the endpoint is OpenNebula's XML-RPC API (oned, usually port 2633,"
             + " path /RPC2) and not a proxy or web page.",
         e);
   }
