@@ -6,12 +6,15 @@ import io.onescaphandre.agent.attribution.IdlePowerEstimator;
 import io.onescaphandre.agent.attribution.IdleUnattributedPolicy;
 import io.onescaphandre.agent.attribution.VcpuPolicy;
 import io.onescaphandre.agent.metrics.MetricsPublisher;
+import io.onescaphandre.agent.opennebula.ProbeEndpoints;
+import io.onescaphandre.agent.opennebula.ProbeFeed;
 import io.onescaphandre.agent.sampling.Sampler;
 import io.onescaphandre.agent.sampling.Snapshot;
 import io.onescaphandre.agent.web.MetricsServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -76,6 +79,8 @@ public final class RunCommand implements Callable<Integer> {
     }
     Sampler sampler = new Sampler(procfs, sysfs, attribution, System::nanoTime, topProcesses, topConsumers);
     MetricsPublisher publisher = new MetricsPublisher(MetricsPublisher.newRegistry(), procfs);
+    ProbeFeed probeFeed = new ProbeFeed(procfs, interval, Instant.now());
+    ProbeEndpoints probeEndpoints = new ProbeEndpoints(probeFeed);
     AtomicReference<Snapshot> last = new AtomicReference<>(Snapshot.empty(io.onescaphandre.agent.rapl.RaplState.ABSENT));
     AtomicLong lastSampleNanos = new AtomicLong(System.nanoTime());
     long staleAfter = Math.max(interval.toNanos() * 5, Duration.ofSeconds(30).toNanos());
@@ -92,6 +97,7 @@ public final class RunCommand implements Callable<Integer> {
       try {
         Snapshot snapshot = sampler.sample();
         publisher.publish(snapshot, System.nanoTime() - start);
+        probeFeed.accept(snapshot, start);
         last.set(snapshot);
       } catch (RuntimeException e) {
         // One bad sample (a surprising file) must not stop the timer.
@@ -102,6 +108,7 @@ public final class RunCommand implements Callable<Integer> {
     try (MetricsServer server = new MetricsServer(listenAddress, publisher,
         () -> System.nanoTime() - lastSampleNanos.get() < staleAfter,
         () -> last.get().sequence() >= 2)) {
+      probeEndpoints.register(server);
       timer.scheduleAtFixedRate(tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
       server.start();
       CountDownLatch stop = new CountDownLatch(1);
