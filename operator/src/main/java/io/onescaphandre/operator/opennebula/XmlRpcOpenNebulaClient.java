@@ -20,7 +20,7 @@ import javax.net.ssl.SSLException;
  * OpenNebula's XML-RPC API over the JDK's HTTP client. Answers are parsed while they stream in.
  * Thread-safe.
  */
-public final class XmlRpcOpenNebulaClient implements OpenNebulaClient {
+public final class XmlRpcOpenNebulaClient implements OpenNebulaClient, OpenNebulaHostTemplates {
   /** PoolSQL::ALL: VMs of every user (the session needs the rights to see them). */
   private static final int FILTER_ALL_USERS = -2;
 
@@ -66,15 +66,33 @@ public final class XmlRpcOpenNebulaClient implements OpenNebulaClient {
     return call("one.vmpool.info", params, VmPoolParser::parse);
   }
 
+  /** {@code one.host.info}: the host's TEMPLATE, single-valued attributes only. */
+  @Override
+  public java.util.Map<String, String> hostTemplate(int hostId) {
+    return call("one.host.info", List.of(settings.session(), hostId, false), HostTemplateParser::parse);
+  }
+
+  /**
+   * {@code one.host.update} with type 1 (append): the attributes of {@code template} replace those
+   * of the same name in HOST/TEMPLATE, every other attribute stays. OpenNebula asks HOST ADMIN rights.
+   * Never retried: a write that timed out may have happened.
+   */
+  @Override
+  public void appendHostTemplate(int hostId, String template) {
+    HttpRequest request = request("one.host.update", List.of(settings.session(), hostId, template, 1));
+    callOnce(request, "one.host.update", null);
+  }
+
+  private HttpRequest request(String method, List<?> params) {
+    return HttpRequest.newBuilder(settings.endpoint())
+        .timeout(settings.timeout())
+        .header("Content-Type", "text/xml")
+        .POST(HttpRequest.BodyPublishers.ofString(XmlRpcCall.encode(method, params), StandardCharsets.UTF_8))
+        .build();
+  }
+
   private <T> T call(String method, List<?> params, XmlRpcAnswerReader.BodyParser<T> parser) {
-    HttpRequest request =
-        HttpRequest.newBuilder(settings.endpoint())
-            .timeout(settings.timeout())
-            .header("Content-Type", "text/xml")
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    XmlRpcCall.encode(method, params), StandardCharsets.UTF_8))
-            .build();
+    HttpRequest request = request(method, params);
     for (int attempt = 1; ; attempt++) {
       try {
         return callOnce(request, method, parser);

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.onescaphandre.operator.opennebula.HostPowerPublishService;
 import io.onescaphandre.operator.opennebula.VmInfoService;
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.dependent.AgentImages;
@@ -115,10 +116,15 @@ public final class RunCommand implements Callable<Integer> {
     // opennebula_vm_info follows the monitors' spec.openNebula; served on the same /metrics.
     VmInfoService vmInfo = VmInfoService.forMonitors(registry, client, new LinkedHashSet<>(namespaces),
         VM_INFO_DEFAULT_INTERVAL);
+    // spec.openNebula.publish: the agents' host power into OpenNebula's host templates.
+    HostPowerPublishService hostPower = HostPowerPublishService.forMonitors(client,
+        new LinkedHashSet<>(namespaces), VM_INFO_DEFAULT_INTERVAL);
     try {
       operator.start();
       vmInfo.start();
+      hostPower.start();
     } catch (RuntimeException e) {
+      hostPower.close();
       vmInfo.close();
       endpoints.close();
       throw e;
@@ -126,7 +132,7 @@ public final class RunCommand implements Callable<Integer> {
     LOG.info("operator started: metrics on {}, health on {}, namespaces {}, default agent image {}{}",
         endpoints.metricsAddress(), endpoints.healthAddress(), namespaces.isEmpty() ? "all" : namespaces,
         defaultAgentImage, leaderElection ? ", leader election on" : "");
-    return new Running(operator, vmInfo, endpoints, registry);
+    return new Running(operator, vmInfo, hostPower, endpoints, registry);
   }
 
   private java.util.Optional<LeaderElectionConfiguration> leaderElection() {
@@ -154,10 +160,11 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** A started operator with its endpoints. */
-  public record Running(Operator operator, VmInfoService vmInfo, OperatorEndpoints endpoints,
-      PrometheusMeterRegistry registry) implements AutoCloseable {
+  public record Running(Operator operator, VmInfoService vmInfo, HostPowerPublishService hostPower,
+      OperatorEndpoints endpoints, PrometheusMeterRegistry registry) implements AutoCloseable {
     @Override
     public void close() {
+      hostPower.close();
       vmInfo.close();
       operator.stop();
       endpoints.close();
