@@ -3,6 +3,7 @@ package io.onescaphandre.agent.opennebula;
 import io.onescaphandre.agent.web.MetricsServer;
 import java.net.URI;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * {@code /opennebula/host} and {@code /opennebula/vms}: the text the IM probes print, for the period
@@ -37,18 +38,16 @@ public final class ProbeEndpoints {
   }
 
   public Response host(URI uri) {
-    try {
-      Duration period = period(uri, DEFAULT_HOST_PERIOD, ProbeFeed.HOST_SPAN);
-      return new Response(200, ProbeText.host(feed.host(period)));
-    } catch (IllegalArgumentException e) {
-      return new Response(400, e.getMessage() + "\n");
-    }
+    return answer(uri, DEFAULT_HOST_PERIOD, ProbeFeed.HOST_SPAN, period -> ProbeText.host(feed.host(period)));
   }
 
   public Response vms(URI uri) {
+    return answer(uri, DEFAULT_VM_PERIOD, ProbeFeed.VM_SPAN, period -> ProbeText.vms(feed.vms(period)));
+  }
+
+  private static Response answer(URI uri, Duration fallback, Duration max, Function<Duration, String> text) {
     try {
-      Duration period = period(uri, DEFAULT_VM_PERIOD, ProbeFeed.VM_SPAN);
-      return new Response(200, ProbeText.vms(feed.vms(period)));
+      return new Response(200, text.apply(period(uri, fallback, max)));
     } catch (IllegalArgumentException e) {
       return new Response(400, e.getMessage() + "\n");
     }

@@ -3,6 +3,8 @@ package io.onescaphandre.operator.opennebula;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.onescaphandre.operator.api.AgentFlavor;
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.api.OpenNebulaSpec;
@@ -23,9 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +42,10 @@ public final class HostPowerPublishService implements AutoCloseable {
   static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
   private static final Duration AGENT_TIMEOUT = Duration.ofSeconds(5);
 
+  /** {@value #UPDATES}{namespace, monitor, result}: hosts written, left unchanged, failed, per refresh. */
+  static final String UPDATES = "one_scaphandre_opennebula_host_updates";
+
+  private final MeterRegistry registry;
   private final KubernetesClient client;
   private final Set<String> namespaces;
   private final Duration defaultInterval;
@@ -51,11 +54,12 @@ public final class HostPowerPublishService implements AutoCloseable {
       .followRedirects(HttpClient.Redirect.NEVER).build();
   private final Map<OpenNebulaConnectionSettings, HostPowerPublisher> publishers = new HashMap<>();
   private final Object lock = new Object();
-  private ScheduledExecutorService scheduler;
   private Duration nextDelay;
+  private final RepeatingTask refreshes = new RepeatingTask("opennebula-host-power", this::refresh, this::nextDelay);
 
-  public HostPowerPublishService(KubernetesClient client, Set<String> namespaces, Duration defaultInterval,
-      Function<OpenNebulaConnectionSettings, OpenNebulaHostTemplates> oneFactory) {
+  public HostPowerPublishService(MeterRegistry registry, KubernetesClient client, Set<String> namespaces,
+      Duration defaultInterval, Function<OpenNebulaConnectionSettings, OpenNebulaHostTemplates> oneFactory) {
+    this.registry = registry;
     this.client = client;
     this.namespaces = namespaces;
     this.defaultInterval = defaultInterval;
@@ -63,9 +67,9 @@ public final class HostPowerPublishService implements AutoCloseable {
     this.nextDelay = defaultInterval;
   }
 
-  public static HostPowerPublishService forMonitors(KubernetesClient client, Set<String> namespaces,
-      Duration defaultInterval) {
-    return new HostPowerPublishService(client, namespaces, defaultInterval, XmlRpcOpenNebulaClient::new);
+  public static HostPowerPublishService forMonitors(MeterRegistry registry, KubernetesClient client,
+      Set<String> namespaces, Duration defaultInterval) {
+    return new HostPowerPublishService(registry, client, namespaces, defaultInterval, XmlRpcOpenNebulaClient::new);
   }
 
   /** One refresh of every publishing monitor; by monitor {@code namespace/name}, what it did. */
@@ -100,6 +104,9 @@ public final class HostPowerPublishService implements AutoCloseable {
       HostPowerPublisher.Result result = publisher.publish(agents, one.getPublish());
       LOG.debug("{}: host power written to {} hosts, {} unchanged, {} failed", name, result.written().size(),
           result.unchanged().size(), result.failed().size());
+      count(monitor, "written", result.written().size());
+      count(monitor, "unchanged", result.unchanged().size());
+      count(monitor, "failed", result.failed().size());
       results.put(name, result);
     }
     synchronized (lock) {
@@ -108,6 +115,16 @@ public final class HostPowerPublishService implements AutoCloseable {
       nextDelay = next.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : next;
     }
     return results;
+  }
+
+  private void count(ScaphandreMonitor monitor, String result, int hosts) {
+    Counter.builder(UPDATES)
+        .description("Hosts whose power attributes spec.openNebula.publish wrote (written), found unchanged"
+            + " (unchanged) or could not write (failed)")
+        .tags("namespace", monitor.getMetadata().getNamespace(), "monitor", monitor.getMetadata().getName(),
+            "result", result)
+        .register(registry)
+        .increment(hosts);
   }
 
   private List<ScaphandreMonitor> publishingMonitors() {
@@ -192,46 +209,17 @@ public final class HostPowerPublishService implements AutoCloseable {
 
   /** Refreshes now, then after the smallest refresh interval of the publishing monitors. */
   public void start() {
-    synchronized (lock) {
-      if (scheduler != null) {
-        throw new IllegalStateException("already started");
-      }
-      scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "opennebula-host-power");
-        thread.setDaemon(true);
-        return thread;
-      });
-      scheduler.schedule(this::refreshAndReschedule, 0, TimeUnit.MILLISECONDS);
-    }
+    refreshes.start();
   }
 
-  private void refreshAndReschedule() {
-    try {
-      refresh();
-    } catch (RuntimeException e) {
-      LOG.error("host power refresh failed", e);
-    }
+  private Duration nextDelay() {
     synchronized (lock) {
-      if (scheduler != null && !scheduler.isShutdown()) {
-        scheduler.schedule(this::refreshAndReschedule, nextDelay.toMillis(), TimeUnit.MILLISECONDS);
-      }
+      return nextDelay;
     }
   }
 
   @Override
   public void close() {
-    ScheduledExecutorService stopping;
-    synchronized (lock) {
-      stopping = scheduler;
-      scheduler = null;
-    }
-    if (stopping != null) {
-      stopping.shutdownNow();
-      try {
-        stopping.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    refreshes.close();
   }
 }

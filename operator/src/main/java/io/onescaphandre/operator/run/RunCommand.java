@@ -117,7 +117,7 @@ public final class RunCommand implements Callable<Integer> {
     VmInfoService vmInfo = VmInfoService.forMonitors(registry, client, new LinkedHashSet<>(namespaces),
         VM_INFO_DEFAULT_INTERVAL);
     // spec.openNebula.publish: the agents' host power into OpenNebula's host templates.
-    HostPowerPublishService hostPower = HostPowerPublishService.forMonitors(client,
+    HostPowerPublishService hostPower = HostPowerPublishService.forMonitors(registry, client,
         new LinkedHashSet<>(namespaces), VM_INFO_DEFAULT_INTERVAL);
     try {
       operator.start();

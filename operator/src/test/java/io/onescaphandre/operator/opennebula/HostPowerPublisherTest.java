@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.onescaphandre.operator.api.OpenNebulaPublishSpec;
 import io.onescaphandre.operator.api.OpenNebulaSpec;
 import io.onescaphandre.operator.api.PublishedHostAttribute;
@@ -196,7 +197,8 @@ class HostPowerPublisherTest {
           .editStatus().withPhase("Running").withPodIP("127.0.0.1").endStatus().build();
       k8s.pods().resource(pod).create();
 
-      try (HostPowerPublishService service = new HostPowerPublishService(k8s, Set.of(),
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      try (HostPowerPublishService service = new HostPowerPublishService(registry, k8s, Set.of(),
           java.time.Duration.ofMinutes(5), XmlRpcOpenNebulaClient::new)) {
         Map<String, HostPowerPublisher.Result> results = service.refresh();
         assertThat(results.values()).singleElement().satisfies(r -> assertThat(r.written()).containsExactly(3));
@@ -205,6 +207,9 @@ class HostPowerPublisherTest {
         // the next refresh: nothing moved, nothing written
         service.refresh();
         assertThat(updates()).isEqualTo(1);
+        assertThat(registry.get(HostPowerPublishService.UPDATES).tag("result", "written").counter().count()).isEqualTo(1);
+        assertThat(registry.get(HostPowerPublishService.UPDATES).tag("result", "unchanged").counter().count())
+            .isEqualTo(1);
 
         // publish off: the service leaves OpenNebula alone
         monitor = k8s.resources(ScaphandreMonitor.class).inNamespace(monitor.getMetadata().getNamespace())
