@@ -18,7 +18,7 @@ import io.onescaphandre.operator.testsupport.MockCluster;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,7 +67,7 @@ class HostPowerPublisherTest {
   void writesEveryAttributeOnceKeepsTheRestOfTheTemplateAndStaysValidAgainstTheXsds() throws Exception {
     HostPowerPublisher publisher = new HostPowerPublisher(client);
     HostPowerPublisher.Result result = publisher.publish(
-        new LinkedHashMap<>(Map.of(0, Optional.of(AGENT_0), 3, Optional.of(withPower(AGENT_0, "150.0")))),
+        new TreeMap<>(Map.of(0, Optional.of(AGENT_0), 3, Optional.of(withPower(AGENT_0, "150.0")))),
         new OpenNebulaPublishSpec());
 
     assertThat(result.written()).containsExactly(0, 3);
@@ -148,7 +148,7 @@ class HostPowerPublisherTest {
     HostPowerPublisher publisher = new HostPowerPublisher(
         new XmlRpcOpenNebulaClient(one.settings(FakeOpenNebula.VIEWER_SESSION, java.time.Duration.ofSeconds(5))));
     HostPowerPublisher.Result r = publisher.publish(
-        new LinkedHashMap<>(Map.of(0, Optional.of(AGENT_0), 99, Optional.of(AGENT_0))), new OpenNebulaPublishSpec());
+        new TreeMap<>(Map.of(0, Optional.of(AGENT_0), 99, Optional.of(AGENT_0))), new OpenNebulaPublishSpec());
     assertThat(r.written()).isEmpty();
     assertThat(r.failed().get(0)).contains("Not authorized to perform ADMIN HOST [0]").contains("HOST/* USE+ADMIN");
     assertThat(r.failed().get(99)).contains("Error getting host [99]");
