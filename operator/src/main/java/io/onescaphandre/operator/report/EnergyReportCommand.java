@@ -76,6 +76,10 @@ public final class EnergyReportCommand implements Callable<Integer> {
       description = "Extra label matchers for the energy series, e.g. 'job=\"one-scaphandre-agent\"'.")
   private String matchers;
 
+  @Option(names = "--bearer-token-file", paramLabel = "FILE",
+      description = "File holding a token sent as Authorization: Bearer (a Prometheus behind a proxy).")
+  private java.nio.file.Path bearerTokenFile;
+
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
       description = "Time allowed for each query (default: ${DEFAULT-VALUE}).")
   private String timeout;
@@ -99,8 +103,8 @@ public final class EnergyReportCommand implements Callable<Integer> {
     try {
       ZoneId zoneId = ZoneId.of(zone);
       ReportPeriod period = period(zoneId);
-      EnergyReport report = EnergyReport.query(new PrometheusQueries(prometheus, Durations.parse(timeout)), period,
-          matchers);
+      EnergyReport report = EnergyReport.query(
+          new PrometheusQueries(prometheus, Durations.parse(timeout), bearerToken()), period, matchers);
       spec.commandLine().getOut().print(format.render(report, new ReportFormat.Pricing(pricePerKwh, pue, currency),
           sections == null || sections.isEmpty() ? EnumSet.allOf(ReportFormat.Section.class) : EnumSet.copyOf(sections)));
       spec.commandLine().getOut().flush();
@@ -110,6 +114,22 @@ public final class EnergyReportCommand implements Callable<Integer> {
     } catch (ReportException e) {
       spec.commandLine().getErr().println(e.getMessage());
       return EXIT_FAILURE;
+    }
+  }
+
+  private String bearerToken() {
+    if (bearerTokenFile == null) {
+      return null;
+    }
+    try {
+      String token = java.nio.file.Files.readString(bearerTokenFile).strip();
+      if (token.isEmpty() || token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+        throw new ReportException("--bearer-token-file " + bearerTokenFile + " holds no usable token"
+            + " (one line of printable characters)");
+      }
+      return token;
+    } catch (java.io.IOException e) {
+      throw new ReportException("cannot read --bearer-token-file " + bearerTokenFile + ": " + e.getMessage());
     }
   }
 

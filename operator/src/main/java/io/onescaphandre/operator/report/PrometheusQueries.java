@@ -31,8 +31,11 @@ final class PrometheusQueries {
   private final URI base;
   private final Duration timeout;
   private final HttpClient http;
+  private final String bearerToken;
 
-  PrometheusQueries(URI base, Duration timeout) {
+  /** @param bearerToken sent as {@code Authorization: Bearer}, or null */
+  PrometheusQueries(URI base, Duration timeout, String bearerToken) {
+    this.bearerToken = bearerToken;
     String text = base.toString();
     this.base = URI.create(text.endsWith("/") ? text : text + "/");
     this.timeout = timeout;
@@ -42,12 +45,15 @@ final class PrometheusQueries {
   List<Sample> vector(String query, Instant at) {
     String form = "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
         + "&time=" + at.getEpochSecond();
-    HttpRequest request = HttpRequest.newBuilder(base.resolve("api/v1/query"))
+    HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve("api/v1/query"))
         .timeout(timeout)
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(form))
-        .build();
+        .POST(HttpRequest.BodyPublishers.ofString(form));
+    if (bearerToken != null) {
+      builder.header("Authorization", "Bearer " + bearerToken);
+    }
+    HttpRequest request = builder.build();
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -56,6 +62,10 @@ final class PrometheusQueries {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ReportException("interrupted while asking Prometheus");
+    }
+    if (response.statusCode() == 401 || response.statusCode() == 403) {
+      throw new ReportException("Prometheus at " + base + " refused the request (HTTP " + response.statusCode()
+          + "). Check --bearer-token-file.");
     }
     JsonNode root;
     try {
