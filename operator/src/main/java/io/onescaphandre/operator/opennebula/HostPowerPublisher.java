@@ -123,15 +123,32 @@ public final class HostPowerPublisher {
     }
   }
 
+  private static final java.util.regex.Pattern STATE_VALUE = java.util.regex.Pattern.compile("[a-z][a-z-]{0,31}");
+  private static final java.util.regex.Pattern NUMBER_VALUE = java.util.regex.Pattern.compile("\\d{1,15}(\\.\\d{1,9})?");
+
+  /**
+   * The chosen attributes, each checked against what the agent serves: a lower-case word for the
+   * state, a plain non-negative decimal for the others. Anything else is refused, not written.
+   */
   private static Map<String, String> selected(Map<String, String> served, List<PublishedHostAttribute> names) {
     Map<String, String> out = new LinkedHashMap<>();
     for (PublishedHostAttribute name : names) {
       String value = served.get(name.name());
-      if (value != null) {
-        out.put(name.name(), value);
+      if (value == null) {
+        continue;
       }
+      boolean state = name == PublishedHostAttribute.POWER_STATE;
+      if (!(state ? STATE_VALUE : NUMBER_VALUE).matcher(value).matches()) {
+        throw new IllegalArgumentException("the agent answered " + name + "=\"" + shorten(value) + "\", not "
+            + (state ? "a state such as ok" : "a non-negative number"));
+      }
+      out.put(name.name(), value);
     }
     return out;
+  }
+
+  private static String shorten(String text) {
+    return text.length() > 40 ? text.substring(0, 40) + "…" : text;
   }
 
   /**
@@ -148,8 +165,7 @@ public final class HostPowerPublisher {
       if (eq <= 0 || !line.endsWith("\"") || line.length() < eq + 3
           || !line.substring(0, eq).matches("[A-Z][A-Z0-9_]*")
           || line.substring(eq + 2, line.length() - 1).matches(".*[\"\\\\].*")) {
-        throw new IllegalArgumentException("the agent answered a line that is not KEY=\"VALUE\": "
-            + (line.length() > 80 ? line.substring(0, 80) + "…" : line));
+        throw new IllegalArgumentException("the agent answered a line that is not KEY=\"VALUE\": " + shorten(line));
       }
       out.put(line.substring(0, eq), line.substring(eq + 2, line.length() - 1));
     }

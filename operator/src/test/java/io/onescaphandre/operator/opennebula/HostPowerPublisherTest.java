@@ -164,6 +164,14 @@ class HostPowerPublisherTest {
     // a value with a quote cannot break out of the template either
     assertThat(new HostPowerPublisher(client).publish(
         Map.of(0, Optional.of("POWER_W=\"1\"\nX=\"a\" Y=\"b\"\n")), new OpenNebulaPublishSpec()).failed()).containsKey(0);
+    // nor can a value that is not what the agent serves
+    assertThat(new HostPowerPublisher(client).publish(
+        Map.of(0, Optional.of("POWER_W=\"-1e308\"\n")), new OpenNebulaPublishSpec()).failed().get(0))
+        .contains("POWER_W=\"-1e308\", not a non-negative number");
+    assertThat(new HostPowerPublisher(client).publish(
+        Map.of(0, Optional.of("POWER_STATE=\"OK <b>\"\n")), new OpenNebulaPublishSpec()).failed().get(0))
+        .contains("not a state");
+    assertThat(updates()).isZero();
   }
 
   @Test
