@@ -23,7 +23,11 @@ import java.util.OptionalDouble;
  * which is the difference of two counter readings divided by the time between them: exact whatever
  * the sampling interval, and never a single interval's figure.
  *
- * <p>Thread-safe: the sampler thread calls {@link #accept}, HTTP threads the readers.
+ * <p>The host's busy CPU time is read from {@code /proc/stat} here, right after each sample, because
+ * {@link Snapshot} does not carry it (the sampler uses it only inside attribution); moving it into
+ * the snapshot would let this class read nothing but snapshots.
+ *
+ * <p>Thread-safe: one thread (the sampler's) calls {@link #accept}, HTTP threads the readers.
  */
 public final class ProbeFeed {
   /** The longest host period served: SYSTEM_HOST probes run every 600 s by default. */
