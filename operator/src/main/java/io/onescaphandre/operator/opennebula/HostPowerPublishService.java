@@ -157,13 +157,14 @@ public final class HostPowerPublishService implements AutoCloseable {
         .withLabel(MonitorNames.INSTANCE_LABEL, monitor.getMetadata().getName())
         .list().getItems();
     int port = monitor.getSpec().getAgent().getPort();
+    Map<String, Integer> hostIds = pods.isEmpty() ? Map.of() : nodeHostIds();
     for (Pod pod : pods) {
       String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
       String podIp = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
       if (nodeName == null || pod.getMetadata().getDeletionTimestamp() != null) {
         continue;
       }
-      Integer hostId = hostId(nodeName);
+      Integer hostId = hostIds.get(nodeName);
       if (hostId == null) {
         continue;
       }
@@ -176,15 +177,17 @@ public final class HostPowerPublishService implements AutoCloseable {
     return texts;
   }
 
-  private Integer hostId(String nodeName) {
-    Node node = client.nodes().withName(nodeName).get();
-    String label = node == null || node.getMetadata().getLabels() == null ? null
-        : node.getMetadata().getLabels().get(MonitorNames.HOST_ID_LABEL);
-    try {
-      return label == null ? null : Integer.valueOf(label);
-    } catch (NumberFormatException e) {
-      return null;
+  /** Node name to host id, from one list of the nodes that carry the operator's host-id label. */
+  private Map<String, Integer> nodeHostIds() {
+    Map<String, Integer> ids = new HashMap<>();
+    for (Node node : client.nodes().withLabel(MonitorNames.HOST_ID_LABEL).list().getItems()) {
+      try {
+        ids.put(node.getMetadata().getName(), Integer.valueOf(node.getMetadata().getLabels().get(MonitorNames.HOST_ID_LABEL)));
+      } catch (NumberFormatException notAnId) {
+        // a label the operator did not write: no host for that node
+      }
     }
+    return ids;
   }
 
   private static String bracketed(String ip) {
