@@ -8,6 +8,8 @@ import io.onescaphandre.agent.attribution.VcpuPolicy;
 import io.onescaphandre.agent.init.HostIdLocator;
 import io.onescaphandre.agent.metrics.MetricsPublisher;
 import io.onescaphandre.agent.sampling.SampleLoop;
+import io.onescaphandre.agent.opennebula.ProbeEndpoints;
+import io.onescaphandre.agent.opennebula.ProbeFeed;
 import io.onescaphandre.agent.sampling.Sampler;
 import io.onescaphandre.agent.sampling.SamplingHealth;
 import io.onescaphandre.agent.sampling.Snapshot;
@@ -15,6 +17,7 @@ import io.onescaphandre.agent.web.MetricsServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -95,6 +98,8 @@ public final class RunCommand implements Callable<Integer> {
     }
     SamplingHealth health = new SamplingHealth(System::nanoTime, interval.toNanos(),
         failedSamplesForUnhealthy);
+    ProbeFeed probeFeed = new ProbeFeed(procfs, interval, Instant.now());
+    ProbeEndpoints probeEndpoints = new ProbeEndpoints(probeFeed);
     LOG.info("procfs={} sysfs={} {} policy={} interval={}", procfs, sysfs, sampler.cgroupLayout(),
         attribution.name(), interval);
 
@@ -103,9 +108,11 @@ public final class RunCommand implements Callable<Integer> {
       t.setDaemon(true);
       return t;
     });
-    SampleLoop tick = new SampleLoop(sampler::sample, publisher, health, System::nanoTime);
+    SampleLoop tick = new SampleLoop(sampler::sample, publisher, health, System::nanoTime,
+        probeFeed::accept);
     HostIdReporter hostId = new HostIdReporter(new HostIdLocator(rootfs), publisher);
     try (MetricsServer server = new MetricsServer(listenAddress, publisher, health)) {
+      probeEndpoints.register(server);
       timer.scheduleAtFixedRate(tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
       timer.scheduleWithFixedDelay(hostId, 0, HOST_ID_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
       server.start();

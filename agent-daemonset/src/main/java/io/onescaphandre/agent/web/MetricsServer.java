@@ -6,6 +6,7 @@ import io.onescaphandre.agent.metrics.MetricsPublisher;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import io.onescaphandre.agent.sampling.SamplingHealth;
@@ -13,6 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +78,24 @@ public final class MetricsServer implements AutoCloseable {
       } else {
         send(exchange, 404, "text/plain; charset=utf-8", "not found\n", false);
       }
+    }));
+  }
+
+  /** The answer of a plain-text endpoint: HTTP status and body. */
+  public record TextAnswer(int status, String body) {}
+
+  /**
+   * Serves {@code path} (exactly; anything below it is a 404) as {@code text/plain}, answered by
+   * {@code answer} from the request URI. Call before {@link #start()}.
+   */
+  public void addText(String path, Function<URI, TextAnswer> answer) {
+    server.createContext(path, exchange -> handle(exchange, () -> {
+      if (!exchange.getRequestURI().getPath().equals(path)) {
+        send(exchange, 404, "text/plain; charset=utf-8", "not found\n", false);
+        return;
+      }
+      TextAnswer reply = answer.apply(exchange.getRequestURI());
+      send(exchange, reply.status(), "text/plain; charset=utf-8", reply.body(), false);
     }));
   }
 

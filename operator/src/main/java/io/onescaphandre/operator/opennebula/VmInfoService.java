@@ -14,9 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -57,7 +54,7 @@ public final class VmInfoService implements AutoCloseable {
   private Set<OpenNebulaConnectionSettings> inUse = Set.of();
   private List<CachingOpenNebulaClient> clients = List.of();
   private Duration nextDelay;
-  private ScheduledExecutorService scheduler;
+  private final RepeatingTask refreshes = new RepeatingTask("opennebula-vm-info", this::refresh, this::nextDelay);
 
   /**
    * @param targets the OpenNebulas to ask, called at each refresh (see {@link #monitorTargets})
@@ -126,17 +123,7 @@ public final class VmInfoService implements AutoCloseable {
 
   /** Refreshes now, then again and again; on a daemon thread of its own. */
   public void start() {
-    synchronized (lock) {
-      if (scheduler != null) {
-        throw new IllegalStateException("already started");
-      }
-      scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "opennebula-vm-info");
-        thread.setDaemon(true);
-        return thread;
-      });
-      scheduler.schedule(this::refreshAndReschedule, 0, TimeUnit.MILLISECONDS);
-    }
+    refreshes.start();
   }
 
   /**
@@ -192,37 +179,11 @@ public final class VmInfoService implements AutoCloseable {
     }
   }
 
-  private void refreshAndReschedule() {
-    try {
-      refresh();
-    } catch (RuntimeException e) {
-      // A bug must not end the refreshes.
-      LOG.error("opennebula_vm_info refresh failed", e);
-    }
-    synchronized (lock) {
-      if (scheduler != null && !scheduler.isShutdown()) {
-        scheduler.schedule(this::refreshAndReschedule, nextDelay.toMillis(), TimeUnit.MILLISECONDS);
-      }
-    }
-  }
-
   /** Stops refreshing and removes the series. */
   @Override
   public void close() {
-    ScheduledExecutorService stopping;
-    synchronized (lock) {
-      stopping = scheduler;
-      scheduler = null;
-    }
-    if (stopping != null) {
-      stopping.shutdownNow();
-      try {
-        // A refresh under way must not publish after the series are removed.
-        stopping.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    // A refresh under way must not publish after the series are removed: closed first.
+    refreshes.close();
     exporter.close();
   }
 }

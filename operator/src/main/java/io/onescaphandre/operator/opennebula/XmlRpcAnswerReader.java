@@ -33,6 +33,14 @@ final class XmlRpcAnswerReader {
 
   private XmlRpcAnswerReader() {}
 
+  /**
+   * The second element of a successful answer that carries no document, such as the object id
+   * that {@code one.host.update} returns; failures are thrown as for {@link #read}.
+   */
+  static Object readValue(InputStream answer, String method) {
+    return read(answer, method, null);
+  }
+
   static <T> T read(InputStream answer, String method, BodyParser<T> bodyParser) {
     XmlRpcScanner scanner = null;
     try {
@@ -61,6 +69,12 @@ final class XmlRpcAnswerReader {
     expectStart(xml, "value");
     Object success = readValue(xml);
     expectStart(xml, "value");
+    if (Boolean.TRUE.equals(success) && bodyParser == null) {
+      @SuppressWarnings("unchecked")
+      T value = (T) readValue(xml);
+      finish(xml);
+      return value;
+    }
     if (Boolean.TRUE.equals(success)) {
       T result = readBody(xml, method, bodyParser);
       finish(xml);
@@ -342,7 +356,10 @@ final class XmlRpcAnswerReader {
               + method
               + ": "
               + error.strip()
-              + ". Use a user of the oneadmin group, or give the user USE rights on hosts and VMs.");
+              + (method.equals("one.host.update")
+                  ? ". Writing host attributes needs ADMIN rights on the hosts: a user of the oneadmin"
+                      + " group, or an ACL such as oneacl create \"#<uid> HOST/* USE+ADMIN\"."
+                  : ". Use a user of the oneadmin group, or give the user USE rights on hosts and VMs."));
     }
     return new OpenNebulaException(
         Kind.API_ERROR,

@@ -26,7 +26,7 @@ import javax.net.ssl.SSLException;
  * while it streams in. Error messages never hold the session: a server that echoes it back (in a
  * fault, in a malformed answer) sees it replaced by {@code ***}. Thread-safe.
  */
-public final class XmlRpcOpenNebulaClient implements OpenNebulaClient {
+public final class XmlRpcOpenNebulaClient implements OpenNebulaClient, OpenNebulaHostTemplates {
   /** PoolSQL::ALL: VMs of every user (the session needs the rights to see them). */
   private static final int FILTER_ALL_USERS = -2;
 
@@ -83,6 +83,37 @@ public final class XmlRpcOpenNebulaClient implements OpenNebulaClient {
     return call("one.vmpool.info", params, VmPoolParser::parse);
   }
 
+  /** {@code one.host.info}: the host's TEMPLATE, single-valued attributes only. */
+  @Override
+  public java.util.Map<String, String> hostTemplate(int hostId) {
+    return call("one.host.info", List.of(settings.session(), hostId, false), HostTemplateParser::parse);
+  }
+
+  /**
+   * {@code one.host.update} with type 1 (append): the attributes of {@code template} replace those
+   * of the same name in HOST/TEMPLATE, every other attribute stays. OpenNebula asks HOST ADMIN rights.
+   * Never retried: a write that timed out may have happened.
+   */
+  @Override
+  public void appendHostTemplate(int hostId, String template) {
+    String method = "one.host.update";
+    long deadline = System.nanoTime() + settings.timeout().toNanos();
+    String call = XmlRpcCall.encode(method, List.of(settings.session(), hostId, template, 1));
+    try {
+      callOnce(request(call, remaining(deadline, method, 0)), method, null, deadline);
+    } catch (OpenNebulaException e) {
+      throw Redaction.of(settings.session()).apply(e);
+    }
+  }
+
+  private HttpRequest request(String call, Duration timeout) {
+    return HttpRequest.newBuilder(settings.endpoint())
+        .timeout(timeout)
+        .header("Content-Type", "text/xml")
+        .POST(HttpRequest.BodyPublishers.ofString(call, StandardCharsets.UTF_8))
+        .build();
+  }
+
   private <T> T call(String method, List<?> params, XmlRpcAnswerReader.BodyParser<T> parser) {
     try {
       return callWithinDeadline(method, params, parser);
@@ -96,12 +127,7 @@ public final class XmlRpcOpenNebulaClient implements OpenNebulaClient {
     long deadline = System.nanoTime() + settings.timeout().toNanos();
     String call = XmlRpcCall.encode(method, params);
     for (int attempt = 1; ; attempt++) {
-      HttpRequest request =
-          HttpRequest.newBuilder(settings.endpoint())
-              .timeout(remaining(deadline, method, 0))
-              .header("Content-Type", "text/xml")
-              .POST(HttpRequest.BodyPublishers.ofString(call, StandardCharsets.UTF_8))
-              .build();
+      HttpRequest request = request(call, remaining(deadline, method, 0));
       try {
         return callOnce(request, method, parser, deadline);
       } catch (OpenNebulaException e) {

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.onescaphandre.operator.opennebula.HostPowerPublishService;
 import io.onescaphandre.operator.opennebula.VmInfoService;
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.admission.AdmissionOptions;
@@ -134,10 +135,15 @@ public final class RunCommand implements Callable<Integer> {
     // opennebula_vm_info follows the monitors' spec.openNebula; served on the same /metrics.
     VmInfoService vmInfo = VmInfoService.forMonitors(registry, client, new LinkedHashSet<>(namespaces),
         endpoints, limits, VM_INFO_DEFAULT_INTERVAL);
+    // spec.openNebula.publish: the agents' host power into OpenNebula's host templates.
+    HostPowerPublishService hostPower = HostPowerPublishService.forMonitors(registry, client,
+        new LinkedHashSet<>(namespaces), endpoints, limits, VM_INFO_DEFAULT_INTERVAL);
     try {
       operator.start();
       vmInfo.start();
+      hostPower.start();
     } catch (RuntimeException e) {
+      hostPower.close();
       vmInfo.close();
       web.close();
       throw e;
@@ -149,7 +155,7 @@ public final class RunCommand implements Callable<Integer> {
         policy.defaultAgentImage(), policy.agentImages(), policy.initImages(),
         policy.extraArgsAllowed() ? "allowed" : "refused", endpoints, ByteSize.format(limits.maxAnswerBytes()),
         leaderElection ? ", leader election on" : "");
-    return new Running(operator, vmInfo, web, registry);
+    return new Running(operator, vmInfo, hostPower, web, registry);
   }
 
   private java.util.Optional<LeaderElectionConfiguration> leaderElection() {
@@ -177,10 +183,11 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** A started operator with its endpoints. */
-  public record Running(Operator operator, VmInfoService vmInfo, OperatorEndpoints endpoints,
-      PrometheusMeterRegistry registry) implements AutoCloseable {
+  public record Running(Operator operator, VmInfoService vmInfo, HostPowerPublishService hostPower,
+      OperatorEndpoints endpoints, PrometheusMeterRegistry registry) implements AutoCloseable {
     @Override
     public void close() {
+      hostPower.close();
       vmInfo.close();
       operator.stop();
       endpoints.close();
