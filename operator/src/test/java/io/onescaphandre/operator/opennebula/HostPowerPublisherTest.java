@@ -199,7 +199,8 @@ class HostPowerPublisherTest {
       monitor.getSpec().setOpenNebula(spec);
       k8s.resource(monitor).create();
       k8s.secrets().resource(new SecretBuilder().withNewMetadata().withName("one-auth")
-          .withNamespace(monitor.getMetadata().getNamespace()).endMetadata()
+          .withNamespace(monitor.getMetadata().getNamespace())
+          .addToLabels(MonitorOpenNebulaSettings.CREDENTIALS_LABEL, "true").endMetadata()
           .addToStringData("one_auth", FakeOpenNebula.SESSION).build()).create();
       Pod pod = new PodBuilder(Fixtures.agentPod(monitor, "node-a", Fixtures.report(3L, "ok"), true))
           .editStatus().withPhase("Running").withPodIP("127.0.0.1").endStatus().build();
