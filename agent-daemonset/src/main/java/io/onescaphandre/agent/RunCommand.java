@@ -7,18 +7,21 @@ import io.onescaphandre.agent.attribution.IdleUnattributedPolicy;
 import io.onescaphandre.agent.attribution.VcpuPolicy;
 import io.onescaphandre.agent.init.HostIdLocator;
 import io.onescaphandre.agent.metrics.MetricsPublisher;
+import io.onescaphandre.agent.sampling.SampleLoop;
+import io.onescaphandre.agent.opennebula.ProbeEndpoints;
+import io.onescaphandre.agent.opennebula.ProbeFeed;
 import io.onescaphandre.agent.sampling.Sampler;
+import io.onescaphandre.agent.sampling.SamplingHealth;
 import io.onescaphandre.agent.sampling.Snapshot;
 import io.onescaphandre.agent.web.MetricsServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +81,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "pods and services exported each, the rest summed under 'other' (default ${DEFAULT-VALUE})")
   int topConsumers;
 
+  @Option(names = "--health.failed-samples", defaultValue = "3",
+      description = "consecutive failed samples after which /healthz fails, so that the kubelet"
+          + " restarts the agent (default ${DEFAULT-VALUE})")
+  int failedSamplesForUnhealthy;
+
   @Override
   public Integer call() throws Exception {
     AttributionPolicy attribution = policy(policy, idleWatts, idleWindow);
@@ -94,12 +102,18 @@ public final class RunCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
     }
     Sampler sampler = new Sampler(procfs, sysfs,
-        new io.onescaphandre.agent.rapl.RaplMeter(new io.onescaphandre.agent.rapl.RaplZoneDiscovery(sysfs)),
+        new io.onescaphandre.agent.rapl.RaplMeter(new io.onescaphandre.agent.rapl.RaplZoneDiscovery(sysfs),
+            java.nio.file.Files::readString, System::nanoTime),
         attribution, System::nanoTime, topProcesses, topConsumers, hostPower, remainder);
     MetricsPublisher publisher = new MetricsPublisher(MetricsPublisher.newRegistry(), procfs);
-    AtomicReference<Snapshot> last = new AtomicReference<>(Snapshot.empty(io.onescaphandre.agent.rapl.RaplState.ABSENT));
-    AtomicLong lastSampleNanos = new AtomicLong(System.nanoTime());
-    long staleAfter = Math.max(interval.toNanos() * 5, Duration.ofSeconds(30).toNanos());
+    if (failedSamplesForUnhealthy < 1) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--health.failed-samples must be >= 1");
+    }
+    SamplingHealth health = new SamplingHealth(System::nanoTime, interval.toNanos(),
+        failedSamplesForUnhealthy);
+    ProbeFeed probeFeed = new ProbeFeed(procfs, interval, Instant.now());
+    ProbeEndpoints probeEndpoints = new ProbeEndpoints(probeFeed);
     LOG.info("procfs={} sysfs={} {} policy={} interval={} power sources={} remainder={}", procfs, sysfs,
         sampler.cgroupLayout(), attribution.name(), interval, hostPower.order(), remainder.label());
 
@@ -108,22 +122,11 @@ public final class RunCommand implements Callable<Integer> {
       t.setDaemon(true);
       return t;
     });
-    Runnable tick = () -> {
-      long start = System.nanoTime();
-      try {
-        Snapshot snapshot = sampler.sample();
-        publisher.publish(snapshot, System.nanoTime() - start);
-        last.set(snapshot);
-      } catch (RuntimeException e) {
-        // One bad sample (a surprising file) must not stop the timer.
-        LOG.warn("sample failed", e);
-      }
-      lastSampleNanos.set(System.nanoTime());
-    };
+    SampleLoop tick = new SampleLoop(sampler::sample, publisher, health, System::nanoTime,
+        probeFeed::accept);
     HostIdReporter hostId = new HostIdReporter(new HostIdLocator(rootfs), publisher);
-    try (MetricsServer server = new MetricsServer(listenAddress, publisher,
-        () -> System.nanoTime() - lastSampleNanos.get() < staleAfter,
-        () -> last.get().sequence() >= 2)) {
+    try (MetricsServer server = new MetricsServer(listenAddress, publisher, health)) {
+      probeEndpoints.register(server);
       timer.scheduleAtFixedRate(tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
       timer.scheduleWithFixedDelay(hostId, 0, HOST_ID_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
       server.start();

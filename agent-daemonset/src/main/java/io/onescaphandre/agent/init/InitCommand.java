@@ -135,6 +135,8 @@ public final class InitCommand implements Callable<Integer> {
   private static String raplMessage(RaplState state, String vendor, KernelRelease kernel) {
     return switch (state) {
       case OK -> "RAPL readable";
+      case DEGRADED -> "RAPL readable with degraded zones (unreadable energy_uj or no"
+          + " max_energy_range_uj; the agent's log names them)";
       case UNREADABLE -> "RAPL energy_uj not readable (root-only since CVE-2020-8694): run the agent"
           + " as root or with CAP_DAC_READ_SEARCH";
       case ABSENT -> {

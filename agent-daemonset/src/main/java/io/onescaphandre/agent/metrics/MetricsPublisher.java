@@ -15,6 +15,7 @@ import io.onescaphandre.agent.power.SourceState;
 import io.onescaphandre.agent.power.SourceStatus;
 import io.onescaphandre.agent.init.HostIdLocator;
 import io.onescaphandre.agent.rapl.RaplState;
+import io.onescaphandre.agent.rapl.RaplZoneState;
 import io.onescaphandre.agent.sampling.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,6 +58,12 @@ public final class MetricsPublisher {
   private final MeterFamily remainderPower;
   private final MeterFamily estimateCurve;
   private final MeterFamily hostInfo;
+  private final MeterFamily raplZoneState;
+  private final MeterFamily raplCounterResets;
+  private final MeterFamily raplZoneGap;
+  private final MeterFamily sampleFailures;
+  private final Map<List<String>, Double> sampleFailureCounts = new HashMap<>();
+  private final MeterFamily processesSkipped;
   private final MeterFamily scaphHostPower;
   private final MeterFamily scaphHostEnergy;
   private final MeterFamily scaphSocketPower;
@@ -114,7 +121,20 @@ public final class MetricsPublisher {
         "1: the curve of the power estimate (basis ccf, ccf-average, tdp or configured; cpu), a model"
             + " whose error on a given server is tens of percent", g, "basis", "cpu");
     raplState = new MeterFamily(registry, "opennebula.rapl.state",
-        "1 for the current RAPL state (ok, absent, unreadable), 0 for the others", g, "state");
+        "1 for the current RAPL state (ok, degraded, absent, unreadable), 0 for the others", g, "state");
+    raplZoneState = new MeterFamily(registry, "opennebula.rapl.zone.state",
+        "1 for the current state of the powercap zone (ok, degraded, unreadable), 0 for the others",
+        g, "zone", "state");
+    raplCounterResets = new MeterFamily(registry, "opennebula.rapl.counter.resets",
+        "Intervals of the zone refused because its counter moved by more energy than the zone can use"
+            + " (a fall that is not a wrap, a jump)", c, "zone");
+    raplZoneGap = new MeterFamily(registry, "opennebula.rapl.zone.gap.seconds",
+        "Time whose energy the zone's counter lacks: unreadable, refused, or the interval across"
+            + " which it came back", c, "zone");
+    sampleFailures = new MeterFamily(registry, "opennebula.agent.sample.failures",
+        "Samples that failed, by reason (the exception's class)", c, "reason");
+    processesSkipped = new MeterFamily(registry, "opennebula.agent.processes.skipped",
+        "Processes left out of a sample because their /proc files could not be parsed", c);
     hostInfo = new MeterFamily(registry, "opennebula.agent.host.info",
         "1 with the OpenNebula host id this agent found in the hypervisor's files (absent when none):"
             + " lets a Prometheus job without target labels join host_id", g,
@@ -156,6 +176,20 @@ public final class MetricsPublisher {
       sampleDuration.record(sampleNanos, TimeUnit.NANOSECONDS);
       samples.increment();
       raplState.update(stateValues(s.raplState()));
+      Map<List<String>, Double> zoneStates = new HashMap<>();
+      Map<List<String>, Double> resets = new HashMap<>();
+      Map<List<String>, Double> gaps = new HashMap<>();
+      for (Snapshot.Zone z : s.zones()) {
+        for (String state : ZONE_STATES) {
+          zoneStates.put(List.of(z.zone(), state), state.equals(z.state()) ? 1.0 : 0.0);
+        }
+        resets.put(List.of(z.zone()), (double) z.resets());
+        gaps.put(List.of(z.zone()), z.gapSeconds());
+      }
+      raplZoneState.update(zoneStates);
+      raplCounterResets.update(resets);
+      raplZoneGap.update(gaps);
+      processesSkipped.updateSingle((double) s.processesSkipped());
       Map<List<String>, Double> vmCpuValues = new HashMap<>();
       s.vms().forEach(vm -> vmCpuValues.put(vmLabels(vm), vm.cpuSeconds()));
       vmCpu.update(vmCpuValues);
@@ -166,7 +200,7 @@ public final class MetricsPublisher {
       s.zones().forEach(z -> zones.put(List.of(z.zone(), z.domain(), z.socket()), z.joules()));
       zoneEnergy.update(zones);
       publishSources(s);
-      if (s.hostPower().totalSource() != null) {
+      if (s.domainJoules().containsKey("host")) {
         scaphHostEnergy.updateSingle(s.hostJoules() * 1e6);
       } else {
         scaphHostEnergy.clear();
@@ -245,6 +279,20 @@ public final class MetricsPublisher {
     }
   }
 
+  /**
+   * Counts a sample that failed. The series of the last complete sample stay as they were, so a
+   * scrape still shows one whole sample.
+   */
+  public void sampleFailed(String reason) {
+    lock.writeLock().lock();
+    try {
+      sampleFailureCounts.merge(List.of(reason), 1.0, Double::sum);
+      sampleFailures.update(sampleFailureCounts);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
   /** Renders the registry in the format the content type names, showing one complete sample. */
   public String scrape(String contentType) {
     lock.readLock().lock();
@@ -303,6 +351,9 @@ public final class MetricsPublisher {
   private static List<String> vmLabels(Snapshot.Vm vm) {
     return List.of(vm.vmId(), vm.vmName(), vm.hypervisor());
   }
+
+  private static final List<String> ZONE_STATES = java.util.Arrays.stream(RaplZoneState.values())
+      .map(RaplZoneState::label).toList();
 
   private static Map<List<String>, Double> stateValues(RaplState current) {
     Map<List<String>, Double> values = new HashMap<>();

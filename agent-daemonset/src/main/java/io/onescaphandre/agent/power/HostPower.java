@@ -79,6 +79,10 @@ public final class HostPower implements AutoCloseable {
       double utilisation) {
     boolean raplListed = order.contains(PowerSourceName.RAPL);
     boolean raplMetered = raplListed && raplJoules != null && intervalSeconds > 0;
+    // RAPL is there but did not count this interval (a zone unreadable, the first interval after a
+    // gap): a measured host stays unpublished for it rather than take a modelled interval.
+    boolean raplGap = raplListed && !raplMetered && intervalSeconds > 0
+        && (raplState == RaplState.OK || raplState == RaplState.DEGRADED);
     double raplWatts = raplMetered ? raplJoules / intervalSeconds : 0;
     if (raplMetered) {
       raplCumulativeMicro += raplJoules * 1e6;
@@ -102,6 +106,7 @@ public final class HostPower implements AutoCloseable {
       if (name == PowerSourceName.RAPL) {
         state = switch (raplState) {
           case OK -> SourceState.OK;
+          case DEGRADED -> SourceState.DEGRADED;
           case ABSENT -> SourceState.ABSENT;
           case UNREADABLE -> SourceState.UNREADABLE;
         };
@@ -110,7 +115,7 @@ public final class HostPower implements AutoCloseable {
           add(name, raplJoules);
         }
         // An interval RAPL cannot meter (the first after it became readable) is none of its.
-        if (total == null && state == SourceState.OK && (raplMetered || intervalSeconds == 0)) {
+        if (total == null && (raplMetered || state == SourceState.OK && intervalSeconds == 0)) {
           total = name;
           hostJoules = raplMetered ? raplJoules : 0;
           cpuJoules = hostJoules;
@@ -119,7 +124,7 @@ public final class HostPower implements AutoCloseable {
         state = SourceState.OK;
         watts = estimate.watts(utilisation);
         add(name, watts * intervalSeconds);
-        if (total == null) {
+        if (total == null && !raplGap) {
           total = name;
           hostJoules = watts * intervalSeconds;
           cpuJoules = hostJoules;

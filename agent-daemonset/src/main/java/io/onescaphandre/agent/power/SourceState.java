@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum SourceState {
   /** Read and plausible. */
   OK,
+  /** RAPL with some zones unreadable: an interval counts only when every zone counted it. */
+  DEGRADED,
   /** Not on this node (no power_meter, no /dev/ipmi0, no BMC address, no powercap tree). */
   ABSENT,
   /** Present but not readable with the agent's privileges, or rejected credentials. */

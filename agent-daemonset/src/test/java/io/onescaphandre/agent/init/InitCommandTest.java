@@ -142,6 +142,7 @@ class InitCommandTest {
     Files.writeString(script, "#!/bin/sh\necho \"$@\" >> " + log + "\n"
         + "case \"$*\" in *intel_rapl_msr*) mkdir -p " + sysfs + "/class/powercap/intel-rapl:0 && "
         + "echo package-0 > " + sysfs + "/class/powercap/intel-rapl:0/name && "
+        + "echo 262143328850 > " + sysfs + "/class/powercap/intel-rapl:0/max_energy_range_uj && "
         + "echo 5 > " + sysfs + "/class/powercap/intel-rapl:0/energy_uj;; esac\n");
     script.toFile().setExecutable(true);
     Path rootfs = rootfs();

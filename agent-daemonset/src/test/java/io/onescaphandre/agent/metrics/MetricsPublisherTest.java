@@ -130,7 +130,7 @@ class MetricsPublisherTest {
         new io.onescaphandre.agent.rapl.RaplMeter(new io.onescaphandre.agent.rapl.RaplZoneDiscovery(rapl.sysfs()),
             file -> {
               throw new java.nio.file.AccessDeniedException(file.toString());
-            }),
+            }, clock::get),
         new BusyCpuPolicy(), clock::get, 5, 20);
     sampler = denied;
     publisher.publish(sampler.sample(), 1_000_000);

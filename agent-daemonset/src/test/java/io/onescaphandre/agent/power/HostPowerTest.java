@@ -129,6 +129,13 @@ class HostPowerTest {
     power.measure(0, RaplState.UNREADABLE, null, 0, 0);
     assertThat(power.measure(SECOND, RaplState.OK, null, 1, 0).totalSource()).isNull();
     assertThat(power.measure(2 * SECOND, RaplState.OK, 50.0, 1, 0).totalSource()).isEqualTo(PowerSourceName.RAPL);
+    // With the estimate behind RAPL, an interval RAPL did not count stays a gap: a measured host
+    // never takes a modelled interval into its counters.
+    HostPower withEstimate = new HostPower(order("rapl,estimate"), List.of(), ESTIMATE);
+    withEstimate.measure(0, RaplState.OK, null, 0, 0);
+    assertThat(withEstimate.measure(SECOND, RaplState.DEGRADED, null, 1, 0).totalSource()).isNull();
+    assertThat(withEstimate.measure(2 * SECOND, RaplState.ABSENT, null, 1, 0).totalSource())
+        .isEqualTo(PowerSourceName.ESTIMATE);
   }
 
   @Test

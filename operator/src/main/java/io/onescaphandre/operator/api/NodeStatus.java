@@ -11,7 +11,7 @@ public class NodeStatus {
   /** nodeLabel, static, hypervisorFiles or openNebulaApi; absent when no source knows the node. */
   private String hostIdSource;
   private Boolean agentReady;
-  /** ok, absent or unreadable as reported by the agent's init; absent until it has run. */
+  /** ok, degraded, absent or unreadable as reported by the agent's init; absent until it has run. */
   private String rapl;
   /**
    * The source that makes the node's host power as the agent's init found it (rapl, acpi, ipmi,

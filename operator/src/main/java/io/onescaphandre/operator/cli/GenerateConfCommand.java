@@ -1,5 +1,6 @@
 package io.onescaphandre.operator.cli;
 
+import io.onescaphandre.operator.opennebula.AnswerLimits;
 import io.onescaphandre.operator.opennebula.HypervisorHostIdFinder;
 import io.onescaphandre.operator.opennebula.LocalHostId;
 import io.onescaphandre.operator.opennebula.OneHost;
@@ -11,8 +12,6 @@ import io.onescaphandre.operator.opennebula.ScrapeTarget;
 import io.onescaphandre.operator.opennebula.XmlRpcOpenNebulaClient;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +47,7 @@ import picocli.CommandLine.Spec;
     })
 public final class GenerateConfCommand implements Callable<Integer> {
   static final int EXIT_FAILURE = 1;
+  static final long MAX_HOSTNAME_FILE_BYTES = 4096;
 
   /** Output formats. */
   enum Format {
@@ -76,8 +76,18 @@ public final class GenerateConfCommand implements Callable<Integer> {
       names = "--timeout",
       paramLabel = "DURATION",
       defaultValue = "10s",
-      description = "Time allowed for OpenNebula to answer (default: ${DEFAULT-VALUE}).")
+      description = "Time allowed for the whole call to OpenNebula: connecting, the headers and the whole"
+          + " answer (default: ${DEFAULT-VALUE}).")
   private String timeout;
+
+  @Option(
+      names = "--max-answer-size",
+      paramLabel = "SIZE",
+      converter = ByteSize.class,
+      defaultValue = AnswerLimits.DEFAULT_MAX_ANSWER_SIZE,
+      description = "Largest answer read from OpenNebula (bytes, or with Ki, Mi, Gi); a larger one is"
+          + " refused while it streams in (default: ${DEFAULT-VALUE}).")
+  private long maxAnswerBytes;
 
   @Option(
       names = "--port",
@@ -167,7 +177,8 @@ public final class GenerateConfCommand implements Callable<Integer> {
             OpenNebulaConnectionSettings.parseDuration(timeout, "--timeout"),
             env,
             home);
-    List<OneHost> hosts = new XmlRpcOpenNebulaClient(settings, RetryPolicy.NONE, d -> {}).hostPool();
+    List<OneHost> hosts = new XmlRpcOpenNebulaClient(settings, RetryPolicy.NONE, d -> {},
+        new AnswerLimits(maxAnswerBytes)).hostPool();
     List<ScrapeTarget> targets = PrometheusJobRenderer.targetsOf(hosts, port);
     if (targets.isEmpty()) {
       throw new OpenNebulaException(
@@ -193,10 +204,13 @@ public final class GenerateConfCommand implements Callable<Integer> {
     }
     Path etcHostname = rootfs.resolve("etc/hostname");
     try {
-      String fromFile = Files.readString(etcHostname, StandardCharsets.UTF_8).strip();
+      String fromFile = BoundedFiles.readUtf8(etcHostname, MAX_HOSTNAME_FILE_BYTES, "the host name file",
+          "a host name is at most 253 characters").strip();
       if (!fromFile.isEmpty()) {
         return fromFile.lines().findFirst().orElseThrow().strip();
       }
+    } catch (BoundedFiles.TooLarge e) {
+      throw new OpenNebulaException(OpenNebulaException.Kind.CONFIGURATION, e.getMessage() + ". Pass --hostname.");
     } catch (IOException absent) {
       // fall back to the name of the machine this runs on
     }

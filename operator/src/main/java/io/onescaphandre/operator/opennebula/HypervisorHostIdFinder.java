@@ -1,8 +1,10 @@
 package io.onescaphandre.operator.opennebula;
 
+import io.onescaphandre.operator.cli.BoundedFiles;
 import io.onescaphandre.operator.opennebula.OpenNebulaException.Kind;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -38,6 +40,8 @@ import javax.xml.stream.XMLStreamReader;
 public final class HypervisorHostIdFinder {
   static final String CONFIG_FILE = "var/tmp/one_db/config";
   static final String STATUS_DIR = "var/tmp/one/im";
+  /** OpenNebula writes a few settings there; a larger file is reported, not parsed. */
+  static final long MAX_CONFIG_BYTES = 1 << 20;
   private static final Pattern STATUS_DB = Pattern.compile("status_(kvm|qemu|lxc)_(\\d{1,9})\\.db");
 
   private final Path rootfs;
@@ -93,7 +97,8 @@ public final class HypervisorHostIdFinder {
     if (!Files.isRegularFile(config)) {
       return Optional.empty();
     }
-    try (Reader reader = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
+    try (Reader reader = new StringReader(BoundedFiles.readUtf8(config, MAX_CONFIG_BYTES,
+        "OpenNebula's host config", "it holds a few settings"))) {
       XMLStreamReader xml = SecureXml.reader(reader);
       try {
         while (xml.hasNext()) {

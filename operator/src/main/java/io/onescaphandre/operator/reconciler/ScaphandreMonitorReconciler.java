@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.onescaphandre.operator.admission.AdmissionPolicy;
 import io.onescaphandre.operator.api.HostIdSourceType;
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
@@ -82,7 +83,7 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
   private final HostIdResolver resolver;
   private final StatusFactory statusFactory = new StatusFactory();
   private final Clock clock;
-  private final String defaultAgentImage;
+  private final AdmissionPolicy policy;
   private volatile InformerEventSource<Node, ScaphandreMonitor> nodes;
 
   public ScaphandreMonitorReconciler(OpenNebulaHostDirectory directory, Clock clock) {
@@ -91,9 +92,14 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
 
   /** @param defaultAgentImage the builtin agent's image for monitors that name none */
   public ScaphandreMonitorReconciler(OpenNebulaHostDirectory directory, Clock clock, String defaultAgentImage) {
+    this(directory, clock, AdmissionPolicy.defaults(defaultAgentImage));
+  }
+
+  /** @param policy what the cluster admin lets a monitor run on the nodes */
+  public ScaphandreMonitorReconciler(OpenNebulaHostDirectory directory, Clock clock, AdmissionPolicy policy) {
     this.resolver = new HostIdResolver(directory);
     this.clock = clock;
-    this.defaultAgentImage = defaultAgentImage;
+    this.policy = policy;
   }
 
   @Override
@@ -122,7 +128,7 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
     Map<String, Pod> agentPods = agentPodByNode(context);
     List<Node> allNodes = allNodes();
     String namespace = monitor.getMetadata().getNamespace();
-    MonitorPlan plan = MonitorPlan.compute(monitor, allNodes, agentPods, resolver, defaultAgentImage,
+    MonitorPlan plan = MonitorPlan.compute(monitor, allNodes, agentPods, resolver, policy,
         name -> context.getClient().secrets().inNamespace(namespace).withName(name).get());
     if (plan.inputs().bmc().problem() != null) {
       LOG.warn("monitor {}/{}: redfish power source: {}", namespace, monitor.getMetadata().getName(),
@@ -139,7 +145,7 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
     }
     DaemonSet daemonSet = context.getSecondaryResource(DaemonSet.class).orElse(null);
     StatusInputs inputs = new StatusInputs(monitor.getMetadata().getGeneration(), specProblems, resolution,
-        agentPods, daemonSet, missingCrds, null);
+        agentPods, daemonSet, missingCrds, null, plan.policyViolations());
     UpdateControl<ScaphandreMonitor> control = writeStatusIfChanged(monitor, context,
         previous -> statusFactory.build(inputs, previous, clock.instant()));
     return reschedule(control, monitor, missingCrds, resolution);
@@ -165,7 +171,7 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
     monitor.withDefaultSpecIfMissing();
     resolver.forget(monitor);
     new NodeLabeler(context.getClient()).removeAll(monitor, allNodes());
-    new DesiredInputs(List.of(), defaultAgentImage).putInto(context);
+    new DesiredInputs(List.of(), policy.defaultAgentImage()).putInto(context);
     context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
     return DeleteControl.defaultDelete();
   }
