@@ -47,7 +47,9 @@ class PowerSourcesSamplerTest {
     HostPower power = new HostPower(PowerSourceName.parseList("acpi,rapl,estimate"),
         List.of(new AcpiPowerMeterSource(sysfs, new PlausibleWatts(20_000))),
         new EstimateSource(PowerCurve.linear("configured", "test", 100, 300)));
-    return new Sampler(f.host.procfs(), sysfs, new RaplMeter(new RaplZoneDiscovery(sysfs)), new BusyCpuPolicy(),
+    // RaplMeter judges each interval by the same clock as the sampler (its plausibility ceiling).
+    return new Sampler(f.host.procfs(), sysfs,
+        new RaplMeter(new RaplZoneDiscovery(sysfs), java.nio.file.Files::readString, f.clock::get), new BusyCpuPolicy(),
         f.clock::get, 5, 20, power, remainder);
   }
 
