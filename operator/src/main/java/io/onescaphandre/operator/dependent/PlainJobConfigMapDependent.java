@@ -7,7 +7,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
@@ -37,8 +36,8 @@ public class PlainJobConfigMapDependent extends OwnedDependent<ConfigMap> {
   }
 
   @Override
-  protected ConfigMap desired(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
-    return desiredFor(monitor, DesiredInputs.from(context).mappedNodes());
+  public ConfigMap desiredFrom(ScaphandreMonitor monitor, DesiredInputs inputs) {
+    return desiredFor(monitor, inputs.mappedNodes());
   }
 
   public static ConfigMap desiredFor(ScaphandreMonitor monitor, List<MappedNode> mappedNodes) {

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.dependent.AgentImages;
-import io.onescaphandre.operator.hostid.HostIdResolver;
 import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
 import io.onescaphandre.operator.reconciler.MonitorPlan;
 import java.io.IOException;
@@ -81,8 +80,8 @@ public final class RenderCommand implements Callable<Integer> {
       }
       pods.put(e.getKey(), RenderInputs.agentPod(monitor, e.getKey(), read(e.getValue()).strip()));
     }
-    MonitorPlan plan = MonitorPlan.compute(monitor, nodes, pods,
-        new HostIdResolver(OpenNebulaHostDirectory.NONE), defaultAgentImage);
+    MonitorPlan plan = MonitorPlan.compute(monitor, nodes, pods, OpenNebulaHostDirectory.Lookup.empty(),
+        defaultAgentImage);
     PrintWriter err = spec.commandLine().getErr();
     if (!plan.valid()) {
       plan.specProblems().forEach(p -> err.println("invalid spec: " + p));
