@@ -82,7 +82,7 @@ final class StatusWriter {
   /**
    * Writes {@code next} if {@link #decide} says so now.
    *
-   * @param onWrite called with (previous, next) just before a write (the Events of transitions)
+   * @param onWrite called with (previous, next) once written (the Events of transitions)
    * @return when to reconcile again to write a deferred status; empty when nothing is pending
    */
   Optional<Duration> write(ScaphandreMonitor monitor, ScaphandreMonitorStatus next, Context<ScaphandreMonitor> context,
@@ -96,13 +96,15 @@ final class StatusWriter {
     if (decision instanceof Decision.Unchanged) {
       return Optional.empty();
     }
-    onWrite.accept(monitor.getStatus(), next);
     ScaphandreMonitor updated = serverSideApply ? applyStatus(monitor, next, context) : editStatus(monitor, next, context);
-    written.put(id, new Written(now, next, monitor.getMetadata().getResourceVersion(),
+    // The interval counts from when the write was done, not from when it was decided: the spacing the
+    // watchers of monitors see is never shorter.
+    written.put(id, new Written(clock.instant(), next, monitor.getMetadata().getResourceVersion(),
         updated.getMetadata().getResourceVersion()));
     // The next reconcile sees this write even before the informer does.
     context.eventSourceRetriever().getControllerEventSource()
         .handleRecentResourceUpdate(id, updated, monitor);
+    onWrite.accept(monitor.getStatus(), next);
     return Optional.empty();
   }
 
