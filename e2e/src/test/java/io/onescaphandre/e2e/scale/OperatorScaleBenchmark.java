@@ -7,6 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -59,14 +67,14 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The operator over 1,000 or 5,000 Nodes of a real kube-apiserver, as issue 21 measured it: run by
  * {@code e2e/operator-scale-benchmark.sh}, which starts the control plane (controller manager and
- * scheduler with raised client QPS), installs the chart's RBAC and hands this class a kubeconfig of
- * the chart's ServiceAccount. The operator runs as the image runs it (its JVM options, the chart's
- * memory limit as the JVM's RAM). There are no kubelets: a stand-in fleet marks each scheduled agent
+ * scheduler with raised client QPS). This class installs the chart's ServiceAccount, ClusterRole and
+ * binding ({@code helm template}) and runs the operator with a token of that ServiceAccount, as the
+ * image runs it: its JVM options, the chart's memory limit as the JVM's RAM. There are no kubelets: a stand-in fleet marks each scheduled agent
  * pod Ready with an init report, as fast as it can. Not part of any build (the class name matches no
  * test pattern); the figures go to e2e/target/benchmarks/ and BENCHMARKS.md.
  *
- * <p>System properties: {@code scale.nodes} (1000), {@code scale.operatorKubeconfig},
- * {@code scale.jvmOptionsFile}, {@code scale.memoryLimitMiB}.
+ * <p>System properties: {@code scale.nodes} (1000), {@code scale.jvmOptionsFile};
+ * {@code scale.nativeMemoryTracking=true} and {@code scale.flightRecording=FILE} for diagnosis.
  */
 @Tag("benchmark")
 class OperatorScaleBenchmark {
@@ -86,9 +94,15 @@ class OperatorScaleBenchmark {
   private final List<String> log = new CopyOnWriteArrayList<>();
   private final long start = System.nanoTime();
 
+  /** The chart's memory limit in MiB, read from its rendered Deployment. */
+  private int memoryLimitMiB;
+  /** A kubeconfig of the chart's ServiceAccount: the operator runs with the chart's RBAC. */
+  private Path operatorKubeconfig;
+
   @Test
   @Timeout(value = 60, unit = TimeUnit.MINUTES)
   void operatorAtScale() throws Exception {
+    installChartAccess();
     note("creating " + nodes + " nodes");
     createNodes(0, nodes);
     ManagedProcess operator = startOperator();
@@ -353,6 +367,50 @@ class OperatorScaleBenchmark {
 
   // ---- the operator -------------------------------------------------------------------------
 
+  /**
+   * {@code helm template} of the chart with its defaults: its ServiceAccount, ClusterRole and binding
+   * are applied, a token of the ServiceAccount becomes the operator's kubeconfig, and the
+   * Deployment's memory limit the JVM's RAM.
+   */
+  private void installChartAccess() throws IOException {
+    String manifests = new Helm(E2e.repoRoot().resolve("helm/one-scaphandre")).template()
+        .withName("bench").withNamespace(NS).call();
+    List<HasMetadata> objects = admin.load(new java.io.ByteArrayInputStream(
+        manifests.getBytes(StandardCharsets.UTF_8))).items();
+    if (admin.namespaces().withName(NS).get() == null) {
+      admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+          .create();
+    }
+    String serviceAccount = null;
+    for (HasMetadata object : objects) {
+      if (object instanceof ServiceAccount || object instanceof ClusterRole || object instanceof ClusterRoleBinding) {
+        admin.resource(object).inNamespace(NS).serverSideApply();
+      }
+      if (object instanceof ServiceAccount sa) {
+        serviceAccount = sa.getMetadata().getName();
+      }
+      if (object instanceof Deployment deployment) {
+        Quantity limit = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getResources()
+            .getLimits().get("memory");
+        memoryLimitMiB = Quantity.getAmountInBytes(limit).divide(java.math.BigDecimal.valueOf(1 << 20)).intValue();
+      }
+    }
+    String token = admin.serviceAccounts().inNamespace(NS).withName(serviceAccount)
+        .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(6L * 3600).endSpec().build())
+        .getStatus().getToken();
+    operatorKubeconfig = E2e.work("scale").resolve("operator.kubeconfig");
+    Files.writeString(operatorKubeconfig, String.join("\n",
+        "apiVersion: v1", "kind: Config",
+        "clusters:", "- name: e2e", "  cluster: {server: \"" + admin.getConfiguration().getMasterUrl()
+            + "\", certificate-authority: \"" + admin.getConfiguration().getCaCertFile() + "\"}",
+        "users:", "- name: operator", "  user: {token: \"" + token + "\"}",
+        "contexts:", "- name: operator", "  context: {cluster: e2e, user: operator, namespace: " + NS + "}",
+        "current-context: operator", ""));
+    figures.put("operator identity", "ServiceAccount " + NS + "/" + serviceAccount + " with the chart's ClusterRole");
+    figures.put("chart memory limit", memoryLimitMiB + " MiB");
+    note("the operator runs as " + NS + "/" + serviceAccount + "; chart memory limit " + memoryLimitMiB + " MiB");
+  }
+
   private ManagedProcess startOperator() throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(Parts.javaBinary()));
     for (String line : Files.readAllLines(Path.of(System.getProperty("scale.jvmOptionsFile")))) {
@@ -362,11 +420,16 @@ class OperatorScaleBenchmark {
       }
     }
     // The chart's memory limit as the RAM the JVM sizes itself from, as in the container.
-    command.add("-XX:MaxRAM=" + Integer.getInteger("scale.memoryLimitMiB") + "m");
+    command.add("-XX:MaxRAM=" + memoryLimitMiB + "m");
     int metrics = freePort();
     int health = freePort();
     if (Boolean.getBoolean("scale.nativeMemoryTracking")) {
       command.add("-XX:NativeMemoryTracking=summary");
+    }
+    // Where the CPU goes: a flight recording of the whole run (-Dscale.flightRecording=FILE).
+    String recording = System.getProperty("scale.flightRecording", "");
+    if (!recording.isBlank()) {
+      command.add("-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true");
     }
     // Times in its log (a benchmark's reading aid, not an image option).
     command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
@@ -377,7 +440,7 @@ class OperatorScaleBenchmark {
     figures.put("operator command", String.join(" ", command).replace(E2e.repoRoot() + "/", ""));
     long t0 = System.nanoTime();
     ManagedProcess operator = ManagedProcess.start("operator-scale", command,
-        Map.of("KUBECONFIG", System.getProperty("scale.operatorKubeconfig")));
+        Map.of("KUBECONFIG", operatorKubeconfig.toString()));
     this.metricsUrl = URI.create("http://127.0.0.1:" + metrics + "/metrics");
     HttpClient http = HttpClient.newHttpClient();
     await("the operator's /readyz", Duration.ofMinutes(3), () -> {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Gives each selected node its OpenNebula host id: the first of the monitor's sources that knows it.
@@ -19,6 +20,8 @@ import java.util.TreeMap;
  * caller beforehand (for the nodes {@link #askOpenNebulaAbout} names) and passed in.
  */
 public final class HostIdResolver {
+  private static final Pattern DECIMAL_ID = Pattern.compile("[0-9]{1,18}");
+
   private HostIdResolver() {}
 
   /**
@@ -113,7 +116,7 @@ public final class HostIdResolver {
     if (value == null || NodeLabels.labelledBy(monitor, node)) {
       return Optional.empty();
     }
-    if (!value.matches("[0-9]{1,18}")) {
+    if (!DECIMAL_ID.matcher(value).matches()) {
       problems.add("node " + node.getMetadata().getName() + " has " + MonitorNames.HOST_ID_LABEL + "="
           + value + ", which is not a decimal host id");
       return Optional.empty();
