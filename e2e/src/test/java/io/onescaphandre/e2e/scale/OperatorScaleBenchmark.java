@@ -374,7 +374,7 @@ class OperatorScaleBenchmark {
    */
   private void installChartAccess() throws IOException {
     String manifests = new Helm(E2e.repoRoot().resolve("helm/one-scaphandre")).template()
-        .withName("bench").withNamespace(NS).call();
+        .withName("bench").withNamespace(NS).withKubeVersion(admin.getKubernetesVersion().getGitVersion()).call();
     List<HasMetadata> objects = admin.load(new java.io.ByteArrayInputStream(
         manifests.getBytes(StandardCharsets.UTF_8))).items();
     if (admin.namespaces().withName(NS).get() == null) {
