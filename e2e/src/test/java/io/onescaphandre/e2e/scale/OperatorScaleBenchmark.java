@@ -161,6 +161,7 @@ class OperatorScaleBenchmark {
     figures.put("rollout: operator CPU, average", String.format(Locale.ROOT, "%.3f core (%.1f s CPU)",
         cpu / (rolloutNanos / 1e9), cpu));
     figures.put("rollout: reconciles", Long.toString(reconciles(operator) - reconciles0));
+    figures.put("reconcile wall time so far, mean / max (operator's own timer)", reconcileTimes());
     Map<String, Long> writes = delta(writes0, statusWrites());
     figures.put("rollout: status writes (PATCH/APPLY on the status subresource)",
         Long.toString(writes.getOrDefault("status", 0L)));
@@ -226,13 +227,17 @@ class OperatorScaleBenchmark {
     }
     createNodes(nodes, changes);
     for (int i = nodes; i < nodes + changes; i++) {
-      expected.put(nodeName(i), hostIdOf(i));
+      if (i % 10 != 0) {
+        // Labelled by the admin. The others get their id from their agent's report, which needs their
+        // pod created, scheduled and started first: the rollout's time, not the operator's.
+        expected.put(nodeName(i), hostIdOf(i));
+      }
     }
     pool.shutdown();
     long churned = System.nanoTime();
     figures.put("churn: " + relabels + " relabels + " + changes + " deletes + " + changes + " adds, sent in",
         seconds(churned - t0));
-    await("the churn in the plain job's targets", Duration.ofMinutes(5), () -> {
+    await("the churn in the plain job's targets", Duration.ofMinutes(5), Duration.ofMillis(250), () -> {
       Map<String, Long> job = plainJobHostIds();
       return expected.entrySet().stream().allMatch(e -> e.getValue().equals(job.get(e.getKey())))
           && deleted.stream().noneMatch(job::containsKey);
@@ -241,11 +246,11 @@ class OperatorScaleBenchmark {
     await("the churn in the status", Duration.ofMinutes(5), () -> {
       JsonNode status = status();
       return status != null && status.path("selectedNodes").asInt() == nodes
-          && status.path("mappedHosts").asInt() == nodes;
+          && status.path("mappedHosts").asInt() >= nodes - changes / 10;
     });
     long reflected = System.nanoTime();
     figures.put("churn: targets (plain job) reflect it, after the last change", seconds(targets - churned));
-    figures.put("churn: status reflects it (selected and mapped nodes), after the last change",
+    figures.put("churn: status reflects it (selected nodes, mapped but the new unlabelled), after the last change",
         seconds(reflected - churned));
     figures.put("churn: status reflects it, after the first change", seconds(reflected - t0));
   }
@@ -473,6 +478,23 @@ class OperatorScaleBenchmark {
     }
   }
 
+  /** Mean and longest reconcile from JOSDK's timer on the operator's /metrics. */
+  private String reconcileTimes() {
+    try {
+      String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metricsUrl).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      String timer = "operator_sdk_controllers_execution_reconcile_seconds";
+      double count = sum(text, timer + "_count", null);
+      return String.format(Locale.ROOT, "%.2f s / %.2f s", count == 0 ? 0 : sum(text, timer + "_sum", null) / count,
+          sum(text, timer + "_max", null));
+    } catch (IOException e) {
+      return "n/a";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "n/a";
+    }
+  }
+
   private static String jcmd(long pid, String command) {
     try {
       List<String> args = new ArrayList<>(List.of(Path.of(Parts.javaBinary()).resolveSibling("jcmd").toString(),
@@ -575,6 +597,11 @@ class OperatorScaleBenchmark {
   }
 
   private void await(String what, Duration timeout, BooleanSupplier condition) {
+    await(what, timeout, Duration.ofMillis(50), condition);
+  }
+
+  /** Polls every {@code poll}: a check that parses thousands of targets must not eat the cores. */
+  private void await(String what, Duration timeout, Duration poll, BooleanSupplier condition) {
     note("waiting for " + what);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
@@ -582,7 +609,7 @@ class OperatorScaleBenchmark {
         throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; figures so far: " + figures);
       }
       try {
-        Thread.sleep(50);
+        Thread.sleep(poll.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError("interrupted", e);

@@ -21,7 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
+import io.onescaphandre.operator.testsupport.MockClusterExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,20 +33,20 @@ import org.junit.jupiter.api.Test;
  */
 class OperatorResourcesMockTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
+  /** Each test's own mock API server, closed by JUnit after it. */
+  @RegisterExtension
+  final MockClusterExtension mock = new MockClusterExtension();
   private MockCluster cluster;
   private KubernetesClient client;
 
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  @BeforeEach
+  void start() {
+    cluster = mock.cluster();
+    client = cluster.client();
   }
 
   @Test
   void theNodeLabellersThreadsStopWithTheOperator() {
-    cluster = MockCluster.start();
-    client = cluster.client();
     Map<String, Long> ids = new LinkedHashMap<>();
     for (int i = 0; i < 20; i++) {
       client.nodes().resource(kvmNode("kvm-" + i, "10.0.0." + (i + 1))).create();
@@ -66,8 +68,6 @@ class OperatorResourcesMockTest {
 
   @Test
   void openNebulasStateOfAMonitorIsDroppedWhenItNoLongerListsTheSourceOrIsDeleted() {
-    cluster = MockCluster.start();
-    client = cluster.client();
     client.nodes().resource(kvmNode("kvm-1", "10.0.0.1")).create();
     RecordingDirectory one = new RecordingDirectory();
     cluster.runOperator(one);
@@ -95,8 +95,6 @@ class OperatorResourcesMockTest {
 
   @Test
   void aBurstOfAgentPodsBecomingReadyIsOneOrTwoStatusWrites() {
-    cluster = MockCluster.start();
-    client = cluster.client();
     cluster.installPrometheusOperatorCrds();
     int n = 30;
     for (int i = 0; i < n; i++) {
