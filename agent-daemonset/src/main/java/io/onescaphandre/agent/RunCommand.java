@@ -5,6 +5,7 @@ import io.onescaphandre.agent.attribution.BusyCpuPolicy;
 import io.onescaphandre.agent.attribution.IdlePowerEstimator;
 import io.onescaphandre.agent.attribution.IdleUnattributedPolicy;
 import io.onescaphandre.agent.attribution.VcpuPolicy;
+import io.onescaphandre.agent.init.HostIdLocator;
 import io.onescaphandre.agent.metrics.MetricsPublisher;
 import io.onescaphandre.agent.sampling.Sampler;
 import io.onescaphandre.agent.sampling.Snapshot;
@@ -36,8 +37,15 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--path.sysfs", defaultValue = "/sys", description = "sysfs mount (default ${DEFAULT-VALUE})")
   Path sysfs;
 
-  @Option(names = "--path.rootfs", defaultValue = "/", description = "host root, for OpenNebula's files (default ${DEFAULT-VALUE})")
+  @Option(names = "--path.rootfs", defaultValue = "/",
+      description = "host root, for OpenNebula's files: the host id of opennebula_agent_host_info (default ${DEFAULT-VALUE})")
   Path rootfs;
+
+  /**
+   * How often the host id is looked up again: it appears once OpenNebula has monitored the host,
+   * and changes when the host is deleted and added again. One small file read a minute.
+   */
+  static final Duration HOST_ID_REFRESH = Duration.ofMinutes(1);
 
   @Option(names = "--web.listen-address", defaultValue = ":8080", converter = ListenAddressConverter.class,
       description = "address to serve on (default ${DEFAULT-VALUE})")
@@ -99,10 +107,12 @@ public final class RunCommand implements Callable<Integer> {
       }
       lastSampleNanos.set(System.nanoTime());
     };
+    HostIdReporter hostId = new HostIdReporter(new HostIdLocator(rootfs), publisher);
     try (MetricsServer server = new MetricsServer(listenAddress, publisher,
         () -> System.nanoTime() - lastSampleNanos.get() < staleAfter,
         () -> last.get().sequence() >= 2)) {
       timer.scheduleAtFixedRate(tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+      timer.scheduleWithFixedDelay(hostId, 0, HOST_ID_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
       server.start();
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

@@ -50,6 +50,11 @@ public final class InitCommand implements Callable<Integer> {
       description = "how long to wait for zones after loading modules (default ${DEFAULT-VALUE})")
   Duration zoneWait;
 
+  @Option(names = "--rapl.group",
+      description = "give this group read on every energy_uj (root-only since CVE-2020-8694), for an"
+          + " agent that runs as an unprivileged user in that group (the Debian package's unit)")
+  String raplGroup;
+
   RaplMeter.EnergyFileReader energyFileReader = Files::readString;
 
   @Override
@@ -84,8 +89,15 @@ public final class InitCommand implements Callable<Integer> {
       }
     }
     RaplReading reading = new RaplMeter(discovery, energyFileReader).read();
+    String groupMessage = "";
+    if (raplGroup != null && !zones.isEmpty()) {
+      RaplGroupAccess.Outcome access = RaplGroupAccess.grant(zones, raplGroup);
+      groupMessage = access.failure() == null
+          ? ", energy_uj readable by group " + raplGroup
+          : ", " + access.failure() + " (the agent will report rapl unreadable)";
+    }
     HostIdLocator.Result host = new HostIdLocator(rootfs).locate();
-    String message = raplMessage(reading.state(), vendor, kernel) + ", " + hostMessage(host);
+    String message = raplMessage(reading.state(), vendor, kernel) + groupMessage + ", " + hostMessage(host);
     return new InitReport(1, host.hostId(), host.source(), host.file(), host.hypervisor(),
         reading.state().label(), zones.stream().map(RaplZone::name).toList(), vendor,
         kernel.text().isEmpty() ? null : kernel.text(), loaded, message);

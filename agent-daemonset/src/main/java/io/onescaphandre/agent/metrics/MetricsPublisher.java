@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.onescaphandre.agent.init.HostIdLocator;
 import io.onescaphandre.agent.rapl.RaplState;
 import io.onescaphandre.agent.sampling.Snapshot;
 import java.io.IOException;
@@ -47,6 +48,7 @@ public final class MetricsPublisher {
   private final MeterFamily unattributedPower;
   private final MeterFamily unattributedEnergy;
   private final MeterFamily raplState;
+  private final MeterFamily hostInfo;
   private final MeterFamily scaphHostPower;
   private final MeterFamily scaphHostEnergy;
   private final MeterFamily scaphSocketPower;
@@ -89,6 +91,10 @@ public final class MetricsPublisher {
         "Energy the attribution policy gives to no one", c);
     raplState = new MeterFamily(registry, "opennebula.rapl.state",
         "1 for the current RAPL state (ok, absent, unreadable), 0 for the others", g, "state");
+    hostInfo = new MeterFamily(registry, "opennebula.agent.host.info",
+        "1 with the OpenNebula host id this agent found in the hypervisor's files (absent when none):"
+            + " lets a Prometheus job without target labels join host_id", g,
+        "host_id", "one_host_id", "hypervisor", "host_id_source");
     scaphHostPower = new MeterFamily(registry, "scaph.host.power.microwatts",
         "Scaphandre-compatible host power", g);
     scaphHostEnergy = new MeterFamily(registry, "scaph.host.energy.microjoules",
@@ -184,6 +190,26 @@ public final class MetricsPublisher {
       s.processes().forEach(p -> processes.put(
           List.of(Integer.toString(p.pid()), p.exe(), p.cmdline(), p.vmName()), p.watts() * 1e6));
       scaphProcessPower.update(processes);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Serves the host id found on the hypervisor (or removes the series when none is found). Both
+   * label names carry the id, as the targets of the operator's jobs do, so that the same queries
+   * and joins work whichever way the id reached Prometheus.
+   */
+  public void publishHostId(HostIdLocator.Result host) {
+    lock.writeLock().lock();
+    try {
+      if (host.hostId() == null) {
+        hostInfo.clear();
+      } else {
+        String id = Integer.toString(host.hostId());
+        hostInfo.update(Map.of(List.of(id, id, host.hypervisor() == null ? "" : host.hypervisor(),
+            host.source()), 1.0));
+      }
     } finally {
       lock.writeLock().unlock();
     }

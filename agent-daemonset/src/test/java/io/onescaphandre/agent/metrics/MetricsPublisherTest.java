@@ -3,6 +3,7 @@ package io.onescaphandre.agent.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.onescaphandre.agent.attribution.BusyCpuPolicy;
+import io.onescaphandre.agent.init.HostIdLocator;
 import io.onescaphandre.agent.sampling.Sampler;
 import io.onescaphandre.agent.sampling.Snapshot;
 import io.onescaphandre.agent.sim.SimulatedHost;
@@ -142,5 +143,20 @@ class MetricsPublisherTest {
         .doesNotContain("opennebula_host_power_watts ")
         .doesNotContain("opennebula_vm_power_watts{")
         .doesNotContain("scaph_host_energy_microjoules ");
+  }
+
+  @Test
+  void hostInfoCarriesTheIdFoundOnTheHypervisorAndGoesAwayWithIt() {
+    publisher.publishHostId(new HostIdLocator.Result(12, "one_db_config", "/var/tmp/one_db/config", "kvm"));
+    assertThat(publisher.scrape(TEXT)).contains("# TYPE opennebula_agent_host_info gauge")
+        .contains("opennebula_agent_host_info{host_id=\"12\",host_id_source=\"one_db_config\","
+            + "hypervisor=\"kvm\",one_host_id=\"12\"} 1\n");
+    publisher.publishHostId(new HostIdLocator.Result(7, "im_status_db", "/var/tmp/one/im/status_lxc_7.db", "lxc"));
+    assertThat(publisher.scrape(TEXT))
+        .contains("opennebula_agent_host_info{host_id=\"7\",host_id_source=\"im_status_db\","
+            + "hypervisor=\"lxc\",one_host_id=\"7\"} 1\n")
+        .doesNotContain("host_id=\"12\"");
+    publisher.publishHostId(new HostIdLocator.Result(null, null, null, null));
+    assertThat(publisher.scrape(TEXT)).doesNotContain("opennebula_agent_host_info{");
   }
 }
