@@ -17,18 +17,11 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.onescaphandre.e2e.support.E2e;
 import io.onescaphandre.e2e.support.ManagedProcess;
 import io.onescaphandre.e2e.support.Parts;
@@ -48,15 +41,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,9 +58,10 @@ import org.junit.jupiter.api.Timeout;
  * {@code e2e/operator-scale-benchmark.sh}, which starts the control plane (controller manager and
  * scheduler with raised client QPS). This class installs the chart's ServiceAccount, ClusterRole and
  * binding ({@code helm template}) and runs the operator with a token of that ServiceAccount, as the
- * image runs it: its JVM options, the chart's memory limit as the JVM's RAM. There are no kubelets: a stand-in fleet marks each scheduled agent
- * pod Ready with an init report, as fast as it can. Not part of any build (the class name matches no
- * test pattern); the figures go to e2e/target/benchmarks/ and BENCHMARKS.md.
+ * image runs it: its JVM options, the chart's memory limit as the JVM's RAM. There are no kubelets:
+ * a {@link KubeletFleet} marks each scheduled agent pod Ready with an init report, as fast as it can.
+ * Not part of any build (the class name matches no test pattern); the figures go to
+ * e2e/target/benchmarks/ and BENCHMARKS.md.
  *
  * <p>System properties: {@code scale.nodes} (1000), {@code scale.jvmOptionsFile};
  * {@code scale.nativeMemoryTracking=true} and {@code scale.flightRecording=FILE} for diagnosis.
@@ -108,8 +98,8 @@ class OperatorScaleBenchmark {
     ManagedProcess operator = startOperator();
     Sampler sampler = new Sampler(operator);
     sampler.start();
-    StatusWatch statusWatch = new StatusWatch();
-    KubeletFleet fleet = new KubeletFleet();
+    StatusWatch statusWatch = new StatusWatch(admin, MONITORS, NS, MONITOR);
+    KubeletFleet fleet = new KubeletFleet(admin, NS, MONITOR, node -> hostIdOf(Integer.parseInt(node.substring(4))));
     try (statusWatch; fleet) {
       fleet.start();
       statusWatch.start();
@@ -640,204 +630,5 @@ class OperatorScaleBenchmark {
     Files.createDirectories(out.getParent());
     Files.writeString(out, md.toString());
     System.out.println(md);
-  }
-
-  /** RSS and threads of the operator every second. */
-  private static final class Sampler {
-    private final ManagedProcess process;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private volatile long maxRssKib;
-    private volatile long lastRssKib;
-    private volatile int maxThreads;
-    private volatile int lastThreads;
-    private Thread thread;
-
-    Sampler(ManagedProcess process) {
-      this.process = process;
-    }
-
-    void start() {
-      thread = new Thread(() -> {
-        while (running.get() && process.isAlive()) {
-          lastRssKib = process.rssKib();
-          maxRssKib = Math.max(maxRssKib, lastRssKib);
-          lastThreads = threads(process.pid());
-          maxThreads = Math.max(maxThreads, lastThreads);
-          try {
-            Thread.sleep(1000);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "sampler");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    void stop() {
-      running.set(false);
-      thread.interrupt();
-    }
-
-    private static int threads(long pid) {
-      try {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-          if (line.startsWith("Threads:")) {
-            return Integer.parseInt(line.substring(8).strip());
-          }
-        }
-      } catch (IOException | NumberFormatException e) {
-        return 0;
-      }
-      return 0;
-    }
-  }
-
-  /** Every change of the monitor's status, with its time and size, by phase. */
-  private final class StatusWatch implements AutoCloseable {
-    private final Map<String, List<Long>> changesByPhase = new ConcurrentHashMap<>();
-    private volatile String phase = "first";
-    private volatile String lastStatus;
-    private volatile int maxBytes;
-    private io.fabric8.kubernetes.client.Watch watch;
-
-    void start() {
-      watch = admin.genericKubernetesResources(MONITORS).inNamespace(NS).withName(MONITOR)
-          .watch(new Watcher<>() {
-            @Override
-            public void eventReceived(Action action, GenericKubernetesResource m) {
-              Object s = m.getAdditionalProperties().get("status");
-              String status;
-              try {
-                status = s == null ? null : JSON.writeValueAsString(s);
-              } catch (IOException e) {
-                return;
-              }
-              if (status != null && !status.equals(lastStatus)) {
-                lastStatus = status;
-                maxBytes = Math.max(maxBytes, status.getBytes(StandardCharsets.UTF_8).length);
-                changesByPhase.computeIfAbsent(phase, p -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
-              }
-            }
-
-            @Override
-            public void onClose(WatcherException cause) {}
-          });
-    }
-
-    void markPhase(String next) {
-      phase = next;
-    }
-
-    int changes(String p) {
-      return changesByPhase.getOrDefault(p, List.of()).size();
-    }
-
-    String shortestGap(String p) {
-      List<Long> times = changesByPhase.getOrDefault(p, List.of());
-      long shortest = Long.MAX_VALUE;
-      for (int i = 1; i < times.size(); i++) {
-        shortest = Math.min(shortest, times.get(i) - times.get(i - 1));
-      }
-      return shortest == Long.MAX_VALUE ? "n/a (fewer than two)" : seconds(shortest);
-    }
-
-    @Override
-    public void close() {
-      if (watch != null) {
-        watch.close();
-      }
-    }
-  }
-
-  /**
-   * Kubelets stand-in: marks every scheduled agent pod Running and Ready with the init report a real
-   * host would give (its host id, RAPL ok), eight pods at a time.
-   */
-  private final class KubeletFleet implements AutoCloseable {
-    private final Set<String> done = ConcurrentHashMap.newKeySet();
-    private final LinkedBlockingQueue<Pod> queue = new LinkedBlockingQueue<>();
-    private final ExecutorService workers = Executors.newFixedThreadPool(8);
-    private SharedIndexInformer<Pod> informer;
-
-    void start() {
-      for (int w = 0; w < 8; w++) {
-        workers.submit(() -> {
-          while (!Thread.currentThread().isInterrupted()) {
-            Pod pod;
-            try {
-              pod = queue.take();
-            } catch (InterruptedException e) {
-              return;
-            }
-            try {
-              markReady(pod);
-            } catch (RuntimeException e) {
-              done.remove(pod.getMetadata().getName());
-            }
-          }
-        });
-      }
-      informer = admin.pods().inNamespace(NS).withLabel("app.kubernetes.io/instance", MONITOR)
-          .inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-              offer(pod);
-            }
-
-            @Override
-            public void onUpdate(Pod old, Pod pod) {
-              offer(pod);
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean unknown) {
-              done.remove(pod.getMetadata().getName());
-            }
-          });
-    }
-
-    private void offer(Pod pod) {
-      if (pod.getSpec().getNodeName() != null && pod.getMetadata().getDeletionTimestamp() == null
-          && done.add(pod.getMetadata().getName())) {
-        queue.add(pod);
-      }
-    }
-
-    private void markReady(Pod pod) {
-      String node = pod.getSpec().getNodeName();
-      long id = hostIdOf(Integer.parseInt(node.substring(4)));
-      String report = "{\"version\":1,\"hostId\":" + id + ",\"hostIdSource\":\"one_db_config\","
-          + "\"hostIdFile\":\"/var/tmp/one_db/config\",\"hypervisor\":\"kvm\",\"rapl\":\"ok\","
-          + "\"raplZones\":[\"package-0\",\"dram\"],\"message\":\"stand-in kubelet\"}";
-      String now = Instant.now().toString();
-      Map<String, Object> terminated = Map.of("exitCode", 0, "reason", "Completed", "message", report,
-          "startedAt", now, "finishedAt", now);
-      Map<String, Object> status = new LinkedHashMap<>();
-      status.put("phase", "Running");
-      status.put("conditions", List.of(
-          Map.of("type", "Initialized", "status", "True", "lastTransitionTime", now),
-          Map.of("type", "ContainersReady", "status", "True", "lastTransitionTime", now),
-          Map.of("type", "Ready", "status", "True", "lastTransitionTime", now)));
-      status.put("initContainerStatuses", List.of(Map.of("name", "init", "ready", true, "restartCount", 0,
-          "image", "one-scaphandre-agent:0.1.0", "imageID", "", "state", Map.of("terminated", terminated))));
-      status.put("containerStatuses", List.of(Map.of("name", "agent", "ready", true, "restartCount", 0,
-          "started", true, "image", "one-scaphandre-agent:0.1.0", "imageID", "",
-          "state", Map.of("running", Map.of("startedAt", now)))));
-      try {
-        admin.pods().inNamespace(NS).withName(pod.getMetadata().getName()).subresource("status")
-            .patch(PatchContext.of(PatchType.JSON_MERGE), JSON.writeValueAsString(Map.of("status", status)));
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    @Override
-    public void close() {
-      if (informer != null) {
-        informer.close();
-      }
-      workers.shutdownNow();
-    }
   }
 }
