@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.onescaphandre.operator.api.AgentFlavor;
 import io.onescaphandre.operator.api.AgentSpec;
@@ -37,8 +36,7 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
   }
 
   @Override
-  protected DaemonSet desired(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
-    DesiredInputs inputs = DesiredInputs.from(context);
+  public DaemonSet desiredFrom(ScaphandreMonitor monitor, DesiredInputs inputs) {
     return desiredFor(monitor, inputs.defaultAgentImage(), inputs.bmc());
   }
 

@@ -25,8 +25,8 @@ public class BmcEndpointsConfigMapDependent extends OwnedDependent<ConfigMap> {
   }
 
   @Override
-  protected ConfigMap desired(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
-    return desiredFor(monitor, DesiredInputs.from(context).bmc());
+  public ConfigMap desiredFrom(ScaphandreMonitor monitor, DesiredInputs inputs) {
+    return desiredFor(monitor, inputs.bmc());
   }
 
   public static ConfigMap desiredFor(ScaphandreMonitor monitor, BmcAccess bmc) {
@@ -39,11 +39,16 @@ public class BmcEndpointsConfigMapDependent extends OwnedDependent<ConfigMap> {
   }
 
   /** Kept while the monitor reads Redfish and knows at least one BMC. */
-  public static final class Wanted implements Condition<ConfigMap, ScaphandreMonitor> {
+  public static final class Wanted implements Condition<ConfigMap, ScaphandreMonitor>, PureCondition {
     @Override
     public boolean isMet(DependentResource<ConfigMap, ScaphandreMonitor> dependent, ScaphandreMonitor monitor,
         Context<ScaphandreMonitor> context) {
-      return !DesiredInputs.from(context).bmc().endpoints().isEmpty();
+      return holdsFor(monitor, DesiredInputs.from(context));
+    }
+
+    @Override
+    public boolean holdsFor(ScaphandreMonitor monitor, DesiredInputs inputs) {
+      return !inputs.bmc().endpoints().isEmpty();
     }
   }
 }

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.admission.AdmissionOptions;
 import io.onescaphandre.operator.cli.BoundedFiles;
 import io.onescaphandre.operator.cli.ByteSize;
-import io.onescaphandre.operator.hostid.HostIdResolver;
 import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
 import io.onescaphandre.operator.reconciler.MonitorPlan;
 import java.io.IOException;
@@ -112,12 +114,8 @@ public final class RenderCommand implements Callable<Integer> {
     List<Node> nodes = RenderInputs.nodes(nodesText, maxNodesBytes);
     Map<String, Pod> pods = new TreeMap<>();
     reports.forEach((node, report) -> pods.put(node, RenderInputs.agentPod(monitor, node, report)));
-    MonitorPlan plan = MonitorPlan.compute(monitor, nodes, pods,
-        new HostIdResolver(OpenNebulaHostDirectory.NONE), admission.policy(),
-        name -> optedInSecrets.contains(name) ? new io.fabric8.kubernetes.api.model.SecretBuilder()
-            .withNewMetadata().withName(name)
-            .addToLabels(io.onescaphandre.operator.api.MonitorNames.BMC_CREDENTIALS_LABEL, "true").endMetadata()
-            .build() : null);
+    MonitorPlan plan = MonitorPlan.compute(monitor, nodes, pods, OpenNebulaHostDirectory.Lookup.empty(),
+        admission.policy(), name -> optedInSecrets.contains(name) ? optedInBmcSecret(name) : null);
     PrintWriter err = spec.commandLine().getErr();
     if (!plan.specProblems().isEmpty()) {
       plan.specProblems().forEach(p -> err.println("invalid spec: " + p));
@@ -166,5 +164,11 @@ public final class RenderCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot print " + object.getKind() + " as YAML", e);
     }
+  }
+
+  /** A stand-in for a Secret the user names as opted in: render reads no cluster, only the label counts. */
+  private static Secret optedInBmcSecret(String name) {
+    return new SecretBuilder().withNewMetadata().withName(name)
+        .addToLabels(MonitorNames.BMC_CREDENTIALS_LABEL, "true").endMetadata().build();
   }
 }
