@@ -182,6 +182,7 @@ class ChartOptionsTest {
           allowedAgentImages: ["registry.example/one-scaphandre-agent@sha256:*", "hubblo/scaphandre:1.0.2"]
           allowedInitImages: []
           allowAgentExtraArgs: true
+          allowPrivilegedPowerSources: true
           allowedOpenNebulaEndpoints: ["http://frontend:2633/RPC2"]
         openNebula:
           maxAnswerSize: 512Mi
@@ -190,6 +191,7 @@ class ChartOptionsTest {
         "--default-agent-image=one-scaphandre-agent:0.1.0",
         "--allowed-agent-images=registry.example/one-scaphandre-agent@sha256:*,hubblo/scaphandre:1.0.2",
         "--allowed-init-images=", "--allow-agent-extra-args",
+        "--allow-privileged-power-sources",
         "--allowed-opennebula-endpoints=http://frontend:2633/RPC2", "--opennebula.max-answer-size=512Mi");
   }
 

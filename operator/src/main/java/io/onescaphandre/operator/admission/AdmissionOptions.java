@@ -32,10 +32,16 @@ public final class AdmissionOptions {
       description = "Let monitors add spec.agent.extraArgs to the agent's command line (default: refused).")
   boolean allowExtraArgs;
 
+  @Option(names = AdmissionPolicy.PRIVILEGED_POWER_SOURCES_FLAG,
+      description = "Let monitors list power sources that make the agent container privileged in"
+          + " spec.power.sources (ipmi: in-band IPMI on /dev/ipmi0) (default: refused).")
+  boolean allowPrivilegedPowerSources;
+
   /** @throws IllegalArgumentException for an entry that would allow any image */
   public AdmissionPolicy policy() {
     return new AdmissionPolicy(defaultAgentImage, new LinkedHashSet<>(allowedAgentImages),
-        new LinkedHashSet<>(allowedInitImages), allowExtraArgs);
+        new LinkedHashSet<>(allowedInitImages), allowExtraArgs,
+        allowPrivilegedPowerSources);
   }
 
   public String defaultAgentImage() {

@@ -2,6 +2,7 @@ package io.onescaphandre.operator.admission;
 
 import io.onescaphandre.operator.api.AgentFlavor;
 import io.onescaphandre.operator.api.AgentSpec;
+import io.onescaphandre.operator.api.PowerSourceType;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.dependent.AgentImages;
 import io.onescaphandre.operator.status.Reasons;
@@ -23,14 +24,21 @@ import java.util.Set;
  * @param agentImages allowed images of the agent container
  * @param initImages allowed images of the privileged init container
  * @param extraArgsAllowed whether spec.agent.extraArgs may be non-empty
+ * @param privilegedPowerSourcesAllowed whether spec.power.sources may list a source that makes the agent
+ *     container privileged ({@code ipmi}: in-band IPMI opens /dev/ipmi0, which only a privileged
+ *     container reaches)
  */
 public record AdmissionPolicy(String defaultAgentImage, Set<String> agentImages, Set<String> initImages,
-    boolean extraArgsAllowed) {
+    boolean extraArgsAllowed, boolean privilegedPowerSourcesAllowed) {
 
   /** The operator's flags whose values change this policy, for the messages. */
   public static final String AGENT_IMAGES_FLAG = "--allowed-agent-images";
   public static final String INIT_IMAGES_FLAG = "--allowed-init-images";
   public static final String EXTRA_ARGS_FLAG = "--allow-agent-extra-args";
+  public static final String PRIVILEGED_POWER_SOURCES_FLAG = "--allow-privileged-power-sources";
+
+  /** The power sources whose agent container runs privileged (see AgentDaemonSetDependent). */
+  public static final Set<PowerSourceType> PRIVILEGED_POWER_SOURCES = Set.of(PowerSourceType.IPMI);
 
   public AdmissionPolicy {
     if (defaultAgentImage == null || defaultAgentImage.isBlank()) {
@@ -43,10 +51,10 @@ public record AdmissionPolicy(String defaultAgentImage, Set<String> agentImages,
   /**
    * The policy when the admin set nothing but the default image: that image, and for the
    * {@code scaphandre} flavour the pinned upstream Scaphandre image with its pinned modprobe init
-   * image; no extraArgs.
+   * image; no extraArgs; no privileged power source.
    */
   public static AdmissionPolicy defaults(String defaultAgentImage) {
-    return new AdmissionPolicy(defaultAgentImage, defaultAgentImages(), defaultInitImages(), false);
+    return new AdmissionPolicy(defaultAgentImage, defaultAgentImages(), defaultInitImages(), false, false);
   }
 
   public static Set<String> defaultAgentImages() {
@@ -79,6 +87,16 @@ public record AdmissionPolicy(String defaultAgentImage, Set<String> agentImages,
       violations.add(new PolicyViolation(Reasons.EXTRA_ARGS_NOT_ALLOWED,
           "agent.extraArgs (" + agent.getExtraArgs().size() + " given) are not allowed by the operator"
               + " (the cluster admin allows them with " + EXTRA_ARGS_FLAG + ")"));
+    }
+    List<PowerSourceType> privileged = monitor.getSpec().getPower().effectiveSources().stream()
+        .filter(PRIVILEGED_POWER_SOURCES::contains).toList();
+    if (!privilegedPowerSourcesAllowed && !privileged.isEmpty()) {
+      violations.add(new PolicyViolation(Reasons.PRIVILEGED_POWER_SOURCE_NOT_ALLOWED,
+          "spec.power.sources lists " + privileged.stream().map(PowerSourceType::wireName)
+              .collect(java.util.stream.Collectors.joining(", "))
+              + ", which makes the agent container privileged on every selected node (in-band IPMI on"
+              + " /dev/ipmi0); not allowed by the operator (the cluster admin allows it with "
+              + PRIVILEGED_POWER_SOURCES_FLAG + ")"));
     }
     return violations;
   }

@@ -31,6 +31,8 @@ public final class Reasons {
   public static final String INIT_IMAGE_NOT_ALLOWED = "InitImageNotAllowed";
   /** spec.agent.extraArgs is set and the operator runs without --allow-agent-extra-args. */
   public static final String EXTRA_ARGS_NOT_ALLOWED = "ExtraArgsNotAllowed";
+  /** spec.power.sources lists ipmi (privileged agent container) and the operator runs without --allow-privileged-power-sources. */
+  public static final String PRIVILEGED_POWER_SOURCE_NOT_ALLOWED = "PrivilegedPowerSourceNotAllowed";
   public static final String PROMETHEUS_OPERATOR_MISSING = "PrometheusOperatorCRDsMissing";
   public static final String AS_EXPECTED = "AsExpected";
   public static final String ROLLING_OUT = "RollingOut";

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.onescaphandre.operator.api.AgentFlavor;
+import io.onescaphandre.operator.api.PowerSourceType;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.dependent.AgentImages;
 import io.onescaphandre.operator.status.Reasons;
@@ -62,14 +63,34 @@ class AdmissionPolicyTest {
       assertThat(v.reason()).isEqualTo(Reasons.EXTRA_ARGS_NOT_ALLOWED);
       assertThat(v.message()).contains("--allow-agent-extra-args");
     });
-    AdmissionPolicy allowing = new AdmissionPolicy(DEFAULT, Set.of(), Set.of(), true);
+    AdmissionPolicy allowing = new AdmissionPolicy(DEFAULT, Set.of(), Set.of(), true, false);
     assertThat(allowing.violations(m)).isEmpty();
+  }
+
+  @Test
+  void ipmiInTheSourcesIsRefusedUnlessTheAdminAllowsPrivilegedPowerSources() {
+    ScaphandreMonitor m = withAgent(null, null, AgentFlavor.BUILTIN, List.of());
+    assertThat(defaults.violations(m)).as("the default sources need no privilege").isEmpty();
+    m.getSpec().getPower().setSources(List.of(PowerSourceType.RAPL, PowerSourceType.ACPI, PowerSourceType.ESTIMATE));
+    assertThat(defaults.violations(m)).isEmpty();
+
+    m.getSpec().getPower().setSources(List.of(PowerSourceType.IPMI, PowerSourceType.RAPL));
+    assertThat(defaults.violations(m)).singleElement().satisfies(v -> {
+      assertThat(v.reason()).isEqualTo(Reasons.PRIVILEGED_POWER_SOURCE_NOT_ALLOWED);
+      assertThat(v.message()).contains("spec.power.sources lists ipmi", "privileged", "/dev/ipmi0",
+          "--allow-privileged-power-sources");
+    });
+    AdmissionPolicy allowing = new AdmissionPolicy(DEFAULT, Set.of(), Set.of(), false, true);
+    assertThat(allowing.violations(m)).isEmpty();
+    // The other switches do not allow it.
+    assertThat(new AdmissionPolicy(DEFAULT, Set.of("*x"), Set.of("*x"), true, false).violations(m))
+        .extracting(PolicyViolation::reason).containsExactly(Reasons.PRIVILEGED_POWER_SOURCE_NOT_ALLOWED);
   }
 
   @Test
   void anEntryEndingInAStarAllowsAPrefixAndAStarAloneIsRefused() {
     AdmissionPolicy pinned = new AdmissionPolicy(DEFAULT, Set.of("registry.example/one-scaphandre-agent@sha256:*"),
-        Set.of("registry.example/one-scaphandre-agent@sha256:*"), false);
+        Set.of("registry.example/one-scaphandre-agent@sha256:*"), false, false);
     String digest = "registry.example/one-scaphandre-agent@sha256:" + "ab".repeat(32);
     assertThat(pinned.violations(withAgent(digest, null, AgentFlavor.BUILTIN, List.of()))).isEmpty();
     assertThat(pinned.violations(withAgent("registry.example/one-scaphandre-agent:latest", null,
@@ -78,7 +99,7 @@ class AdmissionPolicyTest {
     assertThat(pinned.violations(withAgent(null, null, AgentFlavor.SCAPHANDRE, List.of())))
         .extracting(PolicyViolation::reason)
         .containsExactly(Reasons.AGENT_IMAGE_NOT_ALLOWED, Reasons.INIT_IMAGE_NOT_ALLOWED);
-    assertThatThrownBy(() -> new AdmissionPolicy(DEFAULT, Set.of("*"), Set.of(), false))
+    assertThatThrownBy(() -> new AdmissionPolicy(DEFAULT, Set.of("*"), Set.of(), false, false))
         .hasMessageContaining("would allow any image");
   }
 

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.onescaphandre.operator.admission.AdmissionPolicy;
 import io.onescaphandre.operator.api.Condition;
+import io.onescaphandre.operator.api.PowerSourceType;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.status.Reasons;
 import io.onescaphandre.operator.testsupport.MockCluster;
@@ -119,7 +120,7 @@ class AdmissionPolicyMockTest {
   void anImageTheAdminAllowsIsApplied() {
     cluster.stopOperator();
     cluster.runOperator(o -> o.withAdmissionPolicy(new AdmissionPolicy(DEFAULT_IMAGE,
-        Set.of("registry.example/one-scaphandre-agent:*"), Set.of(), false)));
+        Set.of("registry.example/one-scaphandre-agent:*"), Set.of(), false, false)));
     ScaphandreMonitor m = monitor("lab");
     m.getSpec().getHostId().setStaticIds(new LinkedHashMap<>(Map.of("kvm-1", 11L)));
     m.getSpec().getAgent().setImage("registry.example/one-scaphandre-agent:0.2.0");
@@ -128,5 +129,47 @@ class AdmissionPolicyMockTest {
     await().atMost(WAIT).untilAsserted(() -> assertThat(daemonSet()).isNotNull()
         .satisfies(ds -> assertThat(ds.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
             .isEqualTo("registry.example/one-scaphandre-agent:0.2.0")));
+  }
+
+  @Test
+  void ipmiWithoutTheAdminsConsentIsRefusedAndTheDaemonSetStaysUnprivileged() {
+    ScaphandreMonitor m = monitor("lab");
+    m.getSpec().getHostId().setStaticIds(new LinkedHashMap<>(Map.of("kvm-1", 11L)));
+    client.resource(m).create();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(daemonSet()).isNotNull());
+    cluster.awaitQuiet(Duration.ofMillis(300));
+    DaemonSet before = daemonSet();
+    assertThat(before.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext().getPrivileged())
+        .isFalse();
+
+    client.resources(ScaphandreMonitor.class).inNamespace(NAMESPACE).withName("lab").edit(edited -> {
+      edited.getSpec().getPower().setSources(new ArrayList<>(List.of(PowerSourceType.IPMI, PowerSourceType.RAPL)));
+      return edited;
+    });
+    await().atMost(WAIT).untilAsserted(() -> {
+      MonitorAssert.assertThat(current()).observedGeneration(2)
+          .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.PRIVILEGED_POWER_SOURCE_NOT_ALLOWED)
+          .conditionMessageContains(Condition.DEGRADED, "--allow-privileged-power-sources")
+          .hasCondition(Condition.READY, Condition.FALSE, Reasons.PRIVILEGED_POWER_SOURCE_NOT_ALLOWED);
+      assertThat(eventReasons()).contains("Degraded" + Reasons.PRIVILEGED_POWER_SOURCE_NOT_ALLOWED);
+    });
+    cluster.awaitQuiet(Duration.ofMillis(300));
+    assertThat(daemonSet()).as("the DaemonSet is not touched: no privileged agent").isEqualTo(before);
+  }
+
+  @Test
+  void ipmiIsAppliedPrivilegedWhenTheAdminAllowsIt() {
+    cluster.stopOperator();
+    cluster.runOperator(o -> o.withAdmissionPolicy(new AdmissionPolicy(DEFAULT_IMAGE,
+        AdmissionPolicy.defaultAgentImages(), AdmissionPolicy.defaultInitImages(), false, true)));
+    ScaphandreMonitor m = monitor("lab");
+    m.getSpec().getHostId().setStaticIds(new LinkedHashMap<>(Map.of("kvm-1", 11L)));
+    m.getSpec().getPower().setSources(new ArrayList<>(List.of(PowerSourceType.IPMI, PowerSourceType.RAPL)));
+    client.resource(m).create();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(daemonSet()).isNotNull()
+        .satisfies(ds -> assertThat(ds.getSpec().getTemplate().getSpec().getContainers().get(0)
+            .getSecurityContext().getPrivileged()).isTrue()));
+    await().atMost(WAIT).untilAsserted(() -> MonitorAssert.assertThat(current())
+        .hasCondition(Condition.DEGRADED, Condition.FALSE, Reasons.AS_EXPECTED));
   }
 }

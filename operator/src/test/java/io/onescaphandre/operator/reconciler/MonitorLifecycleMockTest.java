@@ -126,7 +126,7 @@ class MonitorLifecycleMockTest {
     cluster.stopOperator();
     cluster.runOperator(o -> o.withAdmissionPolicy(new io.onescaphandre.operator.admission.AdmissionPolicy(
         "one-scaphandre-agent:0.1.0", java.util.Set.of("registry.example/one-scaphandre-agent:*"),
-        java.util.Set.of("registry.example/one-scaphandre-agent:*"), false)));
+        java.util.Set.of("registry.example/one-scaphandre-agent:*"), false, false)));
     createAndAwaitAll();
     String before = get(DaemonSet.class, "lab-agent").getSpec().getTemplate().getSpec().getContainers().get(0)
         .getImage();

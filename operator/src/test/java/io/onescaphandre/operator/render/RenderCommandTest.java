@@ -279,4 +279,21 @@ class RenderCommandTest {
     assertThat(code).as(err.toString()).isZero();
     assertThat(fresh.toString()).contains("image: evil.example/miner:1");
   }
+
+  @Test
+  void ipmiIsRenderedOnlyWithTheAdminsConsentToAPrivilegedAgent() throws IOException {
+    Path ipmi = Files.writeString(dir.resolve("ipmi.yaml"), MONITOR.replace("  agent:\n",
+        "  power:\n    sources: [ipmi, rapl]\n  agent:\n"));
+    assertThat(render("--monitor", ipmi.toString(), "--nodes", nodes.toString())).isEqualTo(3);
+    assertThat(err.toString()).contains("refused (PrivilegedPowerSourceNotAllowed)",
+        "--allow-privileged-power-sources");
+    assertThat(out.toString()).isEmpty();
+
+    StringWriter fresh = new StringWriter();
+    CommandLine cli = OperatorMain.commandLine().setOut(new PrintWriter(fresh)).setErr(new PrintWriter(err));
+    int code = cli.execute("render", "--monitor", ipmi.toString(), "--nodes", nodes.toString(),
+        "--allow-privileged-power-sources");
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(fresh.toString()).contains("privileged: true", "ipmi");
+  }
 }

@@ -144,17 +144,19 @@ class RunCommandTest {
         .containsExactly("one-scaphandre-agent:0.1.0", "hubblo/scaphandre:1.0.2");
     assertThat(defaults.admission.policy().initImages()).containsExactly("one-scaphandre-agent:0.1.0", "busybox:1.37.0");
     assertThat(defaults.admission.policy().extraArgsAllowed()).isFalse();
+    assertThat(defaults.admission.policy().privilegedPowerSourcesAllowed()).isFalse();
     assertThat(defaults.allowedOpenNebulaEndpoints).isEmpty();
     assertThat(defaults.maxAnswerBytes).isEqualTo(256L << 20);
 
     RunCommand run = parse("run", "--allowed-agent-images=", "--allowed-init-images=a/init:1,b/init@sha256:*",
         "--allow-agent-extra-args", "--allowed-opennebula-endpoints=http://f:2633/RPC2,https://g/RPC2",
-        "--opennebula.max-answer-size=1Gi");
+        "--opennebula.max-answer-size=1Gi", "--allow-privileged-power-sources");
     assertThat(run.admission.policy().agentImages()).as("empty: only the default").containsExactly(
         "one-scaphandre-agent:0.1.0");
     assertThat(run.admission.policy().initImages()).containsExactly("one-scaphandre-agent:0.1.0", "a/init:1",
         "b/init@sha256:*");
     assertThat(run.admission.policy().extraArgsAllowed()).isTrue();
+    assertThat(run.admission.policy().privilegedPowerSourcesAllowed()).isTrue();
     assertThat(run.allowedOpenNebulaEndpoints).containsExactly("http://f:2633/RPC2", "https://g/RPC2");
     assertThat(run.maxAnswerBytes).isEqualTo(1L << 30);
   }
