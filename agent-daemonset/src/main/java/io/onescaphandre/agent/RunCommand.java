@@ -1,5 +1,7 @@
 package io.onescaphandre.agent;
 
+import io.onescaphandre.contracts.net.ListenAddress;
+import io.onescaphandre.contracts.duration.DurationConverter;
 import io.onescaphandre.agent.attribution.AttributionPolicy;
 import io.onescaphandre.agent.attribution.BusyCpuPolicy;
 import io.onescaphandre.agent.attribution.IdlePowerEstimator;
@@ -39,11 +41,11 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--path.rootfs", defaultValue = "/", description = "host root, for OpenNebula's files (default ${DEFAULT-VALUE})")
   Path rootfs;
 
-  @Option(names = "--web.listen-address", defaultValue = ":8080", converter = ListenAddressConverter.class,
+  @Option(names = "--web.listen-address", defaultValue = ":8080", converter = ListenAddress.Converter.class,
       description = "address to serve on (default ${DEFAULT-VALUE})")
   InetSocketAddress listenAddress;
 
-  @Option(names = "--interval", defaultValue = "2s", converter = DurationConverter.class,
+  @Option(names = "--interval", defaultValue = "2s", converter = DurationConverter.AgentInterval.class,
       description = "sampling interval (default ${DEFAULT-VALUE})")
   Duration interval;
 

@@ -1,8 +1,8 @@
 package io.onescaphandre.agent.sim;
 
-import io.onescaphandre.agent.DurationConverter;
+import io.onescaphandre.contracts.duration.DurationConverter;
 import io.onescaphandre.agent.proc.CpuTimes;
-import io.onescaphandre.agent.proc.ProcFileReader;
+import io.onescaphandre.agent.pseudofs.ProcFileReader;
 import io.onescaphandre.agent.proc.ProcessScanner;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,6 +2,7 @@ package io.onescaphandre.contracts.duration;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A duration with bounds: one field of the ScaphandreMonitor spec or one flag. The CRD's CEL rule
@@ -46,6 +47,18 @@ public record DurationField(String name, String minText, String maxText) {
       throw new IllegalArgumentException(name + ": " + text + " is outside " + range());
     }
     return value;
+  }
+
+  /**
+   * The duration, or empty when the text is not one within the bounds: for readers of a spec that
+   * the validation (the CRD, {@code SpecValidator}) has already reported on.
+   */
+  public Optional<Duration> parseIfValid(String text) {
+    if (!Durations.valid(text)) {
+      return Optional.empty();
+    }
+    Duration value = Durations.parse(text);
+    return admits(value) ? Optional.of(value) : Optional.empty();
   }
 
   /** Whether a parsed duration is within the bounds. */

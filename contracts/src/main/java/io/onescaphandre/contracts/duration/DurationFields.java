@@ -48,9 +48,9 @@ public final class DurationFields {
   public static final DurationField OPENNEBULA_TIMEOUT =
       new DurationField("spec.openNebula.timeout", OPENNEBULA_TIMEOUT_MIN, OPENNEBULA_TIMEOUT_MAX);
 
-  // Reading the host and VM pools more often than every 10s loads oned for no gain (its own
+  // Reading the host and VM pools more often than every 5s loads oned for no gain (its own
   // monitoring runs every 30s to minutes); once a day is the least that keeps names current.
-  public static final String OPENNEBULA_REFRESH_INTERVAL_MIN = "10s";
+  public static final String OPENNEBULA_REFRESH_INTERVAL_MIN = "5s";
   public static final String OPENNEBULA_REFRESH_INTERVAL_MAX = "24h";
   public static final String OPENNEBULA_REFRESH_INTERVAL_RULE = "self.matches('" + Durations.PATTERN + "')"
       + " && duration(self) >= duration('" + OPENNEBULA_REFRESH_INTERVAL_MIN + "')"

@@ -36,11 +36,14 @@ import javax.xml.stream.XMLStreamReader;
  *       are an error, not a guess (a {@code kvm} and a {@code qemu} DB of the same id agree).
  * </ol>
  *
- * The hypervisor is the one of the status DB of the chosen id, when there is one.
+ * The hypervisor is the one of the status DB of the chosen id, else of the freshest status DB (a
+ * machine keeps its driver when it is registered again under a new id), else unknown.
  */
 public final class HypervisorFilesHostIdFinder {
   public static final String CONFIG_FILE = "var/tmp/one_db/config";
   public static final String STATUS_DIR = "var/tmp/one/im";
+  /** OpenNebula writes a few settings there; a larger file is reported, not parsed. */
+  public static final long MAX_CONFIG_BYTES = 1 << 20;
   private static final Pattern STATUS_DB = Pattern.compile("status_(kvm|qemu|lxc)_(\\d{1,9})\\.db");
   private static final XMLInputFactory XML = noDtdFactory();
 
@@ -60,8 +63,9 @@ public final class HypervisorFilesHostIdFinder {
     Optional<HostId> fromConfig = hostIdFromConfig(config, ignored);
     if (fromConfig.isPresent()) {
       HostId id = fromConfig.get();
-      Optional<Hypervisor> hypervisor =
-          dbs.stream().filter(db -> db.hostId.equals(id)).findFirst().map(db -> db.hypervisor);
+      // A machine keeps its driver when oned gives it a new id, so a DB of another id still tells it.
+      Optional<Hypervisor> hypervisor = dbs.stream().filter(db -> db.hostId.equals(id)).findFirst()
+          .or(() -> dbs.stream().findFirst()).map(db -> db.hypervisor);
       dbs.stream()
           .filter(db -> !db.hostId.equals(id))
           .forEach(db -> ignored.add(db.path + ": host id " + db.hostId + " differs from "
@@ -92,6 +96,15 @@ public final class HypervisorFilesHostIdFinder {
 
   private static Optional<HostId> hostIdFromConfig(Path config, List<String> ignored) {
     if (!Files.isRegularFile(config)) {
+      return Optional.empty();
+    }
+    try {
+      if (Files.size(config) > MAX_CONFIG_BYTES) {
+        ignored.add(config + ": larger than " + MAX_CONFIG_BYTES + " bytes, not read (it holds a few settings)");
+        return Optional.empty();
+      }
+    } catch (IOException e) {
+      ignored.add(config + ": unreadable (" + e.getMessage() + ")");
       return Optional.empty();
     }
     try (Reader in = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * The OpenNebula host id found in OpenNebula's files on a hypervisor.
  *
- * @param hypervisor from the status DB of the same id; empty when only the config file was found
+ * @param hypervisor from the status DB of the same id, else the freshest one; empty when there is none
  * @param ignored files that were looked at and not used, with the reason (stale DB, bad config)
  */
 public record LocalHostId(

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.onescaphandre.contracts.hostid.HostId;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,11 +22,14 @@ import java.util.Optional;
  * @param hostIdSource {@code one_db_config}, {@code im_status_db} or null
  * @param hypervisor {@code kvm}, {@code lxc} or null
  * @param rapl {@code ok}, {@code absent} or {@code unreadable}
+ * @param powerSource the power source that makes the host total when the agent starts (the first
+ *     {@code ok} of {@code powerSources}); null when none is usable or the agent does not say
+ * @param powerSources each power source the agent tries, in order, with its state; may be null
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"version", "hostId", "hostIdSource", "hostIdFile", "hypervisor", "rapl", "raplZones",
-    "cpuVendor", "kernel", "modulesLoaded", "message"})
+    "cpuVendor", "kernel", "modulesLoaded", "powerSource", "powerSources", "message"})
 public record InitReport(
     int version,
     HostId hostId,
@@ -37,6 +41,8 @@ public record InitReport(
     String cpuVendor,
     String kernel,
     List<String> modulesLoaded,
+    String powerSource,
+    Map<String, String> powerSources,
     String message) {
 
   public static final int VERSION = 1;
@@ -55,11 +61,13 @@ public record InitReport(
       @JsonProperty("hypervisor") String hypervisor, @JsonProperty("rapl") String rapl,
       @JsonProperty("raplZones") List<String> raplZones, @JsonProperty("cpuVendor") String cpuVendor,
       @JsonProperty("kernel") String kernel, @JsonProperty("modulesLoaded") List<String> modulesLoaded,
+      @JsonProperty("powerSource") String powerSource,
+      @JsonProperty("powerSources") Map<String, String> powerSources,
       @JsonProperty("message") String message) {
     boolean usable = hostId != null && hostId >= 0 && hostId <= Integer.MAX_VALUE;
     return new InitReport(version == null ? 0 : version, usable ? HostId.of(hostId) : null,
         usable ? hostIdSource : null, hostIdFile, hypervisor, rapl, raplZones, cpuVendor, kernel,
-        modulesLoaded, message);
+        modulesLoaded, powerSource, powerSources, message);
   }
 
   /** The line to write, at most {@link #MAX_BYTES} bytes: a message too long for it is cut. */
@@ -69,7 +77,7 @@ public record InitReport(
     if (excess > 0 && message != null) {
       String cut = message.substring(0, Math.max(0, message.length() - excess - 16)) + " [cut]";
       line = encode(new InitReport(version, hostId, hostIdSource, hostIdFile, hypervisor, rapl, raplZones,
-          cpuVendor, kernel, modulesLoaded, cut));
+          cpuVendor, kernel, modulesLoaded, powerSource, powerSources, cut));
     }
     return line;
   }

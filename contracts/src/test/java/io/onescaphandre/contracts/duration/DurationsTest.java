@@ -74,7 +74,7 @@ class DurationsTest {
     assertThat(DurationFields.AGENT_INTERVAL_RULE).isEqualTo("self.matches('" + Durations.PATTERN + "')"
         + " && duration(self) >= duration('500ms') && duration(self) <= duration('5m')");
     assertThat(DurationFields.OPENNEBULA_REFRESH_INTERVAL_MESSAGE)
-        .startsWith("spec.openNebula.refreshInterval must be").endsWith("from 10s to 24h");
+        .startsWith("spec.openNebula.refreshInterval must be").endsWith("from 5s to 24h");
     assertThat(DurationFields.PROMETHEUS_INTERVAL_MESSAGE).contains("spec.prometheus.interval", "1s to 1h");
     assertThat(DurationFields.OPENNEBULA_TIMEOUT_MESSAGE).contains("spec.openNebula.timeout", "1s to 5m");
   }

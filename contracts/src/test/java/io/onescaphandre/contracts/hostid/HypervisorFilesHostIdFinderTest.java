@@ -182,4 +182,16 @@ class HypervisorFilesHostIdFinderTest {
 
     assertThat(find().hostId()).isEqualTo(new HostId(3));
   }
+
+  @Test
+  void anOversizeConfigIsReportedNotParsed() throws IOException {
+    write("var/tmp/one_db/config", "<MONITOR_CONFIGURATION><HOST_ID>12</HOST_ID>" + " ".repeat(1 << 20)
+        + "</MONITOR_CONFIGURATION>", NEW);
+    write("var/tmp/one/im/status_kvm_5.db", "", OLD);
+
+    LocalHostId id = find();
+
+    assertThat(id.hostId()).isEqualTo(new HostId(5));
+    assertThat(id.ignored()).singleElement().asString().contains("larger than 1048576 bytes");
+  }
 }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class InitReportTest {
   static final InitReport FULL = new InitReport(1, new HostId(12), "one_db_config", "/var/tmp/one_db/config",
       "kvm", "ok", List.of("package-0", "dram", "package-1"), "GenuineIntel", "6.1.0-18-amd64",
-      List.of("intel_rapl_common"), "RAPL readable, host id 12 from /var/tmp/one_db/config");
+      List.of("intel_rapl_common"), "rapl", java.util.Map.of("rapl", "ok"), "RAPL readable, host id 12 from /var/tmp/one_db/config");
 
   @Test
   void writesTheLineOfTheInterfacesDocument() {
@@ -18,13 +18,14 @@ class InitReportTest {
         + "\"hostIdFile\":\"/var/tmp/one_db/config\",\"hypervisor\":\"kvm\",\"rapl\":\"ok\","
         + "\"raplZones\":[\"package-0\",\"dram\",\"package-1\"],\"cpuVendor\":\"GenuineIntel\","
         + "\"kernel\":\"6.1.0-18-amd64\",\"modulesLoaded\":[\"intel_rapl_common\"],"
+        + "\"powerSource\":\"rapl\",\"powerSources\":{\"rapl\":\"ok\"},"
         + "\"message\":\"RAPL readable, host id 12 from /var/tmp/one_db/config\"}");
   }
 
   @Test
   void readsBackWhatItWrites() {
     assertThat(InitReport.parse(FULL.toJson())).contains(FULL);
-    InitReport none = new InitReport(1, null, null, null, null, "absent", List.of(), null, null, List.of(), "x");
+    InitReport none = new InitReport(1, null, null, null, null, "absent", List.of(), null, null, List.of(), null, null, "x");
     assertThat(none.toJson()).contains("\"hostId\":null");
     assertThat(InitReport.parse(none.toJson() + "\n")).contains(none);
   }
@@ -59,7 +60,7 @@ class InitReportTest {
   @Test
   void aLongMessageIsCutSoThatTheLineFitsTheKubeletsLimit() {
     InitReport chatty = new InitReport(1, new HostId(1), "im_status_db", "/f", "kvm", "ok", List.of(), null,
-        null, List.of(), "é".repeat(5000));
+        null, List.of(), null, null, "é".repeat(5000));
     String line = chatty.toJson();
     assertThat(line.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(InitReport.MAX_BYTES);
     assertThat(InitReport.parse(line)).hasValueSatisfying(r -> {

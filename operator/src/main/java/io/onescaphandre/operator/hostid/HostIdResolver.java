@@ -1,5 +1,6 @@
 package io.onescaphandre.operator.hostid;
 
+import io.onescaphandre.contracts.init.InitReport;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.onescaphandre.operator.api.HostIdSourceType;
@@ -80,7 +81,7 @@ public final class HostIdResolver {
       case STATIC -> Optional.ofNullable(monitor.getSpec().getHostId().getStaticIds().get(name))
           .filter(v -> v >= 0);
       case HYPERVISOR_FILES -> Optional.ofNullable(agentPod).flatMap(AgentReport::of)
-          .map(AgentReport::hostId);
+          .map(InitReport::hostId).map(id -> (long) id.value());
       case OPEN_NEBULA_API -> Optional.ofNullable(lookup.hostIdByNode().get(name));
     };
   }

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.onescaphandre.operator.api.OpenNebulaSpec;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.api.SecretKeyRef;
-import io.onescaphandre.operator.reconciler.Durations;
 import io.onescaphandre.operator.status.Reasons;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -64,9 +63,8 @@ public final class MonitorOpenNebulaSettings {
       caPem = ca.value();
     }
     try {
-      String timeout = Durations.valid(one.getTimeout()) ? Durations.parse(one.getTimeout()).toString() : null;
       return Result.ok(OpenNebulaConnectionSettings.fromMonitorSpec(one.getEndpoint(), session.value(),
-          one.getTls().getInsecureSkipVerify(), caPem, timeout));
+          one.getTls().getInsecureSkipVerify(), caPem, one.getTimeout()));
     } catch (OpenNebulaException e) {
       return Result.failed(Reasons.OPEN_NEBULA_SETTINGS_INVALID,
           e.getMessage().replace("the Secret referenced by spec.openNebula.secretRef",

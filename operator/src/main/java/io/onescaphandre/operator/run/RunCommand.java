@@ -1,5 +1,6 @@
 package io.onescaphandre.operator.run;
 
+import io.onescaphandre.contracts.net.ListenAddress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
@@ -60,11 +61,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "Namespaces whose ScaphandreMonitors are reconciled, comma-separated (default: all).")
   List<String> namespaces = List.of();
 
-  @Option(names = "--web.listen-address", defaultValue = ":8080", converter = ListenAddress.class,
+  @Option(names = "--web.listen-address", defaultValue = ":8080", converter = ListenAddress.Converter.class,
       paramLabel = "[HOST]:PORT", description = "Where /metrics is served (default ${DEFAULT-VALUE}).")
   InetSocketAddress metricsAddress;
 
-  @Option(names = "--health.listen-address", defaultValue = ":8081", converter = ListenAddress.class,
+  @Option(names = "--health.listen-address", defaultValue = ":8081", converter = ListenAddress.Converter.class,
       paramLabel = "[HOST]:PORT", description = "Where /healthz and /readyz are served (default ${DEFAULT-VALUE}).")
   InetSocketAddress healthAddress;
 

@@ -1,5 +1,6 @@
 package io.onescaphandre.operator.status;
 
+import io.onescaphandre.contracts.init.InitReport;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
@@ -61,11 +62,11 @@ public final class StatusFactory {
 
   private static NodeStatus row(ResolvedNode node, StatusInputs in) {
     Pod pod = in.agentPodByNode().get(node.nodeName());
-    Optional<AgentReport> report = Optional.ofNullable(pod).flatMap(AgentReport::of);
+    Optional<InitReport> report = Optional.ofNullable(pod).flatMap(AgentReport::of);
     return new NodeStatus(node.nodeName(), node.hostId(),
         node.source() == null ? null : node.source().wireName(),
         pod != null && podReady(pod),
-        report.map(AgentReport::rapl).orElse(null),
+        report.map(InitReport::rapl).orElse(null),
         node.message());
   }
 

@@ -1,5 +1,7 @@
 package io.onescaphandre.operator.hostid;
 
+import io.onescaphandre.contracts.init.InitReport;
+import io.onescaphandre.contracts.hostid.HostId;
 import static io.onescaphandre.operator.testsupport.Fixtures.agentPod;
 import static io.onescaphandre.operator.testsupport.Fixtures.kvmNode;
 import static io.onescaphandre.operator.testsupport.Fixtures.monitor;
@@ -85,20 +87,20 @@ class HostIdSourcesTest {
           .withNewState().withNewWaiting().withReason("PodInitializing").endWaiting().endState()
         .endInitContainerStatus().endStatus().build();
 
-    assertThat(AgentReport.of(restarted)).hasValueSatisfying(rep -> assertThat(rep.hostId()).isEqualTo(7L));
+    assertThat(AgentReport.of(restarted)).hasValueSatisfying(rep -> assertThat(rep.hostId()).isEqualTo(new HostId(7)));
     assertThat(new HostIdResolver(OpenNebulaHostDirectory.NONE).resolve(m, NODES.subList(0, 1),
         Map.of("kvm-1", restarted)).mapped()).containsExactly(new MappedNode("kvm-1", 7L, "10.0.0.1"));
   }
 
   @Test
   void logsInsteadOfAReportOrANegativeIdGiveNoHostId() {
-    assertThat(AgentReport.parse("modprobe intel_rapl_common failed\n")).isEmpty();
-    assertThat(AgentReport.parse("{\"version\":1,\"hostId\":-1,\"hostIdSource\":\"one_db_config\"}"))
+    assertThat(InitReport.parse("modprobe intel_rapl_common failed\n")).isEmpty();
+    assertThat(InitReport.parse("{\"version\":1,\"hostId\":-1,\"hostIdSource\":\"one_db_config\"}"))
         .hasValueSatisfying(rep -> {
           assertThat(rep.hostId()).isNull();
           assertThat(rep.hostIdSource()).isNull();
         });
-    assertThat(AgentReport.parse("{\"version\":1,\"hostId\":3,\"hypervisor\":\"lxc\",\"future\":true}"))
+    assertThat(InitReport.parse("{\"version\":1,\"hostId\":3,\"hypervisor\":\"lxc\",\"future\":true}"))
         .hasValueSatisfying(rep -> assertThat(rep.hypervisor()).isEqualTo("lxc"));
   }
 

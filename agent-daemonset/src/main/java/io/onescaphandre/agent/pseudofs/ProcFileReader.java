@@ -1,4 +1,4 @@
-package io.onescaphandre.agent.proc;
+package io.onescaphandre.agent.pseudofs;
 
 import java.io.FileInputStream;
 import java.io.IOException;

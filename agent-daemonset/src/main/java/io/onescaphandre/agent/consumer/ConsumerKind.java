@@ -1,4 +1,4 @@
-package io.onescaphandre.agent.attribution;
+package io.onescaphandre.agent.consumer;
 
 /** What a group of processes is, for attribution and for the metric family it lands in. */
 public enum ConsumerKind {

@@ -1,4 +1,4 @@
-package io.onescaphandre.agent.attribution;
+package io.onescaphandre.agent.consumer;
 
 /**
  * Identity of a consumer.
