@@ -56,6 +56,6 @@ public class ScrapeConfigDependent extends OwnedDependent<ScrapeConfig> {
    * and the node name; the same in the ScrapeConfig and the plain job.
    */
   static ScrapeTarget target(MappedNode node, int port) {
-    return new ScrapeTarget(node.address(), port, HostId.of(node.hostId()), Map.of("node", node.nodeName()));
+    return new ScrapeTarget(node.address(), port, node.hostId(), Map.of("node", node.nodeName()));
   }
 }

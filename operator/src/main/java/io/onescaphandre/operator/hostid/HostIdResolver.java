@@ -1,5 +1,6 @@
 package io.onescaphandre.operator.hostid;
 
+import io.onescaphandre.contracts.hostid.HostId;
 import io.onescaphandre.contracts.init.InitReport;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -73,15 +74,15 @@ public final class HostIdResolver {
         .toList();
   }
 
-  private static Optional<Long> idFrom(HostIdSourceType source, ScaphandreMonitor monitor, Node node,
-      Pod agentPod, OpenNebulaHostDirectory.Lookup lookup, Optional<Long> foreignLabel) {
+  private static Optional<HostId> idFrom(HostIdSourceType source, ScaphandreMonitor monitor, Node node,
+      Pod agentPod, OpenNebulaHostDirectory.Lookup lookup, Optional<HostId> foreignLabel) {
     String name = node.getMetadata().getName();
     return switch (source) {
       case NODE_LABEL -> foreignLabel;
       case STATIC -> Optional.ofNullable(monitor.getSpec().getHostId().getStaticIds().get(name))
-          .filter(v -> v >= 0);
+          .filter(v -> v >= 0 && v <= Integer.MAX_VALUE).map(HostId::of);
       case HYPERVISOR_FILES -> Optional.ofNullable(agentPod).flatMap(AgentReport::of)
-          .map(InitReport::hostId).map(id -> (long) id.value());
+          .map(InitReport::hostId);
       case OPEN_NEBULA_API -> Optional.ofNullable(lookup.hostIdByNode().get(name));
     };
   }
@@ -90,9 +91,9 @@ public final class HostIdResolver {
       Pod agentPod, OpenNebulaHostDirectory.Lookup lookup, List<String> problems) {
     String name = node.getMetadata().getName();
     String address = NodeSelection.address(node);
-    Optional<Long> foreignLabel = foreignLabel(monitor, node, problems);
+    Optional<HostId> foreignLabel = foreignLabel(monitor, node, problems);
     for (HostIdSourceType source : sources) {
-      Optional<Long> id = idFrom(source, monitor, node, agentPod, lookup, foreignLabel);
+      Optional<HostId> id = idFrom(source, monitor, node, agentPod, lookup, foreignLabel);
       if (id.isEmpty()) {
         continue;
       }
@@ -113,22 +114,23 @@ public final class HostIdResolver {
    * The host-id label unless this monitor set it itself (the operator's own output is not an input),
    * parsed as a decimal id.
    */
-  private static Optional<Long> foreignLabel(ScaphandreMonitor monitor, Node node, List<String> problems) {
+  private static Optional<HostId> foreignLabel(ScaphandreMonitor monitor, Node node, List<String> problems) {
     Map<String, String> labels = node.getMetadata().getLabels();
     String value = labels == null ? null : labels.get(MonitorNames.HOST_ID_LABEL);
     if (value == null || NodeLabels.labelledBy(monitor, node)) {
       return Optional.empty();
     }
-    if (!value.matches("[0-9]{1,18}")) {
+    try {
+      return Optional.of(HostId.parse(value));
+    } catch (IllegalArgumentException notAHostId) {
       problems.add("node " + node.getMetadata().getName() + " has " + MonitorNames.HOST_ID_LABEL + "="
           + value + ", which is not a decimal host id");
       return Optional.empty();
     }
-    return Optional.of(Long.parseLong(value));
   }
 
   private static void rejectDuplicateIds(Map<String, ResolvedNode> byName, List<String> problems) {
-    Map<Long, List<ResolvedNode>> byId = new LinkedHashMap<>();
+    Map<HostId, List<ResolvedNode>> byId = new LinkedHashMap<>();
     byName.values().stream().filter(ResolvedNode::mapped)
         .forEach(n -> byId.computeIfAbsent(n.hostId(), k -> new ArrayList<>()).add(n));
     byId.forEach((id, claimants) -> {

@@ -86,7 +86,7 @@ public final class NodeLabeler {
     return new NodeBuilder()
         .withNewMetadata()
           .withName(target.nodeName())
-          .addToLabels(MonitorNames.HOST_ID_LABEL, Long.toString(target.hostId()))
+          .addToLabels(MonitorNames.HOST_ID_LABEL, target.hostId().toString())
           .addToAnnotations(MonitorNames.HOST_ID_SOURCE_ANNOTATION, target.source().wireName())
           .addToAnnotations(MonitorNames.LABELLED_BY_ANNOTATION, NodeLabels.owner(monitor))
         .endMetadata()
@@ -155,7 +155,7 @@ public final class NodeLabeler {
   private static boolean carries(Node node, ResolvedNode target, ScaphandreMonitor monitor) {
     Map<String, String> annotations = node.getMetadata().getAnnotations() == null
         ? Map.of() : node.getMetadata().getAnnotations();
-    return Objects.equals(label(node), Long.toString(target.hostId()))
+    return Objects.equals(label(node), target.hostId().toString())
         && Objects.equals(annotations.get(MonitorNames.HOST_ID_SOURCE_ANNOTATION), target.source().wireName())
         && Objects.equals(annotations.get(MonitorNames.LABELLED_BY_ANNOTATION), NodeLabels.owner(monitor));
   }
@@ -166,7 +166,7 @@ public final class NodeLabeler {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(MonitorNames.HOST_ID_SOURCE_ANNOTATION, target.source().wireName());
     annotations.put(MonitorNames.LABELLED_BY_ANNOTATION, NodeLabels.owner(monitor));
-    mergePatch(nodeName, Map.of(MonitorNames.HOST_ID_LABEL, Long.toString(target.hostId())), annotations);
+    mergePatch(nodeName, Map.of(MonitorNames.HOST_ID_LABEL, target.hostId().toString()), annotations);
   }
 
   /**

@@ -71,8 +71,8 @@ public final class SpecValidator {
     }
     Map<Long, List<String>> nodesById = new TreeMap<>();
     new TreeMap<>(spec.getHostId().getStaticIds()).forEach((node, id) -> {
-      if (id == null || id < 0) {
-        problems.add("hostId.static." + node + " is " + id + ": host ids are non-negative");
+      if (id == null || id < 0 || id > Integer.MAX_VALUE) {
+        problems.add("hostId.static." + node + " is " + id + ": host ids are from 0 to " + Integer.MAX_VALUE);
       } else {
         nodesById.computeIfAbsent(id, k -> new ArrayList<>()).add(node);
       }

@@ -63,7 +63,8 @@ public final class StatusFactory {
   private static NodeStatus row(ResolvedNode node, StatusInputs in) {
     Pod pod = in.agentPodByNode().get(node.nodeName());
     Optional<InitReport> report = Optional.ofNullable(pod).flatMap(AgentReport::of);
-    return new NodeStatus(node.nodeName(), node.hostId(),
+    // The status keeps the CRD's integer; the value is the one HostId.
+    return new NodeStatus(node.nodeName(), node.hostId() == null ? null : (long) node.hostId().value(),
         node.source() == null ? null : node.source().wireName(),
         pod != null && podReady(pod),
         report.map(InitReport::rapl).orElse(null),

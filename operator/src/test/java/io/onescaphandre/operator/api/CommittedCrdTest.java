@@ -33,7 +33,7 @@ class CommittedCrdTest {
     String crd = Files.readString(Path.of("../crds", FILE));
     assertThat(crd).contains("group: \"one-scaphandre.io\"", "kind: \"ScaphandreMonitor\"",
         "plural: \"scaphandremonitors\"", "- \"scaph\"", "scope: \"Namespaced\"", "name: \"v1alpha1\"");
-    assertThat(crd).contains("self.all(k, self[k] >= 0)", "maximum: 65535.0", "- \"scaphandre\"");
+    assertThat(crd).contains("self.all(k, self[k] >= 0 && self[k] <= 2147483647)", "maximum: 65535.0", "- \"scaphandre\"");
   }
 
   @Test

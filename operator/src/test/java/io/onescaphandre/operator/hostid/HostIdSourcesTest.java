@@ -73,7 +73,7 @@ class HostIdSourcesTest {
             org.assertj.core.groups.Tuple.tuple("kvm-1", 12L, HostIdSourceType.HYPERVISOR_FILES),
             org.assertj.core.groups.Tuple.tuple("kvm-2", null, null));
     assertThat(r.nodes().get(1).message()).isEqualTo("no host id from [hypervisorFiles]");
-    assertThat(r.mapped()).containsExactly(new MappedNode("kvm-1", 12L, "10.0.0.1"));
+    assertThat(r.mapped()).containsExactly(new MappedNode("kvm-1", new HostId(12), "10.0.0.1"));
     assertThat(r.problems()).isEmpty();
   }
 
@@ -89,7 +89,7 @@ class HostIdSourcesTest {
 
     assertThat(AgentReport.of(restarted)).hasValueSatisfying(rep -> assertThat(rep.hostId()).isEqualTo(new HostId(7)));
     assertThat(new HostIdResolver(OpenNebulaHostDirectory.NONE).resolve(m, NODES.subList(0, 1),
-        Map.of("kvm-1", restarted)).mapped()).containsExactly(new MappedNode("kvm-1", 7L, "10.0.0.1"));
+        Map.of("kvm-1", restarted)).mapped()).containsExactly(new MappedNode("kvm-1", new HostId(7), "10.0.0.1"));
   }
 
   @Test
@@ -108,13 +108,13 @@ class HostIdSourcesTest {
   void openNebulaIsAskedOnlyAboutNodesTheEarlierSourcesLeftWithoutId() {
     ScaphandreMonitor m = monitorWith(HostIdSourceType.STATIC, HostIdSourceType.OPEN_NEBULA_API);
     m.getSpec().getHostId().setStaticIds(new LinkedHashMap<>(Map.of("kvm-1", 1L)));
-    RecordingDirectory one = new RecordingDirectory(new OpenNebulaHostDirectory.Lookup(Map.of("kvm-2", 2L), List.of()));
+    RecordingDirectory one = new RecordingDirectory(new OpenNebulaHostDirectory.Lookup(Map.of("kvm-2", new HostId(2)), List.of()));
 
     HostIdResolution r = new HostIdResolver(one).resolve(m, NODES, Map.of());
 
     assertThat(one.asked).containsExactly(List.of("kvm-2"));
-    assertThat(r.mapped()).containsExactly(new MappedNode("kvm-1", 1L, "10.0.0.1"),
-        new MappedNode("kvm-2", 2L, "10.0.0.2"));
+    assertThat(r.mapped()).containsExactly(new MappedNode("kvm-1", new HostId(1), "10.0.0.1"),
+        new MappedNode("kvm-2", new HostId(2), "10.0.0.2"));
     assertThat(r.nodes().get(1).source()).isEqualTo(HostIdSourceType.OPEN_NEBULA_API);
     assertThat(r.sourceFailed()).isFalse();
   }
@@ -129,7 +129,7 @@ class HostIdSourcesTest {
         Map.of("kvm-1", agentPod(m, "kvm-1", report(4L, "ok"), true)));
 
     assertThat(one.asked).containsExactly(List.of("kvm-1", "kvm-2"));
-    assertThat(r.mapped()).containsExactly(new MappedNode("kvm-1", 4L, "10.0.0.1"));
+    assertThat(r.mapped()).containsExactly(new MappedNode("kvm-1", new HostId(4), "10.0.0.1"));
     assertThat(r.sourceFailureReason()).isEqualTo(Reasons.OPEN_NEBULA_UNREACHABLE);
     assertThat(r.problems()).containsExactly("openNebulaApi: Cannot reach OpenNebula");
   }
@@ -138,7 +138,7 @@ class HostIdSourcesTest {
   void anIdClaimedByTwoSourcesForTwoNodesMapsNeitherAndNamesBoth() {
     ScaphandreMonitor m = monitorWith(HostIdSourceType.STATIC, HostIdSourceType.OPEN_NEBULA_API);
     m.getSpec().getHostId().setStaticIds(new LinkedHashMap<>(Map.of("kvm-1", 5L)));
-    RecordingDirectory one = new RecordingDirectory(new OpenNebulaHostDirectory.Lookup(Map.of("kvm-2", 5L), List.of()));
+    RecordingDirectory one = new RecordingDirectory(new OpenNebulaHostDirectory.Lookup(Map.of("kvm-2", new HostId(5)), List.of()));
 
     HostIdResolution r = new HostIdResolver(one).resolve(m, NODES, Map.of());
 
