@@ -70,7 +70,7 @@ class HostIdSourcesTest {
 
     assertThat(r.nodes()).extracting(ResolvedNode::nodeName, ResolvedNode::hostId, ResolvedNode::source)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("kvm-1", 12L, HostIdSourceType.HYPERVISOR_FILES),
+            org.assertj.core.groups.Tuple.tuple("kvm-1", new HostId(12), HostIdSourceType.HYPERVISOR_FILES),
             org.assertj.core.groups.Tuple.tuple("kvm-2", null, null));
     assertThat(r.nodes().get(1).message()).isEqualTo("no host id from [hypervisorFiles]");
     assertThat(r.mapped()).containsExactly(new MappedNode("kvm-1", new HostId(12), "10.0.0.1"));
