@@ -26,8 +26,6 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# Bump when the way the roots are made changes, so stale cached roots are not reused.
-ROOTS_RECIPE=1
 BUILDER_PACKAGES="openjdk-17-jdk-headless,binutils"   # binutils: Debian's jlink --strip-debug runs objcopy
 RUNTIME_PACKAGES="kmod"
 JDK_HOME_IN_BUILDER=/usr/lib/jvm/java-17-openjdk-amd64
@@ -39,12 +37,6 @@ KEEP_COMMON="base-files libc6 libgcc-s1 libstdc++6 zlib1g"
 KEEP_operator="$KEEP_COMMON"
 KEEP_agent="$KEEP_COMMON kmod libkmod2 liblzma5 libzstd1 libssl3"
 
-# Modules the jars load by reflection or service lookup, which jdeps cannot see:
-# jdk.crypto.ec for TLS ECDHE cipher suites (Kubernetes API, OpenNebula's XML-RPC over https),
-# jdk.management for Micrometer's process CPU metrics (com.sun.management), jdk.httpserver for
-# the agent's /metrics endpoint when it is served by the JDK's HTTP server.
-EXTRA_MODULES_operator="jdk.crypto.ec,jdk.management"
-EXTRA_MODULES_agent="jdk.management,jdk.httpserver"
 
 DESCRIPTION_operator="one-scaphandre operator: turns ScaphandreMonitor resources into RAPL agent DaemonSets and Prometheus Operator objects labelled with OpenNebula host ids"
 DESCRIPTION_agent="one-scaphandre node agent: RAPL power and energy of an OpenNebula host and of each of its VMs, in Prometheus format"
@@ -54,38 +46,6 @@ USER_agent="0:0"
 SOURCE_URL="https://github.com/one-scaphandre/one-scaphandre"
 
 # ---------------------------------------------------------------------------------------------
-debian_mirror() {
-  if [[ -n ${DEBIAN_MIRROR:-} ]]; then echo "$DEBIAN_MIRROR"; return; fi
-  # deb822 sources (URIs:) first, then one-line sources; only a plain Debian archive will do.
-  local uri
-  uri=$(cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
-        | grep -v '^\s*#' \
-        | grep -oE '(https?://[^ ]*/debian)/?(\s|$)' | grep -v security | head -n1 | tr -d '[:space:]' || true)
-  echo "${uri:-http://deb.debian.org/debian}"
-}
-
-short_hash() { sha256sum | cut -c1-16; }
-
-# cached_root NAME PACKAGES -> prints the path of a complete debootstrap root, making it if needed.
-cached_root() {
-  local name=$1 packages=$2 key dir
-  key=$(printf '%s|%s|%s|%s' "$ROOTS_RECIPE" "$DEBIAN_SUITE" minbase "$packages" | short_hash)
-  dir="$CACHE_DIR/roots/$name-$key"
-  if [[ ! -e $dir/.complete ]]; then
-    local mirror; mirror=$(debian_mirror)
-    log "debootstrap $name root ($DEBIAN_SUITE minbase + $packages) from $mirror"
-    rm -rf "$dir.tmp"; mkdir -p "$CACHE_DIR/debs/$name" "$dir.tmp"
-    # --cache-dir keeps the .debs: rebuilding a root after `rm -rf` of it needs no network.
-    if ! debootstrap --variant=minbase --include="$packages" --cache-dir="$CACHE_DIR/debs/$name" \
-         "$DEBIAN_SUITE" "$dir.tmp" "$mirror" >"$dir.log" 2>&1; then
-      tail -n 20 "$dir.log" >&2
-      die "debootstrap of the $name root failed (log: $dir.log)"
-    fi
-    rm -rf "$dir"; mv "$dir.tmp" "$dir"; touch "$dir/.complete"
-  fi
-  echo "$dir"
-}
-
 # Runs a command inside the builder root with /proc mounted in a private mount namespace: the
 # JDK's launcher finds libjli.so through $ORIGIN, which the dynamic loader resolves via /proc.
 in_builder() {

@@ -61,3 +61,46 @@ with_cache_lock() {
   exec {CACHE_LOCK_FD}>"$CACHE_DIR/.lock"
   flock "$CACHE_LOCK_FD"
 }
+
+# Modules the jars load by reflection or service lookup, which jdeps cannot see (also the
+# Java runtime of the Debian package, host-service/jlink-runtime.sh):
+# jdk.crypto.ec for TLS ECDHE cipher suites (Kubernetes API, OpenNebula's XML-RPC over https),
+# jdk.management for Micrometer's process CPU metrics (com.sun.management), jdk.httpserver for
+# the agent's /metrics endpoint when it is served by the JDK's HTTP server.
+EXTRA_MODULES_operator="jdk.crypto.ec,jdk.management"
+EXTRA_MODULES_agent="jdk.management,jdk.httpserver"
+
+# Bump when the way the Debian roots are made changes, so stale cached roots are not reused.
+ROOTS_RECIPE=1
+
+debian_mirror() {
+  if [[ -n ${DEBIAN_MIRROR:-} ]]; then echo "$DEBIAN_MIRROR"; return; fi
+  # deb822 sources (URIs:) first, then one-line sources; only a plain Debian archive will do.
+  local uri
+  uri=$(cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
+        | grep -v '^\s*#' \
+        | grep -oE '(https?://[^ ]*/debian)/?(\s|$)' | grep -v security | head -n1 | tr -d '[:space:]' || true)
+  echo "${uri:-http://deb.debian.org/debian}"
+}
+
+short_hash() { sha256sum | cut -c1-16; }
+
+# cached_root NAME PACKAGES -> prints the path of a complete debootstrap root, making it if needed.
+cached_root() {
+  local name=$1 packages=$2 key dir
+  key=$(printf '%s|%s|%s|%s' "$ROOTS_RECIPE" "$DEBIAN_SUITE" minbase "$packages" | short_hash)
+  dir="$CACHE_DIR/roots/$name-$key"
+  if [[ ! -e $dir/.complete ]]; then
+    local mirror; mirror=$(debian_mirror)
+    log "debootstrap $name root ($DEBIAN_SUITE minbase + $packages) from $mirror"
+    rm -rf "$dir.tmp"; mkdir -p "$CACHE_DIR/debs/$name" "$dir.tmp"
+    # --cache-dir keeps the .debs: rebuilding a root after `rm -rf` of it needs no network.
+    if ! debootstrap --variant=minbase --include="$packages" --cache-dir="$CACHE_DIR/debs/$name" \
+         "$DEBIAN_SUITE" "$dir.tmp" "$mirror" >"$dir.log" 2>&1; then
+      tail -n 20 "$dir.log" >&2
+      die "debootstrap of the $name root failed (log: $dir.log)"
+    fi
+    rm -rf "$dir"; mv "$dir.tmp" "$dir"; touch "$dir/.complete"
+  fi
+  echo "$dir"
+}

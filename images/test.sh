@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tests the images themselves, not only the jars:
 #
-#   images/test.sh            (needs root; run images/build.sh first)
+#   images/test.sh            (needs root; run images/build.sh first, and ./mvnw package for the .deb)
 #
 # Each OCI archive in target/images is unpacked with `umoci unpack` into an OCI runtime bundle and
 # run with `runc`:
@@ -33,6 +33,7 @@
 #   IMAGE_TEST_STRICT=1  turns those SKIPs into FAILs (for when the real jars are in).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/test-host-service.sh"
 
 MAX_IMAGE_BYTES=$((150 * 1000 * 1000))
 STRICT=${IMAGE_TEST_STRICT:-0}
@@ -54,7 +55,8 @@ check() {   # check NAME COMMAND... : PASS when the command succeeds, FAIL with 
 WORK=""
 CONTAINERS=()
 cleanup() {
-  local id
+  local id pid
+  for pid in "${HOST_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for id in "${CONTAINERS[@]}"; do
     runc --root "$WORK/runc" kill "$id" KILL >/dev/null 2>&1 || true
     runc --root "$WORK/runc" delete --force "$id" >/dev/null 2>&1 || true
@@ -368,7 +370,7 @@ EOF
 
 main() {
   require_root "images/test.sh"
-  require_commands umoci runc jq curl tar awk
+  require_commands umoci runc jq curl tar awk debootstrap unshare chroot flock
   local image
   for image in "${IMAGES[@]}"; do
     [[ -f $(image_archive "$image") ]] || die "$(image_archive "$image") is missing: run images/build.sh first"
@@ -377,7 +379,7 @@ main() {
   trap cleanup EXIT
   mkdir -p "$OUT_DIR"; : >"$REPORT"
 
-  local bundle start
+  local bundle start agent_bundle=""
   for image in "${IMAGES[@]}"; do
     start=$SECONDS
     tar -xOf "$(image_archive "$image")" ./index.json >"$WORK/index-$image.json"
@@ -385,7 +387,16 @@ main() {
     static_checks "$image" "$bundle"
     "${image}_checks" "$bundle"
     log "$image image tested in $((SECONDS - start)) s"
+    [[ $image != agent ]] || agent_bundle=$bundle
   done
+  # The agent as a host service (images/test-host-service.sh): the podman unit with the agent image,
+  # and the Debian package the Maven build made, installed into a debootstrap root.
+  start=$SECONDS
+  podman_unit_checks "$agent_bundle"
+  log "podman unit tested in $((SECONDS - start)) s"
+  start=$SECONDS
+  deb_checks
+  log "Debian package tested in $((SECONDS - start)) s"
   printf '%d passed, %d failed, %d skipped (report: %s)\n' "$PASSED" "$FAILED" "$SKIPPED" "$REPORT" | tee -a "$REPORT"
   ((FAILED == 0))
 }

@@ -1,25 +1,29 @@
 package io.onescaphandre.agent;
 
-import io.onescaphandre.contracts.net.ListenAddress;
 import io.onescaphandre.contracts.duration.DurationConverter;
+import io.onescaphandre.contracts.hostid.HypervisorFilesHostIdFinder;
+import io.onescaphandre.contracts.net.ListenAddress;
 import io.onescaphandre.agent.attribution.AttributionPolicy;
 import io.onescaphandre.agent.attribution.BusyCpuPolicy;
 import io.onescaphandre.agent.attribution.IdlePowerEstimator;
 import io.onescaphandre.agent.attribution.IdleUnattributedPolicy;
 import io.onescaphandre.agent.attribution.VcpuPolicy;
 import io.onescaphandre.agent.metrics.MetricsPublisher;
+import io.onescaphandre.agent.sampling.SampleLoop;
+import io.onescaphandre.agent.opennebula.ProbeEndpoints;
+import io.onescaphandre.agent.opennebula.ProbeFeed;
 import io.onescaphandre.agent.sampling.Sampler;
+import io.onescaphandre.agent.sampling.SamplingHealth;
 import io.onescaphandre.agent.sampling.Snapshot;
 import io.onescaphandre.agent.web.MetricsServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +42,15 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--path.sysfs", defaultValue = "/sys", description = "sysfs mount (default ${DEFAULT-VALUE})")
   Path sysfs;
 
-  @Option(names = "--path.rootfs", defaultValue = "/", description = "host root, for OpenNebula's files (default ${DEFAULT-VALUE})")
+  @Option(names = "--path.rootfs", defaultValue = "/",
+      description = "host root, for OpenNebula's files: the host id of opennebula_agent_host_info (default ${DEFAULT-VALUE})")
   Path rootfs;
+
+  /**
+   * How often the host id is looked up again: it appears once OpenNebula has monitored the host,
+   * and changes when the host is deleted and added again. One small file read a minute.
+   */
+  static final Duration HOST_ID_REFRESH = Duration.ofMinutes(1);
 
   @Option(names = "--web.listen-address", defaultValue = ":8080", converter = ListenAddress.Converter.class,
       description = "address to serve on (default ${DEFAULT-VALUE})")
@@ -69,6 +80,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "pods and services exported each, the rest summed under 'other' (default ${DEFAULT-VALUE})")
   int topConsumers;
 
+  @Option(names = "--health.failed-samples", defaultValue = "3",
+      description = "consecutive failed samples after which /healthz fails, so that the kubelet"
+          + " restarts the agent (default ${DEFAULT-VALUE})")
+  int failedSamplesForUnhealthy;
+
   @Override
   public Integer call() throws Exception {
     AttributionPolicy attribution = policy(policy, idleWatts, idleWindow);
@@ -78,9 +94,14 @@ public final class RunCommand implements Callable<Integer> {
     }
     Sampler sampler = new Sampler(procfs, sysfs, attribution, System::nanoTime, topProcesses, topConsumers);
     MetricsPublisher publisher = new MetricsPublisher(MetricsPublisher.newRegistry(), procfs);
-    AtomicReference<Snapshot> last = new AtomicReference<>(Snapshot.empty(io.onescaphandre.agent.rapl.RaplState.ABSENT));
-    AtomicLong lastSampleNanos = new AtomicLong(System.nanoTime());
-    long staleAfter = Math.max(interval.toNanos() * 5, Duration.ofSeconds(30).toNanos());
+    if (failedSamplesForUnhealthy < 1) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--health.failed-samples must be >= 1");
+    }
+    SamplingHealth health = new SamplingHealth(System::nanoTime, interval.toNanos(),
+        failedSamplesForUnhealthy);
+    ProbeFeed probeFeed = new ProbeFeed(procfs, interval, Instant.now());
+    ProbeEndpoints probeEndpoints = new ProbeEndpoints(probeFeed);
     LOG.info("procfs={} sysfs={} {} policy={} interval={}", procfs, sysfs, sampler.cgroupLayout(),
         attribution.name(), interval);
 
@@ -89,22 +110,13 @@ public final class RunCommand implements Callable<Integer> {
       t.setDaemon(true);
       return t;
     });
-    Runnable tick = () -> {
-      long start = System.nanoTime();
-      try {
-        Snapshot snapshot = sampler.sample();
-        publisher.publish(snapshot, System.nanoTime() - start);
-        last.set(snapshot);
-      } catch (RuntimeException e) {
-        // One bad sample (a surprising file) must not stop the timer.
-        LOG.warn("sample failed", e);
-      }
-      lastSampleNanos.set(System.nanoTime());
-    };
-    try (MetricsServer server = new MetricsServer(listenAddress, publisher,
-        () -> System.nanoTime() - lastSampleNanos.get() < staleAfter,
-        () -> last.get().sequence() >= 2)) {
+    SampleLoop tick = new SampleLoop(sampler::sample, publisher, health, System::nanoTime,
+        probeFeed::accept);
+    HostIdReporter hostId = new HostIdReporter(new HypervisorFilesHostIdFinder(rootfs), publisher);
+    try (MetricsServer server = new MetricsServer(listenAddress, publisher, health)) {
+      serveProbes(server, probeEndpoints);
       timer.scheduleAtFixedRate(tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+      timer.scheduleWithFixedDelay(hostId, 0, HOST_ID_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
       server.start();
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
@@ -113,6 +125,19 @@ public final class RunCommand implements Callable<Integer> {
       timer.shutdownNow();
     }
     return 0;
+  }
+
+  /**
+   * Serves the OpenNebula probes' paths on the agent's HTTP server. The wiring is here, among the
+   * commands, so that the probes' feed (an exporter) does not depend on the web server above it.
+   */
+  public static void serveProbes(MetricsServer server, ProbeEndpoints endpoints) {
+    server.addText(ProbeEndpoints.HOST_PATH, uri -> text(endpoints.host(uri)));
+    server.addText(ProbeEndpoints.VMS_PATH, uri -> text(endpoints.vms(uri)));
+  }
+
+  private static MetricsServer.TextAnswer text(ProbeEndpoints.Response response) {
+    return new MetricsServer.TextAnswer(response.status(), response.body());
   }
 
   static AttributionPolicy policy(String name, Double idleWatts, Duration idleWindow) {

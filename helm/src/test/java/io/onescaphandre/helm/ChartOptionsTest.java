@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.util.List;
@@ -170,5 +171,50 @@ class ChartOptionsTest {
     assertThat(chart.kinds()).doesNotContain("ServiceAccount", "ClusterRole", "ClusterRoleBinding");
     assertThat(chart.only(Deployment.class).getSpec().getTemplate().getSpec().getServiceAccountName())
         .isEqualTo("preinstalled");
+  }
+
+  @Test
+  void theAdmissionPolicyBecomesOperatorFlags() {
+    assertThat(operatorContainer(RenderedChart.renderDefaults().only(Deployment.class)).getArgs())
+        .as("by default the operator's own defaults apply").noneMatch(a -> a.startsWith("--allow"));
+    RenderedChart chart = RenderedChart.renderWithValuesFile("""
+        admission:
+          allowedAgentImages: ["registry.example/one-scaphandre-agent@sha256:*", "hubblo/scaphandre:1.0.2"]
+          allowedInitImages: []
+          allowAgentExtraArgs: true
+          allowedOpenNebulaEndpoints: ["http://frontend:2633/RPC2"]
+        openNebula:
+          maxAnswerSize: 512Mi
+        """);
+    assertThat(operatorContainer(chart.only(Deployment.class)).getArgs()).containsExactly("run",
+        "--default-agent-image=one-scaphandre-agent:0.1.0",
+        "--allowed-agent-images=registry.example/one-scaphandre-agent@sha256:*,hubblo/scaphandre:1.0.2",
+        "--allowed-init-images=", "--allow-agent-extra-args",
+        "--allowed-opennebula-endpoints=http://frontend:2633/RPC2", "--opennebula.max-answer-size=512Mi");
+  }
+
+  @Test
+  void monitorNamespacesLimitWhereMonitorsAreReconciledAndWhichSecretsCanBeRead() {
+    RenderedChart defaults = RenderedChart.renderDefaults();
+    assertThat(defaults.only(ClusterRole.class).getRules()).anySatisfy(r -> assertThat(r.getResources())
+        .containsExactly("secrets"));
+    assertThat(defaults.has("ValidatingAdmissionPolicy")).isFalse();
+
+    RenderedChart chart = RenderedChart.render(values("monitorNamespaces[0]", "energy",
+        "monitorNamespaces[1]", "lab"));
+    assertThat(operatorContainer(chart.only(Deployment.class)).getArgs()).contains("--namespaces=energy,lab");
+    assertThat(chart.only(ClusterRole.class).getRules()).noneMatch(r -> r.getResources().contains("secrets"));
+    assertThat(chart.all(Role.class)).extracting(r -> r.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder("energy", "lab");
+    assertThat(chart.all(Role.class)).allSatisfy(r -> assertThat(r.getRules()).singleElement().satisfies(rule -> {
+      assertThat(rule.getResources()).containsExactly("secrets");
+      assertThat(rule.getVerbs()).containsExactly("get");
+    }));
+    assertThat(chart.all(RoleBinding.class)).allSatisfy(b -> assertThat(b.getSubjects()).singleElement()
+        .satisfies(s -> assertThat(s.getNamespace()).isEqualTo(RenderedChart.NAMESPACE)));
+    String policy = chart.manifests().substring(chart.manifests().indexOf("kind: ValidatingAdmissionPolicy\n"));
+    assertThat(policy).contains("request.namespace in [\\\"energy\\\",\\\"lab\\\"]", "scaphandremonitors",
+        "ScaphandreMonitors may only be created in the namespaces");
+    assertThat(chart.has("ValidatingAdmissionPolicyBinding")).isTrue();
   }
 }

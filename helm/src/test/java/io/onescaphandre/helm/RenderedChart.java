@@ -39,6 +39,23 @@ final class RenderedChart {
     return new RenderedChart(manifests, parse(manifests));
   }
 
+  /** Renders the chart with the default values overridden by a values file of that content. */
+  static RenderedChart renderWithValuesFile(String yaml) {
+    try {
+      java.nio.file.Path file = java.nio.file.Files.createTempFile("values", ".yaml");
+      try {
+        java.nio.file.Files.writeString(file, yaml);
+        String manifests = new Helm(ProjectPaths.chart()).template().withName(RELEASE).withNamespace(NAMESPACE)
+            .withKubeVersion("1.31.0").withValuesFile(file).call();
+        return new RenderedChart(manifests, parse(manifests));
+      } finally {
+        java.nio.file.Files.deleteIfExists(file);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static RenderedChart renderDefaults() {
     return render(Map.of());
   }

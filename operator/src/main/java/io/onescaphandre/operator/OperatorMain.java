@@ -4,13 +4,15 @@ import io.onescaphandre.contracts.cli.ExitCodes;
 import io.onescaphandre.operator.cli.GenerateConfCommand;
 import io.onescaphandre.operator.demo.DemoCommand;
 import io.onescaphandre.operator.render.RenderCommand;
+import io.onescaphandre.operator.report.EnergyReportCommand;
 import io.onescaphandre.operator.run.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the operator jar: {@code run}, {@code render}, {@code generate-conf} and {@code demo}. */
+/** Entry point of the operator jar: {@code run}, {@code render}, {@code generate-conf}, {@code energy-report} and {@code demo}. */
 @Command(name = "one-scaphandre-operator", mixinStandardHelpOptions = true, version = "0.1.0",
-    subcommands = {RunCommand.class, RenderCommand.class, GenerateConfCommand.class, DemoCommand.class},
+    subcommands = {RunCommand.class, RenderCommand.class, GenerateConfCommand.class, EnergyReportCommand.class,
+        DemoCommand.class},
     description = "Kubernetes operator metering the energy of OpenNebula hosts and their VMs.")
 public final class OperatorMain implements Runnable {
   @CommandLine.Spec
@@ -32,6 +34,6 @@ public final class OperatorMain implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "missing subcommand: run, render, generate-conf or demo");
+        "missing subcommand: run, render, generate-conf, energy-report or demo");
   }
 }

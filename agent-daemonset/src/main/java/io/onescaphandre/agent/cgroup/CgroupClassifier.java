@@ -13,18 +13,18 @@ import java.util.regex.Pattern;
 public final class CgroupClassifier {
   /** libvirt + systemd: {@code machine-qemu\x2d<domid>\x2done\x2d<vmid>.scope}. */
   private static final Pattern LIBVIRT_SCOPE =
-      Pattern.compile("^machine-qemu\\\\x2d\\d+\\\\x2done\\\\x2d(\\d+)\\.scope$");
+      Pattern.compile("^machine-qemu\\\\x2d\\d{1,10}\\\\x2done\\\\x2d(\\d{1,10})\\.scope$");
 
   /** libvirt without systemd: {@code machine/qemu-<domid>-one-<vmid>.libvirt-qemu}. */
-  private static final Pattern LIBVIRT_CGROUPFS = Pattern.compile("^qemu-\\d+-one-(\\d+)\\.libvirt-qemu$");
+  private static final Pattern LIBVIRT_CGROUPFS = Pattern.compile("^qemu-\\d{1,10}-one-(\\d{1,10})\\.libvirt-qemu$");
 
   /** LXC 4+: {@code lxc.payload.one-<id>}, with {@code -<n>} when LXC retried a taken name. */
-  private static final Pattern LXC_PAYLOAD = Pattern.compile("^lxc\\.payload\\.one-(\\d+)(?:-\\d+)?$");
+  private static final Pattern LXC_PAYLOAD = Pattern.compile("^lxc\\.payload\\.one-(\\d{1,10})(?:-\\d{1,10})?$");
 
-  private static final Pattern LXC_MONITOR = Pattern.compile("^lxc\\.monitor\\.one-(\\d+)(?:-\\d+)?$");
+  private static final Pattern LXC_MONITOR = Pattern.compile("^lxc\\.monitor\\.one-(\\d{1,10})(?:-\\d{1,10})?$");
 
   /** LXC 3.x nested layouts: {@code lxc/one-<id>} and {@code lxc.payload/one-<id>}. */
-  private static final Pattern LXC_NESTED_NAME = Pattern.compile("^one-(\\d+)(?:-\\d+)?$");
+  private static final Pattern LXC_NESTED_NAME = Pattern.compile("^one-(\\d{1,10})(?:-\\d{1,10})?$");
 
   /** systemd driver: {@code kubepods[-<qos>]-pod<uid with _>.slice}. */
   private static final Pattern POD_SYSTEMD =
@@ -39,19 +39,44 @@ public final class CgroupClassifier {
 
   private static final Pattern SERVICE = Pattern.compile("^(.+\\.service)$");
 
-  /** The consumer of a cgroup path, or null when the path belongs to none. */
+  /**
+   * The consumer of a cgroup path, or null when the path belongs to none.
+   *
+   * <p>VMs cannot be invented: a libvirt scope counts only directly under libvirt's partition
+   * ({@code machine.slice}, or {@code machine} without systemd), and no VM cgroup counts below
+   * {@code user.slice} (where systemd delegates cgroups to local users, who can name them as they
+   * like) or a pod's {@code kubepods} tree. An LXC monitor cgroup names its instance but does not
+   * make one (its measured path is null): the sampler lets it join only an instance whose payload
+   * cgroup exists.
+   */
   public CgroupMatch classify(String path) {
     String[] segments = path.split("/");
+    boolean delegated = false;
     for (int i = 0; i < segments.length; i++) {
       String segment = segments[i];
       if (segment.isEmpty()) {
         continue;
       }
       String parent = i > 0 ? segments[i - 1] : "";
+      if (segment.equals("user.slice") || segment.startsWith("kubepods")) {
+        delegated = true;
+      }
       Matcher m;
-      if ((m = LIBVIRT_SCOPE.matcher(segment)).matches()
-          || (m = LIBVIRT_CGROUPFS.matcher(segment)).matches()) {
+      if (!delegated && ((m = LIBVIRT_SCOPE.matcher(segment)).matches() && parent.equals("machine.slice")
+          || (m = LIBVIRT_CGROUPFS.matcher(segment)).matches() && parent.equals("machine"))) {
         return new CgroupMatch(ConsumerKey.kvm(m.group(1)), prefix(segments, i));
+      }
+      if (delegated) {
+        // Below user.slice and kubepods only pods are told apart: no VM, whatever the names.
+        Matcher pod;
+        if ((pod = POD_SYSTEMD.matcher(segment)).matches()) {
+          return pod(pod.group(1).replace('_', '-'), segments, i);
+        }
+        if ((parent.startsWith("kubepods") || parent.equals("burstable") || parent.equals("besteffort"))
+            && (pod = POD_CGROUPFS.matcher(segment)).matches()) {
+          return pod(pod.group(1), segments, i);
+        }
+        continue;
       }
       if ((m = LXC_PAYLOAD.matcher(segment)).matches()) {
         return new CgroupMatch(ConsumerKey.lxc(m.group(1)), prefix(segments, i));
@@ -63,11 +88,7 @@ public final class CgroupClassifier {
           && (m = LXC_NESTED_NAME.matcher(segment)).matches()) {
         return new CgroupMatch(ConsumerKey.lxc(m.group(1)), prefix(segments, i));
       }
-      if ((m = POD_SYSTEMD.matcher(segment)).matches()) {
-        return pod(m.group(1).replace('_', '-'), segments, i);
-      }
-      if ((parent.startsWith("kubepods") || parent.equals("burstable") || parent.equals("besteffort")
-          || parent.isEmpty()) && (m = POD_CGROUPFS.matcher(segment)).matches()) {
+      if (parent.isEmpty() && (m = POD_CGROUPFS.matcher(segment)).matches()) {
         return pod(m.group(1), segments, i);
       }
       if (parent.equals("system.slice") || (parent.startsWith("system-") && parent.endsWith(".slice"))) {

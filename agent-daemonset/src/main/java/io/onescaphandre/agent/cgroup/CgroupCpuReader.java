@@ -15,6 +15,9 @@ import java.util.Map;
  * ever had, including short-lived ones a {@code /proc} scan never sees. Sampler thread only.
  */
 public final class CgroupCpuReader {
+  /** A usage that would overflow a long is no usage: the file is corrupt. */
+  private static final long MAX_BEFORE_DIGIT = (Long.MAX_VALUE - 9) / 10;
+
   private final Path cgroupRoot;
   private final Path unifiedRoot;
   private final List<Path> cpuacctRoots;
@@ -28,6 +31,15 @@ public final class CgroupCpuReader {
         ? cgroupRoot : cgroupRoot.resolve("unified");
     this.cpuacctRoots = List.of(cgroupRoot.resolve("cpu,cpuacct"), cgroupRoot.resolve("cpuacct"),
         cgroupRoot.resolve("cpuacct,cpu"));
+  }
+
+  /**
+   * Whether the host has a cgroup filesystem: then a VM is recognised by its cgroup only, never by
+   * a command line alone.
+   */
+  public boolean hostHasCgroups() {
+    return Files.exists(cgroupRoot.resolve("cgroup.controllers"))
+        || cpuacctRoots.stream().anyMatch(Files::isDirectory) || Files.isDirectory(unifiedRoot);
   }
 
   /** Which layout the host has, for the log. */
@@ -47,7 +59,12 @@ public final class CgroupCpuReader {
   public long usageMicros(CgroupPath cgroup) {
     String file = resolvedFiles.get(cgroup);
     if (file == null) {
-      file = resolve(cgroup);
+      try {
+        file = resolve(cgroup);
+      } catch (java.nio.file.InvalidPathException e) {
+        // A path no file system can hold (a NUL byte): no usage to read.
+        return -1;
+      }
       if (file == null) {
         return -1;
       }
@@ -100,6 +117,9 @@ public final class CgroupCpuReader {
         }
         long value = 0;
         for (int j = i + key.length; j < len && buf[j] >= '0' && buf[j] <= '9'; j++) {
+          if (value > MAX_BEFORE_DIGIT) {
+            return -1;
+          }
           value = value * 10 + (buf[j] - '0');
         }
         return value;
@@ -113,6 +133,9 @@ public final class CgroupCpuReader {
     long value = 0;
     boolean digits = false;
     for (int j = 0; j < reader.length() && buf[j] >= '0' && buf[j] <= '9'; j++) {
+      if (value > MAX_BEFORE_DIGIT) {
+        return -1;
+      }
       value = value * 10 + (buf[j] - '0');
       digits = true;
     }

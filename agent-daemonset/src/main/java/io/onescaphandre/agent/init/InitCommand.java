@@ -53,6 +53,11 @@ public final class InitCommand implements Callable<Integer> {
       description = "how long to wait for zones after loading modules (default ${DEFAULT-VALUE})")
   Duration zoneWait;
 
+  @Option(names = "--rapl.group",
+      description = "give this group read on every energy_uj (root-only since CVE-2020-8694), for an"
+          + " agent that runs as an unprivileged user in that group (the Debian package's unit)")
+  String raplGroup;
+
   RaplMeter.EnergyFileReader energyFileReader = Files::readString;
 
   @Override
@@ -82,6 +87,12 @@ public final class InitCommand implements Callable<Integer> {
     }
     RaplReading reading = new RaplMeter(discovery, energyFileReader).read();
     String rapl = raplMessage(reading.state(), vendor, kernel);
+    if (raplGroup != null && !zones.isEmpty()) {
+      RaplGroupAccess.Outcome access = RaplGroupAccess.grant(zones, raplGroup);
+      rapl += access.failure() == null
+          ? ", energy_uj readable by group " + raplGroup
+          : ", " + access.failure() + " (the agent will report rapl unreadable)";
+    }
     List<String> zoneNames = zones.stream().map(RaplZone::name).toList();
     String kernelText = kernel.text().isEmpty() ? null : kernel.text();
     try {
@@ -114,6 +125,8 @@ public final class InitCommand implements Callable<Integer> {
   private static String raplMessage(RaplState state, String vendor, KernelRelease kernel) {
     return switch (state) {
       case OK -> "RAPL readable";
+      case DEGRADED -> "RAPL readable with degraded zones (unreadable energy_uj or no"
+          + " max_energy_range_uj; the agent's log names them)";
       case UNREADABLE -> "RAPL energy_uj not readable (root-only since CVE-2020-8694): run the agent"
           + " as root or with CAP_DAC_READ_SEARCH";
       case ABSENT -> {

@@ -12,13 +12,17 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.onescaphandre.agent.rapl.RaplState;
+import io.onescaphandre.agent.rapl.RaplZoneState;
+import io.onescaphandre.agent.sampling.SampleSink;
 import io.onescaphandre.agent.sampling.Snapshot;
+import io.onescaphandre.contracts.hostid.LocalHostId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -28,7 +32,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * write lock and a scrape renders under the read lock, so every scrape shows exactly one complete
  * sample however slow or concurrent the scrapes are.
  */
-public final class MetricsPublisher {
+public final class MetricsPublisher implements SampleSink {
   private final PrometheusMeterRegistry registry;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
 
@@ -47,6 +51,13 @@ public final class MetricsPublisher {
   private final MeterFamily unattributedPower;
   private final MeterFamily unattributedEnergy;
   private final MeterFamily raplState;
+  private final MeterFamily hostInfo;
+  private final MeterFamily raplZoneState;
+  private final MeterFamily raplCounterResets;
+  private final MeterFamily raplZoneGap;
+  private final MeterFamily sampleFailures;
+  private final Map<List<String>, Double> sampleFailureCounts = new HashMap<>();
+  private final MeterFamily processesSkipped;
   private final MeterFamily scaphHostPower;
   private final MeterFamily scaphHostEnergy;
   private final MeterFamily scaphSocketPower;
@@ -88,7 +99,24 @@ public final class MetricsPublisher {
     unattributedEnergy = new MeterFamily(registry, "opennebula.unattributed.energy.joules",
         "Energy the attribution policy gives to no one", c);
     raplState = new MeterFamily(registry, "opennebula.rapl.state",
-        "1 for the current RAPL state (ok, absent, unreadable), 0 for the others", g, "state");
+        "1 for the current RAPL state (ok, degraded, absent, unreadable), 0 for the others", g, "state");
+    raplZoneState = new MeterFamily(registry, "opennebula.rapl.zone.state",
+        "1 for the current state of the powercap zone (ok, degraded, unreadable), 0 for the others",
+        g, "zone", "state");
+    raplCounterResets = new MeterFamily(registry, "opennebula.rapl.counter.resets",
+        "Intervals of the zone refused because its counter moved by more energy than the zone can use"
+            + " (a fall that is not a wrap, a jump)", c, "zone");
+    raplZoneGap = new MeterFamily(registry, "opennebula.rapl.zone.gap.seconds",
+        "Time whose energy the zone's counter lacks: unreadable, refused, or the interval across"
+            + " which it came back", c, "zone");
+    sampleFailures = new MeterFamily(registry, "opennebula.agent.sample.failures",
+        "Samples that failed, by reason (the exception's class)", c, "reason");
+    processesSkipped = new MeterFamily(registry, "opennebula.agent.processes.skipped",
+        "Processes left out of a sample because their /proc files could not be parsed", c);
+    hostInfo = new MeterFamily(registry, "opennebula.agent.host.info",
+        "1 with the OpenNebula host id this agent found in the hypervisor's files (absent when none):"
+            + " lets a Prometheus job without target labels join host_id", g,
+        "host_id", "one_host_id", "hypervisor", "host_id_source");
     scaphHostPower = new MeterFamily(registry, "scaph.host.power.microwatts",
         "Scaphandre-compatible host power", g);
     scaphHostEnergy = new MeterFamily(registry, "scaph.host.energy.microjoules",
@@ -120,12 +148,27 @@ public final class MetricsPublisher {
   }
 
   /** Applies one complete sample. */
+  @Override
   public void publish(Snapshot s, long sampleNanos) {
     lock.writeLock().lock();
     try {
       sampleDuration.record(sampleNanos, TimeUnit.NANOSECONDS);
       samples.increment();
       raplState.update(stateValues(s.raplState()));
+      Map<List<String>, Double> zoneStates = new HashMap<>();
+      Map<List<String>, Double> resets = new HashMap<>();
+      Map<List<String>, Double> gaps = new HashMap<>();
+      for (Snapshot.Zone z : s.zones()) {
+        for (String state : ZONE_STATES) {
+          zoneStates.put(List.of(z.zone(), state), state.equals(z.state()) ? 1.0 : 0.0);
+        }
+        resets.put(List.of(z.zone()), (double) z.resets());
+        gaps.put(List.of(z.zone()), z.gapSeconds());
+      }
+      raplZoneState.update(zoneStates);
+      raplCounterResets.update(resets);
+      raplZoneGap.update(gaps);
+      processesSkipped.updateSingle((double) s.processesSkipped());
       Map<List<String>, Double> vmCpuValues = new HashMap<>();
       s.vms().forEach(vm -> vmCpuValues.put(vmLabels(vm), vm.cpuSeconds()));
       vmCpu.update(vmCpuValues);
@@ -135,7 +178,7 @@ public final class MetricsPublisher {
       Map<List<String>, Double> zones = new HashMap<>();
       s.zones().forEach(z -> zones.put(List.of(z.zone(), z.domain(), z.socket()), z.joules()));
       zoneEnergy.update(zones);
-      if (s.raplState() == RaplState.OK) {
+      if (s.domainJoules().containsKey("host")) {
         scaphHostEnergy.updateSingle(s.hostJoules() * 1e6);
       } else {
         scaphHostEnergy.clear();
@@ -189,6 +232,42 @@ public final class MetricsPublisher {
     }
   }
 
+  /**
+   * Serves the host id found on the hypervisor (or removes the series when none is found). Both
+   * label names carry the id, as the targets of the operator's jobs do, so that the same queries
+   * and joins work whichever way the id reached Prometheus.
+   */
+  public void publishHostId(Optional<LocalHostId> host) {
+    lock.writeLock().lock();
+    try {
+      if (host.isEmpty()) {
+        hostInfo.clear();
+      } else {
+        LocalHostId found = host.get();
+        String id = found.hostId().toString();
+        hostInfo.update(Map.of(List.of(id, id, found.hypervisor().map(h -> h.label()).orElse(""),
+            found.source().label()), 1.0));
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Counts a sample that failed. The series of the last complete sample stay as they were, so a
+   * scrape still shows one whole sample.
+   */
+  @Override
+  public void sampleFailed(String reason) {
+    lock.writeLock().lock();
+    try {
+      sampleFailureCounts.merge(List.of(reason), 1.0, Double::sum);
+      sampleFailures.update(sampleFailureCounts);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
   /** Renders the registry in the format the content type names, showing one complete sample. */
   public String scrape(String contentType) {
     lock.readLock().lock();
@@ -222,6 +301,9 @@ public final class MetricsPublisher {
   private static List<String> vmLabels(Snapshot.Vm vm) {
     return List.of(vm.vmId(), vm.vmName(), vm.hypervisor());
   }
+
+  private static final List<String> ZONE_STATES = java.util.Arrays.stream(RaplZoneState.values())
+      .map(RaplZoneState::label).toList();
 
   private static Map<List<String>, Double> stateValues(RaplState current) {
     Map<List<String>, Double> values = new HashMap<>();

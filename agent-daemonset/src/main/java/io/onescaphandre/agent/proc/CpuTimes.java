@@ -34,12 +34,12 @@ public record CpuTimes(long busyTicks, long totalTicks, int cpuCount) {
             while (end < lineEnd && buf[end] != ' ') {
               end++;
             }
-            v[i] = pos < end ? ProcStat.parseLong(buf, pos, end) : 0;
+            v[i] = pos < end ? Math.max(0, ProcStat.parseLong(buf, pos, end)) : 0;
             pos = end;
           }
           // user nice system idle iowait irq softirq steal
-          busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
-          total = busy + v[3] + v[4];
+          busy = sum(v[0], v[1], v[2], v[5], v[6], v[7]);
+          total = sum(busy, v[3], v[4]);
         } else if (buf[lineStart + 3] >= '0' && buf[lineStart + 3] <= '9') {
           cpus++;
         }
@@ -49,5 +49,14 @@ public record CpuTimes(long busyTicks, long totalTicks, int cpuCount) {
       lineStart = lineEnd + 1;
     }
     return busy < 0 ? null : new CpuTimes(busy, total, Math.max(cpus, 1));
+  }
+
+  /** Sum of non-negative counters, saturating instead of wrapping. */
+  private static long sum(long... values) {
+    long total = 0;
+    for (long v : values) {
+      total = ProcStat.saturatedSum(total, v);
+    }
+    return total;
   }
 }

@@ -41,7 +41,7 @@ public record ProcStat(int pid, String comm, int ppid, long flags, long cpuTicks
     if (open <= 0 || close < 0 || close + 4 >= len) {
       return null;
     }
-    int pid = (int) parseLong(buf, 0, open - 1);
+    int pid = toInt(parseLong(buf, 0, open - 1));
     String comm = new String(buf, open + 1, close - open - 1, java.nio.charset.StandardCharsets.UTF_8);
     // Field 3 (state) starts at close + 2; fields are numbered from 1 as in proc(5).
     int field = 3;
@@ -59,8 +59,8 @@ public record ProcStat(int pid, String comm, int ppid, long flags, long cpuTicks
       switch (field) {
         case 4 -> ppid = parseLong(buf, pos, end);
         case 9 -> flags = parseLong(buf, pos, end);
-        case 14 -> utime = parseLong(buf, pos, end);
-        case 15 -> stime = parseLong(buf, pos, end);
+        case 14 -> utime = Math.max(0, parseLong(buf, pos, end));
+        case 15 -> stime = Math.max(0, parseLong(buf, pos, end));
         case 22 -> start = parseLong(buf, pos, end);
         default -> { }
       }
@@ -70,7 +70,7 @@ public record ProcStat(int pid, String comm, int ppid, long flags, long cpuTicks
     if (start < 0) {
       return null;
     }
-    return new ProcStat(pid, comm, (int) ppid, flags, utime + stime, start);
+    return new ProcStat(pid, comm, toInt(ppid), flags, saturatedSum(utime, stime), start);
   }
 
   /**
@@ -100,7 +100,7 @@ public record ProcStat(int pid, String comm, int ppid, long flags, long cpuTicks
         end++;
       }
       if (field == 14 || field == 15) {
-        ticks += parseLong(buf, pos, end);
+        ticks = saturatedSum(ticks, Math.max(0, parseLong(buf, pos, end)));
       } else if (field == 22) {
         out[0] = ticks;
         out[1] = parseLong(buf, pos, end);
@@ -112,19 +112,38 @@ public record ProcStat(int pid, String comm, int ppid, long flags, long cpuTicks
     return false;
   }
 
+  /**
+   * The decimal number at {@code buf[from, to)}; stops at the first other character. Saturates at
+   * {@link Long#MAX_VALUE} instead of overflowing (procfs never shows such numbers, a corrupt or
+   * hostile tree may).
+   */
   static long parseLong(byte[] buf, int from, int to) {
     long value = 0;
     boolean negative = false;
     for (int i = from; i < to; i++) {
       byte b = buf[i];
-      if (b == '-') {
+      if (b == '-' && i == from) {
         negative = true;
       } else if (b >= '0' && b <= '9') {
+        if (value > (Long.MAX_VALUE - 9) / 10) {
+          value = Long.MAX_VALUE;
+          break;
+        }
         value = value * 10 + (b - '0');
       } else {
         break;
       }
     }
     return negative ? -value : value;
+  }
+
+  /** utime + stime without wrapping to a negative count. */
+  static long saturatedSum(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
+  }
+
+  private static int toInt(long value) {
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
   }
 }

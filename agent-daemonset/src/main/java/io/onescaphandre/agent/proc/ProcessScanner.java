@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Lists {@code /proc} and reads each process's stat. Command line and cgroup are read once per
- * process (and the cgroup again every {@link #CGROUP_RECHECK_SAMPLES} samples, since a process can
- * be moved), so the steady-state cost is at most one small read per process. The stat of a process
+ * Lists {@code /proc} and reads each process's stat. Command line and cgroup are read when a
+ * process appears (the command line again in its first {@link #YOUNG_SCANS} scans, both again every
+ * {@link #CGROUP_RECHECK_SAMPLES} samples, since a process can exec or be moved), so the steady-state cost is at most one small read per process. The stat of a process
  * marked {@link TrackedProcess#deferrable()} is left unread by the scan (except on its recheck
  * sample, which also verifies its start time) and read by {@link #refresh} only if the sampler
  * needs its ticks. A process that exits between
@@ -24,6 +24,8 @@ public final class ProcessScanner {
   /** USER_HZ is 100 on every Linux architecture the agent runs on (prometheus/procfs assumes it). */
   public static final double TICKS_PER_SECOND = 100.0;
   static final int CGROUP_RECHECK_SAMPLES = 30;
+  /** Scans in which a new process's command line is read again (an exec keeps pid and start time). */
+  static final int YOUNG_SCANS = 3;
 
   private final String procRoot;
   private final Path procfs;
@@ -32,6 +34,9 @@ public final class ProcessScanner {
   private final long[] times = new long[2];
   private final Map<String, String> cgroupPaths = new HashMap<>();
   private long scans;
+  private long skippedProcesses;
+  private static final int SKIP_WARNINGS = 20;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProcessScanner.class);
 
   public ProcessScanner(Path procfs, ProcFileReader reader) {
     this.procfs = procfs;
@@ -64,49 +69,80 @@ public final class ProcessScanner {
       if (pid <= 0) {
         continue;
       }
-      TrackedProcess process = tracked.get(pid);
-      boolean recheck = (pid + scanNumber) % CGROUP_RECHECK_SAMPLES == 0;
-      if (process != null && process.deferrable() && !recheck) {
-        // Inside a consumer whose cgroup measures its CPU: the stat is read later only if the
-        // sampler needs the ticks (see refresh). Listed, so still alive.
-        process.defer();
-        process.seen(scanNumber);
-        live.add(process);
-        continue;
-      }
-      String statPath = process != null ? process.statPath() : procRoot + name + "/stat";
-      if (!reader.read(statPath)) {
-        continue;
-      }
-      if (process != null && ProcStat.parseTimes(reader.buffer(), reader.length(), times)
-          && process.startTime() == times[1]) {
-        // The usual case: a known process, only its CPU time is new.
-        process.read(times[0], delta(process, times[0], maxNewTicks));
-        if (recheck) {
-          CgroupPath cgroup = readCgroup(procRoot + name);
-          if (cgroup != null) {
-            process.cgroup(cgroup);
-          }
+      try {
+        TrackedProcess process = scanOne(pid, name, scanNumber, firstScan, maxNewTicks);
+        if (process != null) {
+          live.add(process);
         }
-      } else {
-        ProcStat stat = ProcStat.parse(reader.buffer(), reader.length());
-        if (stat == null) {
-          continue;
-        }
-        // New, or the pid now belongs to another process (different start time).
-        process = newProcess(procRoot + name, statPath, stat);
-        if (process == null) {
-          continue;
-        }
-        process.update(stat.cpuTicks(), firstScan ? 0 : Math.min(stat.cpuTicks(), maxNewTicks));
-        tracked.put(pid, process);
+      } catch (RuntimeException e) {
+        // One process whose files defeat a parser must not stop the sample: it is left out.
+        skipped(pid, e);
       }
-      process.seen(scanNumber);
-      live.add(process);
     }
     // Processes not listed this time have exited.
     tracked.values().removeIf(p -> p.lastSeen() != scanNumber);
     return live;
+  }
+
+  private TrackedProcess scanOne(int pid, String name, long scanNumber, boolean firstScan,
+      long maxNewTicks) {
+    TrackedProcess process = tracked.get(pid);
+    boolean recheck = (pid + scanNumber) % CGROUP_RECHECK_SAMPLES == 0;
+    if (process != null && process.deferrable() && !recheck) {
+      // Inside a consumer whose cgroup measures its CPU: the stat is read later only if the
+      // sampler needs the ticks (see refresh). Listed, so still alive.
+      process.defer();
+      process.seen(scanNumber);
+      return process;
+    }
+    String statPath = process != null ? process.statPath() : procRoot + name + "/stat";
+    if (!reader.read(statPath)) {
+      return null;
+    }
+    if (process != null && ProcStat.parseTimes(reader.buffer(), reader.length(), times)
+        && process.startTime() == times[1]) {
+      // The usual case: a known process, only its CPU time is new.
+      process.read(times[0], delta(process, times[0], maxNewTicks));
+      if (recheck) {
+        CgroupPath cgroup = readCgroup(procRoot + name);
+        if (cgroup != null) {
+          process.cgroup(cgroup);
+        }
+      }
+      if ((recheck || process.young()) && !process.kernelThread() && reader.read(procRoot + name + "/cmdline")) {
+        // exec keeps the pid and the start time: a process seen between fork and exec, or one that
+        // exec'd since, shows its new command line here.
+        process.commandLine(CommandLine.parse(reader.buffer(), reader.length()));
+      }
+    } else {
+      ProcStat stat = ProcStat.parse(reader.buffer(), reader.length());
+      if (stat == null) {
+        return null;
+      }
+      // New, or the pid now belongs to another process (different start time).
+      process = newProcess(procRoot + name, statPath, stat);
+      if (process == null) {
+        return null;
+      }
+      process.update(stat.cpuTicks(), firstScan ? 0 : Math.min(stat.cpuTicks(), maxNewTicks));
+      tracked.put(pid, process);
+    }
+    process.seen(scanNumber);
+    return process;
+  }
+
+  private void skipped(int pid, RuntimeException e) {
+    skippedProcesses++;
+    tracked.remove(pid);
+    if (skippedProcesses <= SKIP_WARNINGS || skippedProcesses % 1000 == 0) {
+      LOG.warn("process {} left out of this sample: its /proc files could not be parsed ({});"
+          + " {} processes skipped so far", pid, e.toString(), skippedProcesses);
+    }
+  }
+
+  /** Processes left out of a sample because a parser failed on their files, since the start. */
+  public long skippedProcesses() {
+    return skippedProcesses;
   }
 
   /**
@@ -122,6 +158,15 @@ public final class ProcessScanner {
     if (!process.pending()) {
       return;
     }
+    try {
+      refreshPending(process, maxTicks);
+    } catch (RuntimeException e) {
+      process.read(process.cpuTicks(), 0);
+      skipped(process.pid(), e);
+    }
+  }
+
+  private void refreshPending(TrackedProcess process, long maxTicks) {
     if (!reader.read(process.statPath()) || !ProcStat.parseTimes(reader.buffer(), reader.length(), times)) {
       process.read(process.cpuTicks(), 0);
       return;
@@ -167,15 +212,6 @@ public final class ProcessScanner {
       cgroupPaths.clear();
     }
     return cgroup.withPath(cgroupPaths.computeIfAbsent(cgroup.path(), path -> path));
-  }
-
-  /** Resolves {@code /proc/<pid>/exe}; empty for kernel threads or when not permitted. */
-  public String readExe(int pid) {
-    try {
-      return Files.readSymbolicLink(procfs.resolve(Integer.toString(pid)).resolve("exe")).toString();
-    } catch (IOException | UnsupportedOperationException e) {
-      return "";
-    }
   }
 
   public int trackedCount() {

@@ -11,11 +11,11 @@ public final class TrackedProcess {
   private final long startTime;
   private final String comm;
   private final boolean kernelThread;
-  private final CommandLine commandLine;
+  private CommandLine commandLine;
+  private int scansSeen;
   private CgroupPath cgroup;
   private long cpuTicks;
   private long deltaTicks;
-  private String exe;
   private final String statPath;
   private long lastSeen;
   private Object consumer;
@@ -41,6 +41,21 @@ public final class TrackedProcess {
 
   void seen(long scan) {
     lastSeen = scan;
+    if (scansSeen < Integer.MAX_VALUE) {
+      scansSeen++;
+    }
+  }
+
+  /**
+   * True in the first scans after the process appeared: it may have been caught between fork and
+   * exec (libvirtd's child before it becomes QEMU), with its parent's command line.
+   */
+  boolean young() {
+    return scansSeen < ProcessScanner.YOUNG_SCANS;
+  }
+
+  void commandLine(CommandLine commandLine) {
+    this.commandLine = commandLine;
   }
 
   long lastSeen() {
@@ -142,12 +157,4 @@ public final class TrackedProcess {
     update(ticks, delta);
   }
 
-  /** {@code /proc/<pid>/exe}, read once when first exported. */
-  public String exe() {
-    return exe;
-  }
-
-  public void exe(String exe) {
-    this.exe = exe;
-  }
 }

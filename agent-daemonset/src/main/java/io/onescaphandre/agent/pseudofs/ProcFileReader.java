@@ -7,9 +7,10 @@ import java.util.Arrays;
 
 /**
  * Reads small procfs/cgroupfs files into one reused buffer: thousands of reads per sample must not
- * allocate a stream, a reader and a string each. Not thread-safe; one per sampler.
+ * allocate a stream, a reader and a string each. Not thread-safe; one per sampler. Not final: the
+ * fault tests inject a reader that fails on one process's files.
  */
-public final class ProcFileReader {
+public class ProcFileReader {
   private static final int MAX_SIZE = 1 << 16;
   private byte[] buffer = new byte[4096];
   private int length;

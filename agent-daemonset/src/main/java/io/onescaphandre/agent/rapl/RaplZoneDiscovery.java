@@ -27,15 +27,9 @@ public final class RaplZoneDiscovery {
 
   /** Control types of the MSR, MMIO and TPMI RAPL drivers; AMD registers under intel-rapl too. */
   private static final Pattern ZONE_ID =
-      Pattern.compile("^(intel-rapl|intel-rapl-mmio|intel-rapl-tpmi|amd-rapl)((?::[0-9a-f]+)+)$");
+      Pattern.compile("^(intel-rapl|intel-rapl-mmio|intel-rapl-tpmi|amd-rapl)((?::[0-9a-f]{1,6})+)$");
 
   private static final Pattern SOCKET_IN_NAME = Pattern.compile("^(?:package|psys)-(\\d+)");
-
-  /**
-   * Range of the usual Intel 61 µJ unit, used only when {@code max_energy_range_uj} cannot be
-   * read (some distribution kernels make it root-only too).
-   */
-  static final long DEFAULT_MAX_ENERGY_RANGE_UJ = 262_143_328_850L;
 
   private final Path powercapDirectory;
 
@@ -78,19 +72,41 @@ public final class RaplZoneDiscovery {
       LOG.info("ignoring powercap zone {} with unknown name '{}'", entry.getFileName(), name);
       return Optional.empty();
     }
-    long maxRange = DEFAULT_MAX_ENERGY_RANGE_UJ;
+    long maxRange = 0;
     String maxText = readFirstLine(entry.resolve("max_energy_range_uj"));
-    if (maxText != null) {
-      try {
-        maxRange = Long.parseLong(maxText);
-      } catch (NumberFormatException e) {
-        LOG.warn("{}: max_energy_range_uj '{}' is not a number; assuming {}",
-            entry.getFileName(), maxText, DEFAULT_MAX_ENERGY_RANGE_UJ);
+    if (maxText == null) {
+      LOG.warn("{}: no readable max_energy_range_uj; the zone is degraded (its wraps are judged by"
+          + " plausibility alone)", entry.getFileName());
+    } else {
+      maxRange = positiveOrZero(maxText);
+      if (maxRange == 0) {
+        LOG.warn("{}: max_energy_range_uj '{}' is not a positive number; the zone is degraded",
+            entry.getFileName(), maxText.length() > 32 ? maxText.substring(0, 32) + "..." : maxText);
       }
     }
+    long maxPower = maxConstraintPower(entry);
     String[] parts = indexes.substring(1).split(":");
     return Optional.of(new Candidate(controlType + indexes, controlType, parts, entry, name,
-        domain.get(), maxRange));
+        domain.get(), maxRange, maxPower));
+  }
+
+  /** The highest {@code constraint_<n>_max_power_uw} of the zone, 0 when none is given. */
+  private static long maxConstraintPower(Path zoneDirectory) {
+    long max = 0;
+    for (int n = 0; n < 8; n++) {
+      String text = readFirstLine(zoneDirectory.resolve("constraint_" + n + "_max_power_uw"));
+      if (text != null) {
+        max = Math.max(max, positiveOrZero(text));
+      }
+    }
+    return max;
+  }
+
+  private static long positiveOrZero(String text) {
+    if (text.length() > 19 || text.chars().anyMatch(c -> c < '0' || c > '9')) {
+      return 0;
+    }
+    return Long.parseLong(text);
   }
 
   private static List<RaplZone> toZones(List<Candidate> candidates) {
@@ -106,7 +122,7 @@ public final class RaplZoneDiscovery {
         meteredByMsr.add(key);
       }
       zones.add(new RaplZone(candidate.id, candidate.directory, candidate.name, candidate.domain,
-          socket, candidate.maxRange, false));
+          socket, candidate.maxRange, candidate.maxPower, false));
     }
     // The MMIO interface repeats the MSR package counter on Intel clients; count it only when no
     // MSR zone meters the same domain and socket.
@@ -114,10 +130,7 @@ public final class RaplZoneDiscovery {
     for (RaplZone zone : zones) {
       boolean mmio = zone.id().startsWith("intel-rapl-mmio");
       boolean mirror = mmio && meteredByMsr.contains(zone.domain() + "/" + zone.socket());
-      result.add(mirror
-          ? new RaplZone(zone.id(), zone.directory(), zone.name(), zone.domain(), zone.socket(),
-              zone.maxEnergyRangeMicrojoules(), true)
-          : zone);
+      result.add(mirror ? zone.asMirror() : zone);
     }
     return List.copyOf(result);
   }
@@ -150,5 +163,5 @@ public final class RaplZoneDiscovery {
   }
 
   private record Candidate(String id, String controlType, String[] indexes, Path directory,
-      String name, RaplDomain domain, long maxRange) {}
+      String name, RaplDomain domain, long maxRange, long maxPower) {}
 }

@@ -39,12 +39,13 @@ import java.util.regex.Pattern;
 public final class Sampler {
   /** Kernel threads that work for one QEMU process and name it: vhost (before 6.4), kvm helpers. */
   private static final Pattern KERNEL_THREAD_OWNER =
-      Pattern.compile("^(?:vhost-|kvm-pit/|kvm-[a-z-]*-)(\\d+)$");
+      Pattern.compile("^(?:vhost-|kvm-pit/|kvm-[a-z-]*-)(\\d{1,9})$");
   private static final CgroupMatch NO_MATCH = new CgroupMatch(null, null);
 
   private final RaplMeter raplMeter;
   private final ProcessScanner scanner;
   private final CgroupCpuReader cgroupReader;
+  private final boolean hostHasCgroups;
   private final CgroupClassifier classifier = new CgroupClassifier();
   private final Map<String, CgroupMatch> classified = new HashMap<>();
   private final AttributionPolicy policy;
@@ -65,8 +66,8 @@ public final class Sampler {
 
   public Sampler(Path procfs, Path sysfs, AttributionPolicy policy, LongSupplier nanoClock,
       int topProcesses, int topConsumers) {
-    this(procfs, sysfs, new RaplMeter(new RaplZoneDiscovery(sysfs)), policy, nanoClock, topProcesses,
-        topConsumers);
+    this(procfs, sysfs, new RaplMeter(new RaplZoneDiscovery(sysfs), java.nio.file.Files::readString,
+        nanoClock), policy, nanoClock, topProcesses, topConsumers);
   }
 
   public Sampler(Path procfs, Path sysfs, RaplMeter raplMeter, AttributionPolicy policy,
@@ -75,6 +76,7 @@ public final class Sampler {
     this.raplMeter = raplMeter;
     this.scanner = new ProcessScanner(procfs, reader);
     this.cgroupReader = new CgroupCpuReader(sysfs, reader);
+    this.hostHasCgroups = cgroupReader.hostHasCgroups();
     this.policy = policy;
     this.nanoClock = nanoClock;
     this.topProcesses = topProcesses;
@@ -119,8 +121,9 @@ public final class Sampler {
 
     double busySeconds = cpu != null && lastCpu != null
         ? Math.max(0, cpu.busyTicks() - lastCpu.busyTicks()) / ProcessScanner.TICKS_PER_SECOND : 0;
-    boolean power = !first && reading.state() == RaplState.OK && lastReading != null
-        && lastReading.state() == RaplState.OK && interval > 0;
+    // Power only for an interval that every zone counted: never a host total from a subset of
+    // zones, never the energy of a gap (RaplMeter refuses it) in one interval.
+    boolean power = !first && reading.whole() && lastReading != null && interval > 0;
     double hostJoules = power ? Math.max(0, reading.hostJoules() - lastReading.hostJoules()) : 0;
     AttributionInput input = new AttributionInput(hostJoules, interval, busySeconds, cpuCount,
         cpuSeconds, otherTicks / ProcessScanner.TICKS_PER_SECOND, vcpus);
@@ -141,7 +144,7 @@ public final class Sampler {
     Map<ConsumerKey, ConsumerGroup> groups = new LinkedHashMap<>();
     Map<Integer, ConsumerGroup> vmByPid = new HashMap<>();
     List<TrackedProcess> kernelThreads = new ArrayList<>();
-    List<Moved> movedOut = new ArrayList<>();
+    List<Joiner> joiners = new ArrayList<>();
     for (TrackedProcess p : processes) {
       p.consumer(null);
       p.deferrable(false);
@@ -153,43 +156,36 @@ public final class Sampler {
         });
       }
       ConsumerKey key = match.consumer();
-      ConsumerKey byCommand = vmByCommandLine(p);
-      if (byCommand != null && (key == null || key.kind() != ConsumerKind.VM)) {
-        // A QEMU or an LXC monitor belongs to its VM even when it runs in a service's cgroup (an
-        // LXC monitor started by a unit, libvirt without machine scopes). That cgroup's own usage
-        // then includes this process: it is taken out of the service below.
-        if (key != null && match.measuredPath() != null) {
-          movedOut.add(new Moved(key, p));
+      if (hostHasCgroups) {
+        // VMs cannot be invented: a VM is made only by its libvirt scope or LXC payload cgroup.
+        // An LXC monitor (by its monitor cgroup or its title) joins an instance that exists.
+        ConsumerKey monitorOf = key != null && key.kind() == ConsumerKind.VM && match.measuredPath() == null
+            ? key : lxcMonitorOf(p);
+        if (monitorOf != null) {
+          joiners.add(new Joiner(monitorOf, p, key != null && key.kind() == ConsumerKind.VM ? NO_MATCH : match));
+          continue;
         }
-        key = byCommand;
-        match = NO_MATCH;
+      } else if (key == null && p.commandLine().kvmVmId() != null) {
+        // No cgroups on this host: an emulator (by argv[0]) naming its OpenNebula guest is the VM.
+        key = ConsumerKey.kvm(p.commandLine().kvmVmId());
       }
-      if (key == null) {
-        if (p.kernelThread()) {
-          kernelThreads.add(p);
-        }
-        continue;
-      }
-      ConsumerGroup g = groups.computeIfAbsent(key, ConsumerGroup::new);
-      g.processes.add(p);
-      p.consumer(key);
-      if (g.measured == null && match.measuredPath() != null) {
-        g.measured = new CgroupPath(match.measuredPath(), p.cgroup().hierarchy());
-      }
-      if (key.kind() == ConsumerKind.VM && !p.kernelThread()) {
-        // The main process is the QEMU or LXC monitor; failing that the lowest pid of the payload.
-        boolean isMain = isVmMain(p);
-        boolean haveMain = g.main != null && isVmMain(g.main);
-        if (g.main == null || isMain && !haveMain || !isMain && !haveMain && p.pid() < g.main.pid()) {
-          g.main = p;
-        }
-        vmByPid.put(p.pid(), g);
-      }
+      assign(p, key, match, groups, vmByPid, kernelThreads);
     }
-    for (Moved moved : movedOut) {
-      ConsumerGroup from = groups.get(moved.from());
-      if (from != null) {
-        from.movedOut.add(moved.process());
+    for (Joiner joiner : joiners) {
+      ConsumerGroup instance = groups.get(joiner.vm());
+      if (instance != null) {
+        // It runs in another consumer's measured cgroup (a monitor started by a unit or over
+        // ssh): that cgroup's usage includes it, so it is taken out of that consumer below.
+        if (joiner.cgroupMatch().consumer() != null && joiner.cgroupMatch().measuredPath() != null) {
+          ConsumerGroup from = groups.get(joiner.cgroupMatch().consumer());
+          if (from != null) {
+            from.movedOut.add(joiner.process());
+          }
+        }
+        assign(joiner.process(), joiner.vm(), NO_MATCH, groups, vmByPid, kernelThreads);
+      } else {
+        assign(joiner.process(), joiner.cgroupMatch().consumer(), joiner.cgroupMatch(), groups, vmByPid,
+            kernelThreads);
       }
     }
     // vhost-<pid> (kernels before 6.4) and kvm-*-<pid> kernel threads work for the QEMU <pid>.
@@ -206,17 +202,41 @@ public final class Sampler {
     return groups;
   }
 
-  /** A process whose cgroup names one consumer while its command line names a VM. */
-  private record Moved(ConsumerKey from, TrackedProcess process) {}
+  private static void assign(TrackedProcess p, ConsumerKey key, CgroupMatch match,
+      Map<ConsumerKey, ConsumerGroup> groups, Map<Integer, ConsumerGroup> vmByPid,
+      List<TrackedProcess> kernelThreads) {
+    if (key == null) {
+      if (p.kernelThread()) {
+        kernelThreads.add(p);
+      }
+      return;
+    }
+    ConsumerGroup g = groups.computeIfAbsent(key, ConsumerGroup::new);
+    g.processes.add(p);
+    p.consumer(key);
+    if (g.measured == null && match.measuredPath() != null) {
+      g.measured = new CgroupPath(match.measuredPath(), p.cgroup().hierarchy());
+    }
+    if (key.kind() == ConsumerKind.VM && !p.kernelThread()) {
+      // The main process is the QEMU or LXC monitor; failing that the lowest pid of the payload.
+      boolean isMain = isVmMain(p);
+      boolean haveMain = g.main != null && isVmMain(g.main);
+      if (g.main == null || isMain && !haveMain || !isMain && !haveMain && p.pid() < g.main.pid()) {
+        g.main = p;
+      }
+      vmByPid.put(p.pid(), g);
+    }
+  }
 
-  private static ConsumerKey vmByCommandLine(TrackedProcess p) {
-    if (p.commandLine().kvmVmId() != null) {
-      return ConsumerKey.kvm(p.commandLine().kvmVmId());
-    }
-    if (p.commandLine().lxcVmId() != null) {
-      return ConsumerKey.lxc(p.commandLine().lxcVmId());
-    }
-    return null;
+  /**
+   * A process that would join an LXC instance if it exists: an LXC monitor.
+   *
+   * @param cgroupMatch the consumer of its own cgroup, where it goes otherwise
+   */
+  private record Joiner(ConsumerKey vm, TrackedProcess process, CgroupMatch cgroupMatch) {}
+
+  private static ConsumerKey lxcMonitorOf(TrackedProcess p) {
+    return p.commandLine().lxcVmId() != null ? ConsumerKey.lxc(p.commandLine().lxcVmId()) : null;
   }
 
   private static boolean isVmMain(TrackedProcess p) {
@@ -339,11 +359,12 @@ public final class Sampler {
     return new Snapshot(sequence, reading.state(), power, interval,
         power ? hostJoules / interval : 0, reading.hostJoules(), domainLabels(reading),
         reading.zones().stream().map(z -> new Snapshot.Zone(z.zone().id(), z.zone().domain().label(),
-            z.zone().socket(), z.joules())).toList(),
+            z.zone().socket(), z.joules(), z.state().label(), z.resets(), z.gapSeconds())).toList(),
         power ? socketWatts(reading, interval) : Map.of(),
         power ? domainWatts(reading, interval) : List.of(),
         List.copyOf(vms), List.copyOf(podSeries), List.copyOf(serviceSeries),
-        otherW, otherJoules, unattributedW, unattributedJoules, processSeries, processes.size());
+        otherW, otherJoules, unattributedW, unattributedJoules, processSeries, processes.size(),
+        scanner.skippedProcesses());
   }
 
   /** Keeps the N highest-power consumers; returns the watts of the rest, or -1 when there is none. */
@@ -399,16 +420,14 @@ public final class Sampler {
   }
 
   private Snapshot.ProcessPower processPower(TrackedProcess p, String vmName, double watts) {
-    if (p.exe() == null) {
-      p.exe(p.kernelThread() ? "" : scanner.readExe(p.pid()));
-    }
     String cmdline = p.commandLine().display().isEmpty() ? p.comm() : p.commandLine().display();
-    return new Snapshot.ProcessPower(p.pid(), p.exe(), cmdline, vmName, watts);
+    return new Snapshot.ProcessPower(p.pid(), p.commandLine().executable(), cmdline, vmName, watts);
   }
 
   private static Map<String, Double> domainLabels(RaplReading reading) {
     Map<String, Double> result = new TreeMap<>();
-    if (reading.state() != RaplState.OK) {
+    if (!reading.whole()) {
+      // A total over the zones that happened to read would pass for the whole.
       return result;
     }
     reading.domainJoules().forEach((domain, joules) -> result.put(domain.label(), joules));

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param raplState whether energy could be read
  * @param powerAvailable false before the second sample or while RAPL is not readable: power and
  *     energy series are then left out, CPU series are not
+ * @param processesSkipped processes left out of samples since the start because their files
+ *     could not be parsed
  */
 public record Snapshot(
     long sequence,
@@ -33,18 +35,26 @@ public record Snapshot(
     double unattributedWatts,
     double unattributedJoules,
     List<ProcessPower> processes,
-    int processCount) {
+    int processCount,
+    long processesSkipped) {
 
   /** {@code pod_uid}, {@code container} and {@code unit} of the series summing the consumers outside the top N. */
   public static final String REST = "other";
 
   public static Snapshot empty(RaplState state) {
     return new Snapshot(0, state, false, 0, 0, 0, Map.of(), List.of(), Map.of(), List.of(),
-        List.of(), List.of(), List.of(), 0, 0, 0, 0, List.of(), 0);
+        List.of(), List.of(), List.of(), 0, 0, 0, 0, List.of(), 0, 0);
   }
 
-  /** Energy of one powercap zone. */
-  public record Zone(String zone, String domain, String socket, double joules) {}
+  /**
+   * Energy of one powercap zone.
+   *
+   * @param state {@code ok}, {@code degraded} (no wrap range) or {@code unreadable}
+   * @param resets intervals refused as implausible so far
+   * @param gapSeconds time whose energy the zone's counter lacks
+   */
+  public record Zone(String zone, String domain, String socket, double joules, String state,
+      long resets, double gapSeconds) {}
 
   /** Power of one domain of one socket over the interval. */
   public record DomainPower(String domain, String socket, double watts) {}

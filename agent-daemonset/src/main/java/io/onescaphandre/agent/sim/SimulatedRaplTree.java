@@ -24,6 +24,18 @@ public final class SimulatedRaplTree {
   public static final long INTEL_RANGE_UJ = 262_143_328_850L;
   /** Range of Intel server DRAM (15.3 µJ unit). */
   public static final long INTEL_SERVER_DRAM_RANGE_UJ = 65_712_999_613L;
+  /** Range of AMD's 15.3 µJ (2^-16 J) unit as the kernel computes it: wraps every ~5 min at 200 W. */
+  public static final long AMD_RANGE_UJ = 65_532_610_987L;
+
+  /** Ways a zone's {@code energy_uj} goes wrong, as seen on real hosts and in the fault tests. */
+  public enum EnergyFileFault {
+    /** The path is a directory (a broken driver, an overlay). */
+    DIRECTORY,
+    /** The file reads empty. */
+    EMPTY,
+    /** The file holds something that is not a number. */
+    GARBAGE
+  }
 
   /** Where the zone directories are. */
   public enum Layout {
@@ -81,6 +93,64 @@ public final class SimulatedRaplTree {
     return tree;
   }
 
+  /** AMD: one package zone per socket (no DRAM domain), in the intel-rapl control type. */
+  public static SimulatedRaplTree amdServer(Path sysfs, int sockets) {
+    SimulatedRaplTree tree = new SimulatedRaplTree(sysfs, Layout.KERNEL);
+    tree.controlType("intel-rapl");
+    for (int s = 0; s < sockets; s++) {
+      tree.zone("intel-rapl", null, "intel-rapl:" + Integer.toHexString(s), "package-" + s, AMD_RANGE_UJ);
+    }
+    return tree;
+  }
+
+  /** Removes a zone's {@code max_energy_range_uj} (some kernels make it unreadable). */
+  public void withoutMaxEnergyRange(String zoneId) {
+    try {
+      Files.deleteIfExists(zone(zoneId).dir.resolve("max_energy_range_uj"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes a zone's {@code constraint_0_max_power_uw}. */
+  public void maxPower(String zoneId, double watts) {
+    writeAtomically(zone(zoneId).dir.resolve("constraint_0_max_power_uw"), Long.toString(Math.round(watts * 1e6)));
+  }
+
+  /**
+   * Breaks a zone's {@code energy_uj}. The counter goes on moving underneath (energy is still
+   * used); {@link #repairEnergyFile} shows it again.
+   */
+  public void breakEnergyFile(String zoneId, EnergyFileFault fault) {
+    Zone zone = zone(zoneId);
+    Path file = zone.dir.resolve("energy_uj");
+    zone.broken = true;
+    try {
+      Files.deleteIfExists(file);
+      switch (fault) {
+        case DIRECTORY -> Files.createDirectory(file);
+        case EMPTY -> Files.writeString(file, "");
+        case GARBAGE -> Files.writeString(file, "abc\n");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public void repairEnergyFile(String zoneId) {
+    Zone zone = zone(zoneId);
+    Path file = zone.dir.resolve("energy_uj");
+    try {
+      if (Files.isDirectory(file)) {
+        Files.delete(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    zone.broken = false;
+    setEnergy(zoneId, zone.energy);
+  }
+
   public Path sysfs() {
     return sysfs;
   }
@@ -101,7 +171,9 @@ public final class SimulatedRaplTree {
       throw new IllegalArgumentException(zoneId + ": " + microjoules + " outside 0.." + zone.maxRange);
     }
     zone.energy = microjoules;
-    writeAtomically(zone.dir.resolve("energy_uj"), Long.toString(microjoules));
+    if (!zone.broken) {
+      writeAtomically(zone.dir.resolve("energy_uj"), Long.toString(microjoules));
+    }
   }
 
   /** Adds energy to a zone, wrapping like the hardware counter. */
@@ -192,6 +264,7 @@ public final class SimulatedRaplTree {
     final Path dir;
     final long maxRange;
     long energy;
+    boolean broken;
 
     Zone(Path dir, long maxRange) {
       this.dir = dir;

@@ -3,43 +3,49 @@ package io.onescaphandre.agent.web;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.onescaphandre.agent.metrics.MetricsPublisher;
+import io.onescaphandre.agent.sampling.SamplingHealth;
+import io.onescaphandre.contracts.http.BoundedHttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * JDK HTTP server: {@code /metrics} (Prometheus text 0.0.4, OpenMetrics 1.0 when the Accept header
- * asks, gzip when accepted), {@code /healthz} (the sampler is alive), {@code /readyz} (a first
- * interval has been measured). Scrapes never trigger a sample.
+ * asks, gzip when accepted), {@code /healthz} and {@code /readyz} (see {@link SamplingHealth}).
+ * Scrapes never trigger a sample.
+ *
+ * <p>Held under abuse by the JDK server's own limits, the operator's alike: see
+ * {@link BoundedHttpServer}.
  */
 public final class MetricsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
-  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-  static final String OPENMETRICS_TEXT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+  static final int REQUEST_SECONDS = BoundedHttpServer.REQUEST_SECONDS;
 
+  private final BoundedHttpServer bounded;
   private final HttpServer server;
-  private final ExecutorService executor;
 
-  public MetricsServer(InetSocketAddress address, MetricsPublisher publisher, BooleanSupplier healthy,
-      BooleanSupplier ready) throws IOException {
-    server = HttpServer.create(address, 16);
-    executor = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "http");
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(executor);
+  /** @throws IOException naming the address when it cannot be bound */
+  public MetricsServer(InetSocketAddress address, MetricsPublisher publisher, SamplingHealth health)
+      throws IOException {
+    try {
+      bounded = BoundedHttpServer.bind(address, "http");
+    } catch (UncheckedIOException e) {
+      throw new IOException(e.getMessage(), e.getCause());
+    }
+    server = bounded.server();
     server.createContext("/metrics", exchange -> handle(exchange, () -> metrics(exchange, publisher)));
-    server.createContext("/healthz", exchange -> handle(exchange, () -> probe(exchange, healthy)));
-    server.createContext("/readyz", exchange -> handle(exchange, () -> probe(exchange, ready)));
+    server.createContext("/healthz", exchange -> handle(exchange,
+        () -> probe(exchange, health.live(), health.liveDetail())));
+    server.createContext("/readyz", exchange -> handle(exchange,
+        () -> probe(exchange, health.ready(), health.readyDetail())));
     server.createContext("/", exchange -> handle(exchange, () -> {
       if (exchange.getRequestURI().getPath().equals("/")) {
         send(exchange, 200, "text/html; charset=utf-8",
@@ -50,8 +56,26 @@ public final class MetricsServer implements AutoCloseable {
     }));
   }
 
+  /** The answer of a plain-text endpoint: HTTP status and body. */
+  public record TextAnswer(int status, String body) {}
+
+  /**
+   * Serves {@code path} (exactly; anything below it is a 404) as {@code text/plain}, answered by
+   * {@code answer} from the request URI. Call before {@link #start()}.
+   */
+  public void addText(String path, Function<URI, TextAnswer> answer) {
+    server.createContext(path, exchange -> handle(exchange, () -> {
+      if (!exchange.getRequestURI().getPath().equals(path)) {
+        send(exchange, 404, "text/plain; charset=utf-8", "not found\n", false);
+        return;
+      }
+      TextAnswer reply = answer.apply(exchange.getRequestURI());
+      send(exchange, reply.status(), "text/plain; charset=utf-8", reply.body(), false);
+    }));
+  }
+
   public void start() {
-    server.start();
+    bounded.start();
     LOG.info("serving /metrics on {}", server.getAddress());
   }
 
@@ -61,21 +85,17 @@ public final class MetricsServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    bounded.close();
   }
 
   private static void metrics(HttpExchange exchange, MetricsPublisher publisher) throws IOException {
-    String accept = exchange.getRequestHeaders().getFirst("Accept");
-    String contentType = accept != null && accept.contains("application/openmetrics-text")
-        ? OPENMETRICS_TEXT : PROMETHEUS_TEXT;
+    String contentType = BoundedHttpServer.metricsContentType(exchange.getRequestHeaders().getFirst("Accept"));
     String body = publisher.scrape(contentType);
     send(exchange, 200, contentType, body, acceptsGzip(exchange));
   }
 
-  private static void probe(HttpExchange exchange, BooleanSupplier check) throws IOException {
-    boolean ok = check.getAsBoolean();
-    send(exchange, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "not ready\n", false);
+  private static void probe(HttpExchange exchange, boolean ok, String detail) throws IOException {
+    send(exchange, ok ? 200 : 503, "text/plain; charset=utf-8", detail + "\n", false);
   }
 
   private static boolean acceptsGzip(HttpExchange exchange) {

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The agent's data flows one way: sources (rapl, proc, cgroup, the kernel files below them) ->
- * consumers (what a process belongs to) -> attribution -> sampling (the snapshot) -> metrics (the
- * exporter) -> web; the command line on top wires them. {@code init} and {@code sim} are commands of
+ * consumers (what a process belongs to) -> attribution -> sampling (the snapshot) -> exporters
+ * (metrics, and the OpenNebula probes' feed) -> web; the command line on top wires them. {@code init} and {@code sim} are commands of
  * their own beside that flow.
  */
 class AgentArchitectureTest {
@@ -32,7 +32,7 @@ class AgentArchitectureTest {
         .layer("Init").definedBy("io.onescaphandre.agent.init..")
         .layer("Simulator").definedBy("io.onescaphandre.agent.sim..")
         .layer("Web").definedBy("io.onescaphandre.agent.web..")
-        .layer("Exporter").definedBy("io.onescaphandre.agent.metrics..")
+        .layer("Exporter").definedBy("io.onescaphandre.agent.metrics..", "io.onescaphandre.agent.opennebula..")
         .layer("Sampling").definedBy("io.onescaphandre.agent.sampling..")
         .layer("Attribution").definedBy("io.onescaphandre.agent.attribution..")
         .layer("Consumers").definedBy("io.onescaphandre.agent.consumer..")

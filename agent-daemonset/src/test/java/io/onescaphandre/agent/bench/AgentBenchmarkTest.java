@@ -3,7 +3,9 @@ package io.onescaphandre.agent.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
+import io.onescaphandre.agent.web.SlowLoris;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * BENCHMARKS figures for docs/benchmarks/agent.md, excluded from the normal build. Run with
  * <pre>
- * ./mvnw -B -o -pl agent-daemonset test -Dagent.test.groups=benchmark -Dagent.test.excludedGroups=none
+ * ./mvnw -B -o -pl agent-daemonset test -Dagent.test.groups=benchmark -Dagent.test.excludedGroups=none -Dagent.fuzz.skip=true
  * </pre>
  * Each case generates a host tree, then
  * <ol>
@@ -58,22 +60,89 @@ class AgentBenchmarkTest {
         GeneratedHost.mixed(root.resolve("tree"), 500, 200, 100, 300));
   }
 
+  /**
+   * BENCHMARKS.md "Faults": the agent (image options, 1 s interval) on a small KVM host while 200
+   * connections trickle half-sent headers: scrape and probe latency, RSS before, during and after
+   * (the server closes them at its 5 s request deadline).
+   */
+  @Test
+  void agentUnder200TricklingConnections() throws Exception {
+    GeneratedHost g = GeneratedHost.kvm(root.resolve("tree"), 300, 20);
+    int port = freePort();
+    Process agent = startAgent(g, port);
+    try {
+      long end = System.nanoTime() + 15_000_000_000L;
+      while (System.nanoTime() < end) {
+        tick(g);
+      }
+      SlowLoris.timeRequests(port, "/metrics", 5);
+      long rssBefore = statusKib(agent.pid(), "VmRSS:");
+      List<Long> quiet = SlowLoris.timeRequests(port, "/metrics", 20);
+      long rssDuring;
+      List<Long> metrics;
+      List<Long> healthz;
+      int closed;
+      try (SlowLoris loris = new SlowLoris(new InetSocketAddress("127.0.0.1", port), 200)) {
+        loris.start();
+        loris.awaitOpen(java.time.Duration.ofSeconds(10));
+        Thread.sleep(500);
+        metrics = SlowLoris.timeRequests(port, "/metrics", 20);
+        healthz = SlowLoris.timeRequests(port, "/healthz", 10);
+        rssDuring = statusKib(agent.pid(), "VmRSS:");
+        closed = loris.awaitClosedByServer(java.time.Duration.ofSeconds(15));
+      }
+      // The idle HTTP threads end 10 s after their connection closed.
+      end = System.nanoTime() + 20_000_000_000L;
+      while (System.nanoTime() < end) {
+        tick(g);
+      }
+      long rssAfter = statusKib(agent.pid(), "VmRSS:");
+      SlowLoris.Stats q = SlowLoris.Stats.of(quiet);
+      SlowLoris.Stats m = SlowLoris.Stats.of(metrics);
+      SlowLoris.Stats h = SlowLoris.Stats.of(healthz);
+      String report = String.format(Locale.ROOT, """
+
+          ## agent under 200 connections trickling half-sent headers (300 pids, 20 VMs)
+          - /metrics without them: median %d ms, max %d ms (20 scrapes)
+          - /metrics with them: median %d ms, max %d ms (20 scrapes); /healthz median %d ms, max %d ms
+          - connections the agent closed at its request deadline: %d of 200
+          - agent RSS: %.1f MiB before, %.1f MiB with the 200 connections, %.1f MiB 20 s after they closed
+          """, q.median(), q.max(), m.median(), m.max(), h.median(), h.max(), closed,
+          rssBefore / 1024.0, rssDuring / 1024.0, rssAfter / 1024.0);
+      System.out.println(report);
+      Files.createDirectories(REPORT.getParent());
+      Files.writeString(REPORT, report, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      assertThat(closed).isEqualTo(200);
+    } finally {
+      agent.destroy();
+      agent.waitFor();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private Process startAgent(GeneratedHost g, int port) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(javaBinary());
+    command.addAll(jvmOptions());
+    command.addAll(List.of("-cp", classpath(false), "io.onescaphandre.agent.AgentMain", "run",
+        "--path.procfs", g.procfs.toString(), "--path.sysfs", g.sysfs.toString(),
+        "--web.listen-address", "127.0.0.1:" + port, "--interval", "1s"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(root.resolve("agent.log").toFile());
+    return builder.start();
+  }
+
   private void run(String kind, String title, GeneratedHost g) throws Exception {
     List<String> jvm = jvmOptions();
     String cost = sampleCost(kind, jvm);
 
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    List<String> command = new ArrayList<>();
-    command.add(javaBinary());
-    command.addAll(jvm);
-    command.addAll(List.of("-cp", classpath(false), "io.onescaphandre.agent.AgentMain", "run",
-        "--path.procfs", g.procfs.toString(), "--path.sysfs", g.sysfs.toString(),
-        "--web.listen-address", "127.0.0.1:" + port, "--interval", "1s"));
-    Process agent = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(root.resolve("agent.log").toFile()).start();
+    int port = freePort();
+    Process agent = startAgent(g, port);
     HttpClient http = HttpClient.newHttpClient();
     URI metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
     try {

@@ -8,6 +8,10 @@ import io.onescaphandre.agent.sim.SimulatedRaplTree;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -117,6 +121,7 @@ class InitCommandTest {
     Files.writeString(script, "#!/bin/sh\necho \"$@\" >> " + log + "\n"
         + "case \"$*\" in *intel_rapl_msr*) mkdir -p " + sysfs + "/class/powercap/intel-rapl:0 && "
         + "echo package-0 > " + sysfs + "/class/powercap/intel-rapl:0/name && "
+        + "echo 262143328850 > " + sysfs + "/class/powercap/intel-rapl:0/max_energy_range_uj && "
         + "echo 5 > " + sysfs + "/class/powercap/intel-rapl:0/energy_uj;; esac\n");
     script.toFile().setExecutable(true);
     Path rootfs = rootfs();
@@ -136,6 +141,50 @@ class InitCommandTest {
     assertThat(RaplModules.required("AuthenticAMD", KernelRelease.parse("5.11.0"))).containsExactly("intel_rapl_common", "intel_rapl_msr");
     assertThat(RaplModules.required("HygonGenuine", KernelRelease.parse("6.8.0"))).hasSize(2);
     assertThat(RaplModules.required("ARM", KernelRelease.parse("6.8.0"))).isEmpty();
+  }
+
+  @Test
+  void raplGroupGetsReadOnEveryEnergyFile() throws Exception {
+    SimulatedRaplTree rapl = SimulatedRaplTree.server(root.resolve("sys"), 2);
+    List<Path> energyFiles = new ArrayList<>();
+    try (var files = Files.walk(root.resolve("sys"))) {
+      files.filter(f -> f.getFileName().toString().equals("energy_uj") && !Files.isSymbolicLink(f))
+          .forEach(energyFiles::add);
+    }
+    for (Path f : energyFiles) {
+      Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("r--------"));
+    }
+    // The group the files already have: a test cannot create a system group, and setting the same
+    // group still goes through the lookup and the chgrp.
+    String group = Files.readAttributes(energyFiles.get(0), PosixFileAttributes.class).group().getName();
+    JsonNode json = runWith(root.resolve("sys"), rootfs(), procfs("GenuineIntel", "6.1.0"), "--rapl.group", group);
+    assertThat(energyFiles).hasSize(rapl.zoneIds().size());
+    for (Path f : energyFiles) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("r--r-----");
+      assertThat(Files.readAttributes(f, PosixFileAttributes.class).group().getName()).isEqualTo(group);
+    }
+    assertThat(json.get("message").asText()).contains("energy_uj readable by group " + group);
+  }
+
+  @Test
+  void unknownRaplGroupIsReportedNotFatal() throws Exception {
+    SimulatedRaplTree.server(root.resolve("sys"), 1);
+    JsonNode json = runWith(root.resolve("sys"), rootfs(), procfs("GenuineIntel", "6.1.0"),
+        "--rapl.group", "no-such-group-one-scaphandre");
+    assertThat(json.get("rapl").asText()).isEqualTo("ok");
+    assertThat(json.get("message").asText())
+        .contains("group no-such-group-one-scaphandre does not exist (the agent will report rapl unreadable)");
+  }
+
+  private JsonNode runWith(Path sysfs, Path rootfs, Path procfs, String... extra) throws Exception {
+    Path message = root.resolve("termination-log");
+    List<String> args = new ArrayList<>(List.of("--path.sysfs", sysfs.toString(),
+        "--path.rootfs", rootfs.toString(), "--path.procfs", procfs.toString(),
+        "--termination-message-path", message.toString(), "--modprobe", "/nonexistent/modprobe",
+        "--zone-wait", "100ms"));
+    args.addAll(List.of(extra));
+    assertThat(new CommandLine(new InitCommand()).execute(args.toArray(String[]::new))).isZero();
+    return new ObjectMapper().readTree(Files.readString(message));
   }
 
   private static void touch(Path file, Instant mtime) throws Exception {

@@ -7,8 +7,13 @@ import io.onescaphandre.agent.sampling.Sampler;
 import io.onescaphandre.agent.sampling.Snapshot;
 import io.onescaphandre.agent.sim.SimulatedHost;
 import io.onescaphandre.agent.sim.SimulatedRaplTree;
+import io.onescaphandre.contracts.hostid.HostId;
+import io.onescaphandre.contracts.hostid.Hypervisor;
+import io.onescaphandre.contracts.hostid.LocalHostId;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,7 +131,7 @@ class MetricsPublisherTest {
         new io.onescaphandre.agent.rapl.RaplMeter(new io.onescaphandre.agent.rapl.RaplZoneDiscovery(rapl.sysfs()),
             file -> {
               throw new java.nio.file.AccessDeniedException(file.toString());
-            }),
+            }, clock::get),
         new BusyCpuPolicy(), clock::get, 5, 20);
     sampler = denied;
     publisher.publish(sampler.sample(), 1_000_000);
@@ -142,5 +147,22 @@ class MetricsPublisherTest {
         .doesNotContain("opennebula_host_power_watts ")
         .doesNotContain("opennebula_vm_power_watts{")
         .doesNotContain("scaph_host_energy_microjoules ");
+  }
+
+  @Test
+  void hostInfoCarriesTheIdFoundOnTheHypervisorAndGoesAwayWithIt() {
+    publisher.publishHostId(Optional.of(new LocalHostId(new HostId(12), LocalHostId.Source.ONE_DB_CONFIG,
+        Path.of("/var/tmp/one_db/config"), Optional.of(Hypervisor.KVM), List.of())));
+    assertThat(publisher.scrape(TEXT)).contains("# TYPE opennebula_agent_host_info gauge")
+        .contains("opennebula_agent_host_info{host_id=\"12\",host_id_source=\"one_db_config\","
+            + "hypervisor=\"kvm\",one_host_id=\"12\"} 1\n");
+    publisher.publishHostId(Optional.of(new LocalHostId(new HostId(7), LocalHostId.Source.IM_STATUS_DB,
+        Path.of("/var/tmp/one/im/status_lxc_7.db"), Optional.of(Hypervisor.LXC), List.of())));
+    assertThat(publisher.scrape(TEXT))
+        .contains("opennebula_agent_host_info{host_id=\"7\",host_id_source=\"im_status_db\","
+            + "hypervisor=\"lxc\",one_host_id=\"7\"} 1\n")
+        .doesNotContain("host_id=\"12\"");
+    publisher.publishHostId(Optional.empty());
+    assertThat(publisher.scrape(TEXT)).doesNotContain("opennebula_agent_host_info{");
   }
 }

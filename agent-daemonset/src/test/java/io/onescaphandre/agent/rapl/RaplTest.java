@@ -30,8 +30,10 @@ class RaplTest {
   @Test
   void laptopHostPowerIsPsysAndMmioCopyIsNotCountedTwice() {
     SimulatedRaplTree tree = SimulatedRaplTree.laptop(root);
-    RaplMeter meter = new RaplMeter(new RaplZoneDiscovery(root));
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+    RaplMeter meter = new RaplMeter(new RaplZoneDiscovery(root), Files::readString, clock::get);
     meter.read();
+    clock.addAndGet(1_000_000_000L);
     tree.addWatts(1.0, Map.of("intel-rapl:0", 10.0, "intel-rapl-mmio:0", 10.0, "intel-rapl:0:0", 6.0,
         "intel-rapl:0:1", 1.0, "intel-rapl:0:2", 1.5, "intel-rapl:1", 15.0));
     RaplReading r = meter.read();
@@ -42,11 +44,6 @@ class RaplTest {
     assertThat(meter.zones()).filteredOn(RaplZone::mirror).extracting(RaplZone::id).containsExactly("intel-rapl-mmio:0");
   }
 
-  @Test
-  void wrapIsUnwrappedWithMaxEnergyRange() {
-    assertThat(RaplMeter.delta(100, 250, 1000)).isEqualTo(150);
-    assertThat(RaplMeter.delta(900, 50, 1000)).isEqualTo(150);
-  }
 
   @Test
   void amdNamesAndDieMirrorsAreCountedOnce() throws Exception {
@@ -61,14 +58,72 @@ class RaplTest {
       Files.createDirectories(root.resolve("class/powercap"));
       Files.createSymbolicLink(root.resolve("class/powercap").resolve(z[0]), dir);
     }
-    RaplMeter meter = new RaplMeter(new RaplZoneDiscovery(root));
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+    RaplMeter meter = new RaplMeter(new RaplZoneDiscovery(root), Files::readString, clock::get);
     meter.read();
+    clock.addAndGet(1_000_000_000L);
     for (String id : List.of("intel-rapl:0", "intel-rapl:1")) {
       Files.writeString(root.resolve("class/powercap").resolve(id).resolve("energy_uj"), "5001000\n");
     }
     RaplReading r = meter.read();
     assertThat(r.hostJoules()).isCloseTo(5.0, within(1e-9));
     assertThat(meter.zones()).allSatisfy(z -> assertThat(z.socket()).isEqualTo("0"));
+  }
+
+  @Test
+  void aSocketThatGoesAwayKeepsItsEnergyInTheTotals() throws Exception {
+    SimulatedRaplTree tree = SimulatedRaplTree.server(root, 2);
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+    RaplMeter meter = new RaplMeter(new RaplZoneDiscovery(root), Files::readString, clock::get);
+    meter.read();
+    clock.addAndGet(1_000_000_000L);
+    tree.addWatts(1.0, Map.of("intel-rapl:0", 60.0, "intel-rapl:1", 50.0));
+    double before = meter.read().hostJoules();
+    assertThat(before).isCloseTo(110.0, within(1e-9));
+    // Socket 1 offlined: its zones leave powercap.
+    Files.delete(root.resolve("class/powercap/intel-rapl:1"));
+    Files.delete(root.resolve("class/powercap/intel-rapl:1:0"));
+    clock.addAndGet(1_000_000_000L);
+    tree.addWatts(1.0, Map.of("intel-rapl:0", 60.0));
+    RaplReading after = meter.read();
+    assertThat(meter.zones()).extracting(RaplZone::id).containsExactly("intel-rapl:0", "intel-rapl:0:0");
+    assertThat(after.hostJoules()).isCloseTo(170.0, within(1e-9));
+    assertThat(after.domainJoules().get(RaplDomain.PACKAGE)).isCloseTo(170.0, within(1e-9));
+  }
+
+  @Test
+  void plausibilityOfWrapsAndJumps() {
+    RaplZone pkg = new RaplZone("intel-rapl:0", root, "package-0", RaplDomain.PACKAGE, "0", 1_000_000_000L,
+        100_000_000L, false);
+    // 100 W ceiling, x2, over 2 s, + 1 J: 401 J.
+    assertThat(RaplPlausibility.limitMicrojoules(pkg, 2.0)).isEqualTo(401_000_000L);
+    assertThat(RaplPlausibility.delta(pkg, 100, 250, 250, 2.0).microjoules()).isEqualTo(150);
+    // A wrap: 100 J to the top, 50 J after it.
+    assertThat(RaplPlausibility.delta(pkg, 900_000_000L, 50_000_000L, 900_000_000L, 2.0).microjoules())
+        .isEqualTo(150_000_000L);
+    // A fall of 500 J far from the top: as a wrap it would be ~500 J more than the zone can use.
+    assertThat(RaplPlausibility.delta(pkg, 600_000_000L, 100_000_000L, 600_000_000L, 2.0).isCounted()).isFalse();
+    assertThat(RaplPlausibility.delta(pkg, 0, 402_000_000L, 0, 2.0).refusal()).contains("rose by 402 J");
+    // Unknown range: the smallest range the hardware can have above every value seen.
+    RaplZone amd = new RaplZone("intel-rapl:0", root, "package-0", RaplDomain.PACKAGE, "0", 0, 0, false);
+    long top = SimulatedRaplTree.AMD_RANGE_UJ;
+    assertThat(RaplPlausibility.delta(amd, top - 30_000_000L, 20_000_000L, top - 30_000_000L, 2.0).microjoules())
+        .isEqualTo(50_000_000L);
+    assertThat(RaplPlausibility.delta(amd, 5_000_000_000L, 4_500_000_000L, 5_000_000_000L, 2.0).isCounted()).isFalse();
+    // A declared maximum of 1.1 MW (the fuzzer's find) is capped by the package's 600 W ceiling.
+    RaplZone bogus = new RaplZone("intel-rapl:0", root, "package-0", RaplDomain.PACKAGE, "0",
+        655_361_098_787L, 1_098_761_098_787L, false);
+    assertThat(RaplPlausibility.limitMicrojoules(bogus, 2.0)).isEqualTo(2_401_000_000L);
+    assertThat(RaplPlausibility.delta(bogus, 0, 655_360_000_000L, 0, 2.0).isCounted()).isFalse();
+  }
+
+  @Test
+  void energyTextMustBeACounter() {
+    assertThat(RaplMeter.parseEnergy(" 123\n")).isEqualTo(123);
+    for (String bad : List.of("", "abc", "-5", "12a", "9".repeat(25), "+7")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> RaplMeter.parseEnergy(bad))
+          .isInstanceOf(NumberFormatException.class);
+    }
   }
 
   @Test

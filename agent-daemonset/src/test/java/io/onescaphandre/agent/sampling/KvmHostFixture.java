@@ -32,9 +32,19 @@ final class KvmHostFixture {
   final SimulatedHost.Proc sshd;
   final SimulatedHost.Proc weird;
 
+  /** Watts of each zone in a standard interval. */
+  final Map<String, Double> zoneWatts;
+
   KvmHostFixture(Path root, int cpuCount) {
-    Path sysfs = root.resolve("sys");
-    rapl = SimulatedRaplTree.server(sysfs, 2);
+    this(root, cpuCount, SimulatedRaplTree.server(root.resolve("sys"), 2), Map.of("intel-rapl:0", 60.0,
+        "intel-rapl:1", 50.0, "intel-rapl:0:0", 8.0, "intel-rapl:1:0", 7.0));
+  }
+
+  /** The same processes on another powercap tree, whose zones draw {@code zoneWatts}. */
+  KvmHostFixture(Path root, int cpuCount, SimulatedRaplTree rapl, Map<String, Double> zoneWatts) {
+    Path sysfs = rapl.sysfs();
+    this.rapl = rapl;
+    this.zoneWatts = zoneWatts;
     host = new SimulatedHost(root.resolve("proc"), sysfs, cpuCount);
     host.addCpuTicks(10_000, 50_000);
     host.kernelThread(2, "kthreadd");
@@ -58,11 +68,15 @@ final class KvmHostFixture {
     return new Sampler(host.procfs(), rapl.sysfs(), policy, clock::get, 5, 20);
   }
 
+  /** Energy the zones used in one standard interval, J. */
+  double intervalJoules() {
+    return zoneWatts.values().stream().mapToDouble(Double::doubleValue).sum() * INTERVAL_NANOS / 1e9;
+  }
+
   /** 2 s at 60 + 50 W packages and 8 + 7 W dram; the CPU times of the class comment. */
   void advanceStandardInterval() {
     clock.addAndGet(INTERVAL_NANOS);
-    rapl.addWatts(2.0, Map.of("intel-rapl:0", 60.0, "intel-rapl:1", 50.0,
-        "intel-rapl:0:0", 8.0, "intel-rapl:1:0", 7.0));
+    rapl.addWatts(2.0, zoneWatts);
     host.addCpuTicks(400, 400);
     vm7.addTicks(150);
     vhost7.addTicks(10);

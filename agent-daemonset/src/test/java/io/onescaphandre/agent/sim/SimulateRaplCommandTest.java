@@ -39,7 +39,9 @@ class SimulateRaplCommandTest {
     SimulatedRaplTree tree = SimulatedRaplTree.server(command.sysfs, 1);
     // 1 J below the wrap point of the package counter.
     tree.setEnergy(SimulateRaplCommand.PACKAGE, SimulatedRaplTree.INTEL_RANGE_UJ - 1_000_000);
-    RaplMeter meter = new RaplMeter(new RaplZoneDiscovery(command.sysfs));
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+    RaplMeter meter = new RaplMeter(new RaplZoneDiscovery(command.sysfs), java.nio.file.Files::readString,
+        clock::get);
     RaplReading first = meter.read();
     LoadFollowingPower follower = new LoadFollowingPower(tree, java.util.Map.of(
             SimulateRaplCommand.PACKAGE, new LoadFollowingPower.Watts(command.packageIdle, command.packageBusy),
@@ -48,6 +50,7 @@ class SimulateRaplCommandTest {
 
     host.addCpuTicks(50, 50);
     follower.advance(2_000_000_000L);
+    clock.addAndGet(2_000_000_000L);
     RaplReading second = meter.read();
 
     assertThat(second.state()).isEqualTo(RaplState.OK);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.onescaphandre.agent.attribution.BusyCpuPolicy;
 import io.onescaphandre.agent.metrics.MetricsPublisher;
 import io.onescaphandre.agent.sampling.Sampler;
+import io.onescaphandre.agent.sampling.SamplingHealth;
 import io.onescaphandre.agent.sim.SimulatedHost;
 import io.onescaphandre.agent.sim.SimulatedRaplTree;
 import java.net.InetSocketAddress;
@@ -46,11 +47,13 @@ class MetricsServerTest {
     Sampler sampler = new Sampler(host.procfs(), rapl.sysfs(), new BusyCpuPolicy(), clock::get, 5, 20);
     MetricsPublisher publisher = new MetricsPublisher(MetricsPublisher.newRegistry(), host.procfs());
     AtomicLong samples = new AtomicLong();
+    SamplingHealth health = new SamplingHealth(clock::get, 1_000_000_000L, 3);
     publisher.publish(sampler.sample(), 1);
+    health.succeeded(false);
     samples.incrementAndGet();
 
     try (MetricsServer server = new MetricsServer(new InetSocketAddress("127.0.0.1", 0), publisher,
-        () -> true, () -> samples.get() >= 2)) {
+        health)) {
       server.start();
       HttpClient client = HttpClient.newHttpClient();
       URI base = URI.create("http://127.0.0.1:" + server.port());
@@ -68,6 +71,7 @@ class MetricsServerTest {
             vms.get(i).addTicks(i % 5 + step % 3);
           }
           publisher.publish(sampler.sample(), 1);
+          health.succeeded(true);
           samples.incrementAndGet();
           step++;
         }

@@ -1,7 +1,9 @@
 package io.onescaphandre.contracts.hostid;
 
+import io.onescaphandre.contracts.bytes.BoundedFiles;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -98,16 +100,10 @@ public final class HypervisorFilesHostIdFinder {
     if (!Files.isRegularFile(config)) {
       return Optional.empty();
     }
-    try {
-      if (Files.size(config) > MAX_CONFIG_BYTES) {
-        ignored.add(config + ": larger than " + MAX_CONFIG_BYTES + " bytes, not read (it holds a few settings)");
-        return Optional.empty();
-      }
-    } catch (IOException e) {
-      ignored.add(config + ": unreadable (" + e.getMessage() + ")");
-      return Optional.empty();
-    }
-    try (Reader in = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
+    // Capped on its size and again while reading: a file that grows or lies about its size is
+    // refused too, never parsed whole.
+    try (Reader in = new StringReader(BoundedFiles.readUtf8(config, MAX_CONFIG_BYTES,
+        "OpenNebula's host config", "it holds a few settings"))) {
       XMLStreamReader xml = XML.createXMLStreamReader(in);
       try {
         while (xml.hasNext()) {

@@ -192,6 +192,6 @@ class HypervisorFilesHostIdFinderTest {
     LocalHostId id = find();
 
     assertThat(id.hostId()).isEqualTo(new HostId(5));
-    assertThat(id.ignored()).singleElement().asString().contains("larger than 1048576 bytes");
+    assertThat(id.ignored()).singleElement().asString().contains("larger than the cap of 1 MiB");
   }
 }

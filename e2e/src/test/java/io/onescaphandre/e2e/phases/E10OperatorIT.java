@@ -56,9 +56,7 @@ class E10OperatorIT {
   @Test
   @Order(1)
   void crdIsAcceptedByTheServer() {
-    Kubectl.applyServerSide(Parts.scaphandreMonitorCrd().toString(), null).assertSuccess();
-    Kubectl.run("wait", "--for=condition=Established", "--timeout=60s",
-        "crd/scaphandremonitors.one-scaphandre.io").assertSuccess();
+    SharedFixtures.applyScaphandreMonitorCrd();
     crdAccepted = true;
   }
 

@@ -33,6 +33,13 @@ public final class SharedFixtures {
 
   private SharedFixtures() {}
 
+  /** Applies our CRD from crds/ (server-side) and waits until the server has established it. */
+  public static void applyScaphandreMonitorCrd() {
+    Kubectl.applyServerSide(Parts.scaphandreMonitorCrd().toString(), null).assertSuccess();
+    Kubectl.run("wait", "--for=condition=Established", "--timeout=60s",
+        "crd/scaphandremonitors.one-scaphandre.io").assertSuccess();
+  }
+
   public static synchronized void ensureNamespace(String name) {
     var client = E2e.client();
     if (client.namespaces().withName(name).get() == null) {

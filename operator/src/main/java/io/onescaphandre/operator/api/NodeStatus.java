@@ -11,7 +11,7 @@ public class NodeStatus {
   /** nodeLabel, static, hypervisorFiles or openNebulaApi; absent when no source knows the node. */
   private String hostIdSource;
   private Boolean agentReady;
-  /** ok, absent or unreadable as reported by the agent's init; absent until it has run. */
+  /** ok, degraded, absent or unreadable as reported by the agent's init; absent until it has run. */
   private String rapl;
   /** Why the node has no host id, when it has none. */
   private String message;

@@ -45,6 +45,17 @@ public class OpenNebulaSpec {
       reason = "FieldValueInvalid")
   private String refreshInterval = DEFAULT_REFRESH_INTERVAL;
 
+  @JsonPropertyDescription("What to write into OpenNebula: host power attributes (off by default).")
+  private OpenNebulaPublishSpec publish = new OpenNebulaPublishSpec();
+
+  public OpenNebulaPublishSpec getPublish() {
+    return publish;
+  }
+
+  public void setPublish(OpenNebulaPublishSpec publish) {
+    this.publish = publish == null ? new OpenNebulaPublishSpec() : publish;
+  }
+
   public String getEndpoint() {
     return endpoint;
   }

@@ -1,11 +1,14 @@
 package io.onescaphandre.operator.cli;
 
+import io.onescaphandre.contracts.bytes.BoundedFiles;
+import io.onescaphandre.contracts.bytes.ByteSize;
 import io.onescaphandre.contracts.hostid.HostId;
 import io.onescaphandre.contracts.hostid.HostIdNotFoundException;
 import io.onescaphandre.contracts.hostid.HypervisorFilesHostIdFinder;
 import io.onescaphandre.contracts.hostid.LocalHostId;
 import io.onescaphandre.contracts.prometheus.PlainPrometheusJob;
 import io.onescaphandre.contracts.prometheus.ScrapeTarget;
+import io.onescaphandre.operator.opennebula.AnswerLimits;
 import io.onescaphandre.operator.opennebula.OneHost;
 import io.onescaphandre.operator.opennebula.OpenNebulaConnectionSettings;
 import io.onescaphandre.operator.opennebula.OpenNebulaException;
@@ -13,8 +16,6 @@ import io.onescaphandre.operator.opennebula.RetryPolicy;
 import io.onescaphandre.operator.opennebula.XmlRpcOpenNebulaClient;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -51,6 +52,7 @@ import picocli.CommandLine.Spec;
     })
 public final class GenerateConfCommand implements Callable<Integer> {
   static final int EXIT_FAILURE = 1;
+  static final long MAX_HOSTNAME_FILE_BYTES = 4096;
 
   /** Output formats. */
   enum Format {
@@ -79,8 +81,18 @@ public final class GenerateConfCommand implements Callable<Integer> {
       names = "--timeout",
       paramLabel = "DURATION",
       defaultValue = "10s",
-      description = "Time allowed for OpenNebula to answer (default: ${DEFAULT-VALUE}).")
+      description = "Time allowed for the whole call to OpenNebula: connecting, the headers and the whole"
+          + " answer (default: ${DEFAULT-VALUE}).")
   private String timeout;
+
+  @Option(
+      names = "--max-answer-size",
+      paramLabel = "SIZE",
+      converter = ByteSize.class,
+      defaultValue = AnswerLimits.DEFAULT_MAX_ANSWER_SIZE,
+      description = "Largest answer read from OpenNebula (bytes, or with Ki, Mi, Gi); a larger one is"
+          + " refused while it streams in (default: ${DEFAULT-VALUE}).")
+  private long maxAnswerBytes;
 
   @Option(
       names = "--port",
@@ -170,7 +182,8 @@ public final class GenerateConfCommand implements Callable<Integer> {
             OpenNebulaConnectionSettings.parseDuration(timeout, "--timeout"),
             env,
             home);
-    List<OneHost> hosts = new XmlRpcOpenNebulaClient(settings, RetryPolicy.NONE, d -> {}).hostPool();
+    List<OneHost> hosts = new XmlRpcOpenNebulaClient(settings, RetryPolicy.NONE, d -> {},
+        new AnswerLimits(maxAnswerBytes)).hostPool();
     List<ScrapeTarget> targets = targetsOf(hosts, port);
     if (targets.isEmpty()) {
       throw new OpenNebulaException(
@@ -211,10 +224,13 @@ public final class GenerateConfCommand implements Callable<Integer> {
     }
     Path etcHostname = rootfs.resolve("etc/hostname");
     try {
-      String fromFile = Files.readString(etcHostname, StandardCharsets.UTF_8).strip();
+      String fromFile = BoundedFiles.readUtf8(etcHostname, MAX_HOSTNAME_FILE_BYTES, "the host name file",
+          "a host name is at most 253 characters").strip();
       if (!fromFile.isEmpty()) {
         return fromFile.lines().findFirst().orElseThrow().strip();
       }
+    } catch (BoundedFiles.TooLarge e) {
+      throw new OpenNebulaException(OpenNebulaException.Kind.CONFIGURATION, e.getMessage() + ". Pass --hostname.");
     } catch (IOException absent) {
       // fall back to the name of the machine this runs on
     }

@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,16 +79,13 @@ public final class DemoMachine implements AutoCloseable {
   }
 
   /**
-   * Starts {@code simulate-rapl}; {@link #awaitRapl()} waits until its tree is written. cgroups are
-   * this machine's: {@code <sysfs>/fs/cgroup} links to /sys/fs/cgroup, so services are accounted as on
-   * a real host.
+   * Starts {@code simulate-rapl}; {@link #awaitRapl()} waits until its tree is written. The simulated
+   * sysfs has no cgroup filesystem: where there are cgroups the agent takes a KVM VM only from its
+   * libvirt machine scope (VMs cannot be invented), and the simulated guests are shell loops outside
+   * any. On a host without cgroups, an emulator's argv names the VM (the guests' argv[0] is
+   * {@code qemu-kvm-one}); this machine's services then count as other processes.
    */
   public void startRaplSimulator(Duration timeout) throws IOException {
-    Files.createDirectories(sysfs.resolve("fs"));
-    Path cgroup = sysfs.resolve("fs/cgroup");
-    if (Files.isDirectory(Path.of("/sys/fs/cgroup")) && !Files.exists(cgroup, LinkOption.NOFOLLOW_LINKS)) {
-      Files.createSymbolicLink(cgroup, Path.of("/sys/fs/cgroup"));
-    }
     List<String> command = javaCommand("-Xmx64m", "-XX:TieredStopAtLevel=1");
     command.addAll(List.of("simulate-rapl", "--path.sysfs=" + sysfs, "--path.procfs=/proc"));
     Process p = children.start("simulate-rapl", command, Map.of());

@@ -94,8 +94,7 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
             readOnly("sys", "/host/sys"),
             readOnly("modules", "/host/lib/modules"),
             readOnly("modules", "/lib/modules"),
-            readOnly("one-db", "/host/var/tmp/one_db"),
-            readOnly("one-im", "/host/var/tmp/one/im"))
+            readOnly("var-tmp", "/host/var/tmp"))
         .build();
   }
 
@@ -172,9 +171,11 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
 
   /**
    * Root, because energy_uj is 0400 root since CVE-2020-8694 (as owner, root needs no capability to
-   * read it); not privileged. SYS_PTRACE is the one capability kept: reading the /proc/&lt;pid&gt;/exe
-   * link of another user's process (qemu runs as oneadmin) needs it. Everything else the agent reads
-   * (/proc/&lt;pid&gt;/stat and cmdline, cgroup files) is world-readable.
+   * read it); not privileged, every capability dropped. What the agent reads is world-readable
+   * (/proc/&lt;pid&gt;/stat, cmdline and cgroup, /proc/stat, cgroup CPU files, powercap names and
+   * ranges) or owned by root (energy_uj). It never reads /proc/&lt;pid&gt;/exe, which would need
+   * SYS_PTRACE for another user's process (QEMU runs as oneadmin): the emulator's name comes from
+   * its command line. Without SYS_PTRACE, root with hostPID cannot ptrace host processes.
    */
   static SecurityContext agentSecurityContext() {
     return new SecurityContextBuilder()
@@ -182,7 +183,7 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .withAllowPrivilegeEscalation(false)
         .withReadOnlyRootFilesystem(true)
         .withRunAsUser(0L)
-        .withNewCapabilities().withDrop("ALL").withAdd("SYS_PTRACE").endCapabilities()
+        .withNewCapabilities().withDrop("ALL").endCapabilities()
         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
         .build();
   }
@@ -222,10 +223,11 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         hostPath("proc", "/proc", "Directory"),
         hostPath("sys", "/sys", "Directory"),
         hostPath("modules", "/lib/modules", "Directory"),
-        // OpenNebula 7 keeps the host id in one_db; older versions only the IM status DBs. Either may
-        // be missing on a host, so no type check: the init reports what it finds.
-        hostPath("one-db", "/var/tmp/one_db", null),
-        hostPath("one-im", "/var/tmp/one/im", null),
+        // OpenNebula 7 keeps the host id in /var/tmp/one_db; older versions only the IM status DBs
+        // in /var/tmp/one/im. Either may be missing (a host not installed yet): a hostPath of its own
+        // without a type would make the kubelet create it, root-owned, on the host. /var/tmp exists on
+        // every host, so it is mounted (type Directory: never created) and the init reads below it.
+        hostPath("var-tmp", "/var/tmp", "Directory"),
         new VolumeBuilder().withName("tmp").withNewEmptyDir().withMedium("Memory")
             .withSizeLimit(new Quantity("16Mi")).endEmptyDir().build());
   }

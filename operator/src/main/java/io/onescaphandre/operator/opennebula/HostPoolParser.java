@@ -6,12 +6,15 @@ import java.util.List;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
-/** Streams {@code <HOST_POOL>} (the body of one.hostpool.info) into {@link OneHost} records. */
+/**
+ * Streams {@code <HOST_POOL>} (the body of one.hostpool.info) into {@link OneHost} records. A pool
+ * that lists one host id twice is refused, both entries named.
+ */
 public final class HostPoolParser {
   private HostPoolParser() {}
 
   public static List<OneHost> parse(Reader body) throws XMLStreamException {
-    XMLStreamReader xml = SecureXml.reader(body);
+    XMLStreamReader xml = PoolXml.open(body);
     try {
       PoolXml.enterRoot(xml, "HOST_POOL");
       List<OneHost> hosts = new ArrayList<>();
@@ -23,6 +26,7 @@ public final class HostPoolParser {
         }
       }
       PoolXml.finish(xml);
+      PoolIds.requireUnique(hosts, OneHost::id, "host", h -> "NAME " + h.name());
       return hosts;
     } finally {
       xml.close();

@@ -3,6 +3,7 @@ package io.onescaphandre.operator.opennebula;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.onescaphandre.operator.admission.OpenNebulaEndpoints;
 import io.onescaphandre.operator.api.OpenNebulaSpec;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.api.SecretKeyRef;
@@ -16,8 +17,17 @@ import java.util.Map;
  * Secret named by {@code secretRef} and the CA from {@code tls.caSecretRef}, both read (GET only, the
  * operator's RBAC allows no list) from the monitor's namespace at each call, so a rotated Secret is
  * used at the next reconcile.
+ *
+ * <p>Whoever may create a monitor must not be able to make the operator read or send out other
+ * Secrets of the namespace: a Secret is used only when it carries the label
+ * {@value #CREDENTIALS_LABEL}{@code : "true"}, and only for an endpoint the admin allows
+ * ({@link OpenNebulaEndpoints}; checked before any Secret is fetched). Messages name Secrets and
+ * keys, never their values.
  */
 public final class MonitorOpenNebulaSettings {
+  /** The label by which a Secret opts in to be read as OpenNebula credentials (or CA). */
+  public static final String CREDENTIALS_LABEL = "one-scaphandre.io/opennebula-credentials";
+
   /** Key tried for the CA when {@code tls.caSecretRef} names no key and the Secret has no one_auth. */
   static final String DEFAULT_CA_KEY = "ca.crt";
 
@@ -42,11 +52,20 @@ public final class MonitorOpenNebulaSettings {
     }
   }
 
-  /** Never throws for a missing or bad Secret: that is a {@link Result#failed failed} result. */
+  /** With any endpoint allowed. */
   public static Result read(KubernetesClient client, ScaphandreMonitor monitor) {
+    return read(client, monitor, OpenNebulaEndpoints.ANY);
+  }
+
+  /** Never throws for a missing or bad Secret: that is a {@link Result#failed failed} result. */
+  public static Result read(KubernetesClient client, ScaphandreMonitor monitor, OpenNebulaEndpoints endpoints) {
     OpenNebulaSpec one = monitor.getSpec().getOpenNebula();
     if (one == null) {
       return Result.failed(Reasons.OPEN_NEBULA_SETTINGS_INVALID, "spec.openNebula is not set");
+    }
+    String refusal = endpoints.refusal(one.getEndpoint());
+    if (refusal != null) {
+      return Result.failed(Reasons.OPEN_NEBULA_ENDPOINT_NOT_ALLOWED, refusal);
     }
     String namespace = monitor.getMetadata().getNamespace();
     SecretValue session = value(client, namespace, one.getSecretRef(), null, "spec.openNebula.secretRef");
@@ -105,6 +124,13 @@ public final class MonitorOpenNebulaSettings {
       return new SecretValue(null, Result.failed(Reasons.OPEN_NEBULA_SECRET_MISSING,
           where + " (" + field + ") does not exist"));
     }
+    if (!optedIn(secret)) {
+      // Nothing of it is decoded or kept; the monitor's author learns only that it did not opt in.
+      return new SecretValue(null, Result.failed(Reasons.OPEN_NEBULA_SECRET_NOT_OPTED_IN,
+          where + " (" + field + ") is not labelled " + CREDENTIALS_LABEL + "=true: the operator uses only"
+              + " Secrets that opt in; its owner can run kubectl -n " + namespace + " label secret "
+              + ref.getName() + " " + CREDENTIALS_LABEL + "=true"));
+    }
     String value = entry(secret, ref.getKey());
     if (value == null && fallbackKey != null && SecretKeyRef.DEFAULT_KEY.equals(ref.getKey())) {
       value = entry(secret, fallbackKey);
@@ -115,6 +141,11 @@ public final class MonitorOpenNebulaSettings {
               + (fallbackKey == null ? "" : " nor " + fallbackKey)));
     }
     return new SecretValue(value, null);
+  }
+
+  static boolean optedIn(Secret secret) {
+    Map<String, String> labels = secret.getMetadata() == null ? null : secret.getMetadata().getLabels();
+    return labels != null && "true".equals(labels.get(CREDENTIALS_LABEL));
   }
 
   /** data (base64, what the API server returns) first, else stringData (kept as is by some servers). */

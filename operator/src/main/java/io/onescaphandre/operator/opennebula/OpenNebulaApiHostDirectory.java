@@ -4,6 +4,7 @@ import io.onescaphandre.contracts.hostid.HostId;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.onescaphandre.operator.admission.OpenNebulaEndpoints;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
 import io.onescaphandre.operator.hostid.NodeLabels;
@@ -35,9 +36,18 @@ public final class OpenNebulaApiHostDirectory implements OpenNebulaHostDirectory
 
   private record State(OpenNebulaConnectionSettings settings, Answer<List<OneHost>> lastGood) {}
 
+  private final OpenNebulaEndpoints endpoints;
+
   public OpenNebulaApiHostDirectory(KubernetesClient client, OpenNebulaConnections connections) {
+    this(client, connections, OpenNebulaEndpoints.ANY);
+  }
+
+  /** @param endpoints the endpoints the admin lets monitors send their session to */
+  public OpenNebulaApiHostDirectory(KubernetesClient client, OpenNebulaConnections connections,
+      OpenNebulaEndpoints endpoints) {
     this.client = client;
     this.connections = connections;
+    this.endpoints = endpoints;
   }
 
   @Override
@@ -48,7 +58,7 @@ public final class OpenNebulaApiHostDirectory implements OpenNebulaHostDirectory
       return Lookup.empty();
     }
     URI endpoint = endpointOf(monitor);
-    MonitorOpenNebulaSettings.Result settings = MonitorOpenNebulaSettings.read(client, monitor);
+    MonitorOpenNebulaSettings.Result settings = MonitorOpenNebulaSettings.read(client, monitor, endpoints);
     if (!settings.ok()) {
       return fromLastGood(key, endpoint, nodes, settings.failureReason(), settings.failureMessage());
     }

@@ -1,5 +1,6 @@
 package io.onescaphandre.operator.opennebula;
 
+import io.onescaphandre.contracts.bytes.BoundedFiles;
 import io.onescaphandre.contracts.duration.DurationFields;
 import io.onescaphandre.contracts.duration.DurationField;
 import io.onescaphandre.operator.opennebula.OpenNebulaException.Kind;
@@ -29,6 +30,9 @@ public record OpenNebulaConnectionSettings(
   public static final String DEFAULT_ENDPOINT = "http://localhost:2633/RPC2";
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Cap of a one_auth file: one line, a login token at most a few KiB. */
+  static final long MAX_AUTH_FILE_BYTES = 64 * 1024;
 
   /** The Secret key holding {@code user:password} when the ScaphandreMonitor names none. */
   public static final String DEFAULT_SECRET_KEY = "one_auth";
@@ -105,7 +109,10 @@ public record OpenNebulaConnectionSettings(
     }
     String content;
     try {
-      content = Files.readString(authFile, StandardCharsets.UTF_8);
+      content = BoundedFiles.readUtf8(authFile, MAX_AUTH_FILE_BYTES, "the OpenNebula session file",
+          "a one_auth file holds one line user:password");
+    } catch (BoundedFiles.TooLarge e) {
+      throw new OpenNebulaException(Kind.CONFIGURATION, e.getMessage() + " (from " + authSource + ").", e);
     } catch (IOException e) {
       throw new OpenNebulaException(
           Kind.CONFIGURATION,

@@ -20,6 +20,8 @@ public final class OpenNebulaException extends RuntimeException {
     API_ERROR(false),
     /** The XML-RPC method does not exist on this OpenNebula (older or newer version). */
     NO_SUCH_METHOD(false),
+    /** The answer is larger than the configured cap ({@link AnswerLimits}). */
+    ANSWER_TOO_LARGE(false),
     /** The answer is not the XML we expect (malformed, DTD, wrong root element, HTTP 4xx). */
     MALFORMED_ANSWER(false),
     /** Nothing on the hypervisor tells the host id. */

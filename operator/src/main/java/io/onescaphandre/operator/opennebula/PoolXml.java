@@ -1,5 +1,8 @@
 package io.onescaphandre.operator.opennebula;
 
+import java.io.IOException;
+import java.io.PushbackReader;
+import java.io.Reader;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
@@ -7,6 +10,50 @@ import javax.xml.stream.XMLStreamReader;
 /** Small StAX moves shared by the pool parsers: walk children, read text, skip subtrees. */
 final class PoolXml {
   private PoolXml() {}
+
+  /**
+   * A hardened StAX reader of a pool document, which must start like an XML document: the parser
+   * would only say "Content is not allowed in prolog" about a text that does not.
+   */
+  static XMLStreamReader open(Reader body) throws XMLStreamException {
+    return SecureXml.reader(requireXml(body));
+  }
+
+  /**
+   * The body, checked to start like an XML document: a pool answer always does, and a StAX parser
+   * would only say "Content is not allowed in prolog" about a text that does not.
+   */
+  private static Reader requireXml(Reader body) throws XMLStreamException {
+    PushbackReader peek = new PushbackReader(body, 64);
+    try {
+      int c;
+      int skipped = 0;
+      do {
+        c = peek.read();
+      } while (c >= 0 && Character.isWhitespace(c) && ++skipped < (1 << 16));
+      if (c < 0) {
+        throw new XMLStreamException("the answer's body string is empty, expected an XML document");
+      }
+      char[] start = new char[40];
+      start[0] = (char) c;
+      int n = 1 + Math.max(0, peek.read(start, 1, start.length - 1));
+      if (c != '<') {
+        throw new XMLStreamException("the answer's body string is not an XML document: it starts with '"
+            + printable(new String(start, 0, n)) + "'");
+      }
+      peek.unread(start, 0, n);
+      return peek;
+    } catch (IOException e) {
+      throw e.getCause() instanceof XMLStreamException x ? x
+          : new XMLStreamException("reading the answer's body failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static String printable(String text) {
+    StringBuilder out = new StringBuilder();
+    text.codePoints().forEach(cp -> out.append(cp < 0x20 || cp == 0x7f ? '?' : Character.toString(cp)));
+    return out + (text.length() >= 40 ? "…" : "");
+  }
 
   /** Moves to the root element and checks its name. */
   static void enterRoot(XMLStreamReader xml, String expected) throws XMLStreamException {

@@ -3,6 +3,7 @@ package io.onescaphandre.operator.opennebula;
 import io.onescaphandre.contracts.duration.DurationFields;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.onescaphandre.operator.admission.OpenNebulaEndpoints;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,9 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -56,7 +54,7 @@ public final class VmInfoService implements AutoCloseable {
   private Set<OpenNebulaConnectionSettings> inUse = Set.of();
   private List<CachingOpenNebulaClient> clients = List.of();
   private Duration nextDelay;
-  private ScheduledExecutorService scheduler;
+  private final RepeatingTask refreshes = new RepeatingTask("opennebula-vm-info", this::refresh, this::nextDelay);
 
   /**
    * @param targets the OpenNebulas to ask, called at each refresh (see {@link #monitorTargets})
@@ -78,12 +76,28 @@ public final class VmInfoService implements AutoCloseable {
    */
   public static VmInfoService forMonitors(MeterRegistry registry, KubernetesClient client, Set<String> namespaces,
       Duration defaultInterval) {
-    return new VmInfoService(registry, monitorTargets(client, namespaces), defaultInterval, Clock.systemUTC(),
-        XmlRpcOpenNebulaClient::new);
+    return forMonitors(registry, client, namespaces, OpenNebulaEndpoints.ANY, AnswerLimits.DEFAULT,
+        defaultInterval);
+  }
+
+  /**
+   * @param endpoints the endpoints the admin lets monitors send their session to
+   * @param limits the bounds of OpenNebula's answers
+   */
+  public static VmInfoService forMonitors(MeterRegistry registry, KubernetesClient client, Set<String> namespaces,
+      OpenNebulaEndpoints endpoints, AnswerLimits limits, Duration defaultInterval) {
+    return new VmInfoService(registry, monitorTargets(client, namespaces, endpoints), defaultInterval,
+        Clock.systemUTC(), settings -> new XmlRpcOpenNebulaClient(settings, limits));
   }
 
   /** The spec.openNebula of every monitor in the namespaces (all when empty), Secrets read now. */
   public static Supplier<List<Target>> monitorTargets(KubernetesClient client, Set<String> namespaces) {
+    return monitorTargets(client, namespaces, OpenNebulaEndpoints.ANY);
+  }
+
+  /** As {@link #monitorTargets(KubernetesClient, Set)}, monitors naming a refused endpoint left out. */
+  public static Supplier<List<Target>> monitorTargets(KubernetesClient client, Set<String> namespaces,
+      OpenNebulaEndpoints endpoints) {
     return () -> {
       Stream<ScaphandreMonitor> monitors = namespaces.isEmpty()
           ? client.resources(ScaphandreMonitor.class).inAnyNamespace().list().getItems().stream()
@@ -94,7 +108,7 @@ public final class VmInfoService implements AutoCloseable {
           .sorted(Comparator.comparing((ScaphandreMonitor m) -> m.getMetadata().getNamespace())
               .thenComparing(m -> m.getMetadata().getName()))
           .forEach(m -> {
-            MonitorOpenNebulaSettings.Result r = MonitorOpenNebulaSettings.read(client, m);
+            MonitorOpenNebulaSettings.Result r = MonitorOpenNebulaSettings.read(client, m, endpoints);
             if (r.ok()) {
               String interval = m.getSpec().getOpenNebula().getRefreshInterval();
               found.add(new Target(r.settings(), DurationFields.OPENNEBULA_REFRESH_INTERVAL.parseIfValid(interval).orElse(null)));
@@ -109,17 +123,7 @@ public final class VmInfoService implements AutoCloseable {
 
   /** Refreshes now, then again and again; on a daemon thread of its own. */
   public void start() {
-    synchronized (lock) {
-      if (scheduler != null) {
-        throw new IllegalStateException("already started");
-      }
-      scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "opennebula-vm-info");
-        thread.setDaemon(true);
-        return thread;
-      });
-      scheduler.schedule(this::refreshAndReschedule, 0, TimeUnit.MILLISECONDS);
-    }
+    refreshes.start();
   }
 
   /**
@@ -175,37 +179,11 @@ public final class VmInfoService implements AutoCloseable {
     }
   }
 
-  private void refreshAndReschedule() {
-    try {
-      refresh();
-    } catch (RuntimeException e) {
-      // A bug must not end the refreshes.
-      LOG.error("opennebula_vm_info refresh failed", e);
-    }
-    synchronized (lock) {
-      if (scheduler != null && !scheduler.isShutdown()) {
-        scheduler.schedule(this::refreshAndReschedule, nextDelay.toMillis(), TimeUnit.MILLISECONDS);
-      }
-    }
-  }
-
   /** Stops refreshing and removes the series. */
   @Override
   public void close() {
-    ScheduledExecutorService stopping;
-    synchronized (lock) {
-      stopping = scheduler;
-      scheduler = null;
-    }
-    if (stopping != null) {
-      stopping.shutdownNow();
-      try {
-        // A refresh under way must not publish after the series are removed.
-        stopping.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    // A refresh under way must not publish after the series are removed: closed first.
+    refreshes.close();
     exporter.close();
   }
 }

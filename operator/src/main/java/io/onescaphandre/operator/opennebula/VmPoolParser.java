@@ -9,13 +9,14 @@ import javax.xml.stream.XMLStreamReader;
 /**
  * Streams {@code <VM_POOL>} (one.vmpool.info or one.vmpool.infoextended) into {@link OneVm}
  * records. The current host is the HISTORY record with the highest SEQ (the short body holds
- * only that one; the extended body holds them all).
+ * only that one; the extended body holds them all). A pool that lists one VM id twice is refused,
+ * both entries named.
  */
 public final class VmPoolParser {
   private VmPoolParser() {}
 
   public static List<OneVm> parse(Reader body) throws XMLStreamException {
-    XMLStreamReader xml = SecureXml.reader(body);
+    XMLStreamReader xml = PoolXml.open(body);
     try {
       PoolXml.enterRoot(xml, "VM_POOL");
       List<OneVm> vms = new ArrayList<>();
@@ -27,6 +28,7 @@ public final class VmPoolParser {
         }
       }
       PoolXml.finish(xml);
+      PoolIds.requireUnique(vms, OneVm::id, "VM", vm -> "NAME " + vm.name());
       return vms;
     } finally {
       xml.close();

@@ -33,11 +33,21 @@ final class XmlRpcAnswerReader {
 
   private XmlRpcAnswerReader() {}
 
+  /**
+   * The second element of a successful answer that carries no document, such as the object id
+   * that {@code one.host.update} returns; failures are thrown as for {@link #read}.
+   */
+  static Object readValue(InputStream answer, String method) {
+    return read(answer, method, null);
+  }
+
   static <T> T read(InputStream answer, String method, BodyParser<T> bodyParser) {
+    XmlRpcScanner scanner = null;
     try {
-      return readAnswer(XmlRpcScanner.of(answer, MAX_SCALAR_CHARS), method, bodyParser);
+      scanner = XmlRpcScanner.of(answer, MAX_SCALAR_CHARS);
+      return readAnswer(scanner, method, bodyParser);
     } catch (XMLStreamException e) {
-      throw malformed(method, e);
+      throw malformed(method, e, scanner == null ? 0 : scanner.offset());
     }
   }
 
@@ -59,6 +69,12 @@ final class XmlRpcAnswerReader {
     expectStart(xml, "value");
     Object success = readValue(xml);
     expectStart(xml, "value");
+    if (Boolean.TRUE.equals(success) && bodyParser == null) {
+      @SuppressWarnings("unchecked")
+      T value = (T) readValue(xml);
+      finish(xml);
+      return value;
+    }
     if (Boolean.TRUE.equals(success)) {
       T result = readBody(xml, method, bodyParser);
       finish(xml);
@@ -102,6 +118,12 @@ final class XmlRpcAnswerReader {
     T result;
     try {
       result = bodyParser.parse(body);
+    } catch (PoolInconsistency e) {
+      throw new OpenNebulaException(
+          Kind.MALFORMED_ANSWER,
+          "OpenNebula's answer to " + method + " is refused: " + e.getMessage()
+              + ". No host id or VM is taken from it; check the OpenNebula database or the endpoint.",
+          e);
     } catch (XMLStreamException e) {
       throw new OpenNebulaException(
           Kind.MALFORMED_ANSWER,
@@ -109,6 +131,7 @@ final class XmlRpcAnswerReader {
               + method
               + " holds a document that is not the expected XML: "
               + e.getMessage()
+              + " (reading stopped near character " + xml.offset() + " of the answer)"
               + ". Check that the endpoint is OpenNebula's XML-RPC API (oned, usually port 2633"
               + " path /RPC2).",
           e);
@@ -333,21 +356,24 @@ final class XmlRpcAnswerReader {
               + method
               + ": "
               + error.strip()
-              + ". Use a user of the oneadmin group, or give the user USE rights on hosts and VMs.");
+              + (method.equals("one.host.update")
+                  ? ". Writing host attributes needs ADMIN rights on the hosts: a user of the oneadmin"
+                      + " group, or an ACL such as oneacl create \"#<uid> HOST/* USE+ADMIN\"."
+                  : ". Use a user of the oneadmin group, or give the user USE rights on hosts and VMs."));
     }
     return new OpenNebulaException(
         Kind.API_ERROR,
         "OpenNebula answered " + method + " with error code " + code + ": " + error.strip());
   }
 
-  private static OpenNebulaException malformed(String method, XMLStreamException e) {
+  private static OpenNebulaException malformed(String method, XMLStreamException e, long offset) {
     return new OpenNebulaException(
         Kind.MALFORMED_ANSWER,
         "The answer to "
             + method
             + " is not an OpenNebula XML-RPC answer: "
             + e.getMessage()
-            + ". Check that the endpoint is OpenNebula's XML-RPC API (oned, usually port 2633,"
+            + " (at character " + offset + " of the answer). Check that the endpoint is OpenNebula's XML-RPC API (oned, usually port 2633,"
             + " path /RPC2) and not a proxy or web page.",
         e);
   }

@@ -49,6 +49,8 @@ final class XmlRpcScanner {
   private int pos;
   private int limit;
   private boolean eof;
+  /** Chars dropped from the front of {@link #buf}: the answer's offset of {@code buf[0]}. */
+  private long shifted;
   private final Deque<String> open = new ArrayDeque<>();
   private boolean rootSeen;
   private String pendingEnd;
@@ -112,6 +114,11 @@ final class XmlRpcScanner {
     } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
       throw new XMLStreamException("the answer is in an unknown encoding '" + name + "'");
     }
+  }
+
+  /** How many chars of the answer were read so far: where an error was found. */
+  long offset() {
+    return shifted + pos;
   }
 
   /** The name of the element a START or END token opened or closed. */
@@ -456,6 +463,7 @@ final class XmlRpcScanner {
         return false;
       }
       if (pos > 0) {
+        shifted += pos;
         System.arraycopy(buf, pos, buf, 0, limit - pos);
         limit -= pos;
         pos = 0;

@@ -4,7 +4,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.onescaphandre.operator.admission.AdmissionPolicy;
+import io.onescaphandre.operator.admission.OpenNebulaEndpoints;
 import io.onescaphandre.operator.dependent.AgentImages;
+import io.onescaphandre.operator.opennebula.AnswerLimits;
 import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
 import io.onescaphandre.operator.opennebula.OpenNebulaApiHostDirectory;
 import io.onescaphandre.operator.opennebula.OpenNebulaConnections;
@@ -25,7 +28,9 @@ public final class MonitorOperator {
   private OpenNebulaHostDirectory directory;
   private Set<String> namespaces = Set.of();
   private Clock clock = Clock.systemUTC();
-  private String defaultAgentImage = AgentImages.BUILTIN;
+  private AdmissionPolicy policy = AdmissionPolicy.defaults(AgentImages.BUILTIN);
+  private OpenNebulaEndpoints openNebulaEndpoints = OpenNebulaEndpoints.ANY;
+  private AnswerLimits answerLimits = AnswerLimits.DEFAULT;
 
   private MonitorOperator(KubernetesClient client) {
     this.client = client;
@@ -66,9 +71,27 @@ public final class MonitorOperator {
     return this;
   }
 
-  /** The builtin agent's image for monitors whose spec.agent.image is empty. */
+  /** The builtin agent's image for monitors whose spec.agent.image is empty, under the default policy. */
   public MonitorOperator withDefaultAgentImage(String image) {
-    this.defaultAgentImage = image;
+    this.policy = AdmissionPolicy.defaults(image);
+    return this;
+  }
+
+  /** What monitors may run on the nodes (images, extraArgs) and the default agent image. */
+  public MonitorOperator withAdmissionPolicy(AdmissionPolicy policy) {
+    this.policy = policy;
+    return this;
+  }
+
+  /** The OpenNebula endpoints monitors may send their Secret's session to. */
+  public MonitorOperator withOpenNebulaEndpoints(OpenNebulaEndpoints endpoints) {
+    this.openNebulaEndpoints = endpoints;
+    return this;
+  }
+
+  /** Bounds of OpenNebula's answers (size). */
+  public MonitorOperator withAnswerLimits(AnswerLimits limits) {
+    this.answerLimits = limits;
     return this;
   }
 
@@ -80,8 +103,9 @@ public final class MonitorOperator {
   /** The operator with the monitor controller registered, not started. */
   public Operator build() {
     if (directory == null) {
+      AnswerLimits limits = answerLimits;
       directory = new OpenNebulaApiHostDirectory(client,
-          new OpenNebulaConnections(XmlRpcOpenNebulaClient::new, clock));
+          new OpenNebulaConnections(s -> new XmlRpcOpenNebulaClient(s, limits), clock), openNebulaEndpoints);
     }
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
@@ -97,7 +121,7 @@ public final class MonitorOperator {
         o.withLeaderElectionConfiguration(leaderElection);
       }
     });
-    operator.register(new ScaphandreMonitorReconciler(directory, clock, defaultAgentImage), overrider -> {
+    operator.register(new ScaphandreMonitorReconciler(directory, clock, policy), overrider -> {
       if (!namespaces.isEmpty()) {
         overrider.settingNamespaces(namespaces);
       }

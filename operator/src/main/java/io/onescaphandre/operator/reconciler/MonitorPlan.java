@@ -3,6 +3,8 @@ package io.onescaphandre.operator.reconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.onescaphandre.operator.admission.AdmissionPolicy;
+import io.onescaphandre.operator.admission.PolicyViolation;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.dependent.DesiredInputs;
 import io.onescaphandre.operator.dependent.DesiredObjects;
@@ -15,16 +17,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a monitor should turn into, computed without writing anything: the spec's problems, the host
- * id of each selected node, and the inputs of the owned objects' desired state. The reconciler acts
- * on it; {@code render} prints it.
+ * What a monitor should turn into, computed without writing anything: the spec's problems, what in
+ * it the admin's {@link AdmissionPolicy} refuses, the host id of each selected node, and the inputs of
+ * the owned objects' desired state. The reconciler acts on it; {@code render} prints it.
  */
-public record MonitorPlan(ScaphandreMonitor monitor, List<String> specProblems, HostIdResolution resolution,
-    DesiredInputs inputs, List<Node> allNodes) {
+public record MonitorPlan(ScaphandreMonitor monitor, List<String> specProblems,
+    List<PolicyViolation> policyViolations, HostIdResolution resolution, DesiredInputs inputs,
+    List<Node> allNodes) {
 
   public MonitorPlan {
     specProblems = List.copyOf(specProblems);
+    policyViolations = List.copyOf(policyViolations);
     allNodes = List.copyOf(allNodes);
+  }
+
+  /** Under the default policy of that image (see {@link AdmissionPolicy#defaults}). */
+  public static MonitorPlan compute(ScaphandreMonitor monitor, Collection<Node> allNodes,
+      Map<String, Pod> agentPodByNode, HostIdResolver resolver, String defaultAgentImage) {
+    return compute(monitor, allNodes, agentPodByNode, resolver, AdmissionPolicy.defaults(defaultAgentImage));
   }
 
   /**
@@ -32,21 +42,25 @@ public record MonitorPlan(ScaphandreMonitor monitor, List<String> specProblems, 
    * @param agentPodByNode the monitor's newest agent pod on each node
    */
   public static MonitorPlan compute(ScaphandreMonitor monitor, Collection<Node> allNodes,
-      Map<String, Pod> agentPodByNode, HostIdResolver resolver, String defaultAgentImage) {
+      Map<String, Pod> agentPodByNode, HostIdResolver resolver, AdmissionPolicy policy) {
     monitor.withDefaultSpecIfMissing();
     List<String> problems = SpecValidator.validate(monitor);
-    if (!problems.isEmpty()) {
-      return new MonitorPlan(monitor, problems, new HostIdResolution(List.of(), List.of()),
+    // Refused monitors are not resolved either: resolving may read their Secret and call OpenNebula.
+    List<PolicyViolation> violations = problems.isEmpty() ? policy.violations(monitor) : List.of();
+    String defaultAgentImage = policy.defaultAgentImage();
+    if (!problems.isEmpty() || !violations.isEmpty()) {
+      return new MonitorPlan(monitor, problems, violations, new HostIdResolution(List.of(), List.of()),
           new DesiredInputs(List.of(), defaultAgentImage), List.copyOf(allNodes));
     }
     HostIdResolution resolution = resolver.resolve(monitor,
         NodeSelection.select(monitor.getSpec(), allNodes), agentPodByNode);
-    return new MonitorPlan(monitor, problems, resolution,
+    return new MonitorPlan(monitor, problems, violations, resolution,
         new DesiredInputs(resolution.mapped(), defaultAgentImage), List.copyOf(allNodes));
   }
 
+  /** Whether anything may be applied: the spec is valid and the admin's policy allows it. */
   public boolean valid() {
-    return specProblems.isEmpty();
+    return specProblems.isEmpty() && policyViolations.isEmpty();
   }
 
   /**

@@ -18,6 +18,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.onescaphandre.operator.admission.AdmissionPolicy;
 import io.onescaphandre.operator.api.HostIdSourceType;
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
@@ -79,7 +80,7 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
   private final HostIdResolver resolver;
   private final StatusFactory statusFactory = new StatusFactory();
   private final Clock clock;
-  private final String defaultAgentImage;
+  private final AdmissionPolicy policy;
   private volatile InformerEventSource<Node, ScaphandreMonitor> nodes;
 
   public ScaphandreMonitorReconciler(OpenNebulaHostDirectory directory, Clock clock) {
@@ -88,9 +89,14 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
 
   /** @param defaultAgentImage the builtin agent's image for monitors that name none */
   public ScaphandreMonitorReconciler(OpenNebulaHostDirectory directory, Clock clock, String defaultAgentImage) {
+    this(directory, clock, AdmissionPolicy.defaults(defaultAgentImage));
+  }
+
+  /** @param policy what the cluster admin lets a monitor run on the nodes */
+  public ScaphandreMonitorReconciler(OpenNebulaHostDirectory directory, Clock clock, AdmissionPolicy policy) {
     this.resolver = new HostIdResolver(directory);
     this.clock = clock;
-    this.defaultAgentImage = defaultAgentImage;
+    this.policy = policy;
   }
 
   @Override
@@ -118,7 +124,7 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
   public UpdateControl<ScaphandreMonitor> reconcile(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
     Map<String, Pod> agentPods = agentPodByNode(context);
     List<Node> allNodes = allNodes();
-    MonitorPlan plan = MonitorPlan.compute(monitor, allNodes, agentPods, resolver, defaultAgentImage);
+    MonitorPlan plan = MonitorPlan.compute(monitor, allNodes, agentPods, resolver, policy);
     List<String> specProblems = plan.specProblems();
     HostIdResolution resolution = plan.resolution();
     List<String> missingCrds = List.of();
@@ -130,7 +136,7 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
     }
     DaemonSet daemonSet = context.getSecondaryResource(DaemonSet.class).orElse(null);
     StatusInputs inputs = new StatusInputs(monitor.getMetadata().getGeneration(), specProblems, resolution,
-        agentPods, daemonSet, missingCrds, null);
+        agentPods, daemonSet, missingCrds, null, plan.policyViolations());
     UpdateControl<ScaphandreMonitor> control = writeStatusIfChanged(monitor, context,
         previous -> statusFactory.build(inputs, previous, clock.instant()));
     return reschedule(control, monitor, missingCrds, resolution);
@@ -156,7 +162,7 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
     monitor.withDefaultSpecIfMissing();
     resolver.forget(monitor);
     new NodeLabeler(context.getClient()).removeAll(monitor, allNodes());
-    new DesiredInputs(List.of(), defaultAgentImage).putInto(context);
+    new DesiredInputs(List.of(), policy.defaultAgentImage()).putInto(context);
     context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
     return DeleteControl.defaultDelete();
   }

@@ -8,15 +8,15 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
-import io.onescaphandre.operator.dependent.AgentImages;
+import io.onescaphandre.operator.admission.AdmissionOptions;
+import io.onescaphandre.contracts.bytes.BoundedFiles;
+import io.onescaphandre.contracts.bytes.ByteSize;
 import io.onescaphandre.operator.hostid.HostIdResolver;
 import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
 import io.onescaphandre.operator.reconciler.MonitorPlan;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +25,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -41,15 +42,26 @@ import picocli.CommandLine.Spec;
         "The openNebulaApi host id source is not consulted (no network)."},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:the objects were printed", "1:the monitor's spec is invalid (problems on stderr)",
-        "2:invalid options or unreadable files"})
+        "2:invalid options, unreadable or oversize files",
+        "3:the operator's admission policy refuses the monitor (reasons on stderr)"})
 public final class RenderCommand implements Callable<Integer> {
   static final int EXIT_INVALID_SPEC = 1;
-  private static final KubernetesSerialization KUBE = new KubernetesSerialization();
-  private static final YAMLMapper READABLE_YAML = new YAMLMapper(YAMLFactory.builder()
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-      .disable(YAMLGenerator.Feature.SPLIT_LINES)
-      .build());
+  static final int EXIT_REFUSED_BY_POLICY = 3;
+  /** etcd's default request limit: no ScaphandreMonitor the API server stores is larger. */
+  public static final long MAX_MONITOR_BYTES = 1_572_864;
+  /** The kubelet keeps at most 4096 bytes of a termination message, where the init report lives. */
+  public static final long MAX_AGENT_REPORT_BYTES = 4096;
+  public static final String DEFAULT_MAX_NODES_SIZE = "64Mi";
+
+  /** Built on first use: an oversize input is refused without paying for the serializers. */
+  private static final class Printers {
+    static final KubernetesSerialization KUBE = new KubernetesSerialization();
+    static final YAMLMapper READABLE_YAML = new YAMLMapper(YAMLFactory.builder()
+        .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+        .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+        .disable(YAMLGenerator.Feature.SPLIT_LINES)
+        .build());
+  }
 
   @Spec CommandSpec spec;
 
@@ -66,28 +78,46 @@ public final class RenderCommand implements Callable<Integer> {
           + " repeatable.")
   Map<String, Path> agentReports = new LinkedHashMap<>();
 
-  @Option(names = "--default-agent-image", defaultValue = AgentImages.BUILTIN, paramLabel = "IMAGE",
-      description = "As run's option of that name (default ${DEFAULT-VALUE}).")
-  String defaultAgentImage;
+  @Mixin
+  AdmissionOptions admission = new AdmissionOptions();
+
+  @Option(names = "--max-nodes-size", paramLabel = "SIZE", converter = ByteSize.class,
+      defaultValue = DEFAULT_MAX_NODES_SIZE,
+      description = "Largest --nodes file read (bytes, or with Ki, Mi, Gi; default ${DEFAULT-VALUE}, about 5,000"
+          + " nodes as kubectl prints them). The monitor file may be at most 1.5 MiB (what the API server"
+          + " stores), an agent report 4 KiB (what the kubelet keeps).")
+  long maxNodesBytes = ByteSize.parse(DEFAULT_MAX_NODES_SIZE);
 
   @Override
   public Integer call() throws IOException {
-    ScaphandreMonitor monitor = RenderInputs.monitor(read(monitorFile));
-    List<Node> nodes = RenderInputs.nodes(read(nodesFile));
-    Map<String, Pod> pods = new TreeMap<>();
+    // Every file is checked against its cap before any is parsed.
+    String monitorText = BoundedFiles.readUtf8(monitorFile, MAX_MONITOR_BYTES, "--monitor",
+        "what the API server stores for one object");
+    String nodesText = BoundedFiles.readUtf8(nodesFile, maxNodesBytes, "--nodes", "--max-nodes-size");
+    Map<String, String> reports = new TreeMap<>();
     for (Map.Entry<String, Path> e : agentReports.entrySet()) {
       if (e.getKey().isBlank() || e.getValue().toString().isEmpty()) {
         throw new IllegalArgumentException("--agent-report takes NODE=FILE");
       }
-      pods.put(e.getKey(), RenderInputs.agentPod(monitor, e.getKey(), read(e.getValue()).strip()));
+      reports.put(e.getKey(), BoundedFiles.readUtf8(e.getValue(), MAX_AGENT_REPORT_BYTES, "--agent-report",
+          "what the kubelet keeps of a termination message").strip());
     }
+    ScaphandreMonitor monitor = RenderInputs.monitor(monitorText);
+    List<Node> nodes = RenderInputs.nodes(nodesText, maxNodesBytes);
+    Map<String, Pod> pods = new TreeMap<>();
+    reports.forEach((node, report) -> pods.put(node, RenderInputs.agentPod(monitor, node, report)));
     MonitorPlan plan = MonitorPlan.compute(monitor, nodes, pods,
-        new HostIdResolver(OpenNebulaHostDirectory.NONE), defaultAgentImage);
+        new HostIdResolver(OpenNebulaHostDirectory.NONE), admission.policy());
     PrintWriter err = spec.commandLine().getErr();
-    if (!plan.valid()) {
+    if (!plan.specProblems().isEmpty()) {
       plan.specProblems().forEach(p -> err.println("invalid spec: " + p));
       err.flush();
       return EXIT_INVALID_SPEC;
+    }
+    if (!plan.policyViolations().isEmpty()) {
+      plan.policyViolations().forEach(v -> err.println("refused (" + v.reason() + "): " + v.message()));
+      err.flush();
+      return EXIT_REFUSED_BY_POLICY;
     }
     plan.resolution().problems().forEach(p -> err.println("warning: " + p));
     plan.resolution().nodes().stream().filter(n -> !n.mapped())
@@ -118,13 +148,10 @@ public final class RenderCommand implements Callable<Integer> {
 
   private static String asReadableYaml(HasMetadata object) {
     try {
-      return READABLE_YAML.writeValueAsString(READABLE_YAML.readTree(KUBE.asJson(object)));
+      YAMLMapper yaml = Printers.READABLE_YAML;
+      return yaml.writeValueAsString(yaml.readTree(Printers.KUBE.asJson(object)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot print " + object.getKind() + " as YAML", e);
     }
-  }
-
-  private static String read(Path file) throws IOException {
-    return Files.readString(file, StandardCharsets.UTF_8);
   }
 }

@@ -2,6 +2,7 @@ package io.onescaphandre.operator.render;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -13,13 +14,23 @@ import io.onescaphandre.operator.dependent.MonitorResources;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /** Reads what {@code render} is given: a monitor, Nodes, and init reports of agents. */
 public final class RenderInputs {
+  /** The monitor is at most 1.5 MiB (checked before); SnakeYAML's own default limit is 3 MB. */
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final KubernetesSerialization KUBE = new KubernetesSerialization();
 
+  private static final int DEFAULT_CODE_POINT_LIMIT = new LoaderOptions().getCodePointLimit();
+
   private RenderInputs() {}
+
+  private static YAMLMapper largeYaml(long maxChars) {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit((int) Math.min(Integer.MAX_VALUE, maxChars + 1));
+    return new YAMLMapper(YAMLFactory.builder().loaderOptions(options).build());
+  }
 
   /**
    * One ScaphandreMonitor (YAML or JSON); without a namespace it gets {@code default}, as kubectl
@@ -52,8 +63,16 @@ public final class RenderInputs {
    * @throws IllegalArgumentException naming the first document that holds something else
    */
   public static List<Node> nodes(String text) throws IOException {
+    return nodes(text, text.length());
+  }
+
+  /**
+   * As {@link #nodes(String)}, for a text of up to {@code maxChars} (a large cluster's
+   * {@code kubectl get nodes -o yaml} exceeds SnakeYAML's default 3 MB limit).
+   */
+  public static List<Node> nodes(String text, long maxChars) throws IOException {
     List<Node> nodes = new ArrayList<>();
-    for (JsonNode doc : documents(text)) {
+    for (JsonNode doc : documents(text, maxChars)) {
       String kind = doc.path("kind").asText();
       if (kind.endsWith("List")) {
         for (JsonNode item : doc.path("items")) {
@@ -99,8 +118,13 @@ public final class RenderInputs {
   }
 
   private static List<JsonNode> documents(String text) throws IOException {
+    return documents(text, 0);
+  }
+
+  private static List<JsonNode> documents(String text, long maxChars) throws IOException {
     List<JsonNode> docs = new ArrayList<>();
-    try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
+    YAMLMapper yaml = maxChars <= DEFAULT_CODE_POINT_LIMIT ? YAML : largeYaml(maxChars);
+    try (MappingIterator<JsonNode> it = yaml.readerFor(JsonNode.class).readValues(text)) {
       while (it.hasNext()) {
         JsonNode doc = it.next();
         if (doc != null && !doc.isNull() && !doc.isMissingNode()) {

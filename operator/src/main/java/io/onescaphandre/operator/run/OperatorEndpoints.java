@@ -2,8 +2,8 @@ package io.onescaphandre.operator.run;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.onescaphandre.contracts.http.BoundedHttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,32 +12,28 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
  * The operator's HTTP endpoints on the JDK's HTTP server: {@code /metrics} (Prometheus text, or
  * OpenMetrics when the Accept header asks) on the metrics address, {@code /healthz} (liveness) and
  * {@code /readyz} (readiness) on the health address. One server when both addresses are the same.
+ *
+ * <p>Held under abuse by the JDK server's own limits, the agent's alike ({@link BoundedHttpServer}):
+ * each server has its own pool, so slow clients of the metrics port cannot starve the health port's
+ * probes.
  */
 public final class OperatorEndpoints implements AutoCloseable {
   /** A probe's answer: healthy or not, and a line saying why. */
   public record Health(boolean ok, String detail) {}
 
-  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-  static final String OPEN_METRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
-
-  private final List<HttpServer> servers = new ArrayList<>();
-  private final ExecutorService executor;
+  private final List<BoundedHttpServer> servers = new ArrayList<>();
   private final InetSocketAddress metricsAddress;
   private final InetSocketAddress healthAddress;
 
-  private OperatorEndpoints(InetSocketAddress metricsAddress, InetSocketAddress healthAddress,
-      ExecutorService executor) {
+  private OperatorEndpoints(InetSocketAddress metricsAddress, InetSocketAddress healthAddress) {
     this.metricsAddress = metricsAddress;
     this.healthAddress = healthAddress;
-    this.executor = executor;
   }
 
   /**
@@ -47,24 +43,28 @@ public final class OperatorEndpoints implements AutoCloseable {
    */
   public static OperatorEndpoints start(InetSocketAddress metricsAt, InetSocketAddress healthAt,
       PrometheusMeterRegistry registry, Supplier<Health> liveness, Supplier<Health> readiness) {
-    ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "operator-http");
-      t.setDaemon(true);
-      return t;
-    });
-    HttpServer metricsServer = bind(metricsAt, executor);
+    BoundedHttpServer metricsServer = BoundedHttpServer.bind(metricsAt, "operator-http-metrics");
     boolean shared = metricsAt.equals(healthAt) && metricsAt.getPort() != 0;
-    HttpServer healthServer = shared ? metricsServer : bindOrRelease(healthAt, executor, metricsServer);
-    metricsServer.createContext("/metrics", exchange -> metrics(exchange, registry));
-    healthServer.createContext("/healthz", probe(liveness));
-    healthServer.createContext("/readyz", probe(readiness));
-    OperatorEndpoints endpoints = new OperatorEndpoints(metricsServer.getAddress(),
-        healthServer.getAddress(), executor);
+    BoundedHttpServer healthServer;
+    if (shared) {
+      healthServer = metricsServer;
+    } else {
+      try {
+        healthServer = BoundedHttpServer.bind(healthAt, "operator-http-health");
+      } catch (UncheckedIOException e) {
+        metricsServer.close();
+        throw e;
+      }
+    }
+    metricsServer.server().createContext("/metrics", exchange -> metrics(exchange, registry));
+    healthServer.server().createContext("/healthz", probe(liveness));
+    healthServer.server().createContext("/readyz", probe(readiness));
+    OperatorEndpoints endpoints = new OperatorEndpoints(metricsServer.address(), healthServer.address());
     endpoints.servers.add(metricsServer);
     if (!shared) {
       endpoints.servers.add(healthServer);
     }
-    endpoints.servers.forEach(HttpServer::start);
+    endpoints.servers.forEach(BoundedHttpServer::start);
     return endpoints;
   }
 
@@ -79,38 +79,14 @@ public final class OperatorEndpoints implements AutoCloseable {
 
   @Override
   public void close() {
-    servers.forEach(s -> s.stop(0));
-    executor.shutdownNow();
-  }
-
-  private static HttpServer bind(InetSocketAddress address, ExecutorService executor) {
-    try {
-      HttpServer server = HttpServer.create(address, 0);
-      server.setExecutor(executor);
-      return server;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on " + address + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static HttpServer bindOrRelease(InetSocketAddress address, ExecutorService executor,
-      HttpServer already) {
-    try {
-      return bind(address, executor);
-    } catch (UncheckedIOException e) {
-      already.stop(0);
-      executor.shutdownNow();
-      throw e;
-    }
+    servers.forEach(BoundedHttpServer::close);
   }
 
   private static void metrics(HttpExchange exchange, PrometheusMeterRegistry registry) throws IOException {
     if (!onlyGet(exchange)) {
       return;
     }
-    String accept = exchange.getRequestHeaders().getFirst("Accept");
-    String contentType = accept != null && accept.contains("application/openmetrics-text")
-        ? OPEN_METRICS : PROMETHEUS_TEXT;
+    String contentType = BoundedHttpServer.metricsContentType(exchange.getRequestHeaders().getFirst("Accept"));
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     registry.scrape(body, contentType);
     respond(exchange, 200, contentType, body.toByteArray());

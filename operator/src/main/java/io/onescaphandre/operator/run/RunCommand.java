@@ -16,9 +16,14 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.onescaphandre.operator.opennebula.HostPowerPublishService;
 import io.onescaphandre.operator.opennebula.VmInfoService;
 import io.onescaphandre.operator.api.MonitorNames;
-import io.onescaphandre.operator.dependent.AgentImages;
+import io.onescaphandre.operator.admission.AdmissionOptions;
+import io.onescaphandre.operator.admission.AdmissionPolicy;
+import io.onescaphandre.operator.admission.OpenNebulaEndpoints;
+import io.onescaphandre.contracts.bytes.ByteSize;
+import io.onescaphandre.operator.opennebula.AnswerLimits;
 import io.onescaphandre.operator.reconciler.MonitorOperator;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashSet;
@@ -30,6 +35,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,10 +53,19 @@ public final class RunCommand implements Callable<Integer> {
   /** Refresh of opennebula_vm_info when no monitor sets spec.openNebula.refreshInterval. */
   static final java.time.Duration VM_INFO_DEFAULT_INTERVAL = java.time.Duration.ofMinutes(5);
 
-  @Option(names = "--default-agent-image", defaultValue = AgentImages.BUILTIN, paramLabel = "IMAGE",
-      description = "Image of the builtin agent for monitors whose spec.agent.image is empty"
-          + " (default ${DEFAULT-VALUE}).")
-  String defaultAgentImage;
+  @Mixin
+  AdmissionOptions admission = new AdmissionOptions();
+
+  @Option(names = OpenNebulaEndpoints.FLAG, split = ",", paramLabel = "URL",
+      description = "OpenNebula endpoints monitors may name in spec.openNebula.endpoint, comma-separated;"
+          + " a monitor naming another one gets no Secret read and a Degraded condition (default: any).")
+  List<String> allowedOpenNebulaEndpoints = List.of();
+
+  @Option(names = "--opennebula.max-answer-size", paramLabel = "SIZE", converter = ByteSize.class,
+      defaultValue = AnswerLimits.DEFAULT_MAX_ANSWER_SIZE,
+      description = "Largest OpenNebula answer read (bytes, or with Ki, Mi, Gi); larger ones are refused"
+          + " while they stream in (default ${DEFAULT-VALUE}).")
+  long maxAnswerBytes = ByteSize.parse(AnswerLimits.DEFAULT_MAX_ANSWER_SIZE);
 
   @Option(names = "--leader-election",
       description = "Reconcile only while holding the Lease " + LEASE_NAME + " in the namespace named by $"
@@ -100,34 +115,48 @@ public final class RunCommand implements Callable<Integer> {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ClassLoaderMetrics(),
         new ProcessorMetrics(), new UptimeMetrics()).forEach(b -> b.bindTo(registry));
+    AdmissionPolicy policy = admission.policy();
+    OpenNebulaEndpoints endpoints = OpenNebulaEndpoints.of(allowedOpenNebulaEndpoints);
+    AnswerLimits limits = new AnswerLimits(maxAnswerBytes);
     MonitorOperator builder = MonitorOperator.builder(client)
         .withServerSideApply(serverSideApply)
         .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
-        .withDefaultAgentImage(defaultAgentImage)
+        .withAdmissionPolicy(policy)
+        .withOpenNebulaEndpoints(endpoints)
+        .withAnswerLimits(limits)
         .withNamespaces(new LinkedHashSet<>(namespaces));
     leaderElection().ifPresent(builder::withLeaderElection);
     Operator operator = builder.build();
     RuntimeInfo info = operator.getRuntimeInfo();
-    OperatorEndpoints endpoints = OperatorEndpoints.start(metricsAddress, healthAddress, registry,
+    OperatorEndpoints web = OperatorEndpoints.start(metricsAddress, healthAddress, registry,
         () -> info.isStarted()
             ? new OperatorEndpoints.Health(true, "ok")
             : new OperatorEndpoints.Health(false, "operator not started"),
         () -> readiness(info));
     // opennebula_vm_info follows the monitors' spec.openNebula; served on the same /metrics.
     VmInfoService vmInfo = VmInfoService.forMonitors(registry, client, new LinkedHashSet<>(namespaces),
-        VM_INFO_DEFAULT_INTERVAL);
+        endpoints, limits, VM_INFO_DEFAULT_INTERVAL);
+    // spec.openNebula.publish: the agents' host power into OpenNebula's host templates.
+    HostPowerPublishService hostPower = HostPowerPublishService.forMonitors(registry, client,
+        new LinkedHashSet<>(namespaces), endpoints, limits, VM_INFO_DEFAULT_INTERVAL);
     try {
       operator.start();
       vmInfo.start();
+      hostPower.start();
     } catch (RuntimeException e) {
+      hostPower.close();
       vmInfo.close();
-      endpoints.close();
+      web.close();
       throw e;
     }
-    LOG.info("operator started: metrics on {}, health on {}, namespaces {}, default agent image {}{}",
-        endpoints.metricsAddress(), endpoints.healthAddress(), namespaces.isEmpty() ? "all" : namespaces,
-        defaultAgentImage, leaderElection ? ", leader election on" : "");
-    return new Running(operator, vmInfo, endpoints, registry);
+    LOG.info("operator started: metrics on {}, health on {}, namespaces {}, default agent image {},"
+        + " allowed agent images {}, allowed init images {}, extraArgs {}, OpenNebula endpoints {},"
+        + " OpenNebula answers up to {}{}",
+        web.metricsAddress(), web.healthAddress(), namespaces.isEmpty() ? "all" : namespaces,
+        policy.defaultAgentImage(), policy.agentImages(), policy.initImages(),
+        policy.extraArgsAllowed() ? "allowed" : "refused", endpoints, ByteSize.format(limits.maxAnswerBytes()),
+        leaderElection ? ", leader election on" : "");
+    return new Running(operator, vmInfo, hostPower, web, registry);
   }
 
   private java.util.Optional<LeaderElectionConfiguration> leaderElection() {
@@ -155,10 +184,11 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** A started operator with its endpoints. */
-  public record Running(Operator operator, VmInfoService vmInfo, OperatorEndpoints endpoints,
-      PrometheusMeterRegistry registry) implements AutoCloseable {
+  public record Running(Operator operator, VmInfoService vmInfo, HostPowerPublishService hostPower,
+      OperatorEndpoints endpoints, PrometheusMeterRegistry registry) implements AutoCloseable {
     @Override
     public void close() {
+      hostPower.close();
       vmInfo.close();
       operator.stop();
       endpoints.close();

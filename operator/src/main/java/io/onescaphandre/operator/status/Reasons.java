@@ -21,6 +21,16 @@ public final class Reasons {
   public static final String OPEN_NEBULA_UNREACHABLE = "OpenNebulaUnreachable";
   /** Any other failure of the call (unknown method, malformed answer, API error). */
   public static final String OPEN_NEBULA_ERROR = "OpenNebulaError";
+  /** The OpenNebula Secret lacks the label one-scaphandre.io/opennebula-credentials: "true"; it was not used. */
+  public static final String OPEN_NEBULA_SECRET_NOT_OPTED_IN = "OpenNebulaSecretNotOptedIn";
+  /** spec.openNebula.endpoint is not on the operator's --allowed-opennebula-endpoints. */
+  public static final String OPEN_NEBULA_ENDPOINT_NOT_ALLOWED = "OpenNebulaEndpointNotAllowed";
+  /** The agent image (given or the flavour's default) is not on the operator's --allowed-agent-images. */
+  public static final String AGENT_IMAGE_NOT_ALLOWED = "AgentImageNotAllowed";
+  /** The privileged init container's image is not on the operator's --allowed-init-images. */
+  public static final String INIT_IMAGE_NOT_ALLOWED = "InitImageNotAllowed";
+  /** spec.agent.extraArgs is set and the operator runs without --allow-agent-extra-args. */
+  public static final String EXTRA_ARGS_NOT_ALLOWED = "ExtraArgsNotAllowed";
   public static final String PROMETHEUS_OPERATOR_MISSING = "PrometheusOperatorCRDsMissing";
   public static final String AS_EXPECTED = "AsExpected";
   public static final String ROLLING_OUT = "RollingOut";

@@ -4,6 +4,7 @@ import io.onescaphandre.contracts.init.InitReport;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
+import io.onescaphandre.operator.admission.PolicyViolation;
 import io.onescaphandre.operator.api.Condition;
 import io.onescaphandre.operator.api.NodeStatus;
 import io.onescaphandre.operator.api.ScaphandreMonitorStatus;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The one place a monitor's status is computed. A pure function of its inputs and the previous
@@ -81,6 +83,9 @@ public final class StatusFactory {
     if (!in.specProblems().isEmpty()) {
       return condition(Condition.READY, false, Reasons.INVALID_SPEC, String.join("; ", in.specProblems()));
     }
+    if (!in.policyViolations().isEmpty()) {
+      return condition(Condition.READY, false, in.policyViolations().get(0).reason(), policyMessage(in));
+    }
     if (in.resolution().nodes().isEmpty() && desired == 0) {
       return condition(Condition.READY, false, Reasons.NO_NODES_SELECTED,
           "no node matches the monitor's nodeSelector, affinity and tolerations");
@@ -96,6 +101,11 @@ public final class StatusFactory {
   private static Condition progressing(StatusInputs in, int desired, int ready) {
     if (!in.specProblems().isEmpty()) {
       return condition(Condition.PROGRESSING, false, Reasons.INVALID_SPEC, "waiting for a valid spec");
+    }
+    if (!in.policyViolations().isEmpty()) {
+      return condition(Condition.PROGRESSING, false, in.policyViolations().get(0).reason(),
+          "nothing is applied until the monitor asks only for what the operator allows; the agent DaemonSet"
+              + " is left as it was");
     }
     DaemonSet ds = in.daemonSet();
     if (ds == null) {
@@ -119,6 +129,10 @@ public final class StatusFactory {
     if (!in.specProblems().isEmpty()) {
       reason = Reasons.INVALID_SPEC;
       messages.addAll(in.specProblems());
+    }
+    if (!in.policyViolations().isEmpty()) {
+      reason = reason == null ? in.policyViolations().get(0).reason() : reason;
+      messages.add(policyMessage(in));
     }
     if (in.reconcileError() != null) {
       reason = reason == null ? Reasons.RECONCILE_ERROR : reason;
@@ -145,6 +159,10 @@ public final class StatusFactory {
     return reason == null
         ? condition(Condition.DEGRADED, false, Reasons.AS_EXPECTED, "all selected nodes mapped")
         : condition(Condition.DEGRADED, true, reason, String.join("; ", messages));
+  }
+
+  private static String policyMessage(StatusInputs in) {
+    return in.policyViolations().stream().map(PolicyViolation::message).collect(Collectors.joining("; "));
   }
 
   private static String abbreviate(List<String> names) {

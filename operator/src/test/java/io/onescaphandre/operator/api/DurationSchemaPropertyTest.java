@@ -32,7 +32,7 @@ import picocli.CommandLine.TypeConversionException;
  * generated CRD's schema admits (its pattern, min/maxLength, and its CEL rule evaluated by CEL itself)
  * the agent's and the operator's parsers read as the same duration as CEL's {@code duration()}, and
  * every value the schema refuses they refuse too. The real kube-apiserver checks a sample of the same
- * in e2e phase E12.
+ * in e2e phase E13 (E13DurationGrammarIT).
  */
 class DurationSchemaPropertyTest {
   private static final Path GENERATED_CRD =

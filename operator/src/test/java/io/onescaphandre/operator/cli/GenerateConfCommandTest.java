@@ -241,4 +241,37 @@ class GenerateConfCommandTest {
     assertThat(out.toString()).isEmpty();
     assertThat(err.toString()).contains("--port must be between 1 and 65535").contains("xml");
   }
+
+  @Test
+  void anOversizeSessionFileIsRefusedBeforeReading() throws IOException {
+    Path big = Files.writeString(home.resolve("big_auth"), "oneadmin:pw\n" + "#".repeat(100_000));
+    assertThat(run("--endpoint", endpoint(), "--auth-file", big.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("the OpenNebula session file " + big, "larger than the cap of 64 KiB",
+        "(from --auth-file)");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void anAnswerLargerThanMaxAnswerSizeIsRefused() {
+    StringBuilder pool = new StringBuilder("<HOST_POOL>");
+    for (int i = 0; i < 200; i++) {
+      pool.append(host(i, "kvm-" + i, "kvm", 0, "default"));
+    }
+    hostPool = pool.append("</HOST_POOL>").toString();
+    assertThat(run("--endpoint", endpoint(), "--auth-file", home.resolve("one_auth").toString(),
+        "--max-answer-size=8Ki")).isEqualTo(1);
+    assertThat(err.toString()).contains("larger than the cap of 8 KiB");
+    assertThat(out.toString()).isEmpty();
+    assertThat(run("--endpoint", endpoint(), "--auth-file", home.resolve("one_auth").toString(),
+        "--max-answer-size=1Mi")).isZero();
+  }
+
+  @Test
+  void oneHostListedTwiceIsRefusedNamingBoth() {
+    hostPool = "<HOST_POOL>" + host(7, "kvm-a", "kvm", 0, "default") + host(7, "kvm-b", "kvm", 0, "default")
+        + "</HOST_POOL>";
+    assertThat(run("--endpoint", endpoint(), "--auth-file", home.resolve("one_auth").toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("host id 7 appears more than once", "NAME kvm-a", "NAME kvm-b");
+    assertThat(out.toString()).isEmpty();
+  }
 }

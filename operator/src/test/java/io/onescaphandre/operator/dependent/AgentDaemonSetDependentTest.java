@@ -70,7 +70,8 @@ class AgentDaemonSetDependentTest {
     assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
     assertThat(sc.getRunAsUser()).isZero();
     assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
-    assertThat(sc.getCapabilities().getAdd()).containsExactly("SYS_PTRACE");
+    // No SYS_PTRACE: root with hostPID could otherwise ptrace any host process, QEMU included.
+    assertThat(sc.getCapabilities().getAdd()).isNullOrEmpty();
     assertThat(sc.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     assertThat(agent.getResources().getRequests()).containsKeys("cpu", "memory");
     assertThat(agent.getResources().getLimits()).containsKey("memory");
@@ -112,10 +113,23 @@ class AgentDaemonSetDependentTest {
     // The agent's ModuleLoader runs "modprobe --dirname=<rootfs>", which reads <rootfs>/lib/modules.
     assertThat(mountedHostPath.apply(rootfs + "/lib/modules")).isEqualTo("/lib/modules");
     assertThat(mountedHostPath.apply("/lib/modules")).isEqualTo("/lib/modules");
-    // HostIdLocator reads <rootfs>/var/tmp/one_db/config and <rootfs>/var/tmp/one/im.
-    assertThat(mountedHostPath.apply(rootfs + "/var/tmp/one_db")).isEqualTo("/var/tmp/one_db");
-    assertThat(mountedHostPath.apply(rootfs + "/var/tmp/one/im")).isEqualTo("/var/tmp/one/im");
+    // HypervisorFilesHostIdFinder reads <rootfs>/var/tmp/one_db/config and <rootfs>/var/tmp/one/im, both below
+    // the host's /var/tmp.
+    assertThat(mountedHostPath.apply(rootfs + "/var/tmp")).isEqualTo("/var/tmp");
     assertThat(mountedHostPath.apply(arg(init, "--path.sysfs"))).isEqualTo("/sys");
+  }
+
+  @Test
+  void noHostPathIsEverCreatedOnTheHost() {
+    // A hostPath without a type (or DirectoryOrCreate, FileOrCreate) makes the kubelet create a
+    // missing path, root-owned: an OpenNebula host not installed yet would get /var/tmp/one/im.
+    for (AgentFlavor flavor : AgentFlavor.values()) {
+      ScaphandreMonitor m = monitor("lab");
+      m.getSpec().getAgent().setFlavor(flavor);
+      assertThat(pod(AgentDaemonSetDependent.desiredFor(m)).getVolumes())
+          .filteredOn(v -> v.getHostPath() != null).isNotEmpty()
+          .allSatisfy(v -> assertThat(v.getHostPath().getType()).as(v.getName()).isIn("Directory", "File"));
+    }
   }
 
   @Test

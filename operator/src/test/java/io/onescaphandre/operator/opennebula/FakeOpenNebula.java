@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 /** A local XML-RPC server (port 0) that answers like oned, per method, and records the calls. */
 final class FakeOpenNebula implements AutoCloseable {
   static final String SESSION = "oneadmin:opennebula";
+  /** Authenticated, with USE but not ADMIN rights on hosts (once {@link #statefulHosts} is on). */
+  static final String VIEWER_SESSION = "viewer:opennebula";
 
   record Call(String method, String session, String body) {}
 
@@ -36,6 +38,7 @@ final class FakeOpenNebula implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final Map<String, Reply> replies = new ConcurrentHashMap<>();
+  private volatile FakeHostPool hostPool;
   final List<Call> calls = new CopyOnWriteArrayList<>();
 
   FakeOpenNebula() throws IOException {
@@ -48,7 +51,7 @@ final class FakeOpenNebula implements AutoCloseable {
           String method = group(METHOD, body);
           String session = group(FIRST_STRING, body);
           calls.add(new Call(method, session, body));
-          Reply reply = replyFor(method, session);
+          Reply reply = replyFor(method, session, body);
           try {
             Thread.sleep(reply.delay().toMillis());
           } catch (InterruptedException e) {
@@ -68,11 +71,14 @@ final class FakeOpenNebula implements AutoCloseable {
     server.start();
   }
 
-  private Reply replyFor(String method, String session) {
-    if (!SESSION.equals(session)) {
+  private Reply replyFor(String method, String session, String body) {
+    if (!SESSION.equals(session) && !(VIEWER_SESSION.equals(session) && hostPool != null)) {
       return Reply.ok(
           OpenNebulaFixtures.error(
               "[" + method + "] User couldn't be authenticated, aborting call.", 256));
+    }
+    if (hostPool != null && hostPool.answers(method)) {
+      return Reply.ok(hostPool.answer(method, !VIEWER_SESSION.equals(session), body));
     }
     Reply reply = replies.get(method);
     return reply != null ? reply : Reply.ok(OpenNebulaFixtures.noSuchMethodFault(method));
@@ -81,6 +87,19 @@ final class FakeOpenNebula implements AutoCloseable {
   FakeOpenNebula answer(String method, Reply reply) {
     replies.put(method, reply);
     return this;
+  }
+
+  /**
+   * From now on one.hostpool.info, one.host.info and one.host.update answer from these hosts, and
+   * one.host.update changes their TEMPLATE as oned does ({@link FakeHostPool}).
+   */
+  FakeOpenNebula statefulHosts(List<OpenNebulaFixtures.HostFixture> hosts) {
+    hostPool = new FakeHostPool(hosts);
+    return this;
+  }
+
+  FakeHostPool hostPool() {
+    return hostPool;
   }
 
   FakeOpenNebula answerBody(String method, String poolXml) {

@@ -76,7 +76,7 @@ class OpenNebulaHostIdSourceTest {
     var existing = client.secrets().inNamespace(NAMESPACE).withName("one-auth");
     if (existing.get() == null) {
       client.resource(new SecretBuilder().withNewMetadata().withName("one-auth").withNamespace(NAMESPACE)
-          .endMetadata().withData(data).build()).create();
+          .addToLabels(MonitorOpenNebulaSettings.CREDENTIALS_LABEL, "true").endMetadata().withData(data).build()).create();
     } else {
       existing.edit(s -> new SecretBuilder(s).withData(data).build());
     }

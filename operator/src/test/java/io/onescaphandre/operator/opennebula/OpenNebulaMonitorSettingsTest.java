@@ -42,7 +42,8 @@ class OpenNebulaMonitorSettingsTest {
   }
 
   private static void secret(String name, Map<String, String> values, boolean asStringData) {
-    SecretBuilder b = new SecretBuilder().withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata();
+    SecretBuilder b = new SecretBuilder().withNewMetadata().withName(name).withNamespace(NAMESPACE)
+        .addToLabels(MonitorOpenNebulaSettings.CREDENTIALS_LABEL, "true").endMetadata();
     if (asStringData) {
       b.withStringData(values);
     } else {

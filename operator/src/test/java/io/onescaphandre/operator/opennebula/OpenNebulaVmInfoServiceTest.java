@@ -134,7 +134,7 @@ class OpenNebulaVmInfoServiceTest {
     try (MockCluster cluster = MockCluster.start()) {
       KubernetesClient client = cluster.client();
       client.resource(new SecretBuilder().withNewMetadata().withName("one-auth").withNamespace(NAMESPACE)
-          .endMetadata().withStringData(Map.of("one_auth", FakeOpenNebula.SESSION)).build()).create();
+          .addToLabels(MonitorOpenNebulaSettings.CREDENTIALS_LABEL, "true").endMetadata().withStringData(Map.of("one_auth", FakeOpenNebula.SESSION)).build()).create();
       client.resource(withOpenNebula(monitor("a"), "one-auth", "2m")).create();
       client.resource(withOpenNebula(monitor("b"), "missing-secret", "1m")).create();
       client.resource(monitor("c")).create();

@@ -137,17 +137,19 @@ class XmlRpcOpenNebulaClientTest {
   }
 
   @Test
-  void aTimeoutIsRetriedWithBackoffThenReported() {
+  void theTimeoutIsOneDeadlineForTheWholeCallRetriesIncluded() {
     one.answer("one.hostpool.info",
         new Reply(200, OpenNebulaFixtures.success("<HOST_POOL/>"), Duration.ofSeconds(3)));
 
     assertThatThrownBy(() -> client(one.settings(FakeOpenNebula.SESSION, Duration.ofMillis(300))).hostPool())
         .isInstanceOfSatisfying(OpenNebulaException.class, e -> {
           assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE);
-          assertThat(e.getMessage()).contains("did not answer one.hostpool.info within PT0.3S");
+          assertThat(e.getMessage()).contains("did not give its whole answer to one.hostpool.info within the"
+              + " timeout of PT0.3S");
         });
-    assertThat(one.calls).hasSize(3);
-    assertThat(sleeps).containsExactly(Duration.ofMillis(100), Duration.ofMillis(150));
+    // The first attempt used the whole deadline: no second one, no pause.
+    assertThat(one.calls).hasSize(1);
+    assertThat(sleeps).isEmpty();
   }
 
   @Test

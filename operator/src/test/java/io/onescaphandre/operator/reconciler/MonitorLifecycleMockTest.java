@@ -123,6 +123,11 @@ class MonitorLifecycleMockTest {
 
   @Test
   void aNewImageRollsTheDaemonSet() {
+    // The admin allows the project's agent from its own registry, at any version.
+    cluster.stopOperator();
+    cluster.runOperator(o -> o.withAdmissionPolicy(new io.onescaphandre.operator.admission.AdmissionPolicy(
+        "one-scaphandre-agent:0.1.0", java.util.Set.of("registry.example/one-scaphandre-agent:*"),
+        java.util.Set.of("registry.example/one-scaphandre-agent:*"), false)));
     createAndAwaitAll();
     String before = get(DaemonSet.class, "lab-agent").getSpec().getTemplate().getSpec().getContainers().get(0)
         .getImage();

@@ -225,4 +225,57 @@ class RenderCommandTest {
     assertThat(render("--monitor", nodes.toString(), "--nodes", nodes.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("expected kind ScaphandreMonitor");
   }
+
+  @Test
+  void oversizeInputsAreRefusedBeforeParsing() throws IOException {
+    // A 10 MB monitor, as in issue 15 (it took 39 s and 377 MB before it was refused).
+    Path huge = dir.resolve("huge.yaml");
+    StringBuilder big = new StringBuilder(MONITOR).append("  # ");
+    big.append("x".repeat(10_000_000)).append('\n');
+    Files.writeString(huge, big);
+    assertThat(render("--monitor", huge.toString(), "--nodes", nodes.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--monitor " + huge, "is 9.5 MiB, larger than the cap of 1.5 MiB",
+        "refused before reading it");
+    assertThat(out.toString()).isEmpty();
+
+    Path bigNodes = Files.writeString(dir.resolve("nodes-big.yaml"), NODE_LIST + "#" + "x".repeat(2048) + "\n");
+    assertThat(render("--monitor", monitor.toString(), "--nodes", bigNodes.toString(), "--max-nodes-size=1Ki"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--nodes " + bigNodes, "--max-nodes-size");
+
+    Path bigReport = Files.writeString(dir.resolve("big-report.json"), REPORT + " ".repeat(5000));
+    assertThat(render("--monitor", monitor.toString(), "--nodes", nodes.toString(), "--agent-report",
+        "kvm-3=" + bigReport)).isEqualTo(2);
+    assertThat(err.toString()).contains("--agent-report " + bigReport, "larger than the cap of 4 KiB");
+  }
+
+  @Test
+  void aNodeListLargerThanYamlsDefaultLimitIsRead() throws IOException {
+    StringBuilder list = new StringBuilder("apiVersion: v1\nkind: NodeList\nitems:\n");
+    String padding = "x".repeat(2000);
+    for (int i = 0; i < 2500; i++) {
+      list.append("- metadata:\n    name: kvm-").append(i).append("\n    labels: {one-scaphandre.io/opennebula-host: \"true\"}\n")
+          .append("    annotations: {pad: ").append(padding).append("}\n");
+    }
+    Path many = Files.writeString(dir.resolve("many.yaml"), list);
+    assertThat(Files.size(many)).isGreaterThan(3 << 20);
+    assertThat(render("--monitor", monitor.toString(), "--nodes", many.toString())).as(err.toString()).isZero();
+  }
+
+  @Test
+  void aMonitorTheAdminsPolicyRefusesIsNotRendered() throws IOException {
+    Path foreign = Files.writeString(dir.resolve("foreign.yaml"), MONITOR.replace("  agent:\n",
+        "  agent:\n    image: evil.example/miner:1\n    extraArgs: [--verbose]\n"));
+    assertThat(render("--monitor", foreign.toString(), "--nodes", nodes.toString())).isEqualTo(3);
+    assertThat(err.toString()).contains("refused (AgentImageNotAllowed): agent image evil.example/miner:1",
+        "refused (ExtraArgsNotAllowed)");
+    assertThat(out.toString()).isEmpty();
+
+    StringWriter fresh = new StringWriter();
+    CommandLine cli = OperatorMain.commandLine().setOut(new PrintWriter(fresh)).setErr(new PrintWriter(err));
+    int code = cli.execute("render", "--monitor", foreign.toString(), "--nodes", nodes.toString(),
+        "--allowed-agent-images=evil.example/*", "--allowed-init-images=evil.example/*", "--allow-agent-extra-args");
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(fresh.toString()).contains("image: evil.example/miner:1");
+  }
 }

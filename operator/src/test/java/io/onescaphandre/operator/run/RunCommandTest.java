@@ -28,7 +28,7 @@ class RunCommandTest {
   @Test
   void defaultsMatchTheChartAndTheImageBuild() {
     RunCommand run = parse("run");
-    assertThat(run.defaultAgentImage).isEqualTo("one-scaphandre-agent:0.1.0");
+    assertThat(run.admission.defaultAgentImage()).isEqualTo("one-scaphandre-agent:0.1.0");
     assertThat(run.leaderElection).isFalse();
     assertThat(run.namespaces).isEmpty();
     assertThat(run.metricsAddress.getPort()).isEqualTo(8080);
@@ -41,7 +41,7 @@ class RunCommandTest {
     RunCommand run = parse("run", "--default-agent-image=registry.example/agent:1.2", "--leader-election",
         "--namespaces", "monitoring,lab", "--web.listen-address=127.0.0.1:9090",
         "--health.listen-address", "[::1]:9091");
-    assertThat(run.defaultAgentImage).isEqualTo("registry.example/agent:1.2");
+    assertThat(run.admission.defaultAgentImage()).isEqualTo("registry.example/agent:1.2");
     assertThat(run.leaderElection).isTrue();
     assertThat(run.namespaces).containsExactly("monitoring", "lab");
     assertThat(run.metricsAddress).isEqualTo(new InetSocketAddress("127.0.0.1", 9090));
@@ -136,4 +136,26 @@ class RunCommandTest {
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+
+  @Test
+  void theAdmissionPolicyAndAnswerCapComeFromFlags() {
+    RunCommand defaults = parse("run");
+    assertThat(defaults.admission.policy().agentImages())
+        .containsExactly("one-scaphandre-agent:0.1.0", "hubblo/scaphandre:1.0.2");
+    assertThat(defaults.admission.policy().initImages()).containsExactly("one-scaphandre-agent:0.1.0", "busybox:1.37.0");
+    assertThat(defaults.admission.policy().extraArgsAllowed()).isFalse();
+    assertThat(defaults.allowedOpenNebulaEndpoints).isEmpty();
+    assertThat(defaults.maxAnswerBytes).isEqualTo(256L << 20);
+
+    RunCommand run = parse("run", "--allowed-agent-images=", "--allowed-init-images=a/init:1,b/init@sha256:*",
+        "--allow-agent-extra-args", "--allowed-opennebula-endpoints=http://f:2633/RPC2,https://g/RPC2",
+        "--opennebula.max-answer-size=1Gi");
+    assertThat(run.admission.policy().agentImages()).as("empty: only the default").containsExactly(
+        "one-scaphandre-agent:0.1.0");
+    assertThat(run.admission.policy().initImages()).containsExactly("one-scaphandre-agent:0.1.0", "a/init:1",
+        "b/init@sha256:*");
+    assertThat(run.admission.policy().extraArgsAllowed()).isTrue();
+    assertThat(run.allowedOpenNebulaEndpoints).containsExactly("http://f:2633/RPC2", "https://g/RPC2");
+    assertThat(run.maxAnswerBytes).isEqualTo(1L << 30);
+  }
 }

@@ -25,13 +25,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Phase 12 (issue 15, item 3): the one duration grammar on the real kube-apiserver. Invalid
+ * Phase 13 (issue 15, item 3): the one duration grammar on the real kube-apiserver. Invalid
  * durations are refused by the API server itself, with the CRD's message naming the field and the
  * range; and over a sample of values around every field's bounds, what the server admits the agent
  * (its --interval converter) and the operator (SpecValidator, render) parse, and what it refuses they
  * refuse. Server-side dry runs: nothing is stored.
  */
-class E12DurationGrammarIT {
+class E13DurationGrammarIT {
   private static final String NAMESPACE = "e2e-durations";
 
   @BeforeAll
