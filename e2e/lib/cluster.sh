@@ -2,6 +2,7 @@
 # etcd, kube-apiserver (client-certificate and token auth, certificates made with openssl),
 # kube-controller-manager and kube-scheduler. No kubelet: see the kubelet stand-in of the tests.
 # Sourced by e2e/run.sh; every function is bounded in time and records the pids it starts.
+# E2E_CONTROLLER_MANAGER_ARGS and E2E_SCHEDULER_ARGS add flags (word-split) to those two.
 
 CLUSTER_PIDS=()
 
@@ -109,11 +110,13 @@ start_cluster() { # cache dir -> exports KUBECONFIG, E2E_APISERVER_PID
     --bind-address=127.0.0.1 --secure-port="$kp" --leader-elect=false \
     --service-account-private-key-file="$d/sa.key" --root-ca-file="$d/ca.crt" \
     --cluster-signing-cert-file="$d/ca.crt" --cluster-signing-key-file="$d/ca.key" \
-    --use-service-account-credentials=false --controllers='*'
+    --use-service-account-credentials=false --controllers='*' \
+    ${E2E_CONTROLLER_MANAGER_ARGS:-}
   start_background kube-scheduler "$d/logs/kube-scheduler.log" "$bin/kube-scheduler" \
     --kubeconfig="$KUBECONFIG" \
     --authentication-kubeconfig="$KUBECONFIG" --authorization-kubeconfig="$KUBECONFIG" \
-    --bind-address=127.0.0.1 --secure-port="$sp" --leader-elect=false
+    --bind-address=127.0.0.1 --secure-port="$sp" --leader-elect=false \
+    ${E2E_SCHEDULER_ARGS:-}
   # kube-controller-manager is working once it has made the default ServiceAccount.
   wait_for "the default ServiceAccount (kube-controller-manager)" 90 \
     "$bin/kubectl" -n default get serviceaccount default || return 1

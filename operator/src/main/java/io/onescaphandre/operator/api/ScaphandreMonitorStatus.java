@@ -6,9 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** What the operator observed; written only by the StatusFactory's output. */
+/**
+ * What the operator observed; written only by the StatusFactory's output. Its size does not grow with
+ * the cluster: counts for all selected nodes, rows for at most {@value #MAX_NODE_ROWS} of them (an
+ * object in etcd is limited to 1.5 MiB, and every watcher of monitors receives the whole status).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ScaphandreMonitorStatus {
+  /** Most rows in {@link #getNodes()}: about 20 KB of status at 150 bytes a row. */
+  public static final int MAX_NODE_ROWS = 100;
+
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
 
@@ -26,8 +33,19 @@ public class ScaphandreMonitorStatus {
   @JsonPropertyDescription("Selected nodes with an OpenNebula host id.")
   private Integer mappedHosts;
 
-  @JsonPropertyDescription("One row per selected node.")
+  @JsonPropertyDescription("Nodes the monitor selects.")
+  private Integer selectedNodes;
+
+  @JsonPropertyDescription("Selected nodes without a host id, with an agent not ready, or whose RAPL is not ok.")
+  private Integer nodesNeedingAttention;
+
+  @JsonPropertyDescription("Rows of at most " + MAX_NODE_ROWS + " selected nodes, sorted by name: every node"
+      + " while they are that few, else the nodes needing attention first. Every node also carries its"
+      + " host id in its one-scaphandre.io/host-id label.")
   private List<NodeStatus> nodes = new ArrayList<>();
+
+  @JsonPropertyDescription("Selected nodes without a row in nodes (absent when every node has one).")
+  private Integer nodesNotListed;
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -77,6 +95,30 @@ public class ScaphandreMonitorStatus {
     this.mappedHosts = mappedHosts;
   }
 
+  public Integer getSelectedNodes() {
+    return selectedNodes;
+  }
+
+  public void setSelectedNodes(Integer selectedNodes) {
+    this.selectedNodes = selectedNodes;
+  }
+
+  public Integer getNodesNeedingAttention() {
+    return nodesNeedingAttention;
+  }
+
+  public void setNodesNeedingAttention(Integer nodesNeedingAttention) {
+    this.nodesNeedingAttention = nodesNeedingAttention;
+  }
+
+  public Integer getNodesNotListed() {
+    return nodesNotListed;
+  }
+
+  public void setNodesNotListed(Integer nodesNotListed) {
+    this.nodesNotListed = nodesNotListed;
+  }
+
   public List<NodeStatus> getNodes() {
     return nodes;
   }
@@ -104,11 +146,15 @@ public class ScaphandreMonitorStatus {
         && Objects.equals(readyAgents, other.readyAgents)
         && Objects.equals(readyAgentsOfDesired, other.readyAgentsOfDesired)
         && Objects.equals(mappedHosts, other.mappedHosts)
-        && Objects.equals(nodes, other.nodes);
+        && Objects.equals(selectedNodes, other.selectedNodes)
+        && Objects.equals(nodesNeedingAttention, other.nodesNeedingAttention)
+        && Objects.equals(nodes, other.nodes)
+        && Objects.equals(nodesNotListed, other.nodesNotListed);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, desiredAgents, readyAgents, mappedHosts, nodes);
+    return Objects.hash(observedGeneration, conditions, desiredAgents, readyAgents, mappedHosts, selectedNodes,
+        nodesNeedingAttention, nodes, nodesNotListed);
   }
 }

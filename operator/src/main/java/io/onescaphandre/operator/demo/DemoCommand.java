@@ -11,7 +11,6 @@ import io.onescaphandre.operator.api.NodeStatus;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.dependent.MonitorResources;
 import io.onescaphandre.operator.dependent.PlainJobConfigMapDependent;
-import io.onescaphandre.operator.dependent.PrometheusOperatorCrds;
 import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
 import io.onescaphandre.operator.reconciler.MonitorOperator;
 import java.io.FileOutputStream;
@@ -130,13 +129,13 @@ public final class DemoCommand implements Callable<Integer> {
     // The RAPL simulator (a JVM of its own) starts while the API server and the operator do.
     machine.startRaplSimulator(Duration.ofSeconds(90));
 
-    PrometheusOperatorCrds.setRecheckInterval(Duration.ofSeconds(2));
     DemoCluster cluster = register(DemoCluster.start(namespace));
     progress(out, start, "embedded Kubernetes API at " + cluster.url() + " (4 simulated nodes)");
     KubernetesClient operatorClient = register(cluster.newClient(OPERATOR_USER_AGENT));
     // No OpenNebula here: the sample's sources are nodeLabel and hypervisorFiles, and the mock server
     // has no server-side apply.
     Operator operator = MonitorOperator.builder(operatorClient).withServerSideApply(false)
+        .withCrdRecheckInterval(Duration.ofSeconds(2))
         .withOpenNebulaHostDirectory(OpenNebulaHostDirectory.NONE).build();
     register(operator::stop);
     operator.start();

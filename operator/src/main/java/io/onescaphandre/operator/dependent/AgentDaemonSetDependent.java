@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.onescaphandre.operator.api.AgentFlavor;
 import io.onescaphandre.operator.api.AgentSpec;
@@ -37,8 +36,8 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
   }
 
   @Override
-  protected DaemonSet desired(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
-    return desiredFor(monitor, DesiredInputs.from(context).defaultAgentImage());
+  public DaemonSet desiredFrom(ScaphandreMonitor monitor, DesiredInputs inputs) {
+    return desiredFor(monitor, inputs.defaultAgentImage());
   }
 
   public static DaemonSet desiredFor(ScaphandreMonitor monitor) {

@@ -3,7 +3,6 @@ package io.onescaphandre.operator.dependent;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
@@ -18,7 +17,7 @@ public class AgentServiceAccountDependent extends OwnedDependent<ServiceAccount>
   }
 
   @Override
-  protected ServiceAccount desired(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
+  public ServiceAccount desiredFrom(ScaphandreMonitor monitor, DesiredInputs inputs) {
     return desiredFor(monitor);
   }
 

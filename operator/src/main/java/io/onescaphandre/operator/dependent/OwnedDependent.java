@@ -27,6 +27,17 @@ public abstract class OwnedDependent<R extends HasMetadata>
     super(type);
   }
 
+  /**
+   * The object as the monitor and the inputs computed before the workflow want it: a pure function,
+   * which the workflow (through {@link #desired}) and {@code render} (without a cluster) both call.
+   */
+  public abstract R desiredFrom(ScaphandreMonitor monitor, DesiredInputs inputs);
+
+  @Override
+  protected final R desired(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
+    return desiredFrom(monitor, DesiredInputs.from(context));
+  }
+
   /** JOSDK adds owner references only to garbage-collected dependents by default; ours are owned too. */
   @Override
   protected boolean addOwnerReference() {

@@ -3,7 +3,6 @@ package io.onescaphandre.operator.dependent;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMonitorBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
@@ -20,7 +19,7 @@ public class PodMonitorDependent extends OwnedDependent<PodMonitor> {
   }
 
   @Override
-  protected PodMonitor desired(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
+  public PodMonitor desiredFrom(ScaphandreMonitor monitor, DesiredInputs inputs) {
     return desiredFor(monitor);
   }
 

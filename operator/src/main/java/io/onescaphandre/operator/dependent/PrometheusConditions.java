@@ -26,11 +26,12 @@ public final class PrometheusConditions {
     @Override
     public boolean isMet(DependentResource<HasMetadata, ScaphandreMonitor> dependent,
         ScaphandreMonitor primary, Context<ScaphandreMonitor> context) {
-      return PrometheusOperatorCrds.present(context.getClient(), crdName);
+      return PrometheusOperatorCrds.from(context).present(context.getClient(), crdName);
     }
   }
 
-  abstract static class Enabled implements Condition<HasMetadata, ScaphandreMonitor> {
+  /** Whether the monitor enables the object; {@code render} asks it too. */
+  public abstract static class Enabled implements Condition<HasMetadata, ScaphandreMonitor> {
     private final Function<PrometheusSpec, PrometheusSpec.ObjectSpec> object;
 
     Enabled(Function<PrometheusSpec, PrometheusSpec.ObjectSpec> object) {
@@ -40,7 +41,11 @@ public final class PrometheusConditions {
     @Override
     public boolean isMet(DependentResource<HasMetadata, ScaphandreMonitor> dependent,
         ScaphandreMonitor primary, Context<ScaphandreMonitor> context) {
-      return object.apply(primary.getSpec().getPrometheus()).isOn();
+      return enabledFor(primary);
+    }
+
+    public boolean enabledFor(ScaphandreMonitor monitor) {
+      return object.apply(monitor.getSpec().getPrometheus()).isOn();
     }
   }
 

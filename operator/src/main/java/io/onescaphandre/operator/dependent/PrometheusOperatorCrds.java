@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.onescaphandre.operator.api.ScaphandreMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,50 +18,60 @@ import org.slf4j.LoggerFactory;
  * Whether the Prometheus Operator's CRDs exist. Unlike JOSDK's CRDPresentActivationCondition, which
  * stops looking after ten checks, an absent CRD is looked up again every {@link #recheckInterval()}
  * for as long as the operator runs, so monitors appear whenever the Prometheus Operator is installed.
- * A present CRD is remembered. State is per API server URL (the activation conditions that use it are
- * created by JOSDK with no arguments).
+ * A present CRD is remembered. One per operator (its API server); the reconciler hands it to the
+ * workflow's activation conditions, which JOSDK creates with no arguments, through the workflow
+ * context ({@link #putInto}, {@link #from}).
  */
 public final class PrometheusOperatorCrds {
   public static final String POD_MONITORS = "podmonitors.monitoring.coreos.com";
   public static final String SCRAPE_CONFIGS = "scrapeconfigs.monitoring.coreos.com";
   public static final String PROMETHEUS_RULES = "prometheusrules.monitoring.coreos.com";
   public static final List<String> ALL = List.of(POD_MONITORS, SCRAPE_CONFIGS, PROMETHEUS_RULES);
+  /** How long an absent CRD is believed absent in production. */
+  public static final Duration DEFAULT_RECHECK_INTERVAL = Duration.ofSeconds(30);
 
   private static final Logger LOG = LoggerFactory.getLogger(PrometheusOperatorCrds.class);
-  private static final Map<String, Instant> ABSENT_CHECKED_AT = new ConcurrentHashMap<>();
-  private static final Map<String, Boolean> PRESENT = new ConcurrentHashMap<>();
-  private static volatile Duration recheckInterval = Duration.ofSeconds(30);
-  private static volatile Clock clock = Clock.systemUTC();
+  private static final String KEY = PrometheusOperatorCrds.class.getName();
+  private final Map<String, Instant> absentCheckedAt = new ConcurrentHashMap<>();
+  private final Set<String> present = ConcurrentHashMap.newKeySet();
+  private final Duration recheckInterval;
+  private final Clock clock;
 
-  private PrometheusOperatorCrds() {}
+  public PrometheusOperatorCrds(Duration recheckInterval, Clock clock) {
+    this.recheckInterval = recheckInterval;
+    this.clock = clock;
+  }
 
-  public static Duration recheckInterval() {
+  public Duration recheckInterval() {
     return recheckInterval;
   }
 
-  /** How long an absent CRD is believed absent (tests and the demo shorten it). */
-  public static void setRecheckInterval(Duration interval) {
-    recheckInterval = interval;
-  }
-
-  public static boolean present(KubernetesClient client, String crdName) {
-    String key = client.getMasterUrl() + "|" + crdName;
-    if (PRESENT.containsKey(key)) {
+  public boolean present(KubernetesClient client, String crdName) {
+    if (present.contains(crdName)) {
       return true;
     }
-    Instant checkedAt = ABSENT_CHECKED_AT.get(key);
+    Instant checkedAt = absentCheckedAt.get(crdName);
     Instant now = clock.instant();
     if (checkedAt != null && now.isBefore(checkedAt.plus(recheckInterval))) {
       return false;
     }
-    boolean present = lookUp(client, crdName);
-    if (present) {
-      PRESENT.put(key, true);
-      ABSENT_CHECKED_AT.remove(key);
+    boolean found = lookUp(client, crdName);
+    if (found) {
+      present.add(crdName);
+      absentCheckedAt.remove(crdName);
     } else {
-      ABSENT_CHECKED_AT.put(key, now);
+      absentCheckedAt.put(crdName, now);
     }
-    return present;
+    return found;
+  }
+
+  /** Makes this the instance the workflow's conditions of this reconcile ask. */
+  public void putInto(Context<ScaphandreMonitor> context) {
+    context.managedWorkflowAndDependentResourceContext().put(KEY, this);
+  }
+
+  public static PrometheusOperatorCrds from(Context<ScaphandreMonitor> context) {
+    return context.managedWorkflowAndDependentResourceContext().getMandatory(KEY, PrometheusOperatorCrds.class);
   }
 
   private static boolean lookUp(KubernetesClient client, String crdName) {

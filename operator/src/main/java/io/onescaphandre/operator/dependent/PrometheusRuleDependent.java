@@ -3,7 +3,6 @@ package io.onescaphandre.operator.dependent;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRuleBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
@@ -17,7 +16,7 @@ public class PrometheusRuleDependent extends OwnedDependent<PrometheusRule> {
   }
 
   @Override
-  protected PrometheusRule desired(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
+  public PrometheusRule desiredFrom(ScaphandreMonitor monitor, DesiredInputs inputs) {
     return desiredFor(monitor);
   }
 

@@ -7,7 +7,6 @@ import io.fabric8.openshift.api.model.monitoring.v1alpha1.ScrapeConfigBuilder;
 import io.fabric8.openshift.api.model.monitoring.v1alpha1.StaticConfig;
 import io.fabric8.openshift.api.model.monitoring.v1alpha1.StaticConfigBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
@@ -27,8 +26,8 @@ public class ScrapeConfigDependent extends OwnedDependent<ScrapeConfig> {
   }
 
   @Override
-  protected ScrapeConfig desired(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
-    return desiredFor(monitor, DesiredInputs.from(context).mappedNodes());
+  public ScrapeConfig desiredFrom(ScaphandreMonitor monitor, DesiredInputs inputs) {
+    return desiredFor(monitor, inputs.mappedNodes());
   }
 
   public static ScrapeConfig desiredFor(ScaphandreMonitor monitor, List<MappedNode> mappedNodes) {

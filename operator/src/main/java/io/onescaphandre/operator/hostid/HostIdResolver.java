@@ -17,37 +17,35 @@ import java.util.TreeMap;
 /**
  * Gives each selected node its OpenNebula host id: the first of the monitor's sources that knows it.
  * Never guesses: a node whose id disagrees with a label set outside the operator, or two nodes with the
- * same id, stay unmapped and the problem is reported.
+ * same id, stay unmapped and the problem is reported. Pure: OpenNebula's answer is asked by the
+ * caller beforehand (for the nodes {@link #askOpenNebulaAbout} names) and passed in.
  */
 public final class HostIdResolver {
-  private final OpenNebulaHostDirectory directory;
+  private HostIdResolver() {}
 
-  public HostIdResolver(OpenNebulaHostDirectory directory) {
-    this.directory = directory;
-  }
-
-  /** The monitor is deleted: the openNebulaApi source may drop what it kept for it. */
-  public void forget(ScaphandreMonitor monitor) {
-    directory.forget(monitor);
+  /**
+   * The selected nodes whose id is the openNebulaApi source's business: those no source listed before
+   * it knows (OpenNebula's opinion of a node with a static id is not asked, nor reported). Empty when
+   * the monitor does not list that source.
+   */
+  public static List<Node> askOpenNebulaAbout(ScaphandreMonitor monitor, List<Node> selected,
+      Map<String, Pod> agentPodByNode) {
+    List<HostIdSourceType> sources = monitor.getSpec().getHostId().getSources();
+    if (!sources.contains(HostIdSourceType.OPEN_NEBULA_API)) {
+      return List.of();
+    }
+    return unmappedBefore(HostIdSourceType.OPEN_NEBULA_API, monitor, selected, sources, agentPodByNode);
   }
 
   /**
    * @param selected nodes selected by the monitor
    * @param agentPodByNode the monitor's agent pod on each node (for hypervisorFiles)
+   * @param lookup OpenNebula's answer about {@link #askOpenNebulaAbout} (empty when not asked)
    */
-  public HostIdResolution resolve(ScaphandreMonitor monitor, List<Node> selected,
-      Map<String, Pod> agentPodByNode) {
+  public static HostIdResolution resolve(ScaphandreMonitor monitor, List<Node> selected,
+      Map<String, Pod> agentPodByNode, OpenNebulaHostDirectory.Lookup lookup) {
     List<HostIdSourceType> sources = monitor.getSpec().getHostId().getSources();
-    List<String> problems = new ArrayList<>();
-    OpenNebulaHostDirectory.Lookup lookup = OpenNebulaHostDirectory.Lookup.empty();
-    if (sources.contains(HostIdSourceType.OPEN_NEBULA_API)) {
-      lookup = directory.lookup(monitor, unmappedBefore(HostIdSourceType.OPEN_NEBULA_API, monitor, selected,
-          sources, agentPodByNode));
-    } else {
-      // The source was dropped from the spec (or never listed): nothing of it is kept for this monitor.
-      directory.forget(monitor);
-    }
-    problems.addAll(lookup.problems());
+    List<String> problems = new ArrayList<>(lookup.problems());
 
     Map<String, ResolvedNode> byName = new TreeMap<>();
     for (Node node : selected) {
@@ -59,10 +57,7 @@ public final class HostIdResolver {
     return new HostIdResolution(new ArrayList<>(byName.values()), problems, lookup.failureReason());
   }
 
-  /**
-   * The nodes no source listed before {@code source} gives an id to: only those are that source's
-   * business (OpenNebula's opinion of a node with a static id is not asked, nor reported).
-   */
+  /** The nodes no source listed before {@code source} gives an id to. */
   private static List<Node> unmappedBefore(HostIdSourceType source, ScaphandreMonitor monitor,
       List<Node> selected, List<HostIdSourceType> sources, Map<String, Pod> agentPodByNode) {
     List<HostIdSourceType> earlier = sources.subList(0, sources.indexOf(source));
@@ -87,7 +82,7 @@ public final class HostIdResolver {
     };
   }
 
-  private ResolvedNode resolveOne(ScaphandreMonitor monitor, Node node, List<HostIdSourceType> sources,
+  private static ResolvedNode resolveOne(ScaphandreMonitor monitor, Node node, List<HostIdSourceType> sources,
       Pod agentPod, OpenNebulaHostDirectory.Lookup lookup, List<String> problems) {
     String name = node.getMetadata().getName();
     String address = NodeSelection.address(node);

@@ -22,9 +22,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,15 +34,27 @@ import org.slf4j.LoggerFactory;
  * Puts the host-id label on nodes whose id came from a source other than the label itself, so the
  * PodMonitor's relabelling finds it; removes the labels it set when they no longer apply. Labels set
  * by anyone else are never touched. Writes only what differs from the cached node.
+ *
+ * <p>One per operator: its threads (up to {@value #PARALLEL_WRITES} node writes in flight) are made
+ * when there is work, end when idle, and are stopped with the operator ({@link #close()}).
  */
-public final class NodeLabeler {
+public final class NodeLabeler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeLabeler.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int PARALLEL_WRITES = 8;
   private final KubernetesClient client;
+  private final ThreadPoolExecutor writers;
 
   public NodeLabeler(KubernetesClient client) {
     this.client = client;
+    AtomicInteger threads = new AtomicInteger();
+    this.writers = new ThreadPoolExecutor(PARALLEL_WRITES, PARALLEL_WRITES, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "node-labeler-" + threads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    writers.allowCoreThreadTimeOut(true);
   }
 
   /** @return how many nodes were written */
@@ -55,7 +69,7 @@ public final class NodeLabeler {
           writes.add(() -> setLabel(monitor, name, target));
         }
       } else if (NodeLabels.labelledBy(monitor, node)) {
-        writes.add(() -> removeLabel(name));
+        writes.add(() -> removeLabel(node));
       }
     }
     return runAll(writes);
@@ -98,8 +112,7 @@ public final class NodeLabeler {
     List<Runnable> writes = new ArrayList<>();
     for (Node node : allNodes) {
       if (NodeLabels.labelledBy(monitor, node)) {
-        String name = node.getMetadata().getName();
-        writes.add(() -> removeLabel(name));
+        writes.add(() -> removeLabel(node));
       }
     }
     return runAll(writes);
@@ -112,19 +125,14 @@ public final class NodeLabeler {
    *
    * @return how many writes were made
    */
-  private static int runAll(List<Runnable> writes) {
+  private int runAll(List<Runnable> writes) {
     if (writes.size() <= 1) {
       writes.forEach(Runnable::run);
       return writes.size();
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_WRITES, writes.size()), r -> {
-      Thread t = new Thread(r, "node-labeler");
-      t.setDaemon(true);
-      return t;
-    });
+    List<Future<?>> pending = writes.stream().<Future<?>>map(writers::submit).toList();
+    RuntimeException failure = null;
     try {
-      List<Future<?>> pending = writes.stream().<Future<?>>map(pool::submit).toList();
-      RuntimeException failure = null;
       for (Future<?> write : pending) {
         try {
           write.get();
@@ -134,18 +142,22 @@ public final class NodeLabeler {
           }
         }
       }
-      if (failure != null) {
-        throw failure;
-      }
-      return writes.size();
     } catch (InterruptedException e) {
+      pending.forEach(f -> f.cancel(true));
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while labelling nodes", e);
-    } finally {
-      pool.shutdownNow();
     }
+    if (failure != null) {
+      throw failure;
+    }
+    return writes.size();
   }
 
+  /** Stops the writer threads (the operator stops). */
+  @Override
+  public void close() {
+    writers.shutdownNow();
+  }
 
   private static String label(Node node) {
     return node.getMetadata().getLabels() == null ? null
@@ -170,21 +182,39 @@ public final class NodeLabeler {
   }
 
   /**
-   * Read, then a JSON patch of what is there: removing a key with a merge patch's null is what RFC 7386
-   * says, but not what every API server (the Fabric8 mock server) does.
+   * A JSON patch (RFC 6902) removing the keys the cached node has: removing a key with a merge patch's
+   * null is what RFC 7386 says, but not what every API server (the Fabric8 mock server) does, and a
+   * patch carries no resourceVersion, so a busy node's status updates cannot make it conflict. A key
+   * already gone fails the patch; the next reconcile, with a fresher cache, does not send it again.
    */
-  private void removeLabel(String nodeName) {
+  private void removeLabel(Node cached) {
+    String nodeName = cached.getMetadata().getName();
     LOG.info("removing {} from node {}", MonitorNames.HOST_ID_LABEL, nodeName);
-    client.nodes().withName(nodeName).edit(n -> {
-      if (n.getMetadata().getLabels() != null) {
-        n.getMetadata().getLabels().remove(MonitorNames.HOST_ID_LABEL);
+    List<Map<String, String>> ops = new ArrayList<>();
+    Map<String, String> labels = cached.getMetadata().getLabels() == null ? Map.of() : cached.getMetadata().getLabels();
+    Map<String, String> annotations = cached.getMetadata().getAnnotations() == null
+        ? Map.of() : cached.getMetadata().getAnnotations();
+    if (labels.containsKey(MonitorNames.HOST_ID_LABEL)) {
+      ops.add(remove("/metadata/labels/", MonitorNames.HOST_ID_LABEL));
+    }
+    for (String key : List.of(MonitorNames.HOST_ID_SOURCE_ANNOTATION, MonitorNames.LABELLED_BY_ANNOTATION)) {
+      if (annotations.containsKey(key)) {
+        ops.add(remove("/metadata/annotations/", key));
       }
-      if (n.getMetadata().getAnnotations() != null) {
-        n.getMetadata().getAnnotations().remove(MonitorNames.HOST_ID_SOURCE_ANNOTATION);
-        n.getMetadata().getAnnotations().remove(MonitorNames.LABELLED_BY_ANNOTATION);
-      }
-      return n;
-    });
+    }
+    if (ops.isEmpty()) {
+      return;
+    }
+    try {
+      client.nodes().withName(nodeName).patch(PatchContext.of(PatchType.JSON), JSON.writeValueAsString(ops));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode the label removal of node " + nodeName, e);
+    }
+  }
+
+  /** A JSON patch remove operation; '~' and '/' in the key escaped as JSON pointers want (RFC 6901). */
+  private static Map<String, String> remove(String parent, String key) {
+    return Map.of("op", "remove", "path", parent + key.replace("~", "~0").replace("/", "~1"));
   }
 
   /** One JSON merge patch (RFC 7386) of the node's labels and annotations: one request per node. */

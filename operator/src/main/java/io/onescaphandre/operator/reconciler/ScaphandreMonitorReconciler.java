@@ -19,6 +19,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.onescaphandre.operator.admission.AdmissionPolicy;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.onescaphandre.operator.api.HostIdSourceType;
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
@@ -35,7 +36,6 @@ import io.onescaphandre.operator.dependent.PrometheusOperatorCrds;
 import io.onescaphandre.operator.dependent.PrometheusRuleDependent;
 import io.onescaphandre.operator.dependent.ScrapeConfigDependent;
 import io.onescaphandre.operator.hostid.HostIdResolution;
-import io.onescaphandre.operator.hostid.HostIdResolver;
 import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
 import io.onescaphandre.operator.status.StatusFactory;
 import io.onescaphandre.operator.status.StatusInputs;
@@ -48,13 +48,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 /**
- * Turns a ScaphandreMonitor into its agents and Prometheus objects. Host ids are resolved first
- * (they feed the ScrapeConfig, the plain job and the node labels), then the workflow applies the
- * owned objects, then the status is derived in one place and written only when it changed.
+ * Turns a ScaphandreMonitor into its agents and Prometheus objects. OpenNebula is asked first (for
+ * the openNebulaApi host id source), then the {@link MonitorPlan} resolves the host ids (they feed
+ * the ScrapeConfig, the plain job and the node labels), then the workflow applies the owned objects,
+ * then the status is derived in one place and written by the {@link StatusWriter} only when it
+ * changed, at most every few seconds.
+ *
+ * <p>Nodes and agent pods are cached pruned to what is read ({@link CachedNodes},
+ * {@link CachedAgentPods}); their changes that concern no monitor (heartbeats, a pod's image pulled)
+ * cause no reconcile, and the others are coalesced by the controller's rate limiter
+ * ({@link MonitorOperator}).
  */
 @ControllerConfiguration(name = ScaphandreMonitorReconciler.NAME)
 @Workflow(explicitInvocation = true, dependents = {
@@ -77,26 +84,30 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
   static final String NODES_EVENT_SOURCE = "nodes";
   static final String AGENT_PODS_EVENT_SOURCE = "agent-pods";
 
-  private final HostIdResolver resolver;
+  /** Nodes and pods are listed in pages of this many: the first list of 5,000 nodes is no 100 MB answer. */
+  static final long LIST_PAGE = 500;
+
+  private final OpenNebulaHostDirectory directory;
   private final StatusFactory statusFactory = new StatusFactory();
   private final Clock clock;
   private final AdmissionPolicy policy;
+  private final NodeLabeler nodeLabeler;
+  private final PrometheusOperatorCrds crds;
+  private final StatusWriter statusWriter;
   private volatile InformerEventSource<Node, ScaphandreMonitor> nodes;
 
-  public ScaphandreMonitorReconciler(OpenNebulaHostDirectory directory, Clock clock) {
-    this(directory, clock, AgentImages.BUILTIN);
-  }
-
-  /** @param defaultAgentImage the builtin agent's image for monitors that name none */
-  public ScaphandreMonitorReconciler(OpenNebulaHostDirectory directory, Clock clock, String defaultAgentImage) {
-    this(directory, clock, AdmissionPolicy.defaults(defaultAgentImage));
-  }
-
-  /** @param policy what the cluster admin lets a monitor run on the nodes */
-  public ScaphandreMonitorReconciler(OpenNebulaHostDirectory directory, Clock clock, AdmissionPolicy policy) {
-    this.resolver = new HostIdResolver(directory);
+  /**
+   * @param policy what the cluster admin lets a monitor run on the nodes
+   * @param nodeLabeler the operator's one node labeller (its threads are the operator's to stop)
+   */
+  ScaphandreMonitorReconciler(OpenNebulaHostDirectory directory, Clock clock, AdmissionPolicy policy,
+      NodeLabeler nodeLabeler, PrometheusOperatorCrds crds, StatusWriter statusWriter) {
+    this.directory = directory;
     this.clock = clock;
     this.policy = policy;
+    this.nodeLabeler = nodeLabeler;
+    this.crds = crds;
+    this.statusWriter = statusWriter;
   }
 
   @Override
@@ -106,6 +117,9 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
         .withName(NODES_EVENT_SOURCE)
         .withSecondaryToPrimaryMapper(node -> ctx.getPrimaryCache().list()
             .map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .withItemStore(new TransformingItemStore<>(CachedNodes::prune))
+        .withOnUpdateFilter(CachedNodes::concernsMonitors)
+        .withInformerListLimit(LIST_PAGE)
         .build(), ctx);
     // Agent pods carry what the init container found (host id, RAPL state) and their readiness.
     InformerEventSource<Pod, ScaphandreMonitor> pods = new InformerEventSource<>(
@@ -116,6 +130,11 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
                 .map(l -> l.get(MonitorNames.INSTANCE_LABEL))
                 .map(name -> Set.of(new ResourceID(name, pod.getMetadata().getNamespace())))
                 .orElse(Set.of()))
+            .withItemStore(new TransformingItemStore<>(CachedAgentPods::prune))
+            // A pod created unscheduled, not ready and without a report changes nothing yet.
+            .withOnAddFilter(pod -> pod.getSpec() != null && pod.getSpec().getNodeName() != null)
+            .withOnUpdateFilter(CachedAgentPods::concernsMonitors)
+            .withInformerListLimit(LIST_PAGE)
             .build(), ctx);
     return List.of(nodes, pods);
   }
@@ -124,82 +143,92 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
   public UpdateControl<ScaphandreMonitor> reconcile(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
     Map<String, Pod> agentPods = agentPodByNode(context);
     List<Node> allNodes = allNodes();
-    MonitorPlan plan = MonitorPlan.compute(monitor, allNodes, agentPods, resolver, policy);
-    List<String> specProblems = plan.specProblems();
+    MonitorPlan plan = MonitorPlan.compute(monitor, allNodes, agentPods,
+        askOpenNebula(monitor, allNodes, agentPods), policy);
+    ScaphandreMonitor planned = plan.monitor();
     HostIdResolution resolution = plan.resolution();
     List<String> missingCrds = List.of();
     if (plan.valid()) {
       plan.inputs().putInto(context);
-      new NodeLabeler(context.getClient()).sync(monitor, resolution, allNodes);
+      crds.putInto(context);
+      nodeLabeler.sync(planned, resolution, allNodes);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-      missingCrds = missingCrds(monitor, context);
+      missingCrds = missingCrds(planned, context);
     }
     DaemonSet daemonSet = context.getSecondaryResource(DaemonSet.class).orElse(null);
-    StatusInputs inputs = new StatusInputs(monitor.getMetadata().getGeneration(), specProblems, resolution,
-        agentPods, daemonSet, missingCrds, null, plan.policyViolations());
-    UpdateControl<ScaphandreMonitor> control = writeStatusIfChanged(monitor, context,
-        previous -> statusFactory.build(inputs, previous, clock.instant()));
-    return reschedule(control, monitor, missingCrds, resolution);
+    StatusInputs inputs = new StatusInputs(monitor.getMetadata().getGeneration(), plan.specProblems(), resolution,
+        agentPods, daemonSet, missingCrds, null);
+    ScaphandreMonitorStatus next = statusFactory.build(inputs, monitor.getStatus(), clock.instant());
+    Optional<Duration> pendingStatus = statusWriter.write(monitor, next, context, recordTransitions(monitor, context));
+    List<Duration> delays = new ArrayList<>(rescheduleDelays(planned, missingCrds, resolution));
+    pendingStatus.ifPresent(delays::add);
+    return delays.stream().min(Comparator.naturalOrder())
+        .map(d -> UpdateControl.<ScaphandreMonitor>noUpdate().rescheduleAfter(d))
+        .orElse(UpdateControl.noUpdate());
+  }
+
+  /**
+   * OpenNebula's answer about the nodes the plan wants it asked about; the only request of a plan to
+   * the outside, made before it. A monitor that no longer lists the source has its state dropped.
+   */
+  private OpenNebulaHostDirectory.Lookup askOpenNebula(ScaphandreMonitor monitor, List<Node> allNodes,
+      Map<String, Pod> agentPods) {
+    ScaphandreMonitor planned = MonitorPlan.withSpec(monitor);
+    if (!planned.getSpec().getHostId().getSources().contains(HostIdSourceType.OPEN_NEBULA_API)) {
+      directory.forget(planned);
+      return OpenNebulaHostDirectory.Lookup.empty();
+    }
+    List<Node> ask = MonitorPlan.askOpenNebulaAbout(planned, allNodes, agentPods);
+    return SpecValidator.validate(planned).isEmpty() ? directory.lookup(planned, ask)
+        : OpenNebulaHostDirectory.Lookup.empty();
+  }
+
+  private BiConsumer<ScaphandreMonitorStatus, ScaphandreMonitorStatus> recordTransitions(ScaphandreMonitor monitor,
+      Context<ScaphandreMonitor> context) {
+    return (previous, next) -> new EventRecorder(context.getClient())
+        .recordTransitions(monitor, previous, next, clock.instant());
   }
 
   @Override
   public ErrorStatusUpdateControl<ScaphandreMonitor> updateErrorStatus(ScaphandreMonitor monitor,
       Context<ScaphandreMonitor> context, Exception e) {
     String message = Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
-    ScaphandreMonitorStatus previous = monitor.getStatus();
-    ScaphandreMonitorStatus next = statusFactory.withError(previous, monitor.getMetadata().getGeneration(),
+    ScaphandreMonitorStatus next = statusFactory.withError(monitor.getStatus(), monitor.getMetadata().getGeneration(),
         message, clock.instant());
-    if (next.equals(previous)) {
-      return ErrorStatusUpdateControl.defaultErrorProcessing();
+    try {
+      statusWriter.write(monitor, next, context, recordTransitions(monitor, context));
+    } catch (RuntimeException writeFailed) {
+      e.addSuppressed(writeFailed);
     }
-    new EventRecorder(context.getClient()).recordTransitions(monitor, previous, next, clock.instant());
-    monitor.setStatus(next);
-    return ErrorStatusUpdateControl.patchStatus(monitor);
+    // Written here (or deferred) without a resourceVersion; JOSDK retries the reconcile as usual.
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 
   @Override
   public DeleteControl cleanup(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
-    monitor.withDefaultSpecIfMissing();
-    resolver.forget(monitor);
-    new NodeLabeler(context.getClient()).removeAll(monitor, allNodes());
-    new DesiredInputs(List.of(), policy.defaultAgentImage()).putInto(context);
     context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
     return DeleteControl.defaultDelete();
-  }
-
-  private UpdateControl<ScaphandreMonitor> writeStatusIfChanged(ScaphandreMonitor monitor,
-      Context<ScaphandreMonitor> context, Function<ScaphandreMonitorStatus, ScaphandreMonitorStatus> derive) {
-    ScaphandreMonitorStatus previous = monitor.getStatus();
-    ScaphandreMonitorStatus next = derive.apply(previous);
-    if (next.equals(previous)) {
-      return UpdateControl.noUpdate();
-    }
-    new EventRecorder(context.getClient()).recordTransitions(monitor, previous, next, clock.instant());
-    monitor.setStatus(next);
-    return UpdateControl.patchStatus(monitor);
   }
 
   /**
    * Come back when something outside the API may have changed: a missing CRD may get installed,
    * OpenNebula's host pool is read again every refreshInterval, and sooner after it failed.
    */
-  private static UpdateControl<ScaphandreMonitor> reschedule(UpdateControl<ScaphandreMonitor> control,
-      ScaphandreMonitor monitor, List<String> missingCrds, HostIdResolution resolution) {
+  private List<Duration> rescheduleDelays(ScaphandreMonitor monitor, List<String> missingCrds,
+      HostIdResolution resolution) {
     List<Duration> delays = new ArrayList<>();
     if (resolution.sourceFailed()) {
       delays.add(OpenNebulaHostDirectory.RETRY_AFTER_FAILURE);
     }
     if (!missingCrds.isEmpty()) {
-      delays.add(PrometheusOperatorCrds.recheckInterval());
+      delays.add(crds.recheckInterval());
     }
     ScaphandreMonitorSpec spec = monitor.getSpec();
     if (spec.getHostId().getSources().contains(HostIdSourceType.OPEN_NEBULA_API) && spec.getOpenNebula() != null) {
       DurationFields.OPENNEBULA_REFRESH_INTERVAL.parseIfValid(spec.getOpenNebula().getRefreshInterval())
           .ifPresent(delays::add);
     }
-    return delays.stream().min(Comparator.naturalOrder())
-        .map(d -> control.rescheduleAfter(d))
-        .orElse(control);
+    return delays;
   }
 
   private List<Node> allNodes() {
@@ -218,7 +247,7 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
     return Optional.ofNullable(pod.getMetadata().getCreationTimestamp()).orElse("");
   }
 
-  private static List<String> missingCrds(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
+  private List<String> missingCrds(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
     var prometheus = monitor.getSpec().getPrometheus();
     List<String> missing = new ArrayList<>();
     addIfMissing(missing, prometheus.getPodMonitor().isOn(), PrometheusOperatorCrds.POD_MONITORS, context);
@@ -227,9 +256,9 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
     return missing;
   }
 
-  private static void addIfMissing(List<String> missing, boolean enabled, String crd,
+  private void addIfMissing(List<String> missing, boolean enabled, String crd,
       Context<ScaphandreMonitor> context) {
-    if (enabled && !PrometheusOperatorCrds.present(context.getClient(), crd)) {
+    if (enabled && !crds.present(context.getClient(), crd)) {
       missing.add(crd);
     }
   }

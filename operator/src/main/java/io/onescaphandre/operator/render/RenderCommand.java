@@ -11,7 +11,6 @@ import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.admission.AdmissionOptions;
 import io.onescaphandre.contracts.bytes.BoundedFiles;
 import io.onescaphandre.contracts.bytes.ByteSize;
-import io.onescaphandre.operator.hostid.HostIdResolver;
 import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
 import io.onescaphandre.operator.reconciler.MonitorPlan;
 import java.io.IOException;
@@ -106,8 +105,8 @@ public final class RenderCommand implements Callable<Integer> {
     List<Node> nodes = RenderInputs.nodes(nodesText, maxNodesBytes);
     Map<String, Pod> pods = new TreeMap<>();
     reports.forEach((node, report) -> pods.put(node, RenderInputs.agentPod(monitor, node, report)));
-    MonitorPlan plan = MonitorPlan.compute(monitor, nodes, pods,
-        new HostIdResolver(OpenNebulaHostDirectory.NONE), admission.policy());
+    MonitorPlan plan = MonitorPlan.compute(monitor, nodes, pods, OpenNebulaHostDirectory.Lookup.empty(),
+        admission.policy());
     PrintWriter err = spec.commandLine().getErr();
     if (!plan.specProblems().isEmpty()) {
       plan.specProblems().forEach(p -> err.println("invalid spec: " + p));

@@ -13,10 +13,13 @@ import io.onescaphandre.operator.hostid.ResolvedNode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The one place a monitor's status is computed. A pure function of its inputs and the previous
@@ -24,6 +27,10 @@ import java.util.stream.Collectors;
  * gives an equal status and the reconciler writes nothing.
  */
 public final class StatusFactory {
+  /** Most problems or node names a condition message lists before counting the rest. */
+  static final int MAX_LISTED = 10;
+  /** The init report's RAPL state when the zones are readable (docs/interfaces.md). */
+  private static final String RAPL_OK = "ok";
 
   public ScaphandreMonitorStatus build(StatusInputs in, ScaphandreMonitorStatus previous, Instant now) {
     ScaphandreMonitorStatus status = new ScaphandreMonitorStatus();
@@ -36,7 +43,11 @@ public final class StatusFactory {
     status.setReadyAgents(ready);
     status.setReadyAgentsOfDesired(ready + "/" + desired);
     List<NodeStatus> rows = in.resolution().nodes().stream().map(n -> row(n, in)).toList();
-    status.setNodes(new ArrayList<>(rows));
+    List<NodeStatus> attention = rows.stream().filter(StatusFactory::needsAttention).toList();
+    status.setSelectedNodes(rows.size());
+    status.setNodesNeedingAttention(attention.size());
+    status.setNodes(listed(rows, attention));
+    status.setNodesNotListed(rows.size() > status.getNodes().size() ? rows.size() - status.getNodes().size() : null);
     status.setMappedHosts((int) in.resolution().nodes().stream().filter(ResolvedNode::mapped).count());
 
     List<Condition> conditions = List.of(
@@ -60,6 +71,30 @@ public final class StatusFactory {
     conditions.add(degraded);
     status.setConditions(conditions);
     return status;
+  }
+
+  /**
+   * At most {@link ScaphandreMonitorStatus#MAX_NODE_ROWS} rows sorted by name: all of them when they fit,
+   * else the nodes needing attention first (by name), then healthy ones to fill the rest.
+   */
+  private static List<NodeStatus> listed(List<NodeStatus> rows, List<NodeStatus> attention) {
+    if (rows.size() <= ScaphandreMonitorStatus.MAX_NODE_ROWS) {
+      return new ArrayList<>(rows);
+    }
+    Set<String> chosen = new HashSet<>();
+    for (NodeStatus row : (Iterable<NodeStatus>) Stream.concat(attention.stream(), rows.stream())::iterator) {
+      if (chosen.size() == ScaphandreMonitorStatus.MAX_NODE_ROWS) {
+        break;
+      }
+      chosen.add(row.getName());
+    }
+    return new ArrayList<>(rows.stream().filter(r -> chosen.contains(r.getName())).toList());
+  }
+
+  /** No host id, an agent not ready, or RAPL not readable: what someone may have to look at. */
+  static boolean needsAttention(NodeStatus row) {
+    return row.getHostId() == null || !Boolean.TRUE.equals(row.getAgentReady())
+        || (row.getRapl() != null && !RAPL_OK.equals(row.getRapl()));
   }
 
   private static NodeStatus row(ResolvedNode node, StatusInputs in) {
@@ -142,7 +177,7 @@ public final class StatusFactory {
       String hostIdReason = in.resolution().sourceFailed()
           ? in.resolution().sourceFailureReason() : Reasons.HOST_ID_CONFLICT;
       reason = reason == null ? hostIdReason : reason;
-      messages.addAll(in.resolution().problems());
+      messages.addAll(firstOf(in.resolution().problems()));
     }
     if (!in.missingCrds().isEmpty()) {
       reason = reason == null ? Reasons.PROMETHEUS_OPERATOR_MISSING : reason;
@@ -165,9 +200,22 @@ public final class StatusFactory {
     return in.policyViolations().stream().map(PolicyViolation::message).collect(Collectors.joining("; "));
   }
 
+  /**
+   * The first {@value #MAX_LISTED} problems and a count of the others: one per conflicting node could
+   * otherwise make the message, the status and every Event as large as the cluster.
+   */
+  private static List<String> firstOf(List<String> problems) {
+    if (problems.size() <= MAX_LISTED) {
+      return problems;
+    }
+    List<String> first = new ArrayList<>(problems.subList(0, MAX_LISTED));
+    first.add("and " + (problems.size() - MAX_LISTED) + " more problems");
+    return first;
+  }
+
   private static String abbreviate(List<String> names) {
-    return names.size() <= 10 ? String.join(", ", names)
-        : String.join(", ", names.subList(0, 10)) + " and " + (names.size() - 10) + " more";
+    return names.size() <= MAX_LISTED ? String.join(", ", names)
+        : String.join(", ", names.subList(0, MAX_LISTED)) + " and " + (names.size() - MAX_LISTED) + " more";
   }
 
   private static Condition condition(String type, boolean status, String reason, String message) {
@@ -198,7 +246,10 @@ public final class StatusFactory {
     c.setReadyAgents(s.getReadyAgents());
     c.setReadyAgentsOfDesired(s.getReadyAgentsOfDesired());
     c.setMappedHosts(s.getMappedHosts());
+    c.setSelectedNodes(s.getSelectedNodes());
+    c.setNodesNeedingAttention(s.getNodesNeedingAttention());
     c.setNodes(new ArrayList<>(s.getNodes()));
+    c.setNodesNotListed(s.getNodesNotListed());
     return c;
   }
 }

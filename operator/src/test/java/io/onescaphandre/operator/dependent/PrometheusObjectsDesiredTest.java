@@ -139,17 +139,4 @@ class PrometheusObjectsDesiredTest {
         .distinct().toList();
     assertThat(jobSelectors).containsExactly(PlainJobConfigMapDependent.JOB_NAME);
   }
-
-  @Test
-  void desiredObjectsFollowTheSpecsSwitchesInTheWorkflowsOrder() {
-    ScaphandreMonitor m = monitor("lab");
-    assertThat(DesiredObjects.of(m, new DesiredInputs(NODES)).stream().map(HasMetadata::getKind))
-        .containsExactly("ServiceAccount", "DaemonSet", "ConfigMap", "PodMonitor", "PrometheusRule");
-    m.getSpec().getPrometheus().getScrapeConfig().setEnabled(true);
-    m.getSpec().getPrometheus().getPodMonitor().setEnabled(false);
-    m.getSpec().getPrometheus().getPlainConfig().setEnabled(false);
-    m.getSpec().getPrometheus().getRules().setEnabled(false);
-    assertThat(DesiredObjects.of(m, new DesiredInputs(NODES)).stream().map(HasMetadata::getKind))
-        .containsExactly("ServiceAccount", "DaemonSet", "ScrapeConfig");
-  }
 }

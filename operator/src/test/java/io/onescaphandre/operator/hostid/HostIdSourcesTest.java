@@ -1,13 +1,13 @@
 package io.onescaphandre.operator.hostid;
 
-import io.onescaphandre.contracts.init.InitReport;
-import io.onescaphandre.contracts.hostid.HostId;
 import static io.onescaphandre.operator.testsupport.Fixtures.agentPod;
 import static io.onescaphandre.operator.testsupport.Fixtures.kvmNode;
 import static io.onescaphandre.operator.testsupport.Fixtures.monitor;
 import static io.onescaphandre.operator.testsupport.Fixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.onescaphandre.contracts.hostid.HostId;
+import io.onescaphandre.contracts.init.InitReport;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The order of the host id sources, hypervisorFiles from the init report, and openNebulaApi's turn. */
@@ -37,28 +36,6 @@ class HostIdSourcesTest {
     return m;
   }
 
-  /** A directory that records which nodes it was asked about and answers from a map. */
-  private static final class RecordingDirectory implements OpenNebulaHostDirectory {
-    final List<List<String>> asked = new CopyOnWriteArrayList<>();
-    final List<String> forgotten = new CopyOnWriteArrayList<>();
-    final Lookup answer;
-
-    RecordingDirectory(Lookup answer) {
-      this.answer = answer;
-    }
-
-    @Override
-    public Lookup lookup(ScaphandreMonitor monitor, List<Node> nodes) {
-      asked.add(nodes.stream().map(n -> n.getMetadata().getName()).toList());
-      return answer;
-    }
-
-    @Override
-    public void forget(ScaphandreMonitor monitor) {
-      forgotten.add(monitor.getMetadata().getName());
-    }
-  }
-
   @Test
   void hypervisorFilesTakesTheHostIdOfTheInitReport() {
     ScaphandreMonitor m = monitorWith(HostIdSourceType.HYPERVISOR_FILES);
@@ -66,7 +43,7 @@ class HostIdSourcesTest {
         "kvm-1", agentPod(m, "kvm-1", report(12L, "ok"), true),
         "kvm-2", agentPod(m, "kvm-2", report(null, "ok"), true));
 
-    HostIdResolution r = new HostIdResolver(OpenNebulaHostDirectory.NONE).resolve(m, NODES, pods);
+    HostIdResolution r = HostIdResolver.resolve(m, NODES, pods, OpenNebulaHostDirectory.Lookup.empty());
 
     assertThat(r.nodes()).extracting(ResolvedNode::nodeName, ResolvedNode::hostId, ResolvedNode::source)
         .containsExactly(
@@ -88,8 +65,8 @@ class HostIdSourcesTest {
         .endInitContainerStatus().endStatus().build();
 
     assertThat(AgentReport.of(restarted)).hasValueSatisfying(rep -> assertThat(rep.hostId()).isEqualTo(new HostId(7)));
-    assertThat(new HostIdResolver(OpenNebulaHostDirectory.NONE).resolve(m, NODES.subList(0, 1),
-        Map.of("kvm-1", restarted)).mapped()).containsExactly(new MappedNode("kvm-1", new HostId(7), "10.0.0.1"));
+    assertThat(HostIdResolver.resolve(m, NODES.subList(0, 1), Map.of("kvm-1", restarted),
+        OpenNebulaHostDirectory.Lookup.empty()).mapped()).containsExactly(new MappedNode("kvm-1", new HostId(7), "10.0.0.1"));
   }
 
   @Test
@@ -108,11 +85,11 @@ class HostIdSourcesTest {
   void openNebulaIsAskedOnlyAboutNodesTheEarlierSourcesLeftWithoutId() {
     ScaphandreMonitor m = monitorWith(HostIdSourceType.STATIC, HostIdSourceType.OPEN_NEBULA_API);
     m.getSpec().getHostId().setStaticIds(new LinkedHashMap<>(Map.of("kvm-1", 1L)));
-    RecordingDirectory one = new RecordingDirectory(new OpenNebulaHostDirectory.Lookup(Map.of("kvm-2", new HostId(2)), List.of()));
 
-    HostIdResolution r = new HostIdResolver(one).resolve(m, NODES, Map.of());
+    assertThat(names(HostIdResolver.askOpenNebulaAbout(m, NODES, Map.of()))).containsExactly("kvm-2");
+    HostIdResolution r = HostIdResolver.resolve(m, NODES, Map.of(),
+        new OpenNebulaHostDirectory.Lookup(Map.of("kvm-2", new HostId(2)), List.of()));
 
-    assertThat(one.asked).containsExactly(List.of("kvm-2"));
     assertThat(r.mapped()).containsExactly(new MappedNode("kvm-1", new HostId(1), "10.0.0.1"),
         new MappedNode("kvm-2", new HostId(2), "10.0.0.2"));
     assertThat(r.nodes().get(1).source()).isEqualTo(HostIdSourceType.OPEN_NEBULA_API);
@@ -122,13 +99,12 @@ class HostIdSourcesTest {
   @Test
   void whenOpenNebulaFailsTheNextSourceStillMapsAndTheFailureReasonIsKept() {
     ScaphandreMonitor m = monitorWith(HostIdSourceType.OPEN_NEBULA_API, HostIdSourceType.HYPERVISOR_FILES);
-    RecordingDirectory one = new RecordingDirectory(new OpenNebulaHostDirectory.Lookup(Map.of(),
+    Map<String, Pod> pods = Map.of("kvm-1", agentPod(m, "kvm-1", report(4L, "ok"), true));
+
+    assertThat(names(HostIdResolver.askOpenNebulaAbout(m, NODES, pods))).containsExactly("kvm-1", "kvm-2");
+    HostIdResolution r = HostIdResolver.resolve(m, NODES, pods, new OpenNebulaHostDirectory.Lookup(Map.of(),
         List.of("openNebulaApi: Cannot reach OpenNebula"), Reasons.OPEN_NEBULA_UNREACHABLE));
 
-    HostIdResolution r = new HostIdResolver(one).resolve(m, NODES,
-        Map.of("kvm-1", agentPod(m, "kvm-1", report(4L, "ok"), true)));
-
-    assertThat(one.asked).containsExactly(List.of("kvm-1", "kvm-2"));
     assertThat(r.mapped()).containsExactly(new MappedNode("kvm-1", new HostId(4), "10.0.0.1"));
     assertThat(r.sourceFailureReason()).isEqualTo(Reasons.OPEN_NEBULA_UNREACHABLE);
     assertThat(r.problems()).containsExactly("openNebulaApi: Cannot reach OpenNebula");
@@ -138,9 +114,9 @@ class HostIdSourcesTest {
   void anIdClaimedByTwoSourcesForTwoNodesMapsNeitherAndNamesBoth() {
     ScaphandreMonitor m = monitorWith(HostIdSourceType.STATIC, HostIdSourceType.OPEN_NEBULA_API);
     m.getSpec().getHostId().setStaticIds(new LinkedHashMap<>(Map.of("kvm-1", 5L)));
-    RecordingDirectory one = new RecordingDirectory(new OpenNebulaHostDirectory.Lookup(Map.of("kvm-2", new HostId(5)), List.of()));
 
-    HostIdResolution r = new HostIdResolver(one).resolve(m, NODES, Map.of());
+    HostIdResolution r = HostIdResolver.resolve(m, NODES, Map.of(),
+        new OpenNebulaHostDirectory.Lookup(Map.of("kvm-2", new HostId(5)), List.of()));
 
     assertThat(r.mapped()).isEmpty();
     assertThat(r.problems()).containsExactly(
@@ -149,24 +125,11 @@ class HostIdSourcesTest {
   }
 
   @Test
-  void withoutOpenNebulaApiAmongTheSourcesOpenNebulaIsNeverAsked() {
-    ScaphandreMonitor m = monitorWith(HostIdSourceType.STATIC);
-    RecordingDirectory one = new RecordingDirectory(OpenNebulaHostDirectory.Lookup.empty());
-
-    new HostIdResolver(one).resolve(m, NODES, Map.of());
-
-    assertThat(one.asked).isEmpty();
-    // what the directory kept for the monitor (client, last host pool) is let go
-    assertThat(one.forgotten).containsExactly("lab");
+  void withoutOpenNebulaApiAmongTheSourcesOpenNebulaIsAskedAboutNoNode() {
+    assertThat(HostIdResolver.askOpenNebulaAbout(monitorWith(HostIdSourceType.STATIC), NODES, Map.of())).isEmpty();
   }
 
-  @Test
-  void whileOpenNebulaApiIsListedTheDirectoryKeepsItsState() {
-    RecordingDirectory one = new RecordingDirectory(OpenNebulaHostDirectory.Lookup.empty());
-
-    new HostIdResolver(one).resolve(monitorWith(HostIdSourceType.OPEN_NEBULA_API), NODES, Map.of());
-
-    assertThat(one.asked).hasSize(1);
-    assertThat(one.forgotten).isEmpty();
+  private static List<String> names(List<Node> nodes) {
+    return nodes.stream().map(n -> n.getMetadata().getName()).toList();
   }
 }

@@ -113,8 +113,7 @@ class MonitorLifecycleMockTest {
     ScaphandreMonitor m = current();
     DaemonSet applied = get(DaemonSet.class, "lab-agent");
     DaemonSet rendered = MonitorPlan.compute(m, client.nodes().list().getItems(), Map.of(),
-            new io.onescaphandre.operator.hostid.HostIdResolver(
-                io.onescaphandre.operator.hostid.OpenNebulaHostDirectory.NONE), "one-scaphandre-agent:0.1.0")
+            io.onescaphandre.operator.hostid.OpenNebulaHostDirectory.Lookup.empty(), "one-scaphandre-agent:0.1.0")
         .objectsToApply().stream().filter(DaemonSet.class::isInstance).map(DaemonSet.class::cast)
         .findFirst().orElseThrow();
     // As JSON: the API's copy has empty lists where the desired one has none.

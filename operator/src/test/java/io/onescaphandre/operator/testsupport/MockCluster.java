@@ -46,7 +46,6 @@ public final class MockCluster implements AutoCloseable {
     operatorClient = new KubernetesClientBuilder()
         .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_USER_AGENT).build())
         .build();
-    PrometheusOperatorCrds.setRecheckInterval(Duration.ofMillis(500));
   }
 
   private static java.util.logging.Logger quiet(String name) {
@@ -72,7 +71,8 @@ public final class MockCluster implements AutoCloseable {
     MonitorOperator builder = MonitorOperator.builder(operatorClient)
         .withServerSideApply(false)
         .withMetrics(reconciles)
-        .withOpenNebulaHostDirectory(OpenNebulaHostDirectory.NONE);
+        .withOpenNebulaHostDirectory(OpenNebulaHostDirectory.NONE)
+        .withCrdRecheckInterval(Duration.ofMillis(500));
     settings.accept(builder);
     operator = builder.build();
     operator.start();
