@@ -157,7 +157,7 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
     }
     DaemonSet daemonSet = context.getSecondaryResource(DaemonSet.class).orElse(null);
     StatusInputs inputs = new StatusInputs(monitor.getMetadata().getGeneration(), plan.specProblems(), resolution,
-        agentPods, daemonSet, missingCrds, null);
+        agentPods, daemonSet, missingCrds, null, plan.policyViolations());
     ScaphandreMonitorStatus next = statusFactory.build(inputs, monitor.getStatus(), clock.instant());
     Optional<Duration> pendingStatus = statusWriter.write(monitor, next, context, recordTransitions(monitor, context));
     List<Duration> delays = new ArrayList<>(rescheduleDelays(planned, missingCrds, resolution));
@@ -178,9 +178,11 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
       directory.forget(planned);
       return OpenNebulaHostDirectory.Lookup.empty();
     }
-    List<Node> ask = MonitorPlan.askOpenNebulaAbout(planned, allNodes, agentPods);
-    return SpecValidator.validate(planned).isEmpty() ? directory.lookup(planned, ask)
-        : OpenNebulaHostDirectory.Lookup.empty();
+    // Invalid or refused monitors are not resolved: resolving reads their Secret and calls OpenNebula.
+    if (!SpecValidator.validate(planned).isEmpty() || !policy.violations(planned).isEmpty()) {
+      return OpenNebulaHostDirectory.Lookup.empty();
+    }
+    return directory.lookup(planned, MonitorPlan.askOpenNebulaAbout(planned, allNodes, agentPods));
   }
 
   private BiConsumer<ScaphandreMonitorStatus, ScaphandreMonitorStatus> recordTransitions(ScaphandreMonitor monitor,
@@ -206,6 +208,12 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
 
   @Override
   public DeleteControl cleanup(ScaphandreMonitor monitor, Context<ScaphandreMonitor> context) {
+    ScaphandreMonitor planned = MonitorPlan.withSpec(monitor);
+    directory.forget(planned);
+    statusWriter.forget(planned);
+    nodeLabeler.removeAll(planned, allNodes());
+    new DesiredInputs(List.of(), policy.defaultAgentImage()).putInto(context);
+    crds.putInto(context);
     context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
     return DeleteControl.defaultDelete();
   }
