@@ -1,5 +1,6 @@
 package io.onescaphandre.agent;
 
+import io.onescaphandre.contracts.cli.ExitCodes;
 import io.onescaphandre.agent.init.InitCommand;
 import io.onescaphandre.agent.sim.SimulateRaplCommand;
 import picocli.CommandLine;
@@ -18,12 +19,7 @@ public final class AgentMain implements Runnable {
   }
 
   static int execute(String... args) {
-    return new CommandLine(new AgentMain())
-        .setExecutionExceptionHandler((e, cmd, parsed) -> {
-          cmd.getErr().println(cmd.getColorScheme().errorText(e.getMessage()));
-          return 2;
-        })
-        .execute(args);
+    return ExitCodes.failingWithMessage(new CommandLine(new AgentMain())).execute(args);
   }
 
   @Override

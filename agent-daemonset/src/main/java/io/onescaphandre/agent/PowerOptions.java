@@ -1,6 +1,7 @@
 package io.onescaphandre.agent;
 
 import io.onescaphandre.agent.attribution.RemainderPolicy;
+import io.onescaphandre.contracts.duration.DurationConverter;
 import io.onescaphandre.agent.power.AcpiPowerMeterSource;
 import io.onescaphandre.agent.power.BmcEndpoint;
 import io.onescaphandre.agent.power.EstimateSource;

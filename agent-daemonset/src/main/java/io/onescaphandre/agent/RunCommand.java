@@ -1,11 +1,13 @@
 package io.onescaphandre.agent;
 
+import io.onescaphandre.contracts.duration.DurationConverter;
+import io.onescaphandre.contracts.hostid.HypervisorFilesHostIdFinder;
+import io.onescaphandre.contracts.net.ListenAddress;
 import io.onescaphandre.agent.attribution.AttributionPolicy;
 import io.onescaphandre.agent.attribution.BusyCpuPolicy;
 import io.onescaphandre.agent.attribution.IdlePowerEstimator;
 import io.onescaphandre.agent.attribution.IdleUnattributedPolicy;
 import io.onescaphandre.agent.attribution.VcpuPolicy;
-import io.onescaphandre.agent.init.HostIdLocator;
 import io.onescaphandre.agent.metrics.MetricsPublisher;
 import io.onescaphandre.agent.sampling.SampleLoop;
 import io.onescaphandre.agent.opennebula.ProbeEndpoints;
@@ -50,11 +52,11 @@ public final class RunCommand implements Callable<Integer> {
    */
   static final Duration HOST_ID_REFRESH = Duration.ofMinutes(1);
 
-  @Option(names = "--web.listen-address", defaultValue = ":8080", converter = ListenAddressConverter.class,
+  @Option(names = "--web.listen-address", defaultValue = ":8080", converter = ListenAddress.Converter.class,
       description = "address to serve on (default ${DEFAULT-VALUE})")
   InetSocketAddress listenAddress;
 
-  @Option(names = "--interval", defaultValue = "2s", converter = DurationConverter.class,
+  @Option(names = "--interval", defaultValue = "2s", converter = DurationConverter.AgentInterval.class,
       description = "sampling interval (default ${DEFAULT-VALUE})")
   Duration interval;
 
@@ -124,9 +126,9 @@ public final class RunCommand implements Callable<Integer> {
     });
     SampleLoop tick = new SampleLoop(sampler::sample, publisher, health, System::nanoTime,
         probeFeed::accept);
-    HostIdReporter hostId = new HostIdReporter(new HostIdLocator(rootfs), publisher);
+    HostIdReporter hostId = new HostIdReporter(new HypervisorFilesHostIdFinder(rootfs), publisher);
     try (MetricsServer server = new MetricsServer(listenAddress, publisher, health)) {
-      probeEndpoints.register(server);
+      serveProbes(server, probeEndpoints);
       timer.scheduleAtFixedRate(tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
       timer.scheduleWithFixedDelay(hostId, 0, HOST_ID_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
       server.start();
@@ -137,6 +139,19 @@ public final class RunCommand implements Callable<Integer> {
       timer.shutdownNow();
     }
     return 0;
+  }
+
+  /**
+   * Serves the OpenNebula probes' paths on the agent's HTTP server. The wiring is here, among the
+   * commands, so that the probes' feed (an exporter) does not depend on the web server above it.
+   */
+  public static void serveProbes(MetricsServer server, ProbeEndpoints endpoints) {
+    server.addText(ProbeEndpoints.HOST_PATH, uri -> text(endpoints.host(uri)));
+    server.addText(ProbeEndpoints.VMS_PATH, uri -> text(endpoints.vms(uri)));
+  }
+
+  private static MetricsServer.TextAnswer text(ProbeEndpoints.Response response) {
+    return new MetricsServer.TextAnswer(response.status(), response.body());
   }
 
   static AttributionPolicy policy(String name, Double idleWatts, Duration idleWindow) {

@@ -2,8 +2,8 @@ package io.onescaphandre.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.onescaphandre.agent.init.HostIdLocator;
 import io.onescaphandre.agent.metrics.MetricsPublisher;
+import io.onescaphandre.contracts.hostid.HypervisorFilesHostIdFinder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ class HostIdReporterTest {
   @Test
   void seriesAppearsOnceOpenNebulaHasMonitoredTheHostAndFollowsItsId() throws Exception {
     MetricsPublisher publisher = new MetricsPublisher(MetricsPublisher.newRegistry(), rootfs.resolve("proc"));
-    HostIdReporter reporter = new HostIdReporter(new HostIdLocator(rootfs), publisher);
+    HostIdReporter reporter = new HostIdReporter(new HypervisorFilesHostIdFinder(rootfs), publisher);
 
     reporter.run();
     assertThat(publisher.scrape(TEXT)).doesNotContain("opennebula_agent_host_info{");

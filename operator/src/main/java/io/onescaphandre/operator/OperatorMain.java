@@ -1,5 +1,6 @@
 package io.onescaphandre.operator;
 
+import io.onescaphandre.contracts.cli.ExitCodes;
 import io.onescaphandre.operator.cli.GenerateConfCommand;
 import io.onescaphandre.operator.demo.DemoCommand;
 import io.onescaphandre.operator.render.RenderCommand;
@@ -27,12 +28,7 @@ public final class OperatorMain implements Runnable {
   }
 
   public static CommandLine commandLine() {
-    return new CommandLine(new OperatorMain())
-        .setExecutionExceptionHandler((e, cmd, parsed) -> {
-          cmd.getErr().println(cmd.getColorScheme().errorText(
-              e.getMessage() == null ? e.toString() : e.getMessage()));
-          return 2;
-        });
+    return ExitCodes.failingWithMessage(new CommandLine(new OperatorMain()));
   }
 
   @Override

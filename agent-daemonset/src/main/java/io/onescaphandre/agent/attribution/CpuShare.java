@@ -1,5 +1,6 @@
 package io.onescaphandre.agent.attribution;
 
+import io.onescaphandre.agent.consumer.ConsumerKey;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;

@@ -1,6 +1,6 @@
 package io.onescaphandre.agent.cgroup;
 
-import io.onescaphandre.agent.attribution.ConsumerKey;
+import io.onescaphandre.agent.consumer.ConsumerKey;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

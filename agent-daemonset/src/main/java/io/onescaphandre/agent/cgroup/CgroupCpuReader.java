@@ -1,6 +1,6 @@
 package io.onescaphandre.agent.cgroup;
 
-import io.onescaphandre.agent.proc.ProcFileReader;
+import io.onescaphandre.agent.pseudofs.ProcFileReader;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

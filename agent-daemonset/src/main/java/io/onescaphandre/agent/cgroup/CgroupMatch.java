@@ -1,6 +1,6 @@
 package io.onescaphandre.agent.cgroup;
 
-import io.onescaphandre.agent.attribution.ConsumerKey;
+import io.onescaphandre.agent.consumer.ConsumerKey;
 
 /**
  * A consumer recognised from a cgroup path.

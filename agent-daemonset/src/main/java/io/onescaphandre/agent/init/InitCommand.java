@@ -1,12 +1,15 @@
 package io.onescaphandre.agent.init;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.onescaphandre.agent.DurationConverter;
 import io.onescaphandre.agent.rapl.RaplMeter;
 import io.onescaphandre.agent.rapl.RaplReading;
 import io.onescaphandre.agent.rapl.RaplState;
 import io.onescaphandre.agent.rapl.RaplZone;
 import io.onescaphandre.agent.rapl.RaplZoneDiscovery;
+import io.onescaphandre.contracts.duration.DurationConverter;
+import io.onescaphandre.contracts.hostid.HostIdNotFoundException;
+import io.onescaphandre.contracts.hostid.HypervisorFilesHostIdFinder;
+import io.onescaphandre.contracts.hostid.LocalHostId;
+import io.onescaphandre.contracts.init.InitReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,13 +65,7 @@ public final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    InitReport report = inspect();
-    String line;
-    try {
-      line = new ObjectMapper().writeValueAsString(report);
-    } catch (IOException e) {
-      line = "{\"version\":1,\"message\":\"cannot encode report\"}";
-    }
+    String line = inspect().toJson();
     System.out.println(line);
     try {
       Files.writeString(terminationMessagePath, line + "\n", StandardCharsets.UTF_8);
@@ -92,14 +89,15 @@ public final class InitCommand implements Callable<Integer> {
       }
     }
     RaplReading reading = new RaplMeter(discovery, energyFileReader).read();
-    String groupMessage = "";
+    String rapl = raplMessage(reading.state(), vendor, kernel);
     if (raplGroup != null && !zones.isEmpty()) {
       RaplGroupAccess.Outcome access = RaplGroupAccess.grant(zones, raplGroup);
-      groupMessage = access.failure() == null
+      rapl += access.failure() == null
           ? ", energy_uj readable by group " + raplGroup
           : ", " + access.failure() + " (the agent will report rapl unreadable)";
     }
-    HostIdLocator.Result host = new HostIdLocator(rootfs).locate();
+    List<String> zoneNames = zones.stream().map(RaplZone::name).toList();
+    String kernelText = kernel.text().isEmpty() ? null : kernel.text();
     java.util.Map<String, String> powerSources;
     try {
       powerSources = power.probe(procfs, sysfs, reading.state());
@@ -109,12 +107,19 @@ public final class InitCommand implements Callable<Integer> {
     }
     String powerSource = powerSources.entrySet().stream().filter(e -> e.getValue().equals("ok"))
         .map(java.util.Map.Entry::getKey).findFirst().orElse(null);
-    String message = raplMessage(reading.state(), vendor, kernel) + groupMessage + ", " + hostMessage(host)
-        + ", host power from " + (powerSource == null ? "no source"
-            : powerSource.equals("estimate") ? "estimate (a model: nothing measurable)" : powerSource);
-    return new InitReport(1, host.hostId(), host.source(), host.file(), host.hypervisor(),
-        reading.state().label(), zones.stream().map(RaplZone::name).toList(), vendor,
-        kernel.text().isEmpty() ? null : kernel.text(), loaded, powerSource, powerSources, message);
+    String powerMessage = ", host power from " + (powerSource == null ? "no source"
+        : powerSource.equals("estimate") ? "estimate (a model: nothing measurable)" : powerSource);
+    try {
+      LocalHostId host = new HypervisorFilesHostIdFinder(rootfs).find();
+      String file = "/" + rootfs.relativize(host.file());
+      return new InitReport(InitReport.VERSION, host.hostId(), host.source().label(), file,
+          host.hypervisor().map(h -> h.label()).orElse(null), reading.state().label(), zoneNames, vendor,
+          kernelText, loaded, powerSource, powerSources,
+          rapl + ", host id " + host.hostId() + " from " + file + powerMessage);
+    } catch (HostIdNotFoundException e) {
+      return new InitReport(InitReport.VERSION, null, null, null, null, reading.state().label(), zoneNames,
+          vendor, kernelText, loaded, powerSource, powerSources, rapl + ", " + e.getMessage() + powerMessage);
+    }
   }
 
   private List<RaplZone> waitForZones(RaplZoneDiscovery discovery) {
@@ -145,12 +150,6 @@ public final class InitCommand implements Callable<Integer> {
             : " (load intel_rapl_common/intel_rapl_msr on the host, or enable RAPL in the BIOS)");
       }
     };
-  }
-
-  private static String hostMessage(HostIdLocator.Result host) {
-    return host.hostId() == null
-        ? "no OpenNebula host id (neither /var/tmp/one_db/config nor /var/tmp/one/im/status_*.db)"
-        : "host id " + host.hostId() + " from " + host.file();
   }
 
   static String cpuVendor(Path procfs) {

@@ -13,16 +13,18 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.onescaphandre.agent.power.SourceState;
 import io.onescaphandre.agent.power.SourceStatus;
-import io.onescaphandre.agent.init.HostIdLocator;
 import io.onescaphandre.agent.rapl.RaplState;
 import io.onescaphandre.agent.rapl.RaplZoneState;
+import io.onescaphandre.agent.sampling.SampleSink;
 import io.onescaphandre.agent.sampling.Snapshot;
+import io.onescaphandre.contracts.hostid.LocalHostId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -32,7 +34,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * write lock and a scrape renders under the read lock, so every scrape shows exactly one complete
  * sample however slow or concurrent the scrapes are.
  */
-public final class MetricsPublisher {
+public final class MetricsPublisher implements SampleSink {
   private final PrometheusMeterRegistry registry;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
 
@@ -170,6 +172,7 @@ public final class MetricsPublisher {
   }
 
   /** Applies one complete sample. */
+  @Override
   public void publish(Snapshot s, long sampleNanos) {
     lock.writeLock().lock();
     try {
@@ -264,15 +267,16 @@ public final class MetricsPublisher {
    * label names carry the id, as the targets of the operator's jobs do, so that the same queries
    * and joins work whichever way the id reached Prometheus.
    */
-  public void publishHostId(HostIdLocator.Result host) {
+  public void publishHostId(Optional<LocalHostId> host) {
     lock.writeLock().lock();
     try {
-      if (host.hostId() == null) {
+      if (host.isEmpty()) {
         hostInfo.clear();
       } else {
-        String id = Integer.toString(host.hostId());
-        hostInfo.update(Map.of(List.of(id, id, host.hypervisor() == null ? "" : host.hypervisor(),
-            host.source()), 1.0));
+        LocalHostId found = host.get();
+        String id = found.hostId().toString();
+        hostInfo.update(Map.of(List.of(id, id, found.hypervisor().map(h -> h.label()).orElse(""),
+            found.source().label()), 1.0));
       }
     } finally {
       lock.writeLock().unlock();
@@ -283,6 +287,7 @@ public final class MetricsPublisher {
    * Counts a sample that failed. The series of the last complete sample stay as they were, so a
    * scrape still shows one whole sample.
    */
+  @Override
   public void sampleFailed(String reason) {
     lock.writeLock().lock();
     try {

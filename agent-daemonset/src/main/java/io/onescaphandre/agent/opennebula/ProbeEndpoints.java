@@ -1,6 +1,5 @@
 package io.onescaphandre.agent.opennebula;
 
-import io.onescaphandre.agent.web.MetricsServer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.function.Function;
@@ -8,7 +7,8 @@ import java.util.function.Function;
 /**
  * {@code /opennebula/host} and {@code /opennebula/vms}: the text the IM probes print, for the period
  * given as {@code ?period=<seconds>} (the probe's own, from PROBES_PERIOD), capped to the history
- * kept. A bad period is a 400 with the reason, never a guess.
+ * kept. A bad period is a 400 with the reason, never a guess. {@code RunCommand.serveProbes} mounts
+ * them on the agent's HTTP server.
  */
 public final class ProbeEndpoints {
   public static final String HOST_PATH = "/opennebula/host";
@@ -25,16 +25,6 @@ public final class ProbeEndpoints {
 
   public ProbeEndpoints(ProbeFeed feed) {
     this.feed = feed;
-  }
-
-  /** Serves both paths on the agent's HTTP server. */
-  public void register(MetricsServer server) {
-    server.addText(HOST_PATH, uri -> text(host(uri)));
-    server.addText(VMS_PATH, uri -> text(vms(uri)));
-  }
-
-  private static MetricsServer.TextAnswer text(Response response) {
-    return new MetricsServer.TextAnswer(response.status(), response.body());
   }
 
   public Response host(URI uri) {

@@ -1,5 +1,6 @@
 package io.onescaphandre.agent.proc;
 
+import io.onescaphandre.agent.pseudofs.ProcFileReader;
 import io.onescaphandre.agent.cgroup.CgroupPath;
 import java.io.File;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.onescaphandre.agent.sampling;
 
-import io.onescaphandre.agent.attribution.ConsumerKey;
+import io.onescaphandre.agent.consumer.ConsumerKey;
 import io.onescaphandre.agent.cgroup.CgroupPath;
 import io.onescaphandre.agent.proc.TrackedProcess;
 import java.util.ArrayList;

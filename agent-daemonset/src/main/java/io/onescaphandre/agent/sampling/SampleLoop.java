@@ -1,6 +1,5 @@
 package io.onescaphandre.agent.sampling;
 
-import io.onescaphandre.agent.metrics.MetricsPublisher;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -17,18 +16,18 @@ public final class SampleLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(SampleLoop.class);
 
   private final Supplier<Snapshot> sampler;
-  private final MetricsPublisher publisher;
+  private final SampleSink publisher;
   private final SamplingHealth health;
   private final LongSupplier nanoClock;
   private final BiConsumer<Snapshot, Long> exporters;
 
-  public SampleLoop(Supplier<Snapshot> sampler, MetricsPublisher publisher, SamplingHealth health,
+  public SampleLoop(Supplier<Snapshot> sampler, SampleSink publisher, SamplingHealth health,
       LongSupplier nanoClock) {
     this(sampler, publisher, health, nanoClock, (snapshot, startNanos) -> { });
   }
 
   /** @param exporters given each complete sample and the clock reading when it started */
-  public SampleLoop(Supplier<Snapshot> sampler, MetricsPublisher publisher, SamplingHealth health,
+  public SampleLoop(Supplier<Snapshot> sampler, SampleSink publisher, SamplingHealth health,
       LongSupplier nanoClock, BiConsumer<Snapshot, Long> exporters) {
     this.sampler = sampler;
     this.publisher = publisher;

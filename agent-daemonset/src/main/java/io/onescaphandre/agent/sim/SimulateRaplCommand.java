@@ -1,15 +1,13 @@
 package io.onescaphandre.agent.sim;
 
-import io.onescaphandre.agent.DurationConverter;
-import io.onescaphandre.agent.proc.CpuTimes;
-import io.onescaphandre.agent.proc.ProcFileReader;
+import io.onescaphandre.contracts.duration.DurationConverter;
+import io.onescaphandre.agent.pseudofs.ProcFileReader;
 import io.onescaphandre.agent.proc.ProcessScanner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -72,8 +70,10 @@ public final class SimulateRaplCommand implements Callable<Integer> {
       watcher.setDaemon(true);
       watcher.start();
     }
-    LoadFollower follower = new LoadFollower(tree, new ProcessScanner(procfs, new ProcFileReader()),
-        System.nanoTime());
+    LoadFollowingPower follower = new LoadFollowingPower(tree, Map.of(
+            PACKAGE, new LoadFollowingPower.Watts(packageIdle, packageBusy),
+            DRAM, new LoadFollowingPower.Watts(dramIdle, dramBusy)),
+        new ProcessScanner(procfs, new ProcFileReader()), System.nanoTime());
     System.out.println("simulated RAPL tree ready at " + sysfs);
     System.out.flush();
     long next = System.nanoTime();
@@ -98,48 +98,5 @@ public final class SimulateRaplCommand implements Callable<Integer> {
       // A broken pipe means the same as an end of file: nobody is there any more.
     }
     System.exit(0);
-  }
-
-  /** Advances the tree by the energy of the elapsed time at the power of the CPU load meanwhile. */
-  final class LoadFollower {
-    private final SimulatedRaplTree tree;
-    private final ProcessScanner scanner;
-    private long lastNanos;
-    private CpuTimes last;
-
-    LoadFollower(SimulatedRaplTree tree, ProcessScanner scanner, long startNanos) {
-      this.tree = tree;
-      this.scanner = scanner;
-      this.lastNanos = startNanos;
-      this.last = scanner.readCpuTimes();
-    }
-
-    /** @param now monotonic nanoseconds */
-    void advance(long now) {
-      CpuTimes cpu = scanner.readCpuTimes();
-      double busy = busyFraction(last, cpu);
-      double seconds = (now - lastNanos) / 1e9;
-      Map<String, Double> watts = new LinkedHashMap<>();
-      watts.put(PACKAGE, packageIdle + (packageBusy - packageIdle) * busy);
-      watts.put(DRAM, dramIdle + (dramBusy - dramIdle) * busy);
-      tree.addWatts(seconds, watts);
-      lastNanos = now;
-      if (cpu != null) {
-        last = cpu;
-      }
-    }
-  }
-
-  /** Busy share of all CPUs between two readings of /proc/stat, 0 when unknown. */
-  static double busyFraction(CpuTimes before, CpuTimes after) {
-    if (before == null || after == null) {
-      return 0;
-    }
-    long busy = after.busyTicks() - before.busyTicks();
-    long total = after.totalTicks() - before.totalTicks();
-    if (total <= 0 || busy < 0) {
-      return 0;
-    }
-    return Math.min(1.0, (double) busy / total);
   }
 }

@@ -15,7 +15,9 @@ import java.util.Map;
  * {@code devices/virtual/powercap/intel-rapl/} (subzones nested in their package), flat symlinks
  * under {@code class/powercap/}, hexadecimal zone ids, {@code energy_uj} counters that wrap at
  * {@code max_energy_range_uj}. Used by the tests, the benchmark, the operator's demo and e2e (the
- * agent runs with {@code --path.sysfs} pointing at the tree's root).
+ * agent runs with {@code --path.sysfs} pointing at the tree's root): the one simulated RAPL tree of
+ * the project. It lives in the agent's main code because the demo runs it from the agent jar
+ * ({@code simulate-rapl}); e2e takes it from there.
  */
 public final class SimulatedRaplTree {
   /** Range of the Intel 61.035 µJ unit: a package counter wraps every ~22 min at 200 W. */
@@ -35,21 +37,41 @@ public final class SimulatedRaplTree {
     GARBAGE
   }
 
+  /** Where the zone directories are. */
+  public enum Layout {
+    /** As the kernel has it: directories under devices/, links under class/powercap. */
+    KERNEL,
+    /**
+     * Directories under class/powercap itself, each subzone also linked inside its package: for a
+     * reader given class/powercap alone (upstream Scaphandre with it bind-mounted), where links up to
+     * devices/ would lead nowhere.
+     */
+    CLASS_ONLY
+  }
+
   private final Path sysfs;
+  private final Layout layout;
   private final Map<String, Zone> zones = new LinkedHashMap<>();
 
-  private SimulatedRaplTree(Path sysfs) {
+  private SimulatedRaplTree(Path sysfs, Layout layout) {
     this.sysfs = sysfs;
+    this.layout = layout;
   }
 
   /** A server with {@code sockets} packages, each with a dram subzone ({@code intel-rapl:N:0}). */
   public static SimulatedRaplTree server(Path sysfs, int sockets) {
-    SimulatedRaplTree tree = new SimulatedRaplTree(sysfs);
+    return server(sysfs, sockets, Layout.KERNEL, INTEL_RANGE_UJ, INTEL_SERVER_DRAM_RANGE_UJ);
+  }
+
+  /** The same server in another layout, with other counter ranges (a small one wraps often). */
+  public static SimulatedRaplTree server(Path sysfs, int sockets, Layout layout, long packageRangeUj,
+      long dramRangeUj) {
+    SimulatedRaplTree tree = new SimulatedRaplTree(sysfs, layout);
     tree.controlType("intel-rapl");
     for (int s = 0; s < sockets; s++) {
       String pkg = "intel-rapl:" + Integer.toHexString(s);
-      tree.zone("intel-rapl", null, pkg, "package-" + s, INTEL_RANGE_UJ);
-      tree.zone("intel-rapl", pkg, pkg + ":0", "dram", INTEL_SERVER_DRAM_RANGE_UJ);
+      tree.zone("intel-rapl", null, pkg, "package-" + s, packageRangeUj);
+      tree.zone("intel-rapl", pkg, pkg + ":0", "dram", dramRangeUj);
     }
     return tree;
   }
@@ -59,7 +81,7 @@ public final class SimulatedRaplTree {
    * {@code intel-rapl:1}, and the MMIO copy of package-0.
    */
   public static SimulatedRaplTree laptop(Path sysfs) {
-    SimulatedRaplTree tree = new SimulatedRaplTree(sysfs);
+    SimulatedRaplTree tree = new SimulatedRaplTree(sysfs, Layout.KERNEL);
     tree.controlType("intel-rapl");
     tree.zone("intel-rapl", null, "intel-rapl:0", "package-0", INTEL_RANGE_UJ);
     tree.zone("intel-rapl", "intel-rapl:0", "intel-rapl:0:0", "core", INTEL_RANGE_UJ);
@@ -73,7 +95,7 @@ public final class SimulatedRaplTree {
 
   /** AMD: one package zone per socket (no DRAM domain), in the intel-rapl control type. */
   public static SimulatedRaplTree amdServer(Path sysfs, int sockets) {
-    SimulatedRaplTree tree = new SimulatedRaplTree(sysfs);
+    SimulatedRaplTree tree = new SimulatedRaplTree(sysfs, Layout.KERNEL);
     tree.controlType("intel-rapl");
     for (int s = 0; s < sockets; s++) {
       tree.zone("intel-rapl", null, "intel-rapl:" + Integer.toHexString(s), "package-" + s, AMD_RANGE_UJ);
@@ -170,27 +192,39 @@ public final class SimulatedRaplTree {
   }
 
   private void controlType(String name) {
-    Path dir = sysfs.resolve("devices/virtual/powercap").resolve(name);
+    Path dir = layout == Layout.KERNEL ? sysfs.resolve("devices/virtual/powercap").resolve(name)
+        : sysfs.resolve("class/powercap").resolve(name);
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("enabled"), "1\n");
-      link(name, dir);
+      if (layout == Layout.KERNEL) {
+        link(name, dir);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   private void zone(String controlType, String parentId, String id, String name, long maxRange) {
-    Path parentDir = parentId == null
-        ? sysfs.resolve("devices/virtual/powercap").resolve(controlType)
-        : zones.get(parentId).dir;
+    Path parentDir;
+    if (layout == Layout.CLASS_ONLY) {
+      parentDir = sysfs.resolve("class/powercap");
+    } else {
+      parentDir = parentId == null ? sysfs.resolve("devices/virtual/powercap").resolve(controlType)
+          : zones.get(parentId).dir;
+    }
     Path dir = parentDir.resolve(id);
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("name"), name + "\n");
       Files.writeString(dir.resolve("max_energy_range_uj"), maxRange + "\n");
       Files.writeString(dir.resolve("enabled"), "0\n");
-      link(id, dir);
+      if (layout == Layout.KERNEL) {
+        link(id, dir);
+      } else if (parentId != null) {
+        // The subzone inside its package too, by a link that stays within class/powercap.
+        Files.createSymbolicLink(zones.get(parentId).dir.resolve(id), Path.of("..", id));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

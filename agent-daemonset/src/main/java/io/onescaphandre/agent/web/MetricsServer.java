@@ -3,18 +3,15 @@ package io.onescaphandre.agent.web;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.onescaphandre.agent.metrics.MetricsPublisher;
+import io.onescaphandre.agent.sampling.SamplingHealth;
+import io.onescaphandre.contracts.http.BoundedHttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import io.onescaphandre.agent.sampling.SamplingHealth;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
@@ -25,47 +22,25 @@ import org.slf4j.LoggerFactory;
  * asks, gzip when accepted), {@code /healthz} and {@code /readyz} (see {@link SamplingHealth}).
  * Scrapes never trigger a sample.
  *
- * <p>Held under abuse by the JDK server's own limits rather than socket code of ours: a request
- * whose headers are not complete within {@link #REQUEST_SECONDS} is closed, a response not sent
- * within {@link #RESPONSE_SECONDS} too, at most {@link #MAX_CONNECTIONS} connections are open
- * (more are closed at once), headers are bounded in number and size. The JDK server reads a
- * request's headers on a worker thread, blocking: a connection that sends half a request holds its
- * thread until the deadline. So the pool has one thread per allowed connection, created only when
- * needed: half-open connections cannot starve a scrape or a probe below the connection bound.
+ * <p>Held under abuse by the JDK server's own limits, the operator's alike: see
+ * {@link BoundedHttpServer}.
  */
 public final class MetricsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
-  static final int MAX_CONNECTIONS = 256;
-  static final int REQUEST_SECONDS = 5;
-  static final int RESPONSE_SECONDS = 30;
-  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-  static final String OPENMETRICS_TEXT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+  static final int REQUEST_SECONDS = BoundedHttpServer.REQUEST_SECONDS;
 
-  static {
-    // Read once by the JDK server when its first instance is made; an explicit -D wins.
-    java.util.Map.of("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS),
-        "sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SECONDS),
-        "jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS),
-        "sun.net.httpserver.maxReqHeaders", "64",
-        "sun.net.httpserver.maxReqHeaderSize", "16384").forEach(System.getProperties()::putIfAbsent);
-  }
-
+  private final BoundedHttpServer bounded;
   private final HttpServer server;
-  private final ExecutorService executor;
 
+  /** @throws IOException naming the address when it cannot be bound */
   public MetricsServer(InetSocketAddress address, MetricsPublisher publisher, SamplingHealth health)
       throws IOException {
-    server = HttpServer.create(address, 64);
-    // Threads come and go with connections, up to one per allowed connection. Each costs ~100 KiB
-    // of RSS (its stack's shadow pages) while it lives: idle ones end after 10 s.
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(0, MAX_CONNECTIONS + 8, 10, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), r -> {
-          Thread t = new Thread(r, "http");
-          t.setDaemon(true);
-          return t;
-        });
-    executor = pool;
-    server.setExecutor(executor);
+    try {
+      bounded = BoundedHttpServer.bind(address, "http");
+    } catch (UncheckedIOException e) {
+      throw new IOException(e.getMessage(), e.getCause());
+    }
+    server = bounded.server();
     server.createContext("/metrics", exchange -> handle(exchange, () -> metrics(exchange, publisher)));
     server.createContext("/healthz", exchange -> handle(exchange,
         () -> probe(exchange, health.live(), health.liveDetail())));
@@ -100,7 +75,7 @@ public final class MetricsServer implements AutoCloseable {
   }
 
   public void start() {
-    server.start();
+    bounded.start();
     LOG.info("serving /metrics on {}", server.getAddress());
   }
 
@@ -110,14 +85,11 @@ public final class MetricsServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    bounded.close();
   }
 
   private static void metrics(HttpExchange exchange, MetricsPublisher publisher) throws IOException {
-    String accept = exchange.getRequestHeaders().getFirst("Accept");
-    String contentType = accept != null && accept.contains("application/openmetrics-text")
-        ? OPENMETRICS_TEXT : PROMETHEUS_TEXT;
+    String contentType = BoundedHttpServer.metricsContentType(exchange.getRequestHeaders().getFirst("Accept"));
     String body = publisher.scrape(contentType);
     send(exchange, 200, contentType, body, acceptsGzip(exchange));
   }

@@ -94,7 +94,7 @@ public final class SampleCost {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    io.onescaphandre.agent.proc.ProcFileReader reader = new io.onescaphandre.agent.proc.ProcFileReader();
+    io.onescaphandre.agent.pseudofs.ProcFileReader reader = new io.onescaphandre.agent.pseudofs.ProcFileReader();
     long[] rounds = new long[50];
     for (int r = -10; r < rounds.length; r++) {
       long c0 = threads.getCurrentThreadCpuTime();

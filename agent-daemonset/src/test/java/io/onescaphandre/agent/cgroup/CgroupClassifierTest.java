@@ -2,7 +2,7 @@ package io.onescaphandre.agent.cgroup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.onescaphandre.agent.attribution.ConsumerKey;
+import io.onescaphandre.agent.consumer.ConsumerKey;
 import org.junit.jupiter.api.Test;
 
 class CgroupClassifierTest {

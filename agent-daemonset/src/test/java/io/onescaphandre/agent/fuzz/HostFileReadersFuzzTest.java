@@ -10,7 +10,7 @@ import io.onescaphandre.agent.cgroup.CgroupHierarchy;
 import io.onescaphandre.agent.cgroup.CgroupPath;
 import io.onescaphandre.agent.proc.CommandLine;
 import io.onescaphandre.agent.proc.CpuTimes;
-import io.onescaphandre.agent.proc.ProcFileReader;
+import io.onescaphandre.agent.pseudofs.ProcFileReader;
 import io.onescaphandre.agent.proc.ProcStat;
 import io.onescaphandre.agent.rapl.RaplMeter;
 import io.onescaphandre.agent.rapl.RaplReading;

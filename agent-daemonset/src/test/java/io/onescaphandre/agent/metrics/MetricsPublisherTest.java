@@ -3,13 +3,17 @@ package io.onescaphandre.agent.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.onescaphandre.agent.attribution.BusyCpuPolicy;
-import io.onescaphandre.agent.init.HostIdLocator;
 import io.onescaphandre.agent.sampling.Sampler;
 import io.onescaphandre.agent.sampling.Snapshot;
 import io.onescaphandre.agent.sim.SimulatedHost;
 import io.onescaphandre.agent.sim.SimulatedRaplTree;
+import io.onescaphandre.contracts.hostid.HostId;
+import io.onescaphandre.contracts.hostid.Hypervisor;
+import io.onescaphandre.contracts.hostid.LocalHostId;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -150,16 +154,18 @@ class MetricsPublisherTest {
 
   @Test
   void hostInfoCarriesTheIdFoundOnTheHypervisorAndGoesAwayWithIt() {
-    publisher.publishHostId(new HostIdLocator.Result(12, "one_db_config", "/var/tmp/one_db/config", "kvm"));
+    publisher.publishHostId(Optional.of(new LocalHostId(new HostId(12), LocalHostId.Source.ONE_DB_CONFIG,
+        Path.of("/var/tmp/one_db/config"), Optional.of(Hypervisor.KVM), List.of())));
     assertThat(publisher.scrape(TEXT)).contains("# TYPE opennebula_agent_host_info gauge")
         .contains("opennebula_agent_host_info{host_id=\"12\",host_id_source=\"one_db_config\","
             + "hypervisor=\"kvm\",one_host_id=\"12\"} 1\n");
-    publisher.publishHostId(new HostIdLocator.Result(7, "im_status_db", "/var/tmp/one/im/status_lxc_7.db", "lxc"));
+    publisher.publishHostId(Optional.of(new LocalHostId(new HostId(7), LocalHostId.Source.IM_STATUS_DB,
+        Path.of("/var/tmp/one/im/status_lxc_7.db"), Optional.of(Hypervisor.LXC), List.of())));
     assertThat(publisher.scrape(TEXT))
         .contains("opennebula_agent_host_info{host_id=\"7\",host_id_source=\"im_status_db\","
             + "hypervisor=\"lxc\",one_host_id=\"7\"} 1\n")
         .doesNotContain("host_id=\"12\"");
-    publisher.publishHostId(new HostIdLocator.Result(null, null, null, null));
+    publisher.publishHostId(Optional.empty());
     assertThat(publisher.scrape(TEXT)).doesNotContain("opennebula_agent_host_info{");
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.sun.net.httpserver.HttpServer;
+import io.onescaphandre.agent.RunCommand;
 import io.onescaphandre.agent.sampling.SamplingHealth;
 import io.onescaphandre.agent.web.MetricsServer;
 import java.io.IOException;
@@ -173,7 +174,7 @@ class OpenNebulaProbesTest {
     noRapl.step(2, 1, 0, 0);
     try (MetricsServer agent = new MetricsServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
         null, new SamplingHealth(System::nanoTime, 1_000_000_000L, 3))) {
-      new ProbeEndpoints(noRapl.feed).register(agent);
+      RunCommand.serveProbes(agent, new ProbeEndpoints(noRapl.feed));
       agent.start();
       Run run = probe("kvm", "host/system", Map.of("ONE_SCAPHANDRE_AGENT_URL", "http://127.0.0.1:" + agent.port()),
           600, 30);
@@ -183,7 +184,7 @@ class OpenNebulaProbesTest {
 
   private MetricsServer agent(InetSocketAddress address) throws IOException {
     MetricsServer server = new MetricsServer(address, null, new SamplingHealth(System::nanoTime, 1_000_000_000L, 3));
-    new ProbeEndpoints(sim.feed).register(server);
+    RunCommand.serveProbes(server, new ProbeEndpoints(sim.feed));
     server.start();
     return server;
   }

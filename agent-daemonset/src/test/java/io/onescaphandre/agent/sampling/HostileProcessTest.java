@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.onescaphandre.agent.attribution.BusyCpuPolicy;
 import io.onescaphandre.agent.attribution.VcpuPolicy;
 import io.onescaphandre.agent.metrics.MetricsPublisher;
-import io.onescaphandre.agent.proc.ProcFileReader;
+import io.onescaphandre.agent.pseudofs.ProcFileReader;
 import io.onescaphandre.agent.proc.ProcessScanner;
 import io.onescaphandre.agent.proc.TrackedProcess;
 import io.onescaphandre.agent.sim.SimulatedHost;

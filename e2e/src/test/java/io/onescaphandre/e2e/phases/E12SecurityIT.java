@@ -254,6 +254,11 @@ class E12SecurityIT {
       asUser(monitor, "create", "--dry-run=server", "-f", "-").assertSuccess();
     } finally {
       Kubectl.runWithInput(policy, "delete", "--ignore-not-found", "-f", "-");
+      // The server drops a deleted policy in the background too: the later phases (E13 creates
+      // monitors in its own namespace) must find it gone, not still enforced for a moment.
+      Awaitility.await().alias("the deleted policy is no longer enforced").atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofSeconds(1)).until(() -> Kubectl.runWithInput(monitor,
+              "--namespace=" + elsewhere, "create", "--dry-run=server", "-f", "-").exitCode() == 0);
     }
   }
 

@@ -44,14 +44,6 @@ class SimulatedRaplTest {
     }
   }
 
-  @Test
-  void busyFractionComesFromTheDifferenceOfTwoProcStatLines() {
-    var busyness = new SimulatedRapl.CpuBusyness(Path.of("/nonexistent"));
-    assertThat(busyness.update("cpu  100 0 100 800 0 0 0 0 0 0")).isZero();
-    // +300 busy (user+system), +100 idle: 75 % busy.
-    assertThat(busyness.update("cpu  300 0 200 900 0 0 0 0 0 0")).isEqualTo(0.75);
-  }
-
   private static long read(Path counter) throws Exception {
     return Long.parseLong(Files.readString(counter).trim());
   }

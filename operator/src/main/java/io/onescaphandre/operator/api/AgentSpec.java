@@ -1,5 +1,8 @@
 package io.onescaphandre.operator.api;
 
+import io.fabric8.generator.annotation.Size;
+import io.onescaphandre.contracts.duration.Durations;
+import io.onescaphandre.contracts.duration.DurationFields;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -42,9 +45,13 @@ public class AgentSpec {
   @Max(65535)
   private Integer port = DEFAULT_PORT;
 
-  @JsonPropertyDescription("Sampling interval of the agent, a Go duration such as 2s.")
+  @JsonPropertyDescription("Sampling interval of the agent, a duration such as 2s, 1m30s or 500ms, from "
+      + DurationFields.AGENT_INTERVAL_MIN + " to " + DurationFields.AGENT_INTERVAL_MAX + ".")
   @Default(DEFAULT_INTERVAL)
-  @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")
+  @Pattern(Durations.PATTERN)
+  @Size(min = Durations.MIN_LENGTH, max = Durations.MAX_LENGTH)
+  @ValidationRule(value = DurationFields.AGENT_INTERVAL_RULE, message = DurationFields.AGENT_INTERVAL_MESSAGE,
+      reason = "FieldValueInvalid")
   private String interval = DEFAULT_INTERVAL;
 
   @JsonPropertyDescription("Resources of the long-running agent container.")

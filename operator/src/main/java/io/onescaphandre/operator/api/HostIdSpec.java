@@ -27,8 +27,9 @@ public class HostIdSpec {
   // 256 keeps the O(n^2) uniqueness rule under the API server's CEL cost limits; larger fleets
   // label their nodes or use openNebulaApi.
   @Size(max = 256)
-  @ValidationRule(value = "self.all(k, self[k] >= 0)",
-      message = "host ids must not be negative", reason = "FieldValueInvalid")
+  // OpenNebula's ids are C ints: contracts' HostId holds 0 to Integer.MAX_VALUE.
+  @ValidationRule(value = "self.all(k, self[k] >= 0 && self[k] <= " + Integer.MAX_VALUE + ")",
+      message = "host ids are from 0 to " + Integer.MAX_VALUE + " (OpenNebula's)", reason = "FieldValueInvalid")
   @ValidationRule(value = "self.all(k, self.filter(j, self[j] == self[k]).size() == 1)",
       message = "two nodes in hostId.static have the same host id", reason = "FieldValueDuplicate")
   @JsonProperty("static")

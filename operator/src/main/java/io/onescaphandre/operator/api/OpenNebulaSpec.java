@@ -1,5 +1,9 @@
 package io.onescaphandre.operator.api;
 
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.generator.annotation.Size;
+import io.onescaphandre.contracts.duration.Durations;
+import io.onescaphandre.contracts.duration.DurationFields;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -23,14 +27,22 @@ public class OpenNebulaSpec {
 
   private TlsSpec tls = new TlsSpec();
 
-  @JsonPropertyDescription("Timeout of one XML-RPC call, a duration such as 10s.")
+  @JsonPropertyDescription("Timeout of one XML-RPC call, a duration such as 10s, from "
+      + DurationFields.OPENNEBULA_TIMEOUT_MIN + " to " + DurationFields.OPENNEBULA_TIMEOUT_MAX + ".")
   @Default(DEFAULT_TIMEOUT)
-  @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")
+  @Pattern(Durations.PATTERN)
+  @Size(min = Durations.MIN_LENGTH, max = Durations.MAX_LENGTH)
+  @ValidationRule(value = DurationFields.OPENNEBULA_TIMEOUT_RULE, message = DurationFields.OPENNEBULA_TIMEOUT_MESSAGE,
+      reason = "FieldValueInvalid")
   private String timeout = DEFAULT_TIMEOUT;
 
-  @JsonPropertyDescription("How often the host and VM pools are read again, a duration such as 5m.")
+  @JsonPropertyDescription("How often the host and VM pools are read again, a duration such as 5m, from "
+      + DurationFields.OPENNEBULA_REFRESH_INTERVAL_MIN + " to " + DurationFields.OPENNEBULA_REFRESH_INTERVAL_MAX + ".")
   @Default(DEFAULT_REFRESH_INTERVAL)
-  @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")
+  @Pattern(Durations.PATTERN)
+  @Size(min = Durations.MIN_LENGTH, max = Durations.MAX_LENGTH)
+  @ValidationRule(value = DurationFields.OPENNEBULA_REFRESH_INTERVAL_RULE, message = DurationFields.OPENNEBULA_REFRESH_INTERVAL_MESSAGE,
+      reason = "FieldValueInvalid")
   private String refreshInterval = DEFAULT_REFRESH_INTERVAL;
 
   @JsonPropertyDescription("What to write into OpenNebula: host power attributes (off by default).")

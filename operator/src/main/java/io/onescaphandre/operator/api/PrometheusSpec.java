@@ -1,5 +1,9 @@
 package io.onescaphandre.operator.api;
 
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.generator.annotation.Size;
+import io.onescaphandre.contracts.duration.Durations;
+import io.onescaphandre.contracts.duration.DurationFields;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -26,9 +30,13 @@ public class PrometheusSpec {
   @JsonPropertyDescription("ConfigMap holding a plain Prometheus job; enabled by default.")
   private ObjectSpec plainConfig = new ObjectSpec(true);
 
-  @JsonPropertyDescription("Scrape interval, a Prometheus duration such as 30s.")
+  @JsonPropertyDescription("Scrape interval, a duration such as 30s or 1m, from "
+      + DurationFields.PROMETHEUS_INTERVAL_MIN + " to " + DurationFields.PROMETHEUS_INTERVAL_MAX + ".")
   @Default(DEFAULT_INTERVAL)
-  @Pattern("^([0-9]+(ms|s|m|h|d|w|y))+$")
+  @Pattern(Durations.PATTERN)
+  @Size(min = Durations.MIN_LENGTH, max = Durations.MAX_LENGTH)
+  @ValidationRule(value = DurationFields.PROMETHEUS_INTERVAL_RULE, message = DurationFields.PROMETHEUS_INTERVAL_MESSAGE,
+      reason = "FieldValueInvalid")
   private String interval = DEFAULT_INTERVAL;
 
   public ObjectSpec getPodMonitor() {

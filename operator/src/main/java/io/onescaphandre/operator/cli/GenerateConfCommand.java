@@ -1,18 +1,23 @@
 package io.onescaphandre.operator.cli;
 
+import io.onescaphandre.contracts.bytes.BoundedFiles;
+import io.onescaphandre.contracts.bytes.ByteSize;
+import io.onescaphandre.contracts.hostid.HostId;
+import io.onescaphandre.contracts.hostid.HostIdNotFoundException;
+import io.onescaphandre.contracts.hostid.HypervisorFilesHostIdFinder;
+import io.onescaphandre.contracts.hostid.LocalHostId;
+import io.onescaphandre.contracts.prometheus.PlainPrometheusJob;
+import io.onescaphandre.contracts.prometheus.ScrapeTarget;
 import io.onescaphandre.operator.opennebula.AnswerLimits;
-import io.onescaphandre.operator.opennebula.HypervisorHostIdFinder;
-import io.onescaphandre.operator.opennebula.LocalHostId;
 import io.onescaphandre.operator.opennebula.OneHost;
 import io.onescaphandre.operator.opennebula.OpenNebulaConnectionSettings;
 import io.onescaphandre.operator.opennebula.OpenNebulaException;
-import io.onescaphandre.operator.opennebula.PrometheusJobRenderer;
 import io.onescaphandre.operator.opennebula.RetryPolicy;
-import io.onescaphandre.operator.opennebula.ScrapeTarget;
 import io.onescaphandre.operator.opennebula.XmlRpcOpenNebulaClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -157,8 +162,8 @@ public final class GenerateConfCommand implements Callable<Integer> {
       List<ScrapeTarget> targets = local ? localTarget() : targetsFromOpenNebula();
       output =
           format == Format.yaml
-              ? PrometheusJobRenderer.yaml(jobName, targets)
-              : PrometheusJobRenderer.fileSd(targets);
+              ? new PlainPrometheusJob(jobName, null, null, targets).yaml()
+              : PlainPrometheusJob.fileSd(targets);
     } catch (OpenNebulaException e) {
       spec.commandLine().getErr().println("generate-conf: " + e.getMessage());
       spec.commandLine().getErr().flush();
@@ -179,7 +184,7 @@ public final class GenerateConfCommand implements Callable<Integer> {
             home);
     List<OneHost> hosts = new XmlRpcOpenNebulaClient(settings, RetryPolicy.NONE, d -> {},
         new AnswerLimits(maxAnswerBytes)).hostPool();
-    List<ScrapeTarget> targets = PrometheusJobRenderer.targetsOf(hosts, port);
+    List<ScrapeTarget> targets = targetsOf(hosts, port);
     if (targets.isEmpty()) {
       throw new OpenNebulaException(
           OpenNebulaException.Kind.NO_HOST_ID,
@@ -191,11 +196,26 @@ public final class GenerateConfCommand implements Callable<Integer> {
   }
 
   private List<ScrapeTarget> localTarget() {
-    LocalHostId id = new HypervisorHostIdFinder(rootfs).find();
+    LocalHostId id;
+    try {
+      id = new HypervisorFilesHostIdFinder(rootfs).find();
+    } catch (HostIdNotFoundException e) {
+      throw new OpenNebulaException(OpenNebulaException.Kind.NO_HOST_ID, e.getMessage());
+    }
     for (String note : id.ignored()) {
       spec.commandLine().getErr().println("generate-conf: ignored " + note);
     }
-    return List.of(new ScrapeTarget(ScrapeTarget.address(localHostname(), port), id.hostId(), null));
+    return List.of(new ScrapeTarget(localHostname(), port, id.hostId()));
+  }
+
+  /** One target per KVM/QEMU/LXC host, {@code <host NAME>:<port>}, ordered by host id. */
+  static List<ScrapeTarget> targetsOf(List<OneHost> hosts, int port) {
+    return hosts.stream()
+        .filter(OneHost::isMonitorable)
+        .sorted(Comparator.comparingInt(OneHost::id))
+        .map(h -> new ScrapeTarget(h.name(), port, HostId.of(h.id()),
+            h.clusterName() == null || h.clusterName().isEmpty() ? Map.of() : Map.of("cluster", h.clusterName())))
+        .toList();
   }
 
   private String localHostname() {

@@ -1,5 +1,6 @@
 package io.onescaphandre.operator.demo;
 
+import io.onescaphandre.contracts.duration.DurationField;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
@@ -11,7 +12,6 @@ import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.dependent.MonitorResources;
 import io.onescaphandre.operator.dependent.PlainJobConfigMapDependent;
 import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
-import io.onescaphandre.operator.reconciler.Durations;
 import io.onescaphandre.operator.reconciler.MonitorOperator;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -351,13 +351,9 @@ public final class DemoCommand implements Callable<Integer> {
 
   private Duration parse(String option, String text) {
     try {
-      Duration d = Durations.parse(text);
-      if (d.isZero()) {
-        throw new IllegalArgumentException(option + " must be longer than 0");
-      }
-      return d;
+      return new DurationField(option, "1ms", "24h").parse(text);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 

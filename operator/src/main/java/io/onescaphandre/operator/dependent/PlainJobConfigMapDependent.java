@@ -1,9 +1,7 @@
 package io.onescaphandre.operator.dependent;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.onescaphandre.contracts.prometheus.ScrapeTarget;
+import io.onescaphandre.contracts.prometheus.PlainPrometheusJob;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -11,7 +9,6 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.hostid.MappedNode;
-import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,11 +23,6 @@ public class PlainJobConfigMapDependent extends OwnedDependent<ConfigMap> {
   public static final String DATA_KEY = "prometheus-job.yaml";
   /** The agents' job label everywhere the operator writes a scrape job (the alerts select it). */
   public static final String JOB_NAME = MonitorNames.AGENT_APP;
-
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
 
   public PlainJobConfigMapDependent() {
     super(ConfigMap.class);
@@ -86,23 +78,8 @@ public class PlainJobConfigMapDependent extends OwnedDependent<ConfigMap> {
   /** A YAML list holding one job, ready to paste under scrape_configs. */
   public static String jobYaml(ScaphandreMonitor monitor, List<MappedNode> mappedNodes) {
     int port = monitor.getSpec().getAgent().getPort();
-    List<Map<String, Object>> groups = mappedNodes.stream()
-        .map(n -> {
-          Map<String, Object> group = new LinkedHashMap<>();
-          group.put("targets", List.of(ScrapeConfigDependent.target(n.address(), port)));
-          group.put("labels", ScrapeConfigDependent.targetLabels(n));
-          return group;
-        })
-        .toList();
-    Map<String, Object> job = new LinkedHashMap<>();
-    job.put("job_name", JOB_NAME);
-    job.put("scrape_interval", monitor.getSpec().getPrometheus().getInterval());
-    job.put("metrics_path", "/metrics");
-    job.put("static_configs", groups);
-    try {
-      return YAML.writeValueAsString(List.of(job));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    List<ScrapeTarget> targets = mappedNodes.stream().map(n -> ScrapeConfigDependent.target(n, port)).toList();
+    return new PlainPrometheusJob(JOB_NAME, monitor.getSpec().getPrometheus().getInterval(), "/metrics", targets)
+        .yaml();
   }
 }

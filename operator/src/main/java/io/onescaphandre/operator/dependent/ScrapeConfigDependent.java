@@ -1,5 +1,7 @@
 package io.onescaphandre.operator.dependent;
 
+import io.onescaphandre.contracts.prometheus.ScrapeTarget;
+import io.onescaphandre.contracts.hostid.HostId;
 import io.fabric8.openshift.api.model.monitoring.v1alpha1.ScrapeConfig;
 import io.fabric8.openshift.api.model.monitoring.v1alpha1.ScrapeConfigBuilder;
 import io.fabric8.openshift.api.model.monitoring.v1alpha1.StaticConfig;
@@ -9,7 +11,6 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.hostid.MappedNode;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,10 +33,8 @@ public class ScrapeConfigDependent extends OwnedDependent<ScrapeConfig> {
   public static ScrapeConfig desiredFor(ScaphandreMonitor monitor, List<MappedNode> mappedNodes) {
     int port = monitor.getSpec().getAgent().getPort();
     List<StaticConfig> groups = mappedNodes.stream()
-        .map(n -> new StaticConfigBuilder()
-            .withTargets(target(n.address(), port))
-            .withLabels(targetLabels(n))
-            .build())
+        .map(n -> target(n, port))
+        .map(t -> new StaticConfigBuilder().withTargets(t.address()).withLabels(t.labels()).build())
         .toList();
     return new ScrapeConfigBuilder()
         .withMetadata(MonitorResources.metadata(monitor, MonitorResources.prometheusObjectName(monitor),
@@ -51,17 +50,11 @@ public class ScrapeConfigDependent extends OwnedDependent<ScrapeConfig> {
         .build();
   }
 
-  /** host:port, with IPv6 addresses in brackets. */
-  static String target(String address, int port) {
-    return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
-  }
-
-  /** The labels of one node's series, the same in the ScrapeConfig and the plain job. */
-  static Map<String, String> targetLabels(MappedNode node) {
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put("host_id", Long.toString(node.hostId()));
-    labels.put("one_host_id", Long.toString(node.hostId()));
-    labels.put("node", node.nodeName());
-    return labels;
+  /**
+   * One node's agent as a scrape target: its hostPort on the node's address, labelled with the host id
+   * and the node name; the same in the ScrapeConfig and the plain job.
+   */
+  static ScrapeTarget target(MappedNode node, int port) {
+    return new ScrapeTarget(node.address(), port, node.hostId(), Map.of("node", node.nodeName()));
   }
 }

@@ -1,5 +1,7 @@
 package io.onescaphandre.operator.hostid;
 
+import io.onescaphandre.contracts.hostid.HostId;
+import io.onescaphandre.contracts.init.InitReport;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.onescaphandre.operator.api.HostIdSourceType;
@@ -11,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Gives each selected node its OpenNebula host id: the first of the monitor's sources that knows it.
@@ -20,8 +21,6 @@ import java.util.regex.Pattern;
  * caller beforehand (for the nodes {@link #askOpenNebulaAbout} names) and passed in.
  */
 public final class HostIdResolver {
-  private static final Pattern DECIMAL_ID = Pattern.compile("[0-9]{1,18}");
-
   private HostIdResolver() {}
 
   /**
@@ -70,15 +69,15 @@ public final class HostIdResolver {
         .toList();
   }
 
-  private static Optional<Long> idFrom(HostIdSourceType source, ScaphandreMonitor monitor, Node node,
-      Pod agentPod, OpenNebulaHostDirectory.Lookup lookup, Optional<Long> foreignLabel) {
+  private static Optional<HostId> idFrom(HostIdSourceType source, ScaphandreMonitor monitor, Node node,
+      Pod agentPod, OpenNebulaHostDirectory.Lookup lookup, Optional<HostId> foreignLabel) {
     String name = node.getMetadata().getName();
     return switch (source) {
       case NODE_LABEL -> foreignLabel;
       case STATIC -> Optional.ofNullable(monitor.getSpec().getHostId().getStaticIds().get(name))
-          .filter(v -> v >= 0);
+          .filter(v -> v >= 0 && v <= Integer.MAX_VALUE).map(HostId::of);
       case HYPERVISOR_FILES -> Optional.ofNullable(agentPod).flatMap(AgentReport::of)
-          .map(AgentReport::hostId);
+          .map(InitReport::hostId);
       case OPEN_NEBULA_API -> Optional.ofNullable(lookup.hostIdByNode().get(name));
     };
   }
@@ -87,9 +86,9 @@ public final class HostIdResolver {
       Pod agentPod, OpenNebulaHostDirectory.Lookup lookup, List<String> problems) {
     String name = node.getMetadata().getName();
     String address = NodeSelection.address(node);
-    Optional<Long> foreignLabel = foreignLabel(monitor, node, problems);
+    Optional<HostId> foreignLabel = foreignLabel(monitor, node, problems);
     for (HostIdSourceType source : sources) {
-      Optional<Long> id = idFrom(source, monitor, node, agentPod, lookup, foreignLabel);
+      Optional<HostId> id = idFrom(source, monitor, node, agentPod, lookup, foreignLabel);
       if (id.isEmpty()) {
         continue;
       }
@@ -110,22 +109,23 @@ public final class HostIdResolver {
    * The host-id label unless this monitor set it itself (the operator's own output is not an input),
    * parsed as a decimal id.
    */
-  private static Optional<Long> foreignLabel(ScaphandreMonitor monitor, Node node, List<String> problems) {
+  private static Optional<HostId> foreignLabel(ScaphandreMonitor monitor, Node node, List<String> problems) {
     Map<String, String> labels = node.getMetadata().getLabels();
     String value = labels == null ? null : labels.get(MonitorNames.HOST_ID_LABEL);
     if (value == null || NodeLabels.labelledBy(monitor, node)) {
       return Optional.empty();
     }
-    if (!DECIMAL_ID.matcher(value).matches()) {
+    try {
+      return Optional.of(HostId.parse(value));
+    } catch (IllegalArgumentException notAHostId) {
       problems.add("node " + node.getMetadata().getName() + " has " + MonitorNames.HOST_ID_LABEL + "="
           + value + ", which is not a decimal host id");
       return Optional.empty();
     }
-    return Optional.of(Long.parseLong(value));
   }
 
   private static void rejectDuplicateIds(Map<String, ResolvedNode> byName, List<String> problems) {
-    Map<Long, List<ResolvedNode>> byId = new LinkedHashMap<>();
+    Map<HostId, List<ResolvedNode>> byId = new LinkedHashMap<>();
     byName.values().stream().filter(ResolvedNode::mapped)
         .forEach(n -> byId.computeIfAbsent(n.hostId(), k -> new ArrayList<>()).add(n));
     byId.forEach((id, claimants) -> {

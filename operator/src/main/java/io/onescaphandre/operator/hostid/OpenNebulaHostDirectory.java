@@ -1,5 +1,6 @@
 package io.onescaphandre.operator.hostid;
 
+import io.onescaphandre.contracts.hostid.HostId;
 import io.fabric8.kubernetes.api.model.Node;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import java.time.Duration;
@@ -39,13 +40,13 @@ public interface OpenNebulaHostDirectory {
    * @param failureReason the Degraded reason (status.Reasons) when OpenNebula could not be asked
    *     freshly (Secret unreadable, session refused, unreachable); null when it answered
    */
-  record Lookup(Map<String, Long> hostIdByNode, List<String> problems, String failureReason) {
+  record Lookup(Map<String, HostId> hostIdByNode, List<String> problems, String failureReason) {
     public Lookup {
       hostIdByNode = Map.copyOf(hostIdByNode);
       problems = List.copyOf(problems);
     }
 
-    public Lookup(Map<String, Long> hostIdByNode, List<String> problems) {
+    public Lookup(Map<String, HostId> hostIdByNode, List<String> problems) {
       this(hostIdByNode, problems, null);
     }
 

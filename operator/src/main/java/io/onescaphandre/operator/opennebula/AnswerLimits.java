@@ -1,6 +1,6 @@
 package io.onescaphandre.operator.opennebula;
 
-import io.onescaphandre.operator.cli.ByteSize;
+import io.onescaphandre.contracts.bytes.ByteSize;
 
 /**
  * How large an OpenNebula answer may be. The pools are read as a stream and only the fields the

@@ -5,12 +5,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.onescaphandre.contracts.duration.DurationFields;
 import io.onescaphandre.operator.admission.OpenNebulaEndpoints;
 import io.onescaphandre.operator.api.AgentFlavor;
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.api.OpenNebulaSpec;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
-import io.onescaphandre.operator.reconciler.Durations;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -94,8 +94,8 @@ public final class HostPowerPublishService implements AutoCloseable {
     for (ScaphandreMonitor monitor : publishingMonitors()) {
       String name = monitor.getMetadata().getNamespace() + "/" + monitor.getMetadata().getName();
       OpenNebulaSpec one = monitor.getSpec().getOpenNebula();
-      Duration interval = Durations.valid(one.getRefreshInterval())
-          ? Durations.parse(one.getRefreshInterval()) : defaultInterval;
+      Duration interval = DurationFields.OPENNEBULA_REFRESH_INTERVAL.parseIfValid(one.getRefreshInterval())
+          .orElse(defaultInterval);
       smallest = smallest == null || interval.compareTo(smallest) < 0 ? interval : smallest;
       if (monitor.getSpec().getAgent().getFlavor() != AgentFlavor.BUILTIN) {
         LOG.warn("{}: spec.openNebula.publish needs the builtin agent (upstream Scaphandre serves no"

@@ -7,7 +7,6 @@ import io.onescaphandre.operator.admission.OpenNebulaEndpoints;
 import io.onescaphandre.operator.api.OpenNebulaSpec;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.api.SecretKeyRef;
-import io.onescaphandre.operator.reconciler.Durations;
 import io.onescaphandre.operator.status.Reasons;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -83,9 +82,8 @@ public final class MonitorOpenNebulaSettings {
       caPem = ca.value();
     }
     try {
-      String timeout = Durations.valid(one.getTimeout()) ? Durations.parse(one.getTimeout()).toString() : null;
       return Result.ok(OpenNebulaConnectionSettings.fromMonitorSpec(one.getEndpoint(), session.value(),
-          one.getTls().getInsecureSkipVerify(), caPem, timeout));
+          one.getTls().getInsecureSkipVerify(), caPem, one.getTimeout()));
     } catch (OpenNebulaException e) {
       return Result.failed(Reasons.OPEN_NEBULA_SETTINGS_INVALID,
           e.getMessage().replace("the Secret referenced by spec.openNebula.secretRef",

@@ -1,5 +1,6 @@
 package io.onescaphandre.operator.opennebula;
 
+import io.onescaphandre.contracts.hostid.Hypervisor;
 import java.util.Optional;
 
 /**

@@ -1,5 +1,6 @@
 package io.onescaphandre.operator.opennebula;
 
+import io.onescaphandre.contracts.hostid.HostId;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -130,8 +131,8 @@ public final class OpenNebulaApiHostDirectory implements OpenNebulaHostDirectory
       String failureMessage) {
     HostMatchResult result = HostMatcher.match(nodes.stream().map(OpenNebulaApiHostDirectory::identity).toList(),
         hosts.value());
-    Map<String, Long> ids = new HashMap<>();
-    result.matches().forEach((node, match) -> ids.put(node, (long) match.hostId()));
+    Map<String, HostId> ids = new HashMap<>();
+    result.matches().forEach((node, match) -> ids.put(node, HostId.of(match.hostId())));
     List<String> problems = new ArrayList<>();
     if (failureMessage != null) {
       problems.add("openNebulaApi: " + failureMessage + "; host ids kept from the host pool read at "

@@ -1,6 +1,8 @@
 package io.onescaphandre.operator.opennebula;
 
-import io.onescaphandre.operator.cli.BoundedFiles;
+import io.onescaphandre.contracts.bytes.BoundedFiles;
+import io.onescaphandre.contracts.duration.DurationFields;
+import io.onescaphandre.contracts.duration.DurationField;
 import io.onescaphandre.operator.opennebula.OpenNebulaException.Kind;
 import java.io.IOException;
 import java.net.URI;
@@ -9,11 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Where OpenNebula's XML-RPC API is and how to log in.
@@ -39,7 +37,6 @@ public record OpenNebulaConnectionSettings(
   /** The Secret key holding {@code user:password} when the ScaphandreMonitor names none. */
   public static final String DEFAULT_SECRET_KEY = "one_auth";
 
-  private static final Pattern GO_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
   public OpenNebulaConnectionSettings {
     if (endpoint == null
@@ -65,8 +62,8 @@ public record OpenNebulaConnectionSettings(
    * Secret named by {@code secretRef} (key {@link #DEFAULT_SECRET_KEY} unless set) and the CA
    * Secret named by {@code tls.caSecretRef}, and passes their contents here.
    *
-   * @param timeout {@code spec.openNebula.timeout} such as {@code 10s}, {@code 500ms},
-   *     {@code 1m} or ISO-8601 {@code PT10S}; null or blank for {@link #DEFAULT_TIMEOUT}
+   * @param timeout {@code spec.openNebula.timeout} such as {@code 10s} or {@code 1m30s}; null or
+   *     blank for {@link #DEFAULT_TIMEOUT}
    */
   public static OpenNebulaConnectionSettings fromMonitorSpec(
       String endpoint, String oneAuthSecretValue, Boolean insecureSkipVerify, String caPem,
@@ -164,44 +161,20 @@ public record OpenNebulaConnectionSettings(
     }
   }
 
-  /** Go-style ({@code 10s}, {@code 1m30s}, {@code 500ms}) or ISO-8601 durations; blank = default. */
+  /**
+   * A timeout of the one duration grammar within the bounds of {@code spec.openNebula.timeout}
+   * (contracts' {@link DurationFields#OPENNEBULA_TIMEOUT}); null or blank = {@link #DEFAULT_TIMEOUT}.
+   */
   public static Duration parseDuration(String text, String source) {
     if (text == null || text.isBlank()) {
       return DEFAULT_TIMEOUT;
     }
-    String value = text.strip();
-    if (value.toUpperCase(Locale.ROOT).startsWith("PT")) {
-      try {
-        return Duration.parse(value);
-      } catch (DateTimeParseException e) {
-        throw badDuration(text, source);
-      }
+    try {
+      return new DurationField(source, DurationFields.OPENNEBULA_TIMEOUT_MIN, DurationFields.OPENNEBULA_TIMEOUT_MAX)
+          .parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new OpenNebulaException(Kind.CONFIGURATION, e.getMessage());
     }
-    Matcher matcher = GO_DURATION.matcher(value);
-    Duration total = Duration.ZERO;
-    int end = 0;
-    while (matcher.find() && matcher.start() == end) {
-      long amount = Long.parseLong(matcher.group(1));
-      total =
-          total.plus(
-              switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-              });
-      end = matcher.end();
-    }
-    if (end != value.length() || total.isZero()) {
-      throw badDuration(text, source);
-    }
-    return total;
-  }
-
-  private static OpenNebulaException badDuration(String text, String source) {
-    return new OpenNebulaException(
-        Kind.CONFIGURATION,
-        source + " '" + text + "' is not a positive duration such as 10s, 500ms or 1m");
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.onescaphandre.operator.opennebula;
 
+import io.onescaphandre.contracts.hostid.Hypervisor;
 import java.util.List;
 
 /** The label values of one {@code opennebula_vm_info} series. */

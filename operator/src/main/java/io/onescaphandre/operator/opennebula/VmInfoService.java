@@ -1,10 +1,10 @@
 package io.onescaphandre.operator.opennebula;
 
+import io.onescaphandre.contracts.duration.DurationFields;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.onescaphandre.operator.admission.OpenNebulaEndpoints;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
-import io.onescaphandre.operator.reconciler.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,7 +111,7 @@ public final class VmInfoService implements AutoCloseable {
             MonitorOpenNebulaSettings.Result r = MonitorOpenNebulaSettings.read(client, m, endpoints);
             if (r.ok()) {
               String interval = m.getSpec().getOpenNebula().getRefreshInterval();
-              found.add(new Target(r.settings(), Durations.valid(interval) ? Durations.parse(interval) : null));
+              found.add(new Target(r.settings(), DurationFields.OPENNEBULA_REFRESH_INTERVAL.parseIfValid(interval).orElse(null)));
             } else {
               LOG.warn("opennebula_vm_info leaves out monitor {}/{}: {}", m.getMetadata().getNamespace(),
                   m.getMetadata().getName(), r.failureMessage());

@@ -1,6 +1,6 @@
 package io.onescaphandre.operator.opennebula;
 
-import io.onescaphandre.operator.cli.ByteSize;
+import io.onescaphandre.contracts.bytes.ByteSize;
 import io.onescaphandre.operator.opennebula.OpenNebulaException.Kind;
 import java.io.IOException;
 import java.io.InputStream;

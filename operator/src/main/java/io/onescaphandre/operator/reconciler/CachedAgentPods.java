@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.onescaphandre.contracts.init.InitReport;
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.hostid.AgentReport;
 import java.util.List;
@@ -66,7 +67,7 @@ final class CachedAgentPods {
         .findFirst();
   }
 
-  private record Facts(String nodeName, String ready, Optional<AgentReport> report, boolean deleting) {
+  private record Facts(String nodeName, String ready, Optional<InitReport> report, boolean deleting) {
     static Facts of(Pod pod) {
       return new Facts(pod.getSpec() == null ? null : pod.getSpec().getNodeName(),
           readyCondition(pod).map(PodCondition::getStatus).orElse(null),

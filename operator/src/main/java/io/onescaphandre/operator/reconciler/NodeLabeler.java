@@ -100,7 +100,7 @@ public final class NodeLabeler implements AutoCloseable {
     return new NodeBuilder()
         .withNewMetadata()
           .withName(target.nodeName())
-          .addToLabels(MonitorNames.HOST_ID_LABEL, Long.toString(target.hostId()))
+          .addToLabels(MonitorNames.HOST_ID_LABEL, target.hostId().toString())
           .addToAnnotations(MonitorNames.HOST_ID_SOURCE_ANNOTATION, target.source().wireName())
           .addToAnnotations(MonitorNames.LABELLED_BY_ANNOTATION, NodeLabels.owner(monitor))
         .endMetadata()
@@ -167,7 +167,7 @@ public final class NodeLabeler implements AutoCloseable {
   private static boolean carries(Node node, ResolvedNode target, ScaphandreMonitor monitor) {
     Map<String, String> annotations = node.getMetadata().getAnnotations() == null
         ? Map.of() : node.getMetadata().getAnnotations();
-    return Objects.equals(label(node), Long.toString(target.hostId()))
+    return Objects.equals(label(node), target.hostId().toString())
         && Objects.equals(annotations.get(MonitorNames.HOST_ID_SOURCE_ANNOTATION), target.source().wireName())
         && Objects.equals(annotations.get(MonitorNames.LABELLED_BY_ANNOTATION), NodeLabels.owner(monitor));
   }
@@ -178,7 +178,7 @@ public final class NodeLabeler implements AutoCloseable {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(MonitorNames.HOST_ID_SOURCE_ANNOTATION, target.source().wireName());
     annotations.put(MonitorNames.LABELLED_BY_ANNOTATION, NodeLabels.owner(monitor));
-    mergePatch(nodeName, Map.of(MonitorNames.HOST_ID_LABEL, Long.toString(target.hostId())), annotations);
+    mergePatch(nodeName, Map.of(MonitorNames.HOST_ID_LABEL, target.hostId().toString()), annotations);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.onescaphandre.operator.reconciler;
 
+import io.onescaphandre.contracts.duration.DurationFields;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -241,9 +242,9 @@ public class ScaphandreMonitorReconciler implements Reconciler<ScaphandreMonitor
       delays.add(crds.recheckInterval());
     }
     ScaphandreMonitorSpec spec = monitor.getSpec();
-    if (spec.getHostId().getSources().contains(HostIdSourceType.OPEN_NEBULA_API) && spec.getOpenNebula() != null
-        && Durations.valid(spec.getOpenNebula().getRefreshInterval())) {
-      delays.add(Durations.parse(spec.getOpenNebula().getRefreshInterval()));
+    if (spec.getHostId().getSources().contains(HostIdSourceType.OPEN_NEBULA_API) && spec.getOpenNebula() != null) {
+      DurationFields.OPENNEBULA_REFRESH_INTERVAL.parseIfValid(spec.getOpenNebula().getRefreshInterval())
+          .ifPresent(delays::add);
     }
     return delays;
   }

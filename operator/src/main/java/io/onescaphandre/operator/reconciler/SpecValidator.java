@@ -1,12 +1,13 @@
 package io.onescaphandre.operator.reconciler;
 
+import io.onescaphandre.contracts.duration.DurationField;
+import io.onescaphandre.contracts.duration.DurationFields;
 import io.onescaphandre.operator.api.AgentSpec;
 import io.onescaphandre.operator.api.HostIdSourceType;
 import io.onescaphandre.operator.api.OpenNebulaSpec;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.api.ScaphandreMonitorSpec;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +41,7 @@ public final class SpecValidator {
       checkOpenNebula(spec.getOpenNebula(), problems);
     }
     checkPower(spec.getPower(), problems);
-    if (!spec.getPrometheus().getInterval().matches("([0-9]+(ms|s|m|h|d|w|y))+")) {
-      problems.add("prometheus.interval '" + spec.getPrometheus().getInterval() + "' is not a duration");
-    }
+    checkDuration(DurationFields.PROMETHEUS_INTERVAL, spec.getPrometheus().getInterval(), problems);
     return problems;
   }
 
@@ -50,9 +49,7 @@ public final class SpecValidator {
     if (agent.getPort() < 1 || agent.getPort() > 65535) {
       problems.add("agent.port " + agent.getPort() + " is outside 1-65535");
     }
-    if (!Durations.valid(agent.getInterval())) {
-      problems.add("agent.interval '" + agent.getInterval() + "' is not a duration such as 2s");
-    }
+    checkDuration(DurationFields.AGENT_INTERVAL, agent.getInterval(), problems);
     if (!PULL_POLICIES.contains(agent.getImagePullPolicy())) {
       problems.add("agent.imagePullPolicy '" + agent.getImagePullPolicy()
           + "' is not Always, IfNotPresent or Never");
@@ -75,8 +72,8 @@ public final class SpecValidator {
     }
     Map<Long, List<String>> nodesById = new TreeMap<>();
     new TreeMap<>(spec.getHostId().getStaticIds()).forEach((node, id) -> {
-      if (id == null || id < 0) {
-        problems.add("hostId.static." + node + " is " + id + ": host ids are non-negative");
+      if (id == null || id < 0 || id > Integer.MAX_VALUE) {
+        problems.add("hostId.static." + node + " is " + id + ": host ids are from 0 to " + Integer.MAX_VALUE);
       } else {
         nodesById.computeIfAbsent(id, k -> new ArrayList<>()).add(node);
       }
@@ -121,13 +118,16 @@ public final class SpecValidator {
         || one.getSecretRef().getName().isBlank()) {
       problems.add("openNebula.secretRef.name is required");
     }
-    Map<String, String> durations = new HashMap<>();
-    durations.put("openNebula.timeout", one.getTimeout());
-    durations.put("openNebula.refreshInterval", one.getRefreshInterval());
-    new TreeMap<>(durations).forEach((field, value) -> {
-      if (!Durations.valid(value)) {
-        problems.add(field + " '" + value + "' is not a duration");
-      }
-    });
+    checkDuration(DurationFields.OPENNEBULA_REFRESH_INTERVAL, one.getRefreshInterval(), problems);
+    checkDuration(DurationFields.OPENNEBULA_TIMEOUT, one.getTimeout(), problems);
+  }
+
+  /** The CRD's CEL rule of the field, again: the same grammar and bounds, from the same constants. */
+  private static void checkDuration(DurationField field, String value, List<String> problems) {
+    try {
+      field.parse(value);
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
   }
 }

@@ -1,8 +1,10 @@
 package io.onescaphandre.operator.report;
 
-import io.onescaphandre.operator.reconciler.Durations;
+import io.onescaphandre.contracts.duration.DurationConverter;
+import io.onescaphandre.contracts.duration.DurationField;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.EnumSet;
@@ -80,9 +82,23 @@ public final class EnergyReportCommand implements Callable<Integer> {
       description = "File holding a token sent as Authorization: Bearer (a Prometheus behind a proxy).")
   private java.nio.file.Path bearerTokenFile;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
-      description = "Time allowed for each query (default: ${DEFAULT-VALUE}).")
-  private String timeout;
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s", converter = QueryTimeout.class,
+      description = "Time allowed for each query, " + QueryTimeout.MIN + " to " + QueryTimeout.MAX
+          + " (default: ${DEFAULT-VALUE}).")
+  private Duration timeout;
+
+  /**
+   * {@code --timeout} in the project's duration grammar. Each query reads one day of samples: under
+   * a second fails on any loaded Prometheus, and past 10 minutes a stuck query is better reported.
+   */
+  public static final class QueryTimeout extends DurationConverter {
+    static final String MIN = "1s";
+    static final String MAX = "10m";
+
+    public QueryTimeout() {
+      super(new DurationField("--timeout", MIN, MAX));
+    }
+  }
 
   Clock clock = Clock.systemUTC();
 
@@ -94,9 +110,6 @@ public final class EnergyReportCommand implements Callable<Integer> {
     if (!(pricePerKwh >= 0) || Double.isInfinite(pricePerKwh)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--price-per-kwh must be >= 0");
     }
-    if (!Durations.valid(timeout)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be a duration such as 30s");
-    }
     if (prometheus.getScheme() == null || !prometheus.getScheme().matches("https?")) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--prometheus must be an http(s) URL");
     }
@@ -104,7 +117,7 @@ public final class EnergyReportCommand implements Callable<Integer> {
       ZoneId zoneId = ZoneId.of(zone);
       ReportPeriod period = period(zoneId);
       EnergyReport report = EnergyReport.query(
-          new PrometheusQueries(prometheus, Durations.parse(timeout), bearerToken()), period, matchers);
+          new PrometheusQueries(prometheus, timeout, bearerToken()), period, matchers);
       spec.commandLine().getOut().print(format.render(report, new ReportFormat.Pricing(pricePerKwh, pue, currency),
           sections == null || sections.isEmpty() ? EnumSet.allOf(ReportFormat.Section.class) : EnumSet.copyOf(sections)));
       spec.commandLine().getOut().flush();

@@ -1,5 +1,6 @@
 package io.onescaphandre.operator.run;
 
+import io.onescaphandre.contracts.net.ListenAddress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
@@ -21,7 +22,7 @@ import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.admission.AdmissionOptions;
 import io.onescaphandre.operator.admission.AdmissionPolicy;
 import io.onescaphandre.operator.admission.OpenNebulaEndpoints;
-import io.onescaphandre.operator.cli.ByteSize;
+import io.onescaphandre.contracts.bytes.ByteSize;
 import io.onescaphandre.operator.opennebula.AnswerLimits;
 import io.onescaphandre.operator.reconciler.MonitorOperator;
 import java.net.InetSocketAddress;
@@ -75,11 +76,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "Namespaces whose ScaphandreMonitors are reconciled, comma-separated (default: all).")
   List<String> namespaces = List.of();
 
-  @Option(names = "--web.listen-address", defaultValue = ":8080", converter = ListenAddress.class,
+  @Option(names = "--web.listen-address", defaultValue = ":8080", converter = ListenAddress.Converter.class,
       paramLabel = "[HOST]:PORT", description = "Where /metrics is served (default ${DEFAULT-VALUE}).")
   InetSocketAddress metricsAddress;
 
-  @Option(names = "--health.listen-address", defaultValue = ":8081", converter = ListenAddress.class,
+  @Option(names = "--health.listen-address", defaultValue = ":8081", converter = ListenAddress.Converter.class,
       paramLabel = "[HOST]:PORT", description = "Where /healthz and /readyz are served (default ${DEFAULT-VALUE}).")
   InetSocketAddress healthAddress;
 

@@ -1,5 +1,6 @@
 package io.onescaphandre.operator.status;
 
+import io.onescaphandre.contracts.init.InitReport;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
@@ -98,13 +99,14 @@ public final class StatusFactory {
 
   private static NodeStatus row(ResolvedNode node, StatusInputs in) {
     Pod pod = in.agentPodByNode().get(node.nodeName());
-    Optional<AgentReport> report = Optional.ofNullable(pod).flatMap(AgentReport::of);
-    NodeStatus row = new NodeStatus(node.nodeName(), node.hostId(),
+    Optional<InitReport> report = Optional.ofNullable(pod).flatMap(AgentReport::of);
+    // The status keeps the CRD's integer; the value is the one HostId.
+    NodeStatus row = new NodeStatus(node.nodeName(), node.hostId() == null ? null : (long) node.hostId().value(),
         node.source() == null ? null : node.source().wireName(),
         pod != null && podReady(pod),
-        report.map(AgentReport::rapl).orElse(null),
+        report.map(InitReport::rapl).orElse(null),
         node.message());
-    row.setPowerSource(report.map(AgentReport::powerSource).orElse(null));
+    row.setPowerSource(report.map(InitReport::powerSource).orElse(null));
     return row;
   }
 

@@ -7,11 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** crds/ holds the CRD generated from the Java classes; this fails when someone forgot to copy it. */
+/**
+ * crds/ holds the CRD generated from the Java classes; the build copies it there (and into the chart)
+ * at process-classes, so this fails only when the copy went wrong; a commit that forgot the copied
+ * file is caught by .ci/run's git diff.
+ */
 class CommittedCrdTest {
   static final String FILE = "scaphandremonitors.one-scaphandre.io-v1.yml";
-  static final String REGENERATE = "./mvnw -B -pl operator process-classes && cp operator/target/classes/META-INF/fabric8/"
-      + FILE + " crds/";
+  static final String REGENERATE = "./mvnw -B -pl operator -am process-classes (it copies the CRD into crds/"
+      + " and helm/one-scaphandre/crds/)";
 
   @Test
   void committedCrdIsTheGeneratedOne() throws IOException {
@@ -29,7 +33,13 @@ class CommittedCrdTest {
     String crd = Files.readString(Path.of("../crds", FILE));
     assertThat(crd).contains("group: \"one-scaphandre.io\"", "kind: \"ScaphandreMonitor\"",
         "plural: \"scaphandremonitors\"", "- \"scaph\"", "scope: \"Namespaced\"", "name: \"v1alpha1\"");
-    assertThat(crd).contains("self.all(k, self[k] >= 0)", "maximum: 65535.0", "- \"scaphandre\"");
+    assertThat(crd).contains("self.all(k, self[k] >= 0 && self[k] <= 2147483647)", "maximum: 65535.0", "- \"scaphandre\"");
+  }
+
+  @Test
+  void theChartHoldsTheSameCrd() throws IOException {
+    assertThat(Files.readString(Path.of("../helm/one-scaphandre/crds", FILE)))
+        .as("the chart's CRD; " + REGENERATE).isEqualTo(Files.readString(Path.of("../crds", FILE)));
   }
 
   @Test

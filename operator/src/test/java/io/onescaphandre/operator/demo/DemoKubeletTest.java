@@ -1,5 +1,6 @@
 package io.onescaphandre.operator.demo;
 
+import io.onescaphandre.contracts.hostid.HostId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -76,7 +77,7 @@ class DemoKubeletTest {
     assertThat(pods()).allSatisfy(p -> assertThat(p.getStatus().getConditions())
         .anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=False")));
     Pod kvm2 = pods().stream().filter(p -> p.getSpec().getNodeName().equals("one-kvm-02")).findFirst().orElseThrow();
-    assertThat(AgentReport.of(kvm2).orElseThrow().hostId()).isEqualTo(8L);
+    assertThat(AgentReport.of(kvm2).orElseThrow().hostId()).isEqualTo(new HostId(8));
     assertThat(kvm2.getMetadata().getLabels()).containsEntry(MonitorNames.MANAGED_BY_LABEL, MonitorNames.OPERATOR_NAME);
     assertThat(initArgsByNode.get("one-kvm-02")).first().isEqualTo("init");
     assertThat(agentStarts).singleElement().satisfies(args -> assertThat(args).first().isEqualTo("run"));

@@ -113,7 +113,7 @@ class AgentDaemonSetDependentTest {
     // The agent's ModuleLoader runs "modprobe --dirname=<rootfs>", which reads <rootfs>/lib/modules.
     assertThat(mountedHostPath.apply(rootfs + "/lib/modules")).isEqualTo("/lib/modules");
     assertThat(mountedHostPath.apply("/lib/modules")).isEqualTo("/lib/modules");
-    // HostIdLocator reads <rootfs>/var/tmp/one_db/config and <rootfs>/var/tmp/one/im, both below
+    // HypervisorFilesHostIdFinder reads <rootfs>/var/tmp/one_db/config and <rootfs>/var/tmp/one/im, both below
     // the host's /var/tmp.
     assertThat(mountedHostPath.apply(rootfs + "/var/tmp")).isEqualTo("/var/tmp");
     assertThat(mountedHostPath.apply(arg(init, "--path.sysfs"))).isEqualTo("/sys");

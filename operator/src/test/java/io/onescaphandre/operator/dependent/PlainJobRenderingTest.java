@@ -3,6 +3,7 @@ package io.onescaphandre.operator.dependent;
 import static io.onescaphandre.operator.testsupport.Fixtures.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.onescaphandre.contracts.hostid.HostId;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.hostid.MappedNode;
 import java.util.List;
@@ -15,8 +16,8 @@ class PlainJobRenderingTest {
   @Test
   void theRememberedJobIsTheOneRenderFromScratchGives() {
     ScaphandreMonitor m = monitor("lab");
-    List<MappedNode> one = List.of(new MappedNode("kvm-1", 1L, "10.0.0.1"));
-    List<MappedNode> two = List.of(new MappedNode("kvm-1", 1L, "10.0.0.1"), new MappedNode("kvm-2", 2L, "10.0.0.2"));
+    List<MappedNode> one = List.of(new MappedNode("kvm-1", new HostId(1), "10.0.0.1"));
+    List<MappedNode> two = List.of(new MappedNode("kvm-1", new HostId(1), "10.0.0.1"), new MappedNode("kvm-2", new HostId(2), "10.0.0.2"));
 
     assertThat(dependent.desiredFrom(m, new DesiredInputs(one)))
         .isEqualTo(PlainJobConfigMapDependent.desiredFor(m, one));

@@ -1,5 +1,6 @@
 package io.onescaphandre.operator.dependent;
 
+import io.onescaphandre.contracts.hostid.HostId;
 import static io.onescaphandre.operator.testsupport.Fixtures.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /** desired() of the ServiceAccount, PodMonitor, ScrapeConfig, plain-job ConfigMap and PrometheusRule. */
 class PrometheusObjectsDesiredTest {
   private static final List<MappedNode> NODES = List.of(
-      new MappedNode("kvm-1", 11, "10.0.0.1"), new MappedNode("kvm-2", 12, "fd00::2"));
+      new MappedNode("kvm-1", new HostId(11), "10.0.0.1"), new MappedNode("kvm-2", new HostId(12), "fd00::2"));
 
   @Test
   void serviceAccountIsNamedAfterTheAgentsAndLabelled() {

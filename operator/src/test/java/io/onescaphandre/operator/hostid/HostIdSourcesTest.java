@@ -6,6 +6,8 @@ import static io.onescaphandre.operator.testsupport.Fixtures.monitor;
 import static io.onescaphandre.operator.testsupport.Fixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.onescaphandre.contracts.hostid.HostId;
+import io.onescaphandre.contracts.init.InitReport;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -45,10 +47,10 @@ class HostIdSourcesTest {
 
     assertThat(r.nodes()).extracting(ResolvedNode::nodeName, ResolvedNode::hostId, ResolvedNode::source)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("kvm-1", 12L, HostIdSourceType.HYPERVISOR_FILES),
+            org.assertj.core.groups.Tuple.tuple("kvm-1", new HostId(12), HostIdSourceType.HYPERVISOR_FILES),
             org.assertj.core.groups.Tuple.tuple("kvm-2", null, null));
     assertThat(r.nodes().get(1).message()).isEqualTo("no host id from [hypervisorFiles]");
-    assertThat(r.mapped()).containsExactly(new MappedNode("kvm-1", 12L, "10.0.0.1"));
+    assertThat(r.mapped()).containsExactly(new MappedNode("kvm-1", new HostId(12), "10.0.0.1"));
     assertThat(r.problems()).isEmpty();
   }
 
@@ -62,20 +64,20 @@ class HostIdSourcesTest {
           .withNewState().withNewWaiting().withReason("PodInitializing").endWaiting().endState()
         .endInitContainerStatus().endStatus().build();
 
-    assertThat(AgentReport.of(restarted)).hasValueSatisfying(rep -> assertThat(rep.hostId()).isEqualTo(7L));
+    assertThat(AgentReport.of(restarted)).hasValueSatisfying(rep -> assertThat(rep.hostId()).isEqualTo(new HostId(7)));
     assertThat(HostIdResolver.resolve(m, NODES.subList(0, 1), Map.of("kvm-1", restarted),
-        OpenNebulaHostDirectory.Lookup.empty()).mapped()).containsExactly(new MappedNode("kvm-1", 7L, "10.0.0.1"));
+        OpenNebulaHostDirectory.Lookup.empty()).mapped()).containsExactly(new MappedNode("kvm-1", new HostId(7), "10.0.0.1"));
   }
 
   @Test
   void logsInsteadOfAReportOrANegativeIdGiveNoHostId() {
-    assertThat(AgentReport.parse("modprobe intel_rapl_common failed\n")).isEmpty();
-    assertThat(AgentReport.parse("{\"version\":1,\"hostId\":-1,\"hostIdSource\":\"one_db_config\"}"))
+    assertThat(InitReport.parse("modprobe intel_rapl_common failed\n")).isEmpty();
+    assertThat(InitReport.parse("{\"version\":1,\"hostId\":-1,\"hostIdSource\":\"one_db_config\"}"))
         .hasValueSatisfying(rep -> {
           assertThat(rep.hostId()).isNull();
           assertThat(rep.hostIdSource()).isNull();
         });
-    assertThat(AgentReport.parse("{\"version\":1,\"hostId\":3,\"hypervisor\":\"lxc\",\"future\":true}"))
+    assertThat(InitReport.parse("{\"version\":1,\"hostId\":3,\"hypervisor\":\"lxc\",\"future\":true}"))
         .hasValueSatisfying(rep -> assertThat(rep.hypervisor()).isEqualTo("lxc"));
   }
 
@@ -86,10 +88,10 @@ class HostIdSourcesTest {
 
     assertThat(names(HostIdResolver.askOpenNebulaAbout(m, NODES, Map.of()))).containsExactly("kvm-2");
     HostIdResolution r = HostIdResolver.resolve(m, NODES, Map.of(),
-        new OpenNebulaHostDirectory.Lookup(Map.of("kvm-2", 2L), List.of()));
+        new OpenNebulaHostDirectory.Lookup(Map.of("kvm-2", new HostId(2)), List.of()));
 
-    assertThat(r.mapped()).containsExactly(new MappedNode("kvm-1", 1L, "10.0.0.1"),
-        new MappedNode("kvm-2", 2L, "10.0.0.2"));
+    assertThat(r.mapped()).containsExactly(new MappedNode("kvm-1", new HostId(1), "10.0.0.1"),
+        new MappedNode("kvm-2", new HostId(2), "10.0.0.2"));
     assertThat(r.nodes().get(1).source()).isEqualTo(HostIdSourceType.OPEN_NEBULA_API);
     assertThat(r.sourceFailed()).isFalse();
   }
@@ -103,7 +105,7 @@ class HostIdSourcesTest {
     HostIdResolution r = HostIdResolver.resolve(m, NODES, pods, new OpenNebulaHostDirectory.Lookup(Map.of(),
         List.of("openNebulaApi: Cannot reach OpenNebula"), Reasons.OPEN_NEBULA_UNREACHABLE));
 
-    assertThat(r.mapped()).containsExactly(new MappedNode("kvm-1", 4L, "10.0.0.1"));
+    assertThat(r.mapped()).containsExactly(new MappedNode("kvm-1", new HostId(4), "10.0.0.1"));
     assertThat(r.sourceFailureReason()).isEqualTo(Reasons.OPEN_NEBULA_UNREACHABLE);
     assertThat(r.problems()).containsExactly("openNebulaApi: Cannot reach OpenNebula");
   }
@@ -114,7 +116,7 @@ class HostIdSourcesTest {
     m.getSpec().getHostId().setStaticIds(new LinkedHashMap<>(Map.of("kvm-1", 5L)));
 
     HostIdResolution r = HostIdResolver.resolve(m, NODES, Map.of(),
-        new OpenNebulaHostDirectory.Lookup(Map.of("kvm-2", 5L), List.of()));
+        new OpenNebulaHostDirectory.Lookup(Map.of("kvm-2", new HostId(5)), List.of()));
 
     assertThat(r.mapped()).isEmpty();
     assertThat(r.problems()).containsExactly(

@@ -82,15 +82,19 @@ class OpenNebulaConnectionSettingsTest {
     assertThatThrownBy(() -> OpenNebulaConnectionSettings.fromMonitorSpec("http://x/RPC2", "", null, null, null))
         .hasMessageContaining("spec.openNebula.secretRef");
     assertThatThrownBy(() -> OpenNebulaConnectionSettings.fromMonitorSpec("http://x/RPC2", "a:b", null, null, "ten"))
-        .hasMessageContaining("spec.openNebula.timeout 'ten' is not a positive duration");
+        .hasMessageContaining("spec.openNebula.timeout: 'ten' is not a duration such as");
   }
 
   @Test
   void durationsInGoAndIsoForms() {
-    assertThat(OpenNebulaConnectionSettings.parseDuration("500ms", "t")).isEqualTo(Duration.ofMillis(500));
-    assertThat(OpenNebulaConnectionSettings.parseDuration("2h", "t")).isEqualTo(Duration.ofHours(2));
-    assertThat(OpenNebulaConnectionSettings.parseDuration("PT15S", "t")).isEqualTo(Duration.ofSeconds(15));
+    assertThat(OpenNebulaConnectionSettings.parseDuration("1m30s", "t")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(OpenNebulaConnectionSettings.parseDuration("5m", "t")).isEqualTo(Duration.ofMinutes(5));
     assertThat(OpenNebulaConnectionSettings.parseDuration(null, "t")).isEqualTo(Duration.ofSeconds(10));
+    // One grammar (contracts' Durations) with the bounds of spec.openNebula.timeout: no ISO-8601.
+    assertThatThrownBy(() -> OpenNebulaConnectionSettings.parseDuration("PT15S", "--timeout"))
+        .isInstanceOf(OpenNebulaException.class).hasMessageContaining("--timeout: 'PT15S' is not a duration");
+    assertThatThrownBy(() -> OpenNebulaConnectionSettings.parseDuration("500ms", "t"))
+        .isInstanceOf(OpenNebulaException.class).hasMessageContaining("outside 1s to 5m");
     assertThatThrownBy(() -> OpenNebulaConnectionSettings.parseDuration("0s", "t"))
         .isInstanceOf(OpenNebulaException.class);
   }

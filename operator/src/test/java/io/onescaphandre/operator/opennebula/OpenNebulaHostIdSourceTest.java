@@ -89,7 +89,7 @@ class OpenNebulaHostIdSourceTest {
     spec.setEndpoint(one.endpoint().toString());
     spec.setSecretRef(new SecretKeyRef("one-auth", null));
     spec.setTimeout("2s");
-    spec.setRefreshInterval("1s");
+    spec.setRefreshInterval("5s");
     m.getSpec().setOpenNebula(spec);
     m.getSpec().getPrometheus().getScrapeConfig().setEnabled(true);
     return client.resource(m).create();

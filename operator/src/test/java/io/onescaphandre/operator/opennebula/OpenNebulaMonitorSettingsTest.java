@@ -57,7 +57,7 @@ class OpenNebulaMonitorSettingsTest {
     OpenNebulaSpec one = new OpenNebulaSpec();
     one.setEndpoint("https://frontend.example.org:2633/RPC2");
     one.setSecretRef(new SecretKeyRef(secret, key));
-    one.setTimeout("1.5s");
+    one.setTimeout("1500ms");
     m.getSpec().setOpenNebula(one);
     return m;
   }

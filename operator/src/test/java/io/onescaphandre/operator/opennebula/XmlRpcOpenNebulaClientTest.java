@@ -1,5 +1,6 @@
 package io.onescaphandre.operator.opennebula;
 
+import io.onescaphandre.contracts.hostid.Hypervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -4,6 +4,7 @@ import static io.onescaphandre.operator.testsupport.Fixtures.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.onescaphandre.contracts.hostid.HostId;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** render walks the reconciler's own workflow: nothing is listed twice, so nothing can be missed. */
 class WorkflowObjectsTest {
-  private static final List<MappedNode> NODES = List.of(new MappedNode("kvm-1", 1L, "10.0.0.1"));
+  private static final List<MappedNode> NODES = List.of(new MappedNode("kvm-1", new HostId(1), "10.0.0.1"));
   /** Inputs of a monitor whose node has a BMC address: the BMC endpoints ConfigMap is wanted. */
   private static final DesiredInputs WITH_BMC = new DesiredInputs(NODES, AgentImages.BUILTIN,
       new BmcAccess(Map.of("kvm-1", "https://10.0.1.1"), "bmc-credentials", null));

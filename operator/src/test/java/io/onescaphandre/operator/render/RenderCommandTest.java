@@ -219,6 +219,25 @@ class RenderCommandTest {
   }
 
   @Test
+  void durationsAreReadAsTheCrdAndTheAgentReadThem() throws IOException {
+    // 1m30s passes the CRD and render, and the agent reads the flag render gives it as 90 s.
+    Files.writeString(monitor, MONITOR.replace("port: 9101", "port: 9101\n    interval: 1m30s"));
+    assertThat(render("--monitor", monitor.toString(), "--nodes", nodes.toString())).isZero();
+    String flag = documents(out.toString()).stream().filter(d -> d.path("kind").asText().equals("DaemonSet"))
+        .findFirst().orElseThrow().at("/spec/template/spec/containers/0/args").toString();
+    assertThat(flag).contains("--interval=1m30s");
+    assertThat(new io.onescaphandre.contracts.duration.DurationConverter.AgentInterval().convert("1m30s"))
+        .isEqualTo(java.time.Duration.ofSeconds(90));
+
+    // What the CRD refuses, render refuses with the same field and range.
+    out.getBuffer().setLength(0);
+    Files.writeString(monitor, MONITOR.replace("port: 9101", "port: 9101\n    interval: 1ms"));
+    assertThat(render("--monitor", monitor.toString(), "--nodes", nodes.toString())).isEqualTo(1);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString()).contains("invalid spec: spec.agent.interval: 1ms is outside 500ms to 5m");
+  }
+
+  @Test
   void aFileOfTheWrongKindIsAUsageError() throws IOException {
     Files.writeString(nodes, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n");
     assertThat(render("--monitor", monitor.toString(), "--nodes", nodes.toString())).isEqualTo(2);

@@ -53,7 +53,7 @@ class RunCommandTest {
     java.io.StringWriter err = new java.io.StringWriter();
     CommandLine cli = OperatorMain.commandLine().setErr(new java.io.PrintWriter(err));
     assertThat(cli.execute("run", "--web.listen-address=localhost")).isEqualTo(2);
-    assertThat(err.toString()).contains("'localhost' is not host:port or :port");
+    assertThat(err.toString()).contains("'localhost' is not [HOST]:PORT such as :8080");
   }
 
   @Test

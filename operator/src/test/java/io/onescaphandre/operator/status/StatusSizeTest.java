@@ -5,6 +5,7 @@ import static io.onescaphandre.operator.testsupport.Fixtures.monitor;
 import static io.onescaphandre.operator.testsupport.Fixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.onescaphandre.contracts.hostid.HostId;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.onescaphandre.operator.api.Condition;
@@ -59,7 +60,7 @@ class StatusSizeTest {
     List<ResolvedNode> nodes = new ArrayList<>();
     Map<String, Pod> pods = new HashMap<>();
     for (int i = 0; i < 3; i++) {
-      nodes.add(new ResolvedNode("kvm-" + i, "10.0.0." + i, (long) i, HostIdSourceType.HYPERVISOR_FILES, null));
+      nodes.add(new ResolvedNode("kvm-" + i, "10.0.0." + i, new HostId(i), HostIdSourceType.HYPERVISOR_FILES, null));
       pods.put("kvm-" + i, agentPod(M, "kvm-" + i, report((long) i, "ok"), true));
     }
     ScaphandreMonitorStatus status = build(new HostIdResolution(nodes, List.of()), pods);
@@ -75,7 +76,7 @@ class StatusSizeTest {
     Map<String, Pod> pods = new HashMap<>();
     for (int i = 0; i < 1000; i++) {
       String name = String.format("kvm-%04d", i);
-      nodes.add(new ResolvedNode(name, "10.0.0.1", (long) i, HostIdSourceType.HYPERVISOR_FILES, null));
+      nodes.add(new ResolvedNode(name, "10.0.0.1", new HostId(i), HostIdSourceType.HYPERVISOR_FILES, null));
       // Every 100th agent is not ready (10), every 250th has no RAPL (4, two of them also not ready): 12.
       pods.put(name, agentPod(M, name, report((long) i, i % 250 == 0 ? "absent" : "ok"), i % 100 != 0));
     }
