@@ -77,7 +77,7 @@ public final class RunCommand implements Callable<Integer> {
   int topProcesses;
 
   @picocli.CommandLine.Mixin
-  PowerOptions power = new PowerOptions();
+  io.onescaphandre.agent.power.PowerOptions power = new io.onescaphandre.agent.power.PowerOptions();
 
   @Option(names = "--top-consumers", defaultValue = "20",
       description = "pods and services exported each, the rest summed under 'other' (default ${DEFAULT-VALUE})")
@@ -98,7 +98,7 @@ public final class RunCommand implements Callable<Integer> {
     io.onescaphandre.agent.attribution.RemainderPolicy remainder;
     io.onescaphandre.agent.power.HostPower hostPower;
     try {
-      remainder = power.remainderPolicy();
+      remainder = io.onescaphandre.agent.attribution.RemainderPolicy.parse(power.remainderPolicyName());
       hostPower = power.hostPower(procfs, sysfs);
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());

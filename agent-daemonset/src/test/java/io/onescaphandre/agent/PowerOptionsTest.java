@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.onescaphandre.agent.attribution.RemainderPolicy;
 import io.onescaphandre.agent.power.HostPower;
 import io.onescaphandre.agent.power.HostPowerSample;
+import io.onescaphandre.agent.power.PowerOptions;
 import io.onescaphandre.agent.power.PowerSourceName;
 import io.onescaphandre.agent.power.SourceState;
 import io.onescaphandre.agent.power.SourceStatus;
@@ -34,7 +35,7 @@ class PowerOptionsTest {
     Files.writeString(procfs.resolve("stat"), "cpu  100 0 100 800 0 0 0 0 0 0\ncpu0 50 0 50 400 0 0 0 0 0 0\n"
         + "cpu1 50 0 50 400 0 0 0 0 0 0\n");
     PowerOptions options = parse();
-    assertThat(options.remainderPolicy()).isEqualTo(RemainderPolicy.PROPORTIONAL);
+    assertThat(RemainderPolicy.parse(options.remainderPolicyName())).isEqualTo(RemainderPolicy.PROPORTIONAL);
     try (HostPower power = options.hostPower(procfs, root.resolve("sys"))) {
       assertThat(power.order()).containsExactly(PowerSourceName.REDFISH, PowerSourceName.ACPI,
           PowerSourceName.RAPL, PowerSourceName.ESTIMATE);
@@ -54,7 +55,7 @@ class PowerOptionsTest {
   void badFlagsAreClearErrors() {
     assertThatThrownBy(() -> parse("--power.sources=rapl,wattmeter").hostPower(root, root))
         .hasMessageContaining("unknown power source 'wattmeter'");
-    assertThatThrownBy(() -> parse("--power.remainder-policy=fair").remainderPolicy())
+    assertThatThrownBy(() -> RemainderPolicy.parse(parse("--power.remainder-policy=fair").remainderPolicyName()))
         .hasMessageContaining("proportional or vcpu");
     assertThatThrownBy(() -> parse("--power.sources=ipmi", "--ipmi.interface=lanplus").hostPower(root, root))
         .hasMessageContaining("needs --ipmi.host");

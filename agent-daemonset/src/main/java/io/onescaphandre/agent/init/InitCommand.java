@@ -59,7 +59,7 @@ public final class InitCommand implements Callable<Integer> {
   String raplGroup;
 
   @picocli.CommandLine.Mixin
-  io.onescaphandre.agent.PowerOptions power = new io.onescaphandre.agent.PowerOptions();
+  io.onescaphandre.agent.power.PowerOptions power = new io.onescaphandre.agent.power.PowerOptions();
 
   RaplMeter.EnergyFileReader energyFileReader = Files::readString;
 

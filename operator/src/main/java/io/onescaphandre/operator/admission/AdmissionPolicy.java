@@ -37,9 +37,6 @@ public record AdmissionPolicy(String defaultAgentImage, Set<String> agentImages,
   public static final String EXTRA_ARGS_FLAG = "--allow-agent-extra-args";
   public static final String PRIVILEGED_POWER_SOURCES_FLAG = "--allow-privileged-power-sources";
 
-  /** The power sources whose agent container runs privileged (see AgentDaemonSetDependent). */
-  public static final Set<PowerSourceType> PRIVILEGED_POWER_SOURCES = Set.of(PowerSourceType.IPMI);
-
   public AdmissionPolicy {
     if (defaultAgentImage == null || defaultAgentImage.isBlank()) {
       throw new IllegalArgumentException("the default agent image must be named");
@@ -88,8 +85,7 @@ public record AdmissionPolicy(String defaultAgentImage, Set<String> agentImages,
           "agent.extraArgs (" + agent.getExtraArgs().size() + " given) are not allowed by the operator"
               + " (the cluster admin allows them with " + EXTRA_ARGS_FLAG + ")"));
     }
-    List<PowerSourceType> privileged = monitor.getSpec().getPower().effectiveSources().stream()
-        .filter(PRIVILEGED_POWER_SOURCES::contains).toList();
+    List<PowerSourceType> privileged = monitor.getSpec().getPower().privilegedSources();
     if (!privilegedPowerSourcesAllowed && !privileged.isEmpty()) {
       violations.add(new PolicyViolation(Reasons.PRIVILEGED_POWER_SOURCE_NOT_ALLOWED,
           "spec.power.sources lists " + privileged.stream().map(PowerSourceType::wireName)

@@ -50,6 +50,17 @@ public class PowerSpec {
     return effectiveSources().contains(source);
   }
 
+  /**
+   * The sources in effect that need a privileged agent container: {@code ipmi} (in-band IPMI opens
+   * /dev/ipmi0, which the device cgroup of an unprivileged container denies). The DaemonSet runs the
+   * agent privileged exactly when this is not empty, and the admission policy refuses it unless the
+   * cluster admin allows it.
+   */
+  @JsonIgnore
+  public List<PowerSourceType> privilegedSources() {
+    return effectiveSources().stream().filter(s -> s == PowerSourceType.IPMI).toList();
+  }
+
   public List<PowerSourceType> getSources() {
     return sources;
   }

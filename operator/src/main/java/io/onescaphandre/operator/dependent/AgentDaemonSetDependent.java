@@ -143,7 +143,7 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
     args.addAll(power.args());
     args.addAll(agent.getExtraArgs());
     return agentContainer(agent, AgentImages.agent(agent, defaultAgentImage), args)
-        .withSecurityContext(power.inBandIpmi() ? ipmiAgentSecurityContext() : agentSecurityContext())
+        .withSecurityContext(power.needsPrivilegedAgent() ? ipmiAgentSecurityContext() : agentSecurityContext())
         .withLivenessProbe(httpProbe("/healthz", 3))
         .withReadinessProbe(httpProbe("/readyz", 1))
         .withVolumeMounts(power.withMounts(List.of(readOnly("proc", "/host/proc"), readOnly("sys", "/host/sys"),

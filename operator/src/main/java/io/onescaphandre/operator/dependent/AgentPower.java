@@ -34,8 +34,9 @@ final class AgentPower {
     this.bmc = bmc;
   }
 
-  boolean inBandIpmi() {
-    return spec.reads(PowerSourceType.IPMI);
+  /** In-band IPMI: see {@link PowerSpec#privilegedSources()}. */
+  boolean needsPrivilegedAgent() {
+    return !spec.privilegedSources().isEmpty();
   }
 
   private boolean endpoints() {

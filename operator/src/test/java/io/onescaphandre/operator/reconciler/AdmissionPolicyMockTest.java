@@ -69,14 +69,19 @@ class AdmissionPolicyMockTest {
         .filter(e -> "lab".equals(e.getInvolvedObject().getName())).map(e -> e.getReason()).toList();
   }
 
-  @Test
-  void aForeignImageOrExtraArgsLeaveTheDaemonSetAsItWas() {
+  /** A monitor within the default policy, reconciled and quiet: its DaemonSet as applied. */
+  private DaemonSet createLabAndAwaitItsDaemonSet() {
     ScaphandreMonitor m = monitor("lab");
     m.getSpec().getHostId().setStaticIds(new LinkedHashMap<>(Map.of("kvm-1", 11L)));
     client.resource(m).create();
     await().atMost(WAIT).untilAsserted(() -> assertThat(daemonSet()).isNotNull());
     cluster.awaitQuiet(Duration.ofMillis(300));
-    DaemonSet before = daemonSet();
+    return daemonSet();
+  }
+
+  @Test
+  void aForeignImageOrExtraArgsLeaveTheDaemonSetAsItWas() {
+    DaemonSet before = createLabAndAwaitItsDaemonSet();
     assertThat(before.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(DEFAULT_IMAGE);
 
     editAgent(a -> a.setImage("evil.example/miner:1"));
@@ -133,12 +138,7 @@ class AdmissionPolicyMockTest {
 
   @Test
   void ipmiWithoutTheAdminsConsentIsRefusedAndTheDaemonSetStaysUnprivileged() {
-    ScaphandreMonitor m = monitor("lab");
-    m.getSpec().getHostId().setStaticIds(new LinkedHashMap<>(Map.of("kvm-1", 11L)));
-    client.resource(m).create();
-    await().atMost(WAIT).untilAsserted(() -> assertThat(daemonSet()).isNotNull());
-    cluster.awaitQuiet(Duration.ofMillis(300));
-    DaemonSet before = daemonSet();
+    DaemonSet before = createLabAndAwaitItsDaemonSet();
     assertThat(before.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext().getPrivileged())
         .isFalse();
 

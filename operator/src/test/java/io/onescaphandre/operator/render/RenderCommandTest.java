@@ -291,12 +291,8 @@ class RenderCommandTest {
         "refused (ExtraArgsNotAllowed)");
     assertThat(out.toString()).isEmpty();
 
-    StringWriter fresh = new StringWriter();
-    CommandLine cli = OperatorMain.commandLine().setOut(new PrintWriter(fresh)).setErr(new PrintWriter(err));
-    int code = cli.execute("render", "--monitor", foreign.toString(), "--nodes", nodes.toString(),
-        "--allowed-agent-images=evil.example/*", "--allowed-init-images=evil.example/*", "--allow-agent-extra-args");
-    assertThat(code).as(err.toString()).isZero();
-    assertThat(fresh.toString()).contains("image: evil.example/miner:1");
+    assertThat(renderAllowed(foreign, "--allowed-agent-images=evil.example/*",
+        "--allowed-init-images=evil.example/*", "--allow-agent-extra-args")).contains("image: evil.example/miner:1");
   }
 
   @Test
@@ -308,11 +304,17 @@ class RenderCommandTest {
         "--allow-privileged-power-sources");
     assertThat(out.toString()).isEmpty();
 
+    assertThat(renderAllowed(ipmi, "--allow-privileged-power-sources")).contains("privileged: true", "ipmi");
+  }
+
+  /** What a fresh render of the monitor prints with the admin's flags; it must succeed. */
+  private String renderAllowed(Path monitorFile, String... admissionFlags) {
     StringWriter fresh = new StringWriter();
     CommandLine cli = OperatorMain.commandLine().setOut(new PrintWriter(fresh)).setErr(new PrintWriter(err));
-    int code = cli.execute("render", "--monitor", ipmi.toString(), "--nodes", nodes.toString(),
-        "--allow-privileged-power-sources");
-    assertThat(code).as(err.toString()).isZero();
-    assertThat(fresh.toString()).contains("privileged: true", "ipmi");
+    List<String> args = new ArrayList<>(List.of("render", "--monitor", monitorFile.toString(),
+        "--nodes", nodes.toString()));
+    args.addAll(List.of(admissionFlags));
+    assertThat(cli.execute(args.toArray(String[]::new))).as(err.toString()).isZero();
+    return fresh.toString();
   }
 }

@@ -1,19 +1,6 @@
-package io.onescaphandre.agent;
+package io.onescaphandre.agent.power;
 
-import io.onescaphandre.agent.attribution.RemainderPolicy;
 import io.onescaphandre.contracts.duration.DurationConverter;
-import io.onescaphandre.agent.power.AcpiPowerMeterSource;
-import io.onescaphandre.agent.power.BmcEndpoint;
-import io.onescaphandre.agent.power.EstimateSource;
-import io.onescaphandre.agent.power.HostPower;
-import io.onescaphandre.agent.power.IpmiDcmiSource;
-import io.onescaphandre.agent.power.IpmiSettings;
-import io.onescaphandre.agent.power.PlausibleWatts;
-import io.onescaphandre.agent.power.PolledSource;
-import io.onescaphandre.agent.power.PowerSourceName;
-import io.onescaphandre.agent.power.RedfishSettings;
-import io.onescaphandre.agent.power.RedfishSource;
-import io.onescaphandre.agent.power.WattSource;
 import io.onescaphandre.agent.proc.CpuTimes;
 import java.io.IOException;
 import java.net.URI;
@@ -104,8 +91,12 @@ public final class PowerOptions {
   @Option(names = "--estimate.max-watts", description = "this node's full-load power, for the estimate's curve")
   Double estimateMaxWatts;
 
-  public RemainderPolicy remainderPolicy() {
-    return RemainderPolicy.parse(remainderPolicy);
+  /**
+   * The {@code --power.remainder-policy} as given; run parses it (the attribution's), init only
+   * accepts it, since the DaemonSet passes both containers the same power flags.
+   */
+  public String remainderPolicyName() {
+    return remainderPolicy;
   }
 
   /** The sources named in {@code --power.sources}, ready to read; the slow ones on their own threads. */
