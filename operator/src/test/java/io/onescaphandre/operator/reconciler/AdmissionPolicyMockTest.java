@@ -58,10 +58,7 @@ class AdmissionPolicyMockTest {
   }
 
   private void editAgent(java.util.function.Consumer<io.onescaphandre.operator.api.AgentSpec> edit) {
-    client.resources(ScaphandreMonitor.class).inNamespace(NAMESPACE).withName("lab").edit(m -> {
-      edit.accept(m.getSpec().getAgent());
-      return m;
-    });
+    cluster.editMonitor(NAMESPACE, "lab", m -> edit.accept(m.getSpec().getAgent()));
   }
 
   private List<String> eventReasons() {

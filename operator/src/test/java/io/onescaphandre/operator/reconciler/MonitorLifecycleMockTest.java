@@ -131,10 +131,8 @@ class MonitorLifecycleMockTest {
     String before = get(DaemonSet.class, "lab-agent").getSpec().getTemplate().getSpec().getContainers().get(0)
         .getImage();
     assertThat(before).isEqualTo("one-scaphandre-agent:0.1.0");
-    client.resources(ScaphandreMonitor.class).inNamespace(NAMESPACE).withName("lab").edit(m -> {
-      m.getSpec().getAgent().setImage("registry.example/one-scaphandre-agent:0.2.0");
-      return m;
-    });
+    cluster.editMonitor(NAMESPACE, "lab",
+        m -> m.getSpec().getAgent().setImage("registry.example/one-scaphandre-agent:0.2.0"));
     await().atMost(WAIT).untilAsserted(() -> {
       DaemonSet ds = get(DaemonSet.class, "lab-agent");
       assertThat(ds.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())

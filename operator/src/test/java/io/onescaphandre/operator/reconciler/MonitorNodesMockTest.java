@@ -110,10 +110,8 @@ class MonitorNodesMockTest {
     awaitTargets("10.0.0.1:8080 11 kvm-1", "10.0.0.2:8080 12 kvm-2");
     await().atMost(WAIT).untilAsserted(() -> assertThat(client.nodes().withName("kvm-2").get().getMetadata()
         .getLabels()).containsEntry(MonitorNames.HOST_ID_LABEL, "12"));
-    client.resources(ScaphandreMonitor.class).inNamespace(NAMESPACE).withName("lab").edit(m -> {
-      m.getSpec().getHostId().setStaticIds(new LinkedHashMap<>(Map.of("kvm-2", 22L)));
-      return m;
-    });
+    cluster.editMonitor(NAMESPACE, "lab",
+        m -> m.getSpec().getHostId().setStaticIds(new LinkedHashMap<>(Map.of("kvm-2", 22L))));
     awaitTargets("10.0.0.1:8080 11 kvm-1", "10.0.0.2:8080 22 kvm-2");
     await().atMost(WAIT).untilAsserted(() -> assertThat(client.nodes().withName("kvm-2").get().getMetadata()
         .getLabels()).containsEntry(MonitorNames.HOST_ID_LABEL, "22"));

@@ -4,12 +4,14 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
+import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.dependent.PrometheusOperatorCrds;
 import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
 import io.onescaphandre.operator.reconciler.MonitorOperator;
@@ -88,6 +90,27 @@ public final class MockCluster implements AutoCloseable {
   }
 
   /** The test's own client (its writes are not counted as the operator's). */
+  /**
+   * Edits a monitor as a user would with {@code kubectl edit}: read, change, write with the
+   * resourceVersion read. The operator may write the monitor's status in between (a 409): then the
+   * edit is made again on what is there now, as kubectl would ask the user to.
+   */
+  public void editMonitor(String namespace, String name, java.util.function.Consumer<ScaphandreMonitor> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.resources(ScaphandreMonitor.class).inNamespace(namespace).withName(name).edit(m -> {
+          change.accept(m);
+          return m;
+        });
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
   public KubernetesClient client() {
     return client;
   }
