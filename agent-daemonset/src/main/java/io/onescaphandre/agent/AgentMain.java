@@ -1,18 +1,20 @@
 package io.onescaphandre.agent;
 
-import io.onescaphandre.contracts.cli.ExitCodes;
 import io.onescaphandre.agent.init.InitCommand;
 import io.onescaphandre.agent.sim.SimulateRaplCommand;
+import io.onescaphandre.contracts.cli.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the node agent: {@code run} (the DaemonSet's container) and {@code init}. */
-@Command(name = "one-scaphandre-agent", mixinStandardHelpOptions = true, version = "0.1.0",
+@Command(
+    name = "one-scaphandre-agent",
+    mixinStandardHelpOptions = true,
+    version = "0.1.0",
     subcommands = {RunCommand.class, InitCommand.class, SimulateRaplCommand.class},
     description = "RAPL power and energy for an OpenNebula host and its VMs, pods and services.")
 public final class AgentMain implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(execute(args));

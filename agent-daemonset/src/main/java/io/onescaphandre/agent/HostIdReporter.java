@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Looks up the OpenNebula host id in the hypervisor's files (the finder of {@code init} and of the
  * operator's {@code generate-conf --local}, so one host never gets two ids) and hands it to the
- * publisher's info series; logs only when the outcome changes, since it runs every minute. Where the
- * files are not mounted (the DaemonSet's agent container) it finds nothing and the series stays
+ * publisher's info series; logs only when the outcome changes, since it runs every minute. Where
+ * the files are not mounted (the DaemonSet's agent container) it finds nothing and the series stays
  * absent: there, Prometheus adds the id from the node label.
  */
 final class HostIdReporter implements Runnable {
@@ -21,6 +21,7 @@ final class HostIdReporter implements Runnable {
 
   private final HypervisorFilesHostIdFinder finder;
   private final MetricsPublisher publisher;
+
   /** The last id found, or the last reason there was none: what the log last said. */
   private Object last;
 
@@ -35,8 +36,13 @@ final class HostIdReporter implements Runnable {
       LocalHostId found = finder.find();
       publisher.publishHostId(Optional.of(found));
       if (!Objects.equals(found, last)) {
-        LOG.info("OpenNebula host id {} from {}{}", found.hostId(), found.file(),
-            found.ignored().isEmpty() ? "" : " (ignored: " + String.join("; ", found.ignored()) + ")");
+        LOG.info(
+            "OpenNebula host id {} from {}{}",
+            found.hostId(),
+            found.file(),
+            found.ignored().isEmpty()
+                ? ""
+                : " (ignored: " + String.join("; ", found.ignored()) + ")");
         last = found;
       }
     } catch (HostIdNotFoundException e) {

@@ -16,21 +16,26 @@ class HostIdReporterTest {
 
   @Test
   void seriesAppearsOnceOpenNebulaHasMonitoredTheHostAndFollowsItsId() throws Exception {
-    MetricsPublisher publisher = new MetricsPublisher(MetricsPublisher.newRegistry(), rootfs.resolve("proc"));
-    HostIdReporter reporter = new HostIdReporter(new HypervisorFilesHostIdFinder(rootfs), publisher);
+    MetricsPublisher publisher =
+        new MetricsPublisher(MetricsPublisher.newRegistry(), rootfs.resolve("proc"));
+    HostIdReporter reporter =
+        new HostIdReporter(new HypervisorFilesHostIdFinder(rootfs), publisher);
 
     reporter.run();
     assertThat(publisher.scrape(TEXT)).doesNotContain("opennebula_agent_host_info{");
 
     Path config = rootfs.resolve("var/tmp/one_db/config");
     Files.createDirectories(config.getParent());
-    Files.writeString(config, "<MONITOR_CONFIGURATION><HOST_ID>4</HOST_ID></MONITOR_CONFIGURATION>");
+    Files.writeString(
+        config, "<MONITOR_CONFIGURATION><HOST_ID>4</HOST_ID></MONITOR_CONFIGURATION>");
     reporter.run();
-    assertThat(publisher.scrape(TEXT)).contains(
-        "opennebula_agent_host_info{host_id=\"4\",host_id_source=\"one_db_config\",hypervisor=\"\",one_host_id=\"4\"} 1\n");
+    assertThat(publisher.scrape(TEXT))
+        .contains(
+            "opennebula_agent_host_info{host_id=\"4\",host_id_source=\"one_db_config\",hypervisor=\"\",one_host_id=\"4\"} 1\n");
 
     // The host deleted and added again under a new id.
-    Files.writeString(config, "<MONITOR_CONFIGURATION><HOST_ID>9</HOST_ID></MONITOR_CONFIGURATION>");
+    Files.writeString(
+        config, "<MONITOR_CONFIGURATION><HOST_ID>9</HOST_ID></MONITOR_CONFIGURATION>");
     reporter.run();
     assertThat(publisher.scrape(TEXT)).contains("host_id=\"9\"").doesNotContain("host_id=\"4\"");
 

@@ -26,11 +26,19 @@ class ChartDefaultsTest {
 
   @Test
   void rendersTheOperatorAndItsAccessButNoOptionalObjects() {
-    assertThat(chart.kinds()).containsExactlyInAnyOrder(
-        "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Service", "Deployment", "ConfigMap");
+    assertThat(chart.kinds())
+        .containsExactlyInAnyOrder(
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Service",
+            "Deployment",
+            "ConfigMap");
     assertThat(chart.objects())
         .filteredOn(object -> !object.getKind().startsWith("Cluster"))
-        .allSatisfy(object -> assertThat(object.getMetadata().getNamespace()).isEqualTo(RenderedChart.NAMESPACE));
+        .allSatisfy(
+            object ->
+                assertThat(object.getMetadata().getNamespace()).isEqualTo(RenderedChart.NAMESPACE));
   }
 
   @Test
@@ -47,7 +55,8 @@ class ChartDefaultsTest {
     assertThat(operator.getImage()).isEqualTo("one-scaphandre-operator:0.1.0");
     assertThat(operator.getArgs())
         .containsExactly("run", "--default-agent-image=one-scaphandre-agent:0.1.0");
-    assertThat(operator.getEnv()).extracting(EnvVar::getName)
+    assertThat(operator.getEnv())
+        .extracting(EnvVar::getName)
         .doesNotContain("ONE_SCAPHANDRE_LEADER_ELECTION_NAMESPACE");
     assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
         .isEqualTo(chart.only(ServiceAccount.class).getMetadata().getName());
@@ -64,7 +73,8 @@ class ChartDefaultsTest {
     assertThat(operator.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(operator.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(operator.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-    assertThat(operator.getVolumeMounts()).anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo("/tmp"));
+    assertThat(operator.getVolumeMounts())
+        .anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo("/tmp"));
     assertThat(operator.getResources().getRequests()).containsKeys("cpu", "memory");
     assertThat(operator.getResources().getLimits()).containsKey("memory");
   }
@@ -82,7 +92,8 @@ class ChartDefaultsTest {
     assertThat(operator.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("health");
 
     Service service = chart.only(Service.class);
-    assertThat(service.getSpec().getPorts()).singleElement()
+    assertThat(service.getSpec().getPorts())
+        .singleElement()
         .satisfies(port -> assertThat(port.getTargetPort().getStrVal()).isEqualTo("metrics"));
     assertThat(chart.only(Deployment.class).getSpec().getTemplate().getMetadata().getLabels())
         .containsAllEntriesOf(service.getSpec().getSelector());

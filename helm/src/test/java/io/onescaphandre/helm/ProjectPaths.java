@@ -3,7 +3,10 @@ package io.onescaphandre.helm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where the files under test live, relative to the repository root (surefire passes it as {@code project.root}). */
+/**
+ * Where the files under test live, relative to the repository root (surefire passes it as {@code
+ * project.root}).
+ */
 final class ProjectPaths {
 
   private ProjectPaths() {}

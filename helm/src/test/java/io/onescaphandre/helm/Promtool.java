@@ -14,8 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs Prometheus' promtool (Debian package {@code prometheus}, installed by .ci/run). Where it is missing the
- * calling test is skipped, except in CI ({@code CI=true}), where a missing promtool fails the build.
+ * Runs Prometheus' promtool (Debian package {@code prometheus}, installed by .ci/run). Where it is
+ * missing the calling test is skipped, except in CI ({@code CI=true}), where a missing promtool
+ * fails the build.
  */
 final class Promtool {
 
@@ -65,15 +66,21 @@ final class Promtool {
     List<String> command = new ArrayList<>();
     command.add(binary.toString());
     command.addAll(List.of(arguments));
-    Process process = new ProcessBuilder(command)
-        .directory(workingDirectory.toFile())
-        .redirectErrorStream(true)
-        .start();
+    Process process =
+        new ProcessBuilder(command)
+            .directory(workingDirectory.toFile())
+            .redirectErrorStream(true)
+            .start();
     process.getOutputStream().close();
     byte[] output = process.getInputStream().readAllBytes();
     if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      fail("promtool " + String.join(" ", arguments) + " did not finish in " + TIMEOUT_SECONDS + " s");
+      fail(
+          "promtool "
+              + String.join(" ", arguments)
+              + " did not finish in "
+              + TIMEOUT_SECONDS
+              + " s");
     }
     return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
   }

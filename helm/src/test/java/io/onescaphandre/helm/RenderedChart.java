@@ -30,10 +30,12 @@ final class RenderedChart {
 
   /** Renders the chart with the default values plus {@code values} (Helm's --set paths). */
   static RenderedChart render(Map<String, Object> values) {
-    TemplateCommand template = new Helm(ProjectPaths.chart()).template()
-        .withName(RELEASE)
-        .withNamespace(NAMESPACE)
-        .withKubeVersion("1.31.0");
+    TemplateCommand template =
+        new Helm(ProjectPaths.chart())
+            .template()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .withKubeVersion("1.31.0");
     values.forEach(template::set);
     String manifests = template.call();
     return new RenderedChart(manifests, parse(manifests));
@@ -45,8 +47,14 @@ final class RenderedChart {
       java.nio.file.Path file = java.nio.file.Files.createTempFile("values", ".yaml");
       try {
         java.nio.file.Files.writeString(file, yaml);
-        String manifests = new Helm(ProjectPaths.chart()).template().withName(RELEASE).withNamespace(NAMESPACE)
-            .withKubeVersion("1.31.0").withValuesFile(file).call();
+        String manifests =
+            new Helm(ProjectPaths.chart())
+                .template()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
+                .withKubeVersion("1.31.0")
+                .withValuesFile(file)
+                .call();
         return new RenderedChart(manifests, parse(manifests));
       } finally {
         java.nio.file.Files.deleteIfExists(file);
@@ -71,7 +79,9 @@ final class RenderedChart {
   private static List<HasMetadata> parse(String manifests) {
     List<HasMetadata> objects = new ArrayList<>();
     for (String document : DOCUMENT_SEPARATOR.split(manifests)) {
-      if (document.lines().allMatch(line -> line.isBlank() || line.stripLeading().startsWith("#"))) {
+      if (document
+          .lines()
+          .allMatch(line -> line.isBlank() || line.stripLeading().startsWith("#"))) {
         continue;
       }
       Object parsed = SERIALIZATION.unmarshal(document);
@@ -83,7 +93,10 @@ final class RenderedChart {
     return objects;
   }
 
-  /** Per rendered object ({@code Kind/name}), the fields its Fabric8 model does not know; only non-empty entries. */
+  /**
+   * Per rendered object ({@code Kind/name}), the fields its Fabric8 model does not know; only
+   * non-empty entries.
+   */
   Map<String, List<String>> unknownFields() {
     Map<String, List<String>> unknown = new LinkedHashMap<>();
     for (HasMetadata object : objects) {
@@ -114,8 +127,13 @@ final class RenderedChart {
   <T extends HasMetadata> T only(Class<T> type) {
     List<T> matches = all(type);
     if (matches.size() != 1) {
-      throw new NoSuchElementException("expected one " + type.getSimpleName() + ", found " + matches.size()
-          + " among " + kinds());
+      throw new NoSuchElementException(
+          "expected one "
+              + type.getSimpleName()
+              + ", found "
+              + matches.size()
+              + " among "
+              + kinds());
     }
     return matches.get(0);
   }
@@ -125,9 +143,11 @@ final class RenderedChart {
   }
 
   HasMetadata only(String kind) {
-    List<HasMetadata> matches = objects.stream().filter(object -> object.getKind().equals(kind)).toList();
+    List<HasMetadata> matches =
+        objects.stream().filter(object -> object.getKind().equals(kind)).toList();
     if (matches.size() != 1) {
-      throw new NoSuchElementException("expected one " + kind + ", found " + matches.size() + " among " + kinds());
+      throw new NoSuchElementException(
+          "expected one " + kind + ", found " + matches.size() + " among " + kinds());
     }
     return matches.get(0);
   }

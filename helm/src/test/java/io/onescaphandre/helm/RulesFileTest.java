@@ -40,29 +40,40 @@ class RulesFileTest {
 
   @Test
   void everyAlertHasASeverityASummaryADescriptionAndARunbook() {
-    assertThat(rules.alertingRules()).isNotEmpty().allSatisfy(rule -> {
-      assertThat(rule.path("labels").path("severity").asText()).isIn("info", "warning", "critical");
-      JsonNode annotations = rule.path("annotations");
-      for (String annotation : List.of("summary", "description", "runbook")) {
-        assertThat(annotations.path(annotation).asText()).as("%s of %s", annotation, rule.get("alert")).isNotBlank();
-      }
-      assertThat(rule.path("for").asText()).as("for of %s", rule.get("alert")).isNotBlank();
-    });
+    assertThat(rules.alertingRules())
+        .isNotEmpty()
+        .allSatisfy(
+            rule -> {
+              assertThat(rule.path("labels").path("severity").asText())
+                  .isIn("info", "warning", "critical");
+              JsonNode annotations = rule.path("annotations");
+              for (String annotation : List.of("summary", "description", "runbook")) {
+                assertThat(annotations.path(annotation).asText())
+                    .as("%s of %s", annotation, rule.get("alert"))
+                    .isNotBlank();
+              }
+              assertThat(rule.path("for").asText()).as("for of %s", rule.get("alert")).isNotBlank();
+            });
   }
 
   @Test
   void everyRecordedSeriesAndEveryAlertIsExercisedByAPromtoolUnitTest() {
-    assertThat(rules.recordedNames()).allSatisfy(name -> assertThat(unitTests).contains("expr: " + name));
-    assertThat(rules.alertNames()).allSatisfy(name -> assertThat(unitTests).contains("alertname: " + name));
+    assertThat(rules.recordedNames())
+        .allSatisfy(name -> assertThat(unitTests).contains("expr: " + name));
+    assertThat(rules.alertNames())
+        .allSatisfy(name -> assertThat(unitTests).contains("alertname: " + name));
   }
 
   @Test
   void coversBothAgentFlavoursAndTheJoins() {
-    String expressions = String.join("\n", rules.recordingRules().stream().map(rule -> rule.get("expr").asText()).toList());
-    assertThat(expressions).contains(
-        "opennebula_host_power_watts", "scaph_host_power_microwatts",
-        "opennebula_vm_power_watts", "scaph_process_power_consumption_microwatts",
-        "opennebula_host_energy_joules_total", "opennebula_vm_energy_joules_total",
-        "opennebula_vm_info", "kube_pod_info");
+    String expressions =
+        String.join(
+            "\n", rules.recordingRules().stream().map(rule -> rule.get("expr").asText()).toList());
+    assertThat(expressions)
+        .contains(
+            "opennebula_host_power_watts", "scaph_host_power_microwatts",
+            "opennebula_vm_power_watts", "scaph_process_power_consumption_microwatts",
+            "opennebula_host_energy_joules_total", "opennebula_vm_energy_joules_total",
+            "opennebula_vm_info", "kube_pod_info");
   }
 }

@@ -11,12 +11,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The operator's rules file passes {@code promtool check rules} and its unit tests ({@code promtool test rules}). */
+/**
+ * The operator's rules file passes {@code promtool check rules} and its unit tests ({@code promtool
+ * test rules}).
+ */
 class RulesPromtoolTest {
 
   @Test
   void rulesFileIsValid() throws Exception {
-    Promtool.Result result = Promtool.require().run(ProjectPaths.root(), "check", "rules", ProjectPaths.rules().toString());
+    Promtool.Result result =
+        Promtool.require()
+            .run(ProjectPaths.root(), "check", "rules", ProjectPaths.rules().toString());
 
     assertThat(result.succeeded()).as(result.output()).isTrue();
     assertThat(result.output()).contains("SUCCESS");
@@ -24,7 +29,11 @@ class RulesPromtoolTest {
 
   static Stream<Path> unitTestFiles() throws IOException {
     try (Stream<Path> files = Files.list(ProjectPaths.promtoolTests())) {
-      List<Path> tests = files.filter(file -> file.getFileName().toString().endsWith(".test.yaml")).sorted().toList();
+      List<Path> tests =
+          files
+              .filter(file -> file.getFileName().toString().endsWith(".test.yaml"))
+              .sorted()
+              .toList();
       assertThat(tests).as("promtool unit tests in %s", ProjectPaths.promtoolTests()).isNotEmpty();
       return tests.stream();
     }
@@ -33,8 +42,9 @@ class RulesPromtoolTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("unitTestFiles")
   void unitTestsPass(Path testFile) throws Exception {
-    Promtool.Result result = Promtool.require()
-        .run(testFile.getParent(), "test", "rules", testFile.getFileName().toString());
+    Promtool.Result result =
+        Promtool.require()
+            .run(testFile.getParent(), "test", "rules", testFile.getFileName().toString());
 
     assertThat(result.succeeded()).as(result.output()).isTrue();
     assertThat(result.output()).contains("SUCCESS").doesNotContain("FAILED");

@@ -14,10 +14,21 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.CompressorStreamFactory;
 
-/** A .deb read as dpkg-deb reads it: an ar archive of debian-binary, control.tar.* and data.tar.*. */
+/**
+ * A .deb read as dpkg-deb reads it: an ar archive of debian-binary, control.tar.* and data.tar.*.
+ */
 final class DebPackage {
-  /** One tar entry: path without the leading "./", mode bits, owner, and content for regular files. */
-  record Entry(String path, int mode, String user, String group, boolean directory, String linkTarget, byte[] content) {
+  /**
+   * One tar entry: path without the leading "./", mode bits, owner, and content for regular files.
+   */
+  record Entry(
+      String path,
+      int mode,
+      String user,
+      String group,
+      boolean directory,
+      String linkTarget,
+      byte[] content) {
     String text() {
       return new String(content, StandardCharsets.UTF_8);
     }
@@ -37,7 +48,8 @@ final class DebPackage {
     String debianBinary = null;
     Map<String, Entry> control = null;
     Map<String, Entry> data = null;
-    try (ArArchiveInputStream ar = new ArArchiveInputStream(new BufferedInputStream(Files.newInputStream(deb)))) {
+    try (ArArchiveInputStream ar =
+        new ArArchiveInputStream(new BufferedInputStream(Files.newInputStream(deb)))) {
       ArArchiveEntry member;
       while ((member = ar.getNextEntry()) != null) {
         String name = member.getName();
@@ -58,14 +70,24 @@ final class DebPackage {
 
   private static Map<String, Entry> tar(InputStream compressed) throws Exception {
     Map<String, Entry> entries = new LinkedHashMap<>();
-    InputStream in = new CompressorStreamFactory().createCompressorInputStream(new BufferedInputStream(compressed));
+    InputStream in =
+        new CompressorStreamFactory()
+            .createCompressorInputStream(new BufferedInputStream(compressed));
     TarArchiveInputStream tar = new TarArchiveInputStream(in);
     TarArchiveEntry e;
     while ((e = tar.getNextEntry()) != null) {
       String path = e.getName().replaceFirst("^\\./", "").replaceFirst("/$", "");
       byte[] content = e.isFile() ? tar.readAllBytes() : new byte[0];
-      entries.put(path, new Entry(path, e.getMode() & 07777, e.getUserName(), e.getGroupName(),
-          e.isDirectory(), e.isSymbolicLink() ? e.getLinkName() : null, content));
+      entries.put(
+          path,
+          new Entry(
+              path,
+              e.getMode() & 07777,
+              e.getUserName(),
+              e.getGroupName(),
+              e.isDirectory(),
+              e.isSymbolicLink() ? e.getLinkName() : null,
+              content));
     }
     return entries;
   }

@@ -57,26 +57,35 @@ class DebPackageIT {
     expected.put(INIT_UNIT, 0644);
     expected.put(DEFAULTS, 0644);
     expected.put("usr/share/doc/one-scaphandre-agent/copyright", 0644);
-    expected.forEach((path, mode) -> {
-      assertThat(deb.data).as(path).containsKey(path);
-      assertThat(Integer.toOctalString(deb.data.get(path).mode())).as(path).isEqualTo(Integer.toOctalString(mode));
-    });
+    expected.forEach(
+        (path, mode) -> {
+          assertThat(deb.data).as(path).containsKey(path);
+          assertThat(Integer.toOctalString(deb.data.get(path).mode()))
+              .as(path)
+              .isEqualTo(Integer.toOctalString(mode));
+        });
     for (DebPackage.Entry e : deb.data.values()) {
       assertThat(e.user() + ":" + e.group()).as(e.path()).isEqualTo("root:root");
       if (e.linkTarget() != null) {
         // jlink links each module's copy of a shared legal notice to one file: it must be there.
         Path resolved = Path.of(e.path()).resolveSibling(e.linkTarget()).normalize();
-        assertThat(deb.data).as("%s -> %s", e.path(), e.linkTarget()).containsKey(resolved.toString());
+        assertThat(deb.data)
+            .as("%s -> %s", e.path(), e.linkTarget())
+            .containsKey(resolved.toString());
         continue;
       }
-      assertThat(e.mode() & 07022).as("%s is setuid/setgid/sticky or group/world-writable", e.path()).isZero();
+      assertThat(e.mode() & 07022)
+          .as("%s is setuid/setgid/sticky or group/world-writable", e.path())
+          .isZero();
     }
     // The JVM options are the image's, byte for byte: one file for both.
     assertThat(deb.data.get(LIB + "/agent.options").text())
         .isEqualTo(readRepoFile("images/jvm-options/agent.options"));
     // The runtime is the image's module set: what the agent loads by reflection is there.
     assertThat(deb.data.get(LIB + "/java/release").text())
-        .contains("jdk.httpserver").contains("jdk.management").contains("java.base");
+        .contains("jdk.httpserver")
+        .contains("jdk.management")
+        .contains("java.base");
   }
 
   @Test
@@ -85,7 +94,11 @@ class DebPackageIT {
     assertThat(control.get("Package")).isEqualTo("one-scaphandre-agent");
     assertThat(control.get("Version")).matches("\\d+\\.\\d+\\.\\d+(~SNAPSHOT)?");
     assertThat(control.get("Architecture")).isIn("amd64", "arm64");
-    assertThat(control.get("Depends")).contains("libc6 (>= ").contains("zlib1g").contains("kmod").contains("passwd");
+    assertThat(control.get("Depends"))
+        .contains("libc6 (>= ")
+        .contains("zlib1g")
+        .contains("kmod")
+        .contains("passwd");
     assertThat(deb.control.get("conffiles").text().strip()).isEqualTo("/" + DEFAULTS);
     for (String script : List.of("postinst", "prerm", "postrm")) {
       assertThat(deb.control.get(script).mode() & 0755).as(script).isEqualTo(0755);
@@ -100,16 +113,27 @@ class DebPackageIT {
     assertThat(unit.get("Service", "Group")).isEqualTo("one-scaphandre");
     assertThat(unit.get("Service", "CapabilityBoundingSet")).as("no capability").isEmpty();
     assertThat(unit.get("Service", "AmbientCapabilities")).isEmpty();
-    Map<String, String> hardening = Map.ofEntries(
-        Map.entry("NoNewPrivileges", "yes"), Map.entry("ProtectSystem", "strict"),
-        Map.entry("ProtectHome", "yes"), Map.entry("PrivateTmp", "yes"), Map.entry("PrivateDevices", "yes"),
-        Map.entry("ProtectKernelTunables", "yes"), Map.entry("ProtectKernelModules", "yes"),
-        Map.entry("ProtectControlGroups", "yes"), Map.entry("RestrictNamespaces", "yes"),
-        Map.entry("RestrictSUIDSGID", "yes"), Map.entry("LockPersonality", "yes"),
-        Map.entry("SystemCallArchitectures", "native"), Map.entry("ProtectProc", "default"));
-    hardening.forEach((key, value) -> assertThat(unit.get("Service", key)).as(key).isEqualTo(value));
-    assertThat(unit.all("Service", "SystemCallFilter")).containsExactly("@system-service", "~@privileged");
-    assertThat(unit.get("Service", "RestrictAddressFamilies")).isEqualTo("AF_INET AF_INET6 AF_UNIX");
+    Map<String, String> hardening =
+        Map.ofEntries(
+            Map.entry("NoNewPrivileges", "yes"),
+            Map.entry("ProtectSystem", "strict"),
+            Map.entry("ProtectHome", "yes"),
+            Map.entry("PrivateTmp", "yes"),
+            Map.entry("PrivateDevices", "yes"),
+            Map.entry("ProtectKernelTunables", "yes"),
+            Map.entry("ProtectKernelModules", "yes"),
+            Map.entry("ProtectControlGroups", "yes"),
+            Map.entry("RestrictNamespaces", "yes"),
+            Map.entry("RestrictSUIDSGID", "yes"),
+            Map.entry("LockPersonality", "yes"),
+            Map.entry("SystemCallArchitectures", "native"),
+            Map.entry("ProtectProc", "default"));
+    hardening.forEach(
+        (key, value) -> assertThat(unit.get("Service", key)).as(key).isEqualTo(value));
+    assertThat(unit.all("Service", "SystemCallFilter"))
+        .containsExactly("@system-service", "~@privileged");
+    assertThat(unit.get("Service", "RestrictAddressFamilies"))
+        .isEqualTo("AF_INET AF_INET6 AF_UNIX");
     assertThat(unit.get("Unit", "Wants")).isEqualTo("one-scaphandre-agent-init.service");
     assertThat(unit.get("Unit", "After")).contains("one-scaphandre-agent-init.service");
     assertThat(unit.get("Install", "WantedBy")).isEqualTo("multi-user.target");
@@ -124,9 +148,13 @@ class DebPackageIT {
     assertThat(unit.get("Service", "NoNewPrivileges")).isEqualTo("yes");
     assertThat(unit.get("Service", "ProtectSystem")).isEqualTo("strict");
     assertThat(unit.get("Service", "PrivateNetwork")).isEqualTo("yes");
-    assertThat(unit.get("Service", "ExecStart")).contains(" init ").endsWith("$ONE_SCAPHANDRE_INIT_ARGS");
+    assertThat(unit.get("Service", "ExecStart"))
+        .contains(" init ")
+        .endsWith("$ONE_SCAPHANDRE_INIT_ARGS");
     assertThat(unit.get("Unit", "Before")).isEqualTo("one-scaphandre-agent.service");
-    assertThat(unit.all("Install", "WantedBy")).as("started by the agent unit, not on its own").isEmpty();
+    assertThat(unit.all("Install", "WantedBy"))
+        .as("started by the agent unit, not on its own")
+        .isEmpty();
     assertRunsFromThePackage(unit);
     // The group the init step gives energy_uj to is the one the agent runs as.
     String agentGroup = SystemdUnit.parse(deb.data.get(AGENT_UNIT).text()).get("Service", "Group");
@@ -148,18 +176,29 @@ class DebPackageIT {
     SimulatedRaplTree rapl = SimulatedRaplTree.server(host.resolve("sys"), 1);
     Path config = host.resolve("var/tmp/one_db/config");
     Files.createDirectories(config.getParent());
-    Files.writeString(config, "<MONITOR_CONFIGURATION><HOST_ID>12</HOST_ID></MONITOR_CONFIGURATION>");
+    Files.writeString(
+        config, "<MONITOR_CONFIGURATION><HOST_ID>12</HOST_ID></MONITOR_CONFIGURATION>");
 
     // The unit's command line with the defaults file's flags, as systemd expands it, pointed at the
     // unpacked tree and the simulated host, on a port the system picks.
     Map<String, String> env = defaults();
-    List<String> ours = List.of("--web.listen-address=127.0.0.1:0", "--interval=500ms",
-        "--path.sysfs=" + host.resolve("sys"), "--path.rootfs=" + host);
+    List<String> ours =
+        List.of(
+            "--web.listen-address=127.0.0.1:0",
+            "--interval=500ms",
+            "--path.sysfs=" + host.resolve("sys"),
+            "--path.rootfs=" + host);
     List<String> command = new ArrayList<>();
-    for (String word : SystemdUnit.parse(deb.data.get(AGENT_UNIT).text()).get("Service", "ExecStart").split("\\s+")) {
+    for (String word :
+        SystemdUnit.parse(deb.data.get(AGENT_UNIT).text())
+            .get("Service", "ExecStart")
+            .split("\\s+")) {
       if (word.startsWith("$")) {
         Arrays.stream(env.getOrDefault(word.substring(1), "").split("\\s+"))
-            .filter(w -> !w.isEmpty() && ours.stream().noneMatch(o -> o.startsWith(w.split("=")[0] + "=")))
+            .filter(
+                w ->
+                    !w.isEmpty()
+                        && ours.stream().noneMatch(o -> o.startsWith(w.split("=")[0] + "=")))
             .forEach(command::add);
       } else {
         command.add(word.startsWith("/") ? root.resolve(word.substring(1)).toString() : word);
@@ -167,7 +206,10 @@ class DebPackageIT {
     }
     command.addAll(ours);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().put("ONE_SCAPHANDRE_AGENT_JAVA_OPTS", env.getOrDefault("ONE_SCAPHANDRE_AGENT_JAVA_OPTS", ""));
+    pb.environment()
+        .put(
+            "ONE_SCAPHANDRE_AGENT_JAVA_OPTS",
+            env.getOrDefault("ONE_SCAPHANDRE_AGENT_JAVA_OPTS", ""));
     Path log = tmp.resolve("agent.log");
     pb.redirectOutput(log.toFile());
     Process agent = pb.start();
@@ -178,7 +220,8 @@ class DebPackageIT {
       String body = awaitBody(http, metrics, "opennebula_host_power_watts", agent, log);
       assertThat(body)
           .contains("opennebula_rapl_state{state=\"ok\"} 1.0")
-          .contains("opennebula_agent_host_info{host_id=\"12\",host_id_source=\"one_db_config\",hypervisor=\"\",one_host_id=\"12\"} 1");
+          .contains(
+              "opennebula_agent_host_info{host_id=\"12\",host_id_source=\"one_db_config\",hypervisor=\"\",one_host_id=\"12\"} 1");
       double before = hostJoules(body);
       rapl.addMicrojoules("intel-rapl:0", 30_000_000L);
       rapl.addMicrojoules("intel-rapl:0:0", 3_000_000L);
@@ -187,7 +230,9 @@ class DebPackageIT {
         Thread.sleep(250);
         after = hostJoules(get(http, metrics));
       }
-      assertThat(after - before).as("host energy follows the simulated counters").isBetween(32.9, 33.1);
+      assertThat(after - before)
+          .as("host energy follows the simulated counters")
+          .isBetween(32.9, 33.1);
       assertThat(agent.isAlive()).isTrue();
     } finally {
       agent.destroy();
@@ -207,10 +252,12 @@ class DebPackageIT {
       }
       Thread.sleep(250);
     }
-    throw new AssertionError("the agent did not start serving; its output:\n" + Files.readString(log));
+    throw new AssertionError(
+        "the agent did not start serving; its output:\n" + Files.readString(log));
   }
 
-  private static String awaitBody(HttpClient http, URI uri, String needle, Process agent, Path log) throws Exception {
+  private static String awaitBody(HttpClient http, URI uri, String needle, Process agent, Path log)
+      throws Exception {
     for (int i = 0; i < 80; i++) {
       try {
         String body = get(http, uri);
@@ -225,16 +272,21 @@ class DebPackageIT {
       }
       Thread.sleep(250);
     }
-    throw new AssertionError("no " + needle + " on " + uri + "; agent output:\n" + Files.readString(log));
+    throw new AssertionError(
+        "no " + needle + " on " + uri + "; agent output:\n" + Files.readString(log));
   }
 
   private static String get(HttpClient http, URI uri) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return http.send(
+            HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static double hostJoules(String body) {
-    Matcher m = Pattern.compile("(?m)^opennebula_host_energy_joules_total\\{domain=\"host\"} (\\S+)$").matcher(body);
+    Matcher m =
+        Pattern.compile("(?m)^opennebula_host_energy_joules_total\\{domain=\"host\"} (\\S+)$")
+            .matcher(body);
     if (!m.find()) {
       throw new AssertionError("no host energy in:\n" + body);
     }
@@ -266,7 +318,9 @@ class DebPackageIT {
 
   private static String readRepoFile(String path) {
     try {
-      return Files.readString(Path.of(System.getProperty("user.dir")).resolve("..").resolve(path), StandardCharsets.UTF_8);
+      return Files.readString(
+          Path.of(System.getProperty("user.dir")).resolve("..").resolve(path),
+          StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new AssertionError(e);
     }

@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A systemd unit file as systemd reads it: sections of keys, each key with every value it was given. */
+/**
+ * A systemd unit file as systemd reads it: sections of keys, each key with every value it was
+ * given.
+ */
 final class SystemdUnit {
   private final Map<String, Map<String, List<String>>> sections = new LinkedHashMap<>();
 
@@ -18,14 +21,18 @@ final class SystemdUnit {
         continue;
       }
       if (line.startsWith("[") && line.endsWith("]")) {
-        current = unit.sections.computeIfAbsent(line.substring(1, line.length() - 1), s -> new LinkedHashMap<>());
+        current =
+            unit.sections.computeIfAbsent(
+                line.substring(1, line.length() - 1), s -> new LinkedHashMap<>());
         continue;
       }
       int eq = line.indexOf('=');
       if (current == null || eq < 0) {
         throw new IllegalArgumentException("not a unit file line: " + raw);
       }
-      current.computeIfAbsent(line.substring(0, eq).strip(), k -> new ArrayList<>()).add(line.substring(eq + 1).strip());
+      current
+          .computeIfAbsent(line.substring(0, eq).strip(), k -> new ArrayList<>())
+          .add(line.substring(eq + 1).strip());
     }
     return unit;
   }

@@ -9,14 +9,24 @@ import io.onescaphandre.operator.run.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the operator jar: {@code run}, {@code render}, {@code generate-conf}, {@code energy-report} and {@code demo}. */
-@Command(name = "one-scaphandre-operator", mixinStandardHelpOptions = true, version = "0.1.0",
-    subcommands = {RunCommand.class, RenderCommand.class, GenerateConfCommand.class, EnergyReportCommand.class,
-        DemoCommand.class},
+/**
+ * Entry point of the operator jar: {@code run}, {@code render}, {@code generate-conf}, {@code
+ * energy-report} and {@code demo}.
+ */
+@Command(
+    name = "one-scaphandre-operator",
+    mixinStandardHelpOptions = true,
+    version = "0.1.0",
+    subcommands = {
+      RunCommand.class,
+      RenderCommand.class,
+      GenerateConfCommand.class,
+      EnergyReportCommand.class,
+      DemoCommand.class
+    },
     description = "Kubernetes operator metering the energy of OpenNebula hosts and their VMs.")
 public final class OperatorMain implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(execute(args));
@@ -33,7 +43,8 @@ public final class OperatorMain implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(),
+    throw new CommandLine.ParameterException(
+        spec.commandLine(),
         "missing subcommand: run, render, generate-conf, energy-report or demo");
   }
 }

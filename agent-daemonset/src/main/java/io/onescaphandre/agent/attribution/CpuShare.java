@@ -6,17 +6,20 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Splits an amount of energy in proportion to CPU time. The denominator is the larger of the
- * busy time and the measured time, so the parts never exceed the whole even when tick-granular
- * process times and microsecond cgroup times disagree slightly; what busy time no one accounts
- * for (interrupts, kernel threads of no consumer, processes that lived between two scans) is
- * left over.
+ * Splits an amount of energy in proportion to CPU time. The denominator is the larger of the busy
+ * time and the measured time, so the parts never exceed the whole even when tick-granular process
+ * times and microsecond cgroup times disagree slightly; what busy time no one accounts for
+ * (interrupts, kernel threads of no consumer, processes that lived between two scans) is left over.
  */
 final class CpuShare {
   private CpuShare() {}
 
-  static Attribution split(double joules, double busySeconds, AttributionInput input,
-      Predicate<ConsumerKey> included, Map<ConsumerKey, Double> fixed) {
+  static Attribution split(
+      double joules,
+      double busySeconds,
+      AttributionInput input,
+      Predicate<ConsumerKey> included,
+      Map<ConsumerKey, Double> fixed) {
     double measured = input.otherCpuSeconds();
     for (Map.Entry<ConsumerKey, Double> e : input.consumerCpuSeconds().entrySet()) {
       if (included.test(e.getKey())) {

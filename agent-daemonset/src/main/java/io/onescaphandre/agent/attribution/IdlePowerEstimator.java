@@ -5,8 +5,8 @@ import java.util.Deque;
 import java.util.function.LongSupplier;
 
 /**
- * The host's idle power: either configured, or the lowest interval power seen over a sliding
- * window (a monotonic deque, so each observation costs O(1) amortised).
+ * The host's idle power: either configured, or the lowest interval power seen over a sliding window
+ * (a monotonic deque, so each observation costs O(1) amortised).
  */
 public final class IdlePowerEstimator {
   private final Double configuredWatts;

@@ -3,8 +3,8 @@ package io.onescaphandre.agent.attribution;
 import java.util.Map;
 
 /**
- * Idle power belongs to no one: only the power above the idle level is split by busy CPU time;
- * the idle level and the busy time of no process stay unattributed.
+ * Idle power belongs to no one: only the power above the idle level is split by busy CPU time; the
+ * idle level and the busy time of no process stay unattributed.
  */
 public final class IdleUnattributedPolicy implements AttributionPolicy {
   public static final String NAME = "idle-unattributed";

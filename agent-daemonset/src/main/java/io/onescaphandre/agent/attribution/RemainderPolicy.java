@@ -7,15 +7,15 @@ import java.util.Map;
 /**
  * Divides the platform remainder (a whole-node meter's power above RAPL's CPU and DRAM: supplies'
  * losses, fans, disks, NICs, the BMC) on top of the CPU attribution, so that VMs, pods, services,
- * other processes and the unattributed part add up to the wall. Selected by
- * {@code --power.remainder-policy}.
+ * other processes and the unattributed part add up to the wall. Selected by {@code
+ * --power.remainder-policy}.
  */
 public enum RemainderPolicy {
   /**
    * Every part of the CPU attribution (each consumer, other processes, unattributed) gets the
    * remainder in proportion to its share of the CPU and DRAM energy: the platform serves the work
-   * the way the CPU does. Idle is treated as the CPU policy treats it (kept apart by
-   * {@code idle-unattributed}).
+   * the way the CPU does. Idle is treated as the CPU policy treats it (kept apart by {@code
+   * idle-unattributed}).
    */
   PROPORTIONAL("proportional"),
   /**
@@ -41,7 +41,8 @@ public enum RemainderPolicy {
         return p;
       }
     }
-    throw new IllegalArgumentException("--power.remainder-policy must be proportional or vcpu, not '" + text + "'");
+    throw new IllegalArgumentException(
+        "--power.remainder-policy must be proportional or vcpu, not '" + text + "'");
   }
 
   /** The CPU attribution with the remainder added; the parts sum to CPU energy + remainder. */
@@ -56,12 +57,18 @@ public enum RemainderPolicy {
         base += j;
       }
       if (base <= 0) {
-        return new Attribution(consumers, cpu.otherJoules(), cpu.unattributedJoules() + remainderJoules,
+        return new Attribution(
+            consumers,
+            cpu.otherJoules(),
+            cpu.unattributedJoules() + remainderJoules,
             cpu.joulesPerCpuSecond());
       }
       double factor = 1 + remainderJoules / base;
       consumers.replaceAll((key, joules) -> joules * factor);
-      return new Attribution(consumers, cpu.otherJoules() * factor, cpu.unattributedJoules() * factor,
+      return new Attribution(
+          consumers,
+          cpu.otherJoules() * factor,
+          cpu.unattributedJoules() * factor,
           cpu.joulesPerCpuSecond() * factor);
     }
     double capacity = input.vcpuCapacity();
@@ -71,7 +78,10 @@ public enum RemainderPolicy {
       consumers.merge(e.getKey(), joules, Double::sum);
       given += joules;
     }
-    return new Attribution(consumers, cpu.otherJoules(),
-        cpu.unattributedJoules() + Math.max(0, remainderJoules - given), cpu.joulesPerCpuSecond());
+    return new Attribution(
+        consumers,
+        cpu.otherJoules(),
+        cpu.unattributedJoules() + Math.max(0, remainderJoules - given),
+        cpu.joulesPerCpuSecond());
   }
 }

@@ -8,8 +8,8 @@ import java.util.Map;
  * Reservation policy: each KVM VM gets host power × its vCPUs / the host's logical CPUs (or / the
  * sum of all vCPUs when the host is overcommitted), busy or not, like a rented share of the
  * machine. The rest of the power is split by busy CPU time over the other consumers (pods,
- * services, LXC instances, whose allocation is not known) and other processes; the busy time of
- * the VMs themselves is taken out of that split.
+ * services, LXC instances, whose allocation is not known) and other processes; the busy time of the
+ * VMs themselves is taken out of that split.
  */
 public final class VcpuPolicy implements AttributionPolicy {
   public static final String NAME = "vcpu";
@@ -28,8 +28,8 @@ public final class VcpuPolicy implements AttributionPolicy {
     }
     double remaining = Math.max(0, input.hostJoules() - reserved);
     double busyOfOthers = Math.max(0, input.busyCpuSeconds() - reservedBusy);
-    return CpuShare.split(remaining, busyOfOthers, input,
-        key -> !input.allocatedVcpus().containsKey(key), fixed);
+    return CpuShare.split(
+        remaining, busyOfOthers, input, key -> !input.allocatedVcpus().containsKey(key), fixed);
   }
 
   @Override

@@ -16,15 +16,19 @@ public final class CgroupClassifier {
       Pattern.compile("^machine-qemu\\\\x2d\\d{1,10}\\\\x2done\\\\x2d(\\d{1,10})\\.scope$");
 
   /** libvirt without systemd: {@code machine/qemu-<domid>-one-<vmid>.libvirt-qemu}. */
-  private static final Pattern LIBVIRT_CGROUPFS = Pattern.compile("^qemu-\\d{1,10}-one-(\\d{1,10})\\.libvirt-qemu$");
+  private static final Pattern LIBVIRT_CGROUPFS =
+      Pattern.compile("^qemu-\\d{1,10}-one-(\\d{1,10})\\.libvirt-qemu$");
 
   /** LXC 4+: {@code lxc.payload.one-<id>}, with {@code -<n>} when LXC retried a taken name. */
-  private static final Pattern LXC_PAYLOAD = Pattern.compile("^lxc\\.payload\\.one-(\\d{1,10})(?:-\\d{1,10})?$");
+  private static final Pattern LXC_PAYLOAD =
+      Pattern.compile("^lxc\\.payload\\.one-(\\d{1,10})(?:-\\d{1,10})?$");
 
-  private static final Pattern LXC_MONITOR = Pattern.compile("^lxc\\.monitor\\.one-(\\d{1,10})(?:-\\d{1,10})?$");
+  private static final Pattern LXC_MONITOR =
+      Pattern.compile("^lxc\\.monitor\\.one-(\\d{1,10})(?:-\\d{1,10})?$");
 
   /** LXC 3.x nested layouts: {@code lxc/one-<id>} and {@code lxc.payload/one-<id>}. */
-  private static final Pattern LXC_NESTED_NAME = Pattern.compile("^one-(\\d{1,10})(?:-\\d{1,10})?$");
+  private static final Pattern LXC_NESTED_NAME =
+      Pattern.compile("^one-(\\d{1,10})(?:-\\d{1,10})?$");
 
   /** systemd driver: {@code kubepods[-<qos>]-pod<uid with _>.slice}. */
   private static final Pattern POD_SYSTEMD =
@@ -62,8 +66,9 @@ public final class CgroupClassifier {
         delegated = true;
       }
       Matcher m;
-      if (!delegated && ((m = LIBVIRT_SCOPE.matcher(segment)).matches() && parent.equals("machine.slice")
-          || (m = LIBVIRT_CGROUPFS.matcher(segment)).matches() && parent.equals("machine"))) {
+      if (!delegated
+          && ((m = LIBVIRT_SCOPE.matcher(segment)).matches() && parent.equals("machine.slice")
+              || (m = LIBVIRT_CGROUPFS.matcher(segment)).matches() && parent.equals("machine"))) {
         return new CgroupMatch(ConsumerKey.kvm(m.group(1)), prefix(segments, i));
       }
       if (delegated) {
@@ -72,7 +77,9 @@ public final class CgroupClassifier {
         if ((pod = POD_SYSTEMD.matcher(segment)).matches()) {
           return pod(pod.group(1).replace('_', '-'), segments, i);
         }
-        if ((parent.startsWith("kubepods") || parent.equals("burstable") || parent.equals("besteffort"))
+        if ((parent.startsWith("kubepods")
+                || parent.equals("burstable")
+                || parent.equals("besteffort"))
             && (pod = POD_CGROUPFS.matcher(segment)).matches()) {
           return pod(pod.group(1), segments, i);
         }
@@ -91,7 +98,8 @@ public final class CgroupClassifier {
       if (parent.isEmpty() && (m = POD_CGROUPFS.matcher(segment)).matches()) {
         return pod(m.group(1), segments, i);
       }
-      if (parent.equals("system.slice") || (parent.startsWith("system-") && parent.endsWith(".slice"))) {
+      if (parent.equals("system.slice")
+          || (parent.startsWith("system-") && parent.endsWith(".slice"))) {
         if ((m = SERVICE.matcher(segment)).matches()) {
           return new CgroupMatch(ConsumerKey.service(m.group(1)), prefix(segments, i));
         }
@@ -105,7 +113,8 @@ public final class CgroupClassifier {
     if (podIndex + 1 < segments.length) {
       Matcher container = CONTAINER.matcher(segments[podIndex + 1]);
       if (container.matches()) {
-        return new CgroupMatch(ConsumerKey.pod(uidLower, container.group(1)), prefix(segments, podIndex + 1));
+        return new CgroupMatch(
+            ConsumerKey.pod(uidLower, container.group(1)), prefix(segments, podIndex + 1));
       }
     }
     return new CgroupMatch(ConsumerKey.pod(uidLower, ""), null);

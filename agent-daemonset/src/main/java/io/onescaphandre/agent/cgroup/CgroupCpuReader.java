@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Reads the cumulative CPU usage of a cgroup, in microseconds: {@code usage_usec} of cgroup v2
- * {@code cpu.stat}, or v1 {@code cpuacct.usage} (nanoseconds). It covers every task the cgroup
- * ever had, including short-lived ones a {@code /proc} scan never sees. Sampler thread only.
+ * {@code cpu.stat}, or v1 {@code cpuacct.usage} (nanoseconds). It covers every task the cgroup ever
+ * had, including short-lived ones a {@code /proc} scan never sees. Sampler thread only.
  */
 public final class CgroupCpuReader {
   /** A usage that would overflow a long is no usage: the file is corrupt. */
@@ -27,10 +27,15 @@ public final class CgroupCpuReader {
   public CgroupCpuReader(Path sysfs, ProcFileReader reader) {
     this.cgroupRoot = sysfs.resolve("fs").resolve("cgroup");
     this.reader = reader;
-    this.unifiedRoot = Files.exists(cgroupRoot.resolve("cgroup.controllers"))
-        ? cgroupRoot : cgroupRoot.resolve("unified");
-    this.cpuacctRoots = List.of(cgroupRoot.resolve("cpu,cpuacct"), cgroupRoot.resolve("cpuacct"),
-        cgroupRoot.resolve("cpuacct,cpu"));
+    this.unifiedRoot =
+        Files.exists(cgroupRoot.resolve("cgroup.controllers"))
+            ? cgroupRoot
+            : cgroupRoot.resolve("unified");
+    this.cpuacctRoots =
+        List.of(
+            cgroupRoot.resolve("cpu,cpuacct"),
+            cgroupRoot.resolve("cpuacct"),
+            cgroupRoot.resolve("cpuacct,cpu"));
   }
 
   /**
@@ -39,7 +44,8 @@ public final class CgroupCpuReader {
    */
   public boolean hostHasCgroups() {
     return Files.exists(cgroupRoot.resolve("cgroup.controllers"))
-        || cpuacctRoots.stream().anyMatch(Files::isDirectory) || Files.isDirectory(unifiedRoot);
+        || cpuacctRoots.stream().anyMatch(Files::isDirectory)
+        || Files.isDirectory(unifiedRoot);
   }
 
   /** Which layout the host has, for the log. */
@@ -50,7 +56,9 @@ public final class CgroupCpuReader {
       return "cgroup v2";
     }
     if (v1) {
-      return Files.isDirectory(unifiedRoot) ? "cgroup hybrid (v1 cpu,cpuacct + v2 unified)" : "cgroup v1";
+      return Files.isDirectory(unifiedRoot)
+          ? "cgroup hybrid (v1 cpu,cpuacct + v2 unified)"
+          : "cgroup v1";
     }
     return "no cgroup filesystem under " + cgroupRoot;
   }

@@ -39,7 +39,10 @@ public record CgroupPath(String path, CgroupHierarchy hierarchy) {
     return v2 == null ? null : new CgroupPath(normalise(v2), CgroupHierarchy.V2);
   }
 
-  /** The same path with its string shared with equal paths of other processes (see the process scanner). */
+  /**
+   * The same path with its string shared with equal paths of other processes (see the process
+   * scanner).
+   */
   public CgroupPath withPath(String canonical) {
     return canonical == path ? this : new CgroupPath(canonical, hierarchy);
   }
@@ -61,6 +64,8 @@ public record CgroupPath(String path, CgroupHierarchy hierarchy) {
       return false;
     }
     // Without building ancestor + "/": this runs for every process of every consumer each sample.
-    return path.length() == ancestor.length() || ancestor.endsWith("/") || path.charAt(ancestor.length()) == '/';
+    return path.length() == ancestor.length()
+        || ancestor.endsWith("/")
+        || path.charAt(ancestor.length()) == '/';
   }
 }

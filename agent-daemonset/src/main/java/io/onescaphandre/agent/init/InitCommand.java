@@ -28,34 +28,56 @@ import picocli.CommandLine.Option;
  * one JSON line for the operator. Always exits 0: a host without RAPL or without a host id is a
  * finding to report, not a reason for a crash loop.
  */
-@Command(name = "init", mixinStandardHelpOptions = true,
-    description = "Load RAPL modules, check RAPL, find the OpenNebula host id; print one JSON line.")
+@Command(
+    name = "init",
+    mixinStandardHelpOptions = true,
+    description =
+        "Load RAPL modules, check RAPL, find the OpenNebula host id; print one JSON line.")
 public final class InitCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(InitCommand.class);
 
-  @Option(names = "--path.sysfs", defaultValue = "/sys", description = "sysfs mount (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--path.sysfs",
+      defaultValue = "/sys",
+      description = "sysfs mount (default ${DEFAULT-VALUE})")
   Path sysfs;
 
-  @Option(names = "--path.rootfs", defaultValue = "/", description = "host root (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--path.rootfs",
+      defaultValue = "/",
+      description = "host root (default ${DEFAULT-VALUE})")
   Path rootfs;
 
-  @Option(names = "--path.procfs", defaultValue = "/proc", description = "procfs mount, for cpuinfo and the kernel release (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--path.procfs",
+      defaultValue = "/proc",
+      description = "procfs mount, for cpuinfo and the kernel release (default ${DEFAULT-VALUE})")
   Path procfs;
 
-  @Option(names = "--termination-message-path", defaultValue = "/dev/termination-log",
+  @Option(
+      names = "--termination-message-path",
+      defaultValue = "/dev/termination-log",
       description = "file the JSON line is written to (default ${DEFAULT-VALUE})")
   Path terminationMessagePath;
 
-  @Option(names = "--modprobe", defaultValue = "modprobe", description = "modprobe executable (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--modprobe",
+      defaultValue = "modprobe",
+      description = "modprobe executable (default ${DEFAULT-VALUE})")
   String modprobe;
 
-  @Option(names = "--zone-wait", defaultValue = "3s", converter = DurationConverter.class,
+  @Option(
+      names = "--zone-wait",
+      defaultValue = "3s",
+      converter = DurationConverter.class,
       description = "how long to wait for zones after loading modules (default ${DEFAULT-VALUE})")
   Duration zoneWait;
 
-  @Option(names = "--rapl.group",
-      description = "give this group read on every energy_uj (root-only since CVE-2020-8694), for an"
-          + " agent that runs as an unprivileged user in that group (the Debian package's unit)")
+  @Option(
+      names = "--rapl.group",
+      description =
+          "give this group read on every energy_uj (root-only since CVE-2020-8694), for an"
+              + " agent that runs as an unprivileged user in that group (the Debian package's unit)")
   String raplGroup;
 
   @picocli.CommandLine.Mixin
@@ -92,9 +114,10 @@ public final class InitCommand implements Callable<Integer> {
     String rapl = raplMessage(reading.state(), vendor, kernel);
     if (raplGroup != null && !zones.isEmpty()) {
       RaplGroupAccess.Outcome access = RaplGroupAccess.grant(zones, raplGroup);
-      rapl += access.failure() == null
-          ? ", energy_uj readable by group " + raplGroup
-          : ", " + access.failure() + " (the agent will report rapl unreadable)";
+      rapl +=
+          access.failure() == null
+              ? ", energy_uj readable by group " + raplGroup
+              : ", " + access.failure() + " (the agent will report rapl unreadable)";
     }
     List<String> zoneNames = zones.stream().map(RaplZone::name).toList();
     String kernelText = kernel.text().isEmpty() ? null : kernel.text();
@@ -105,20 +128,51 @@ public final class InitCommand implements Callable<Integer> {
       powerSources = java.util.Map.of();
       LOG.warn("power sources not probed: {}", e.getMessage());
     }
-    String powerSource = powerSources.entrySet().stream().filter(e -> e.getValue().equals("ok"))
-        .map(java.util.Map.Entry::getKey).findFirst().orElse(null);
-    String powerMessage = ", host power from " + (powerSource == null ? "no source"
-        : powerSource.equals("estimate") ? "estimate (a model: nothing measurable)" : powerSource);
+    String powerSource =
+        powerSources.entrySet().stream()
+            .filter(e -> e.getValue().equals("ok"))
+            .map(java.util.Map.Entry::getKey)
+            .findFirst()
+            .orElse(null);
+    String powerMessage =
+        ", host power from "
+            + (powerSource == null
+                ? "no source"
+                : powerSource.equals("estimate")
+                    ? "estimate (a model: nothing measurable)"
+                    : powerSource);
     try {
       LocalHostId host = new HypervisorFilesHostIdFinder(rootfs).find();
       String file = "/" + rootfs.relativize(host.file());
-      return new InitReport(InitReport.VERSION, host.hostId(), host.source().label(), file,
-          host.hypervisor().map(h -> h.label()).orElse(null), reading.state().label(), zoneNames, vendor,
-          kernelText, loaded, powerSource, powerSources,
+      return new InitReport(
+          InitReport.VERSION,
+          host.hostId(),
+          host.source().label(),
+          file,
+          host.hypervisor().map(h -> h.label()).orElse(null),
+          reading.state().label(),
+          zoneNames,
+          vendor,
+          kernelText,
+          loaded,
+          powerSource,
+          powerSources,
           rapl + ", host id " + host.hostId() + " from " + file + powerMessage);
     } catch (HostIdNotFoundException e) {
-      return new InitReport(InitReport.VERSION, null, null, null, null, reading.state().label(), zoneNames,
-          vendor, kernelText, loaded, powerSource, powerSources, rapl + ", " + e.getMessage() + powerMessage);
+      return new InitReport(
+          InitReport.VERSION,
+          null,
+          null,
+          null,
+          null,
+          reading.state().label(),
+          zoneNames,
+          vendor,
+          kernelText,
+          loaded,
+          powerSource,
+          powerSources,
+          rapl + ", " + e.getMessage() + powerMessage);
     }
   }
 
@@ -140,14 +194,18 @@ public final class InitCommand implements Callable<Integer> {
   private static String raplMessage(RaplState state, String vendor, KernelRelease kernel) {
     return switch (state) {
       case OK -> "RAPL readable";
-      case DEGRADED -> "RAPL readable with degraded zones (unreadable energy_uj or no"
-          + " max_energy_range_uj; the agent's log names them)";
-      case UNREADABLE -> "RAPL energy_uj not readable (root-only since CVE-2020-8694): run the agent"
-          + " as root or with CAP_DAC_READ_SEARCH";
+      case DEGRADED ->
+          "RAPL readable with degraded zones (unreadable energy_uj or no"
+              + " max_energy_range_uj; the agent's log names them)";
+      case UNREADABLE ->
+          "RAPL energy_uj not readable (root-only since CVE-2020-8694): run the agent"
+              + " as root or with CAP_DAC_READ_SEARCH";
       case ABSENT -> {
         String why = RaplModules.whyNone(vendor, kernel);
-        yield "no RAPL zone" + (why != null ? " (" + why + ")"
-            : " (load intel_rapl_common/intel_rapl_msr on the host, or enable RAPL in the BIOS)");
+        yield "no RAPL zone"
+            + (why != null
+                ? " (" + why + ")"
+                : " (load intel_rapl_common/intel_rapl_msr on the host, or enable RAPL in the BIOS)");
       }
     };
   }

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads kernel modules with the {@code modprobe} executable. Its absence (a minimal image), a
- * missing module or a failure is logged and reported, never fatal. Does not rely on
- * {@code /proc/modules}, which some kernels do not have.
+ * missing module or a failure is logged and reported, never fatal. Does not rely on {@code
+ * /proc/modules}, which some kernels do not have.
  */
 public final class ModuleLoader {
   private static final Logger LOG = LoggerFactory.getLogger(ModuleLoader.class);
@@ -51,7 +51,8 @@ public final class ModuleLoader {
           LOG.warn("{} failed ({}): {}", command, process.exitValue(), new String(output).trim());
         }
       } catch (IOException e) {
-        LOG.warn("cannot run {}: {}; load {} on the host instead", modprobe, e.getMessage(), modules);
+        LOG.warn(
+            "cannot run {}: {}; load {} on the host instead", modprobe, e.getMessage(), modules);
         return loaded;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -13,13 +13,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Lets one group read the RAPL energy counters, so that the host service's agent can run as its
- * own unprivileged user. Since the fix for CVE-2020-8694 (PLATYPUS: energy readings fine enough
- * to leak secrets through power side channels) {@code energy_uj} is 0400 root. Giving read to a
- * group that only the agent's system user belongs to keeps every other user out, and is narrower
- * than running the agent as root or with CAP_DAC_READ_SEARCH (which reads every file of the host).
- * The kernel recreates the files 0400 root when the modules are reloaded: the init step runs again
- * before every start of the agent.
+ * Lets one group read the RAPL energy counters, so that the host service's agent can run as its own
+ * unprivileged user. Since the fix for CVE-2020-8694 (PLATYPUS: energy readings fine enough to leak
+ * secrets through power side channels) {@code energy_uj} is 0400 root. Giving read to a group that
+ * only the agent's system user belongs to keeps every other user out, and is narrower than running
+ * the agent as root or with CAP_DAC_READ_SEARCH (which reads every file of the host). The kernel
+ * recreates the files 0400 root when the modules are reloaded: the init step runs again before
+ * every start of the agent.
  */
 final class RaplGroupAccess {
   private RaplGroupAccess() {}
@@ -32,9 +32,10 @@ final class RaplGroupAccess {
     for (RaplZone zone : zones) {
       Path file = zone.energyFile();
       try {
-        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-        GroupPrincipal principal = file.getFileSystem().getUserPrincipalLookupService()
-            .lookupPrincipalByGroupName(group);
+        PosixFileAttributeView view =
+            Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        GroupPrincipal principal =
+            file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
         view.setGroup(principal);
         Set<PosixFilePermission> permissions = view.readAttributes().permissions();
         permissions.add(PosixFilePermission.GROUP_READ);

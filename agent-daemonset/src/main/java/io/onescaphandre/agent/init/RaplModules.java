@@ -3,10 +3,10 @@ package io.onescaphandre.agent.init;
 import java.util.List;
 
 /**
- * Which kernel modules create the powercap RAPL zones. Linux 5.3 split the driver into
- * {@code intel_rapl_common} and the MSR interface {@code intel_rapl_msr} (which creates the zones);
- * before that one module, {@code intel_rapl}, did both. AMD Zen (family 17h/19h, Hygon 18h) got
- * powercap RAPL in 5.11, through the same modules; earlier AMD kernels have none.
+ * Which kernel modules create the powercap RAPL zones. Linux 5.3 split the driver into {@code
+ * intel_rapl_common} and the MSR interface {@code intel_rapl_msr} (which creates the zones); before
+ * that one module, {@code intel_rapl}, did both. AMD Zen (family 17h/19h, Hygon 18h) got powercap
+ * RAPL in 5.11, through the same modules; earlier AMD kernels have none.
  */
 public final class RaplModules {
   private RaplModules() {}

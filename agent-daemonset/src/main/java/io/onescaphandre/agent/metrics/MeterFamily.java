@@ -16,7 +16,10 @@ import java.util.Map;
  * under the publisher's write lock, read by scrapes under its read lock.
  */
 final class MeterFamily {
-  enum Type { GAUGE, COUNTER }
+  enum Type {
+    GAUGE,
+    COUNTER
+  }
 
   private final MeterRegistry registry;
   private final String name;
@@ -35,14 +38,16 @@ final class MeterFamily {
 
   /** Sets every series present in {@code values} and removes the others. */
   void update(Map<List<String>, Double> values) {
-    for (Iterator<Map.Entry<List<String>, Series>> it = series.entrySet().iterator(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<List<String>, Series>> it = series.entrySet().iterator();
+        it.hasNext(); ) {
       Map.Entry<List<String>, Series> entry = it.next();
       if (!values.containsKey(entry.getKey())) {
         registry.remove(entry.getValue().meter);
         it.remove();
       }
     }
-    values.forEach((labelValues, value) -> series.computeIfAbsent(labelValues, this::register).value = value);
+    values.forEach(
+        (labelValues, value) -> series.computeIfAbsent(labelValues, this::register).value = value);
   }
 
   /** One unlabelled series, or none when {@code value} is null. */
@@ -67,10 +72,17 @@ final class MeterFamily {
       tags = tags.and(labels[i], labelValues.get(i));
     }
     Series s = new Series();
-    s.meter = type == Type.GAUGE
-        ? Gauge.builder(name, s, x -> x.value).description(help).tags(tags).strongReference(true)
-            .register(registry)
-        : FunctionCounter.builder(name, s, x -> x.value).description(help).tags(tags).register(registry);
+    s.meter =
+        type == Type.GAUGE
+            ? Gauge.builder(name, s, x -> x.value)
+                .description(help)
+                .tags(tags)
+                .strongReference(true)
+                .register(registry)
+            : FunctionCounter.builder(name, s, x -> x.value)
+                .description(help)
+                .tags(tags)
+                .register(registry);
     return s;
   }
 

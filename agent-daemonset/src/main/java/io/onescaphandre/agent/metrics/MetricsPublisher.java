@@ -78,83 +78,256 @@ public final class MetricsPublisher implements SampleSink {
     this.registry = registry;
     MeterFamily.Type g = MeterFamily.Type.GAUGE;
     MeterFamily.Type c = MeterFamily.Type.COUNTER;
-    hostPower = new MeterFamily(registry, "opennebula.host.power.watts",
-        "Host power over the last interval, from the source named (estimate: a model, not a measurement)",
-        g, "source");
-    hostEnergy = new MeterFamily(registry, "opennebula.host.energy.joules",
-        "Energy since the agent started; domain=host is the host total, never sum over domain", c, "domain");
-    zoneEnergy = new MeterFamily(registry, "opennebula.rapl.zone.energy.joules",
-        "Energy of each powercap zone since the agent started, wraps removed", c, "zone", "domain", "socket");
-    vmPower = new MeterFamily(registry, "opennebula.vm.power.watts",
-        "Power attributed to the OpenNebula VM over the last interval; source: of the host total", g,
-        "one_vm_id", "vmname", "hypervisor", "source");
-    vmEnergy = new MeterFamily(registry, "opennebula.vm.energy.joules",
-        "Energy attributed to the OpenNebula VM", c, "one_vm_id", "vmname", "hypervisor");
-    vmCpu = new MeterFamily(registry, "opennebula.vm.cpu.seconds",
-        "CPU time of the OpenNebula VM, kernel helper threads included", c, "one_vm_id", "vmname", "hypervisor");
-    podPower = new MeterFamily(registry, "opennebula.pod.power.watts",
-        "Power of a pod container (top N; the rest under pod_uid=other)", g, "pod_uid", "container", "source");
-    podEnergy = new MeterFamily(registry, "opennebula.pod.energy.joules",
-        "Energy of a pod container (top N; the rest under pod_uid=other)", c, "pod_uid", "container");
-    servicePower = new MeterFamily(registry, "opennebula.service.power.watts",
-        "Power of a systemd service of the host (top N; the rest under unit=other)", g, "unit", "source");
-    serviceEnergy = new MeterFamily(registry, "opennebula.service.energy.joules",
-        "Energy of a systemd service of the host (top N; the rest under unit=other)", c, "unit");
-    otherPower = new MeterFamily(registry, "opennebula.other.power.watts",
-        "Power of processes in no VM, pod or service", g, "source");
-    otherEnergy = new MeterFamily(registry, "opennebula.other.energy.joules",
-        "Energy of processes in no VM, pod or service", c);
-    unattributedPower = new MeterFamily(registry, "opennebula.unattributed.power.watts",
-        "Power the attribution policy gives to no one", g, "source");
-    unattributedEnergy = new MeterFamily(registry, "opennebula.unattributed.energy.joules",
-        "Energy the attribution policy gives to no one", c);
-    sourcePower = new MeterFamily(registry, "opennebula.power.source.watts",
-        "Host power over the last interval as each usable source gives it (estimate: a model)", g, "source");
-    sourceEnergy = new MeterFamily(registry, "opennebula.power.source.energy.joules",
-        "Host energy as each source gives it, over the intervals it was usable", c, "source");
-    sourceState = new MeterFamily(registry, "opennebula.power.source.state",
-        "1 for the current state of each enabled power source, 0 for the others", g, "source", "state");
-    totalSource = new MeterFamily(registry, "opennebula.host.power.source",
-        "1 for the source that makes the host total, 0 for the other enabled sources", g, "source");
-    remainderPower = new MeterFamily(registry, "opennebula.platform.remainder.power.watts",
-        "Whole-node power above RAPL's CPU and DRAM (supplies, fans, disks, NICs), divided by the"
-            + " remainder policy; 0 unless a whole-node meter makes the total while RAPL is read", g);
-    estimateCurve = new MeterFamily(registry, "opennebula.power.estimate.curve.info",
-        "1: the curve of the power estimate (basis ccf, ccf-average, tdp or configured; cpu), a model"
-            + " whose error on a given server is tens of percent", g, "basis", "cpu");
-    raplState = new MeterFamily(registry, "opennebula.rapl.state",
-        "1 for the current RAPL state (ok, degraded, absent, unreadable), 0 for the others", g, "state");
-    raplZoneState = new MeterFamily(registry, "opennebula.rapl.zone.state",
-        "1 for the current state of the powercap zone (ok, degraded, unreadable), 0 for the others",
-        g, "zone", "state");
-    raplCounterResets = new MeterFamily(registry, "opennebula.rapl.counter.resets",
-        "Intervals of the zone refused because its counter moved by more energy than the zone can use"
-            + " (a fall that is not a wrap, a jump)", c, "zone");
-    raplZoneGap = new MeterFamily(registry, "opennebula.rapl.zone.gap.seconds",
-        "Time whose energy the zone's counter lacks: unreadable, refused, or the interval across"
-            + " which it came back", c, "zone");
-    sampleFailures = new MeterFamily(registry, "opennebula.agent.sample.failures",
-        "Samples that failed, by reason (the exception's class)", c, "reason");
-    processesSkipped = new MeterFamily(registry, "opennebula.agent.processes.skipped",
-        "Processes left out of a sample because their /proc files could not be parsed", c);
-    hostInfo = new MeterFamily(registry, "opennebula.agent.host.info",
-        "1 with the OpenNebula host id this agent found in the hypervisor's files (absent when none):"
-            + " lets a Prometheus job without target labels join host_id", g,
-        "host_id", "one_host_id", "hypervisor", "host_id_source");
-    scaphHostPower = new MeterFamily(registry, "scaph.host.power.microwatts",
-        "Scaphandre-compatible host power", g);
-    scaphHostEnergy = new MeterFamily(registry, "scaph.host.energy.microjoules",
-        "Scaphandre-compatible host energy, monotonic (wraps removed)", g);
-    scaphSocketPower = new MeterFamily(registry, "scaph.socket.power.microwatts",
-        "Scaphandre-compatible package power of a socket", g, "socket_id");
-    scaphDomainPower = new MeterFamily(registry, "scaph.domain.power.microwatts",
-        "Scaphandre-compatible power of a RAPL domain of a socket", g, "domain_name", "socket_id");
-    scaphProcessPower = new MeterFamily(registry, "scaph.process.power.consumption.microwatts",
-        "Scaphandre-compatible process power: each VM's main process carries the VM's power; plus"
-            + " the top N other processes", g, "pid", "exe", "cmdline", "vmname");
-    sampleDuration = Timer.builder("opennebula.agent.sample.duration")
-        .description("Time taken by one sample").register(registry);
-    samples = Counter.builder("opennebula.agent.samples").description("Samples taken").register(registry);
+    hostPower =
+        new MeterFamily(
+            registry,
+            "opennebula.host.power.watts",
+            "Host power over the last interval, from the source named (estimate: a model, not a measurement)",
+            g,
+            "source");
+    hostEnergy =
+        new MeterFamily(
+            registry,
+            "opennebula.host.energy.joules",
+            "Energy since the agent started; domain=host is the host total, never sum over domain",
+            c,
+            "domain");
+    zoneEnergy =
+        new MeterFamily(
+            registry,
+            "opennebula.rapl.zone.energy.joules",
+            "Energy of each powercap zone since the agent started, wraps removed",
+            c,
+            "zone",
+            "domain",
+            "socket");
+    vmPower =
+        new MeterFamily(
+            registry,
+            "opennebula.vm.power.watts",
+            "Power attributed to the OpenNebula VM over the last interval; source: of the host total",
+            g,
+            "one_vm_id",
+            "vmname",
+            "hypervisor",
+            "source");
+    vmEnergy =
+        new MeterFamily(
+            registry,
+            "opennebula.vm.energy.joules",
+            "Energy attributed to the OpenNebula VM",
+            c,
+            "one_vm_id",
+            "vmname",
+            "hypervisor");
+    vmCpu =
+        new MeterFamily(
+            registry,
+            "opennebula.vm.cpu.seconds",
+            "CPU time of the OpenNebula VM, kernel helper threads included",
+            c,
+            "one_vm_id",
+            "vmname",
+            "hypervisor");
+    podPower =
+        new MeterFamily(
+            registry,
+            "opennebula.pod.power.watts",
+            "Power of a pod container (top N; the rest under pod_uid=other)",
+            g,
+            "pod_uid",
+            "container",
+            "source");
+    podEnergy =
+        new MeterFamily(
+            registry,
+            "opennebula.pod.energy.joules",
+            "Energy of a pod container (top N; the rest under pod_uid=other)",
+            c,
+            "pod_uid",
+            "container");
+    servicePower =
+        new MeterFamily(
+            registry,
+            "opennebula.service.power.watts",
+            "Power of a systemd service of the host (top N; the rest under unit=other)",
+            g,
+            "unit",
+            "source");
+    serviceEnergy =
+        new MeterFamily(
+            registry,
+            "opennebula.service.energy.joules",
+            "Energy of a systemd service of the host (top N; the rest under unit=other)",
+            c,
+            "unit");
+    otherPower =
+        new MeterFamily(
+            registry,
+            "opennebula.other.power.watts",
+            "Power of processes in no VM, pod or service",
+            g,
+            "source");
+    otherEnergy =
+        new MeterFamily(
+            registry,
+            "opennebula.other.energy.joules",
+            "Energy of processes in no VM, pod or service",
+            c);
+    unattributedPower =
+        new MeterFamily(
+            registry,
+            "opennebula.unattributed.power.watts",
+            "Power the attribution policy gives to no one",
+            g,
+            "source");
+    unattributedEnergy =
+        new MeterFamily(
+            registry,
+            "opennebula.unattributed.energy.joules",
+            "Energy the attribution policy gives to no one",
+            c);
+    sourcePower =
+        new MeterFamily(
+            registry,
+            "opennebula.power.source.watts",
+            "Host power over the last interval as each usable source gives it (estimate: a model)",
+            g,
+            "source");
+    sourceEnergy =
+        new MeterFamily(
+            registry,
+            "opennebula.power.source.energy.joules",
+            "Host energy as each source gives it, over the intervals it was usable",
+            c,
+            "source");
+    sourceState =
+        new MeterFamily(
+            registry,
+            "opennebula.power.source.state",
+            "1 for the current state of each enabled power source, 0 for the others",
+            g,
+            "source",
+            "state");
+    totalSource =
+        new MeterFamily(
+            registry,
+            "opennebula.host.power.source",
+            "1 for the source that makes the host total, 0 for the other enabled sources",
+            g,
+            "source");
+    remainderPower =
+        new MeterFamily(
+            registry,
+            "opennebula.platform.remainder.power.watts",
+            "Whole-node power above RAPL's CPU and DRAM (supplies, fans, disks, NICs), divided by the"
+                + " remainder policy; 0 unless a whole-node meter makes the total while RAPL is read",
+            g);
+    estimateCurve =
+        new MeterFamily(
+            registry,
+            "opennebula.power.estimate.curve.info",
+            "1: the curve of the power estimate (basis ccf, ccf-average, tdp or configured; cpu), a model"
+                + " whose error on a given server is tens of percent",
+            g,
+            "basis",
+            "cpu");
+    raplState =
+        new MeterFamily(
+            registry,
+            "opennebula.rapl.state",
+            "1 for the current RAPL state (ok, degraded, absent, unreadable), 0 for the others",
+            g,
+            "state");
+    raplZoneState =
+        new MeterFamily(
+            registry,
+            "opennebula.rapl.zone.state",
+            "1 for the current state of the powercap zone (ok, degraded, unreadable), 0 for the others",
+            g,
+            "zone",
+            "state");
+    raplCounterResets =
+        new MeterFamily(
+            registry,
+            "opennebula.rapl.counter.resets",
+            "Intervals of the zone refused because its counter moved by more energy than the zone can use"
+                + " (a fall that is not a wrap, a jump)",
+            c,
+            "zone");
+    raplZoneGap =
+        new MeterFamily(
+            registry,
+            "opennebula.rapl.zone.gap.seconds",
+            "Time whose energy the zone's counter lacks: unreadable, refused, or the interval across"
+                + " which it came back",
+            c,
+            "zone");
+    sampleFailures =
+        new MeterFamily(
+            registry,
+            "opennebula.agent.sample.failures",
+            "Samples that failed, by reason (the exception's class)",
+            c,
+            "reason");
+    processesSkipped =
+        new MeterFamily(
+            registry,
+            "opennebula.agent.processes.skipped",
+            "Processes left out of a sample because their /proc files could not be parsed",
+            c);
+    hostInfo =
+        new MeterFamily(
+            registry,
+            "opennebula.agent.host.info",
+            "1 with the OpenNebula host id this agent found in the hypervisor's files (absent when none):"
+                + " lets a Prometheus job without target labels join host_id",
+            g,
+            "host_id",
+            "one_host_id",
+            "hypervisor",
+            "host_id_source");
+    scaphHostPower =
+        new MeterFamily(
+            registry, "scaph.host.power.microwatts", "Scaphandre-compatible host power", g);
+    scaphHostEnergy =
+        new MeterFamily(
+            registry,
+            "scaph.host.energy.microjoules",
+            "Scaphandre-compatible host energy, monotonic (wraps removed)",
+            g);
+    scaphSocketPower =
+        new MeterFamily(
+            registry,
+            "scaph.socket.power.microwatts",
+            "Scaphandre-compatible package power of a socket",
+            g,
+            "socket_id");
+    scaphDomainPower =
+        new MeterFamily(
+            registry,
+            "scaph.domain.power.microwatts",
+            "Scaphandre-compatible power of a RAPL domain of a socket",
+            g,
+            "domain_name",
+            "socket_id");
+    scaphProcessPower =
+        new MeterFamily(
+            registry,
+            "scaph.process.power.consumption.microwatts",
+            "Scaphandre-compatible process power: each VM's main process carries the VM's power; plus"
+                + " the top N other processes",
+            g,
+            "pid",
+            "exe",
+            "cmdline",
+            "vmname");
+    sampleDuration =
+        Timer.builder("opennebula.agent.sample.duration")
+            .description("Time taken by one sample")
+            .register(registry);
+    samples =
+        Counter.builder("opennebula.agent.samples").description("Samples taken").register(registry);
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -163,7 +336,8 @@ public final class MetricsPublisher implements SampleSink {
     new FileDescriptorMetrics().bindTo(registry);
     Path status = procfs.resolve("self").resolve("status");
     Gauge.builder("process.resident.memory.bytes", status, MetricsPublisher::residentBytes)
-        .description("Resident set size of the agent").register(registry);
+        .description("Resident set size of the agent")
+        .register(registry);
     raplState.update(stateValues(RaplState.ABSENT));
   }
 
@@ -217,30 +391,37 @@ public final class MetricsPublisher implements SampleSink {
       // would start new counters).
       String source = s.hostPower().totalSource().label();
       hostPower.update(Map.of(List.of(source), s.hostWatts()));
-      remainderPower.updateSingle(s.intervalSeconds() > 0 ? s.hostPower().remainderJoules() / s.intervalSeconds() : 0);
+      remainderPower.updateSingle(
+          s.intervalSeconds() > 0 ? s.hostPower().remainderJoules() / s.intervalSeconds() : 0);
       scaphHostPower.updateSingle(s.hostWatts() * 1e6);
       Map<List<String>, Double> power = new HashMap<>();
       Map<List<String>, Double> energy = new HashMap<>();
-      s.vms().forEach(vm -> {
-        power.put(List.of(vm.vmId(), vm.vmName(), vm.hypervisor(), source), vm.watts());
-        energy.put(vmLabels(vm), vm.joules());
-      });
+      s.vms()
+          .forEach(
+              vm -> {
+                power.put(List.of(vm.vmId(), vm.vmName(), vm.hypervisor(), source), vm.watts());
+                energy.put(vmLabels(vm), vm.joules());
+              });
       vmPower.update(power);
       vmEnergy.update(energy);
       Map<List<String>, Double> podW = new HashMap<>();
       Map<List<String>, Double> podJ = new HashMap<>();
-      s.pods().forEach(p -> {
-        podW.put(List.of(p.podUid(), p.container(), source), p.watts());
-        podJ.put(List.of(p.podUid(), p.container()), p.joules());
-      });
+      s.pods()
+          .forEach(
+              p -> {
+                podW.put(List.of(p.podUid(), p.container(), source), p.watts());
+                podJ.put(List.of(p.podUid(), p.container()), p.joules());
+              });
       podPower.update(podW);
       podEnergy.update(podJ);
       Map<List<String>, Double> serviceW = new HashMap<>();
       Map<List<String>, Double> serviceJ = new HashMap<>();
-      s.services().forEach(u -> {
-        serviceW.put(List.of(u.unit(), source), u.watts());
-        serviceJ.put(List.of(u.unit()), u.joules());
-      });
+      s.services()
+          .forEach(
+              u -> {
+                serviceW.put(List.of(u.unit(), source), u.watts());
+                serviceJ.put(List.of(u.unit()), u.joules());
+              });
       servicePower.update(serviceW);
       serviceEnergy.update(serviceJ);
       otherPower.update(Map.of(List.of(source), s.otherWatts()));
@@ -254,8 +435,12 @@ public final class MetricsPublisher implements SampleSink {
       s.domainWatts().forEach(d -> domains.put(List.of(d.domain(), d.socket()), d.watts() * 1e6));
       scaphDomainPower.update(domains);
       Map<List<String>, Double> processes = new HashMap<>();
-      s.processes().forEach(p -> processes.put(
-          List.of(Integer.toString(p.pid()), p.exe(), p.cmdline(), p.vmName()), p.watts() * 1e6));
+      s.processes()
+          .forEach(
+              p ->
+                  processes.put(
+                      List.of(Integer.toString(p.pid()), p.exe(), p.cmdline(), p.vmName()),
+                      p.watts() * 1e6));
       scaphProcessPower.update(processes);
     } finally {
       lock.writeLock().unlock();
@@ -275,8 +460,14 @@ public final class MetricsPublisher implements SampleSink {
       } else {
         LocalHostId found = host.get();
         String id = found.hostId().toString();
-        hostInfo.update(Map.of(List.of(id, id, found.hypervisor().map(h -> h.label()).orElse(""),
-            found.source().label()), 1.0));
+        hostInfo.update(
+            Map.of(
+                List.of(
+                    id,
+                    id,
+                    found.hypervisor().map(h -> h.label()).orElse(""),
+                    found.source().label()),
+                1.0));
       }
     } finally {
       lock.writeLock().unlock();
@@ -312,18 +503,37 @@ public final class MetricsPublisher implements SampleSink {
   public int agentSeriesCount() {
     lock.readLock().lock();
     try {
-      return (int) registry.getMeters().stream()
-          .filter(m -> m.getId().getName().startsWith("opennebula.") || m.getId().getName().startsWith("scaph."))
-          .count();
+      return (int)
+          registry.getMeters().stream()
+              .filter(
+                  m ->
+                      m.getId().getName().startsWith("opennebula.")
+                          || m.getId().getName().startsWith("scaph."))
+              .count();
     } finally {
       lock.readLock().unlock();
     }
   }
 
   private void clearPower() {
-    for (MeterFamily family : List.of(hostPower, remainderPower, scaphHostPower, vmPower, vmEnergy, podPower, podEnergy,
-        servicePower, serviceEnergy, otherPower, otherEnergy, unattributedPower, unattributedEnergy,
-        scaphSocketPower, scaphDomainPower, scaphProcessPower)) {
+    for (MeterFamily family :
+        List.of(
+            hostPower,
+            remainderPower,
+            scaphHostPower,
+            vmPower,
+            vmEnergy,
+            podPower,
+            podEnergy,
+            servicePower,
+            serviceEnergy,
+            otherPower,
+            otherEnergy,
+            unattributedPower,
+            unattributedEnergy,
+            scaphSocketPower,
+            scaphDomainPower,
+            scaphProcessPower)) {
       family.clear();
     }
   }
@@ -346,7 +556,8 @@ public final class MetricsPublisher implements SampleSink {
       total.put(List.of(source), status.source() == s.hostPower().totalSource() ? 1.0 : 0.0);
     }
     var curve = s.hostPower().estimateCurve();
-    estimateCurve.update(curve == null ? Map.of() : Map.of(List.of(curve.basis(), curve.cpu()), 1.0));
+    estimateCurve.update(
+        curve == null ? Map.of() : Map.of(List.of(curve.basis(), curve.cpu()), 1.0));
     sourceState.update(states);
     sourcePower.update(watts);
     sourceEnergy.update(joules);
@@ -357,8 +568,8 @@ public final class MetricsPublisher implements SampleSink {
     return List.of(vm.vmId(), vm.vmName(), vm.hypervisor());
   }
 
-  private static final List<String> ZONE_STATES = java.util.Arrays.stream(RaplZoneState.values())
-      .map(RaplZoneState::label).toList();
+  private static final List<String> ZONE_STATES =
+      java.util.Arrays.stream(RaplZoneState.values()).map(RaplZoneState::label).toList();
 
   private static Map<List<String>, Double> stateValues(RaplState current) {
     Map<List<String>, Double> values = new HashMap<>();

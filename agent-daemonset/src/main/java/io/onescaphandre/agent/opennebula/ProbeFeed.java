@@ -19,22 +19,26 @@ import java.util.OptionalDouble;
  * What OpenNebula's IM probes read from the agent, kept from every snapshot: the host's energy
  * counter and busy CPU time over the last {@link #HOST_SPAN}, each VM's energy counter over the
  * last {@link #VM_SPAN}. A probe asks for the mean power over its own period (OpenNebula runs
- * {@code host/system} probes every 600 s and {@code vm/monitor} probes every 30 to 90 s by default),
- * which is the difference of two counter readings divided by the time between them: exact whatever
- * the sampling interval, and never a single interval's figure.
+ * {@code host/system} probes every 600 s and {@code vm/monitor} probes every 30 to 90 s by
+ * default), which is the difference of two counter readings divided by the time between them: exact
+ * whatever the sampling interval, and never a single interval's figure.
  *
- * <p>The host's busy CPU time is read from {@code /proc/stat} here, right after each sample, because
- * {@link Snapshot} does not carry it (the sampler uses it only inside attribution); moving it into
- * the snapshot would let this class read nothing but snapshots.
+ * <p>The host's busy CPU time is read from {@code /proc/stat} here, right after each sample,
+ * because {@link Snapshot} does not carry it (the sampler uses it only inside attribution); moving
+ * it into the snapshot would let this class read nothing but snapshots.
  *
  * <p>Thread-safe: one thread (the sampler's) calls {@link #accept}, HTTP threads the readers.
  */
 public final class ProbeFeed {
   /** The longest host period served: SYSTEM_HOST probes run every 600 s by default. */
   public static final Duration HOST_SPAN = Duration.ofHours(1);
+
   /** The longest VM period served: MONITOR_VM probes run every 30 to 90 s by default. */
   public static final Duration VM_SPAN = Duration.ofMinutes(10);
-  /** Below this spread of busy CPUs, a fitted slope says nothing (a host that never changed load). */
+
+  /**
+   * Below this spread of busy CPUs, a fitted slope says nothing (a host that never changed load).
+   */
   static final double MIN_BUSY_SPREAD = 0.25;
 
   private final Path procStat;
@@ -77,8 +81,10 @@ public final class ProbeFeed {
       }
       host.add(nanos, snapshot.hostJoules(), busy);
       for (Snapshot.Vm vm : snapshot.vms()) {
-        vms.computeIfAbsent(vm.vmId(), id -> new VmRing(vm.hypervisor(), new EnergyRing(vmCapacity)))
-            .ring().add(nanos, vm.joules(), 0);
+        vms.computeIfAbsent(
+                vm.vmId(), id -> new VmRing(vm.hypervisor(), new EnergyRing(vmCapacity)))
+            .ring()
+            .add(nanos, vm.joules(), 0);
       }
       // A VM that left the host (shutdown, migration) is no longer reported.
       vms.values().removeIf(ring -> ring.ring().newestNanos() != nanos);
@@ -102,7 +108,9 @@ public final class ProbeFeed {
     return busySeconds;
   }
 
-  /** The host figures over {@code period}; {@link HostPower#available()} false without two readings. */
+  /**
+   * The host figures over {@code period}; {@link HostPower#available()} false without two readings.
+   */
   public HostPower host(Duration period) {
     synchronized (lock) {
       if (last == null || host.size() < 2) {
@@ -113,8 +121,16 @@ public final class ProbeFeed {
       double watts = (host.joulesBack(0) - host.joulesBack(start)) / seconds;
       double busyCpus = (host.busyBack(0) - host.busyBack(start)) / seconds;
       Fit fit = fit();
-      return new HostPower(true, null, watts, seconds, host.joulesBack(0), startedAt, busyCpus,
-          fit.idleWatts(), fit.wattsPerBusyCpu());
+      return new HostPower(
+          true,
+          null,
+          watts,
+          seconds,
+          host.joulesBack(0),
+          startedAt,
+          busyCpus,
+          fit.idleWatts(),
+          fit.wattsPerBusyCpu());
     }
   }
 
@@ -129,8 +145,13 @@ public final class ProbeFeed {
         }
         int start = ring.startFor(period.toNanos());
         double seconds = (ring.newestNanos() - ring.nanosBack(start)) / 1e9;
-        out.add(new VmPower(e.getKey(), e.getValue().hypervisor(),
-            (ring.joulesBack(0) - ring.joulesBack(start)) / seconds, seconds, ring.joulesBack(0)));
+        out.add(
+            new VmPower(
+                e.getKey(),
+                e.getValue().hypervisor(),
+                (ring.joulesBack(0) - ring.joulesBack(start)) / seconds,
+                seconds,
+                ring.joulesBack(0)));
       }
       out.sort(Comparator.comparingLong(v -> parseIdOrMax(v.vmId())));
       return out;
@@ -152,11 +173,11 @@ public final class ProbeFeed {
   }
 
   /**
-   * Host power against busy CPUs, interval by interval over the whole history, fitted as
-   * {@code P = idle + k * busy} by least squares: {@code k} is the marginal power of one more busy
-   * CPU, {@code idle} the power at no load. When the load hardly varied, or the fit comes out
-   * negative (noise, turbo and thermal effects), the idle power is the lowest interval power seen
-   * and the slope is the rest of the mean power spread over the mean busy CPUs.
+   * Host power against busy CPUs, interval by interval over the whole history, fitted as {@code P =
+   * idle + k * busy} by least squares: {@code k} is the marginal power of one more busy CPU, {@code
+   * idle} the power at no load. When the load hardly varied, or the fit comes out negative (noise,
+   * turbo and thermal effects), the idle power is the lowest interval power seen and the slope is
+   * the rest of the mean power spread over the mean busy CPUs.
    */
   private Fit fit() {
     int n = host.size() - 1;
@@ -197,7 +218,8 @@ public final class ProbeFeed {
       }
     }
     double idle = Math.min(lowest, meanY);
-    return new Fit(OptionalDouble.of(idle),
+    return new Fit(
+        OptionalDouble.of(idle),
         meanX >= 0.05 ? OptionalDouble.of((meanY - idle) / meanX) : OptionalDouble.empty());
   }
 
@@ -208,18 +230,29 @@ public final class ProbeFeed {
   /**
    * The host's figures.
    *
-   * @param reason why there are none ({@code starting}, {@code rapl-absent}, {@code rapl-unreadable})
+   * @param reason why there are none ({@code starting}, {@code rapl-absent}, {@code
+   *     rapl-unreadable})
    * @param watts mean power over {@code seconds}
    * @param joules the host energy counter since {@code since}
    * @param busyCpus mean busy CPUs over {@code seconds}
    */
-  public record HostPower(boolean available, String reason, double watts, double seconds, double joules,
-      Instant since, double busyCpus, OptionalDouble idleWatts, OptionalDouble wattsPerBusyCpu) {
+  public record HostPower(
+      boolean available,
+      String reason,
+      double watts,
+      double seconds,
+      double joules,
+      Instant since,
+      double busyCpus,
+      OptionalDouble idleWatts,
+      OptionalDouble wattsPerBusyCpu) {
     static HostPower unavailable(String reason) {
-      return new HostPower(false, reason, 0, 0, 0, null, 0, OptionalDouble.empty(), OptionalDouble.empty());
+      return new HostPower(
+          false, reason, 0, 0, 0, null, 0, OptionalDouble.empty(), OptionalDouble.empty());
     }
   }
 
   /** One VM: mean power over {@code seconds}, energy counter since the agent saw it first. */
-  public record VmPower(String vmId, String hypervisor, double watts, double seconds, double joules) {}
+  public record VmPower(
+      String vmId, String hypervisor, double watts, double seconds, double joules) {}
 }

@@ -10,14 +10,16 @@ import java.util.Locale;
  * {@code opennebula/remotes/im/} copy the agent's answer to their standard output unchanged.
  *
  * <p>{@code host/system} probes: {@code KEY="VALUE"} lines that oned merges into HOST/TEMPLATE
- * ({@code Host::update_info}), where {@code SCHED_RANK} and {@code SCHED_REQUIREMENTS} can use them.
- * {@code vm/monitor} probes: one {@code VM = [ ID="<id>", MONITOR="<base64>" ]} line per VM, the
- * base64 holding {@code KEY="VALUE"} lines; onemonitord decodes it, merges it with the other probes'
- * blocks of the same ID ({@code MonitorDriverProtocol::_monitor_vm}) and into the VM's MONITORING.
+ * ({@code Host::update_info}), where {@code SCHED_RANK} and {@code SCHED_REQUIREMENTS} can use
+ * them. {@code vm/monitor} probes: one {@code VM = [ ID="<id>", MONITOR="<base64>" ]} line per VM,
+ * the base64 holding {@code KEY="VALUE"} lines; onemonitord decodes it, merges it with the other
+ * probes' blocks of the same ID ({@code MonitorDriverProtocol::_monitor_vm}) and into the VM's
+ * MONITORING.
  */
 public final class ProbeText {
   /** Host template keys, in the order printed. */
   public static final String STATE = "POWER_STATE";
+
   public static final String POWER = "POWER_W";
   public static final String PERIOD = "POWER_PERIOD_S";
   public static final String BUSY_CPUS = "BUSY_CPUS";
@@ -25,6 +27,7 @@ public final class ProbeText {
   public static final String MARGINAL_POWER = "MARGINAL_POWER_PER_CPU_W";
   public static final String ENERGY = "ENERGY_KWH";
   public static final String ENERGY_SINCE = "ENERGY_SINCE";
+
   /** The value of {@link #STATE} when the figures are there. */
   public static final String STATE_OK = "ok";
 
@@ -59,13 +62,18 @@ public final class ProbeText {
     StringBuilder out = new StringBuilder(vms.size() * 96);
     for (ProbeFeed.VmPower vm : vms) {
       if (!vm.vmId().chars().allMatch(Character::isDigit) || vm.vmId().isEmpty()) {
-        continue; // OpenNebula ids only: a wild VM (negative id) would need a DEPLOY_ID we do not know
+        continue; // OpenNebula ids only: a wild VM (negative id) would need a DEPLOY_ID we do not
+        // know
       }
       StringBuilder monitor = new StringBuilder(64);
       line(monitor, POWER, fixed(vm.watts(), 2));
       line(monitor, ENERGY, fixed(vm.joules() / JOULES_PER_KWH, 6));
-      out.append("VM = [ ID=\"").append(vm.vmId()).append("\", MONITOR=\"")
-          .append(Base64.getEncoder().encodeToString(monitor.toString().getBytes(StandardCharsets.UTF_8)))
+      out.append("VM = [ ID=\"")
+          .append(vm.vmId())
+          .append("\", MONITOR=\"")
+          .append(
+              Base64.getEncoder()
+                  .encodeToString(monitor.toString().getBytes(StandardCharsets.UTF_8)))
           .append("\" ]\n");
     }
     return out.toString();

@@ -10,14 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The ACPI power meter (ACPI000D, driver {@code acpi_power_meter}): a hwmon device named
- * {@code power_meter} whose {@code power1_average} (µW, averaged over {@code power1_average_interval}
- * ms) is the whole node's power as the firmware, often through the BMC, measures it. hwmon numbers
- * are not stable, so the device is found by its name; {@code power1_input} is the fallback of
- * drivers that only give an instantaneous value. Every value passes {@link PlausibleWatts}.
+ * The ACPI power meter (ACPI000D, driver {@code acpi_power_meter}): a hwmon device named {@code
+ * power_meter} whose {@code power1_average} (µW, averaged over {@code power1_average_interval} ms)
+ * is the whole node's power as the firmware, often through the BMC, measures it. hwmon numbers are
+ * not stable, so the device is found by its name; {@code power1_input} is the fallback of drivers
+ * that only give an instantaneous value. Every value passes {@link PlausibleWatts}.
  */
 public final class AcpiPowerMeterSource implements WattSource {
   static final String DRIVER_NAME = "power_meter";
+
   /** Look for a meter that was not there (module loaded later) at most this often, in reads. */
   private static final int REDISCOVER_EVERY = 30;
 
@@ -40,12 +41,14 @@ public final class AcpiPowerMeterSource implements WattSource {
   public WattReading read() {
     if (meter == null) {
       if (readsSinceDiscovery++ < REDISCOVER_EVERY) {
-        return WattReading.failed(SourceState.ABSENT, "no hwmon device named power_meter under " + hwmonClass);
+        return WattReading.failed(
+            SourceState.ABSENT, "no hwmon device named power_meter under " + hwmonClass);
       }
       readsSinceDiscovery = 0;
       meter = discover();
       if (meter == null) {
-        return WattReading.failed(SourceState.ABSENT, "no hwmon device named power_meter under " + hwmonClass);
+        return WattReading.failed(
+            SourceState.ABSENT, "no hwmon device named power_meter under " + hwmonClass);
       }
     }
     try {
@@ -67,13 +70,15 @@ public final class AcpiPowerMeterSource implements WattSource {
       }
       return plausible.check(microwatts / 1e6, window, file.toString());
     } catch (AccessDeniedException e) {
-      return WattReading.failed(SourceState.UNREADABLE, e.getFile() + " is not readable by the agent");
+      return WattReading.failed(
+          SourceState.UNREADABLE, e.getFile() + " is not readable by the agent");
     } catch (NoSuchFileException e) {
       meter = null;
       return WattReading.failed(SourceState.ABSENT, "the power meter went away: " + e.getFile());
     } catch (IOException e) {
       // The driver returns EIO or ENODATA when the firmware method fails.
-      return WattReading.failed(SourceState.UNREACHABLE, "reading the power meter failed: " + e.getMessage());
+      return WattReading.failed(
+          SourceState.UNREACHABLE, "reading the power meter failed: " + e.getMessage());
     } catch (NumberFormatException e) {
       return WattReading.failed(SourceState.INVALID, "the power meter's value is not a number");
     }
@@ -86,7 +91,8 @@ public final class AcpiPowerMeterSource implements WattSource {
       for (Path entry : entries) {
         for (Path dir : List.of(entry, entry.resolve("device"))) {
           if (SysfsText.read(dir.resolve("name")).filter(DRIVER_NAME::equals).isPresent()
-              && (Files.exists(dir.resolve("power1_average")) || Files.exists(dir.resolve("power1_input")))) {
+              && (Files.exists(dir.resolve("power1_average"))
+                  || Files.exists(dir.resolve("power1_input")))) {
             found.add(dir);
             break;
           }

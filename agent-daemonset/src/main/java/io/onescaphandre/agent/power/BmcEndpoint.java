@@ -69,8 +69,10 @@ public final class BmcEndpoint {
       text = text.substring(0, text.length() - 1);
     }
     URI uri = URI.create(text);
-    if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
-      throw new IllegalArgumentException("a BMC address must be host[:port] or http(s)://host[:port], not '" + url + "'");
+    if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())
+        || uri.getHost() == null) {
+      throw new IllegalArgumentException(
+          "a BMC address must be host[:port] or http(s)://host[:port], not '" + url + "'");
     }
     return uri;
   }

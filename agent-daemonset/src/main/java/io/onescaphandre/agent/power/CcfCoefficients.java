@@ -33,7 +33,10 @@ public final class CcfCoefficients {
     return Optional.ofNullable(microarchitecture(cpu)).map(ROWS::get);
   }
 
-  /** Family/model numbers of Intel's and AMD's server parts (and the client parts sharing their cores). */
+  /**
+   * Family/model numbers of Intel's and AMD's server parts (and the client parts sharing their
+   * cores).
+   */
   static String microarchitecture(CpuInfo cpu) {
     switch (cpu.vendor()) {
       case "GenuineIntel" -> {
@@ -78,7 +81,8 @@ public final class CcfCoefficients {
   private static Map<String, Row> load() {
     Map<String, Row> rows = new LinkedHashMap<>();
     try (InputStream in = CcfCoefficients.class.getResourceAsStream("/power/ccf-coefficients.csv");
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        BufferedReader reader =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       boolean header = true;
       while ((line = reader.readLine()) != null) {

@@ -14,7 +14,8 @@ import java.util.Locale;
  * @param modelName the marketing name, or "" (arm64 has none)
  * @param armPart the arm64 "CPU part" (such as 0xd0c), or -1
  */
-public record CpuInfo(String vendor, int family, int model, int stepping, String modelName, int armPart) {
+public record CpuInfo(
+    String vendor, int family, int model, int stepping, String modelName, int armPart) {
 
   public static CpuInfo unknown() {
     return new CpuInfo("", -1, -1, -1, "", -1);
@@ -59,7 +60,7 @@ public record CpuInfo(String vendor, int family, int model, int stepping, String
             armPart = Integer.decode(value);
             vendor = vendor.isEmpty() ? "ARM" : vendor;
           }
-          default -> { }
+          default -> {}
         }
       } catch (NumberFormatException e) {
         // A field this parser does not understand leaves the microarchitecture unknown.

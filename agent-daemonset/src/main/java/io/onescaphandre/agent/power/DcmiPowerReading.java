@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 /**
  * Parses the DCMI "Get Power Reading" answer as ipmitool ({@code dcmi power reading}) and FreeIPMI
  * ({@code ipmi-dcmi --get-system-power-statistics}) print it. Only the instantaneous value is a
- * current reading: minimum, maximum and average cover the BMC's whole statistics period, often days.
- * A meter whose state is "deactivated" (OpenBMC answers so, with zeros) is not measuring.
+ * current reading: minimum, maximum and average cover the BMC's whole statistics period, often
+ * days. A meter whose state is "deactivated" (OpenBMC answers so, with zeros) is not measuring.
  */
 public final class DcmiPowerReading {
   private static final Pattern IPMITOOL_WATTS =
@@ -15,9 +15,11 @@ public final class DcmiPowerReading {
   private static final Pattern IPMITOOL_STATE =
       Pattern.compile("Power reading state is:\\s*(\\w+)", Pattern.CASE_INSENSITIVE);
   private static final Pattern FREEIPMI_WATTS =
-      Pattern.compile("^Current Power\\s*:\\s*(\\d+)\\s*Watts", Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
+      Pattern.compile(
+          "^Current Power\\s*:\\s*(\\d+)\\s*Watts", Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
   private static final Pattern FREEIPMI_STATE =
-      Pattern.compile("^Power Measurement\\s*:\\s*(\\w+)", Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
+      Pattern.compile(
+          "^Power Measurement\\s*:\\s*(\\w+)", Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
 
   private DcmiPowerReading() {}
 

@@ -10,17 +10,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A model of the node's power where nothing is measurable: the host's CPU utilisation (busy time
- * of {@code /proc/stat} over the interval) through a power curve. The curve, in this order:
+ * A model of the node's power where nothing is measurable: the host's CPU utilisation (busy time of
+ * {@code /proc/stat} over the interval) through a power curve. The curve, in this order:
+ *
  * <ol>
  *   <li>{@code --estimate.idle-watts} and {@code --estimate.max-watts} when the operator knows them
  *       (a PDU reading, a vendor sheet): a straight line between them;
  *   <li>Cloud Carbon Footprint's SPECpower-derived watts per hardware thread of this CPU's
  *       microarchitecture, times the online hardware threads: a whole-server estimate;
- *   <li>the CPU packages' long-term power limit (powercap {@code constraint_*}, about the TDP) times
- *       Teads' load ratios: the CPU only, so it underestimates the wall;
+ *   <li>the CPU packages' long-term power limit (powercap {@code constraint_*}, about the TDP)
+ *       times Teads' load ratios: the CPU only, so it underestimates the wall;
  *   <li>CCF's average per thread.
  * </ol>
+ *
  * Every series it feeds carries {@code source="estimate"}: it is a model, off by tens of percent on
  * a given server (README, "Accuracy").
  */
@@ -35,15 +37,19 @@ public final class EstimateSource {
     LOG.info("power estimate curve: {}", curve);
   }
 
-  public static EstimateSource forHost(Path procfs, Path sysfs, int threads, Double idleWatts, Double maxWatts) {
-    return new EstimateSource(choose(CpuInfo.read(procfs), tdpWatts(sysfs), threads, idleWatts, maxWatts));
+  public static EstimateSource forHost(
+      Path procfs, Path sysfs, int threads, Double idleWatts, Double maxWatts) {
+    return new EstimateSource(
+        choose(CpuInfo.read(procfs), tdpWatts(sysfs), threads, idleWatts, maxWatts));
   }
 
-  static PowerCurve choose(CpuInfo cpu, Optional<Double> tdp, int threads, Double idleWatts, Double maxWatts) {
+  static PowerCurve choose(
+      CpuInfo cpu, Optional<Double> tdp, int threads, Double idleWatts, Double maxWatts) {
     if (idleWatts != null || maxWatts != null) {
       if (idleWatts == null || maxWatts == null || idleWatts < 0 || maxWatts <= idleWatts) {
-        throw new IllegalArgumentException("--estimate.idle-watts and --estimate.max-watts go together,"
-            + " with 0 <= idle < max");
+        throw new IllegalArgumentException(
+            "--estimate.idle-watts and --estimate.max-watts go together,"
+                + " with 0 <= idle < max");
       }
       return PowerCurve.linear("configured", cpu.modelName(), idleWatts, maxWatts);
     }
@@ -82,9 +88,11 @@ public final class EstimateSource {
         for (int i = 0; i < 4; i++) {
           String constraint = "constraint_" + i;
           if (SysfsText.read(zone.resolve(constraint + "_name")).orElse("").equals("long_term")) {
-            Optional<Double> limit = SysfsText.read(zone.resolve(constraint + "_power_limit_uw"))
-                .or(() -> SysfsText.read(zone.resolve(constraint + "_max_power_uw")))
-                .map(Double::parseDouble).filter(w -> w > 0);
+            Optional<Double> limit =
+                SysfsText.read(zone.resolve(constraint + "_power_limit_uw"))
+                    .or(() -> SysfsText.read(zone.resolve(constraint + "_max_power_uw")))
+                    .map(Double::parseDouble)
+                    .filter(w -> w > 0);
             if (limit.isPresent()) {
               sum += limit.get() / 1e6;
             }

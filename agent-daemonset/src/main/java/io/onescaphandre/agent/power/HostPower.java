@@ -16,18 +16,24 @@ import org.slf4j.LoggerFactory;
  * estimate}; whole-node meters first, because RAPL misses the disks, fans, NICs and supplies).
  *
  * <p>When a whole-node meter makes the total and RAPL is read too, the host energy of an interval
- * is RAPL's energy plus the platform remainder, {@code max(0, P_meter - P_rapl)}, where
- * {@code P_rapl} is RAPL's average over the meter's own averaging window (a Redfish BMC averages
- * over a minute): the fast CPU part keeps RAPL's timing, the slow rest follows the meter, and the
- * total over any window the meter averages equals the meter. A whole-node meter reading less than
- * RAPL alone is {@code inconsistent} and skipped. Without RAPL the meter's power is the total. The
+ * is RAPL's energy plus the platform remainder, {@code max(0, P_meter - P_rapl)}, where {@code
+ * P_rapl} is RAPL's average over the meter's own averaging window (a Redfish BMC averages over a
+ * minute): the fast CPU part keeps RAPL's timing, the slow rest follows the meter, and the total
+ * over any window the meter averages equals the meter. A whole-node meter reading less than RAPL
+ * alone is {@code inconsistent} and skipped. Without RAPL the meter's power is the total. The
  * estimate is never combined with measurements.
  */
 public final class HostPower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HostPower.class);
-  /** A whole-node meter may read this much below RAPL (rounding to whole watts, timing) before it is inconsistent. */
+
+  /**
+   * A whole-node meter may read this much below RAPL (rounding to whole watts, timing) before it is
+   * inconsistent.
+   */
   static final double CONSISTENCY_SLACK_WATTS = 2;
+
   static final double CONSISTENCY_SLACK_RATIO = 0.05;
+
   /** RAPL history kept for the window comparison; longer windows are compared over this much. */
   static final long MAX_WINDOW_NANOS = 15L * 60 * 1_000_000_000L;
 
@@ -75,14 +81,21 @@ public final class HostPower implements AutoCloseable {
    * @param intervalSeconds the interval (0 on the first sample)
    * @param utilisation busy share of all CPUs over the interval, 0 to 1
    */
-  public HostPowerSample measure(long nanos, RaplState raplState, Double raplJoules, double intervalSeconds,
+  public HostPowerSample measure(
+      long nanos,
+      RaplState raplState,
+      Double raplJoules,
+      double intervalSeconds,
       double utilisation) {
     boolean raplListed = order.contains(PowerSourceName.RAPL);
     boolean raplMetered = raplListed && raplJoules != null && intervalSeconds > 0;
     // RAPL is there but did not count this interval (a zone unreadable, the first interval after a
     // gap): a measured host stays unpublished for it rather than take a modelled interval.
-    boolean raplGap = raplListed && !raplMetered && intervalSeconds > 0
-        && (raplState == RaplState.OK || raplState == RaplState.DEGRADED);
+    boolean raplGap =
+        raplListed
+            && !raplMetered
+            && intervalSeconds > 0
+            && (raplState == RaplState.OK || raplState == RaplState.DEGRADED);
     double raplWatts = raplMetered ? raplJoules / intervalSeconds : 0;
     if (raplMetered) {
       raplCumulativeMicro += raplJoules * 1e6;
@@ -104,12 +117,13 @@ public final class HostPower implements AutoCloseable {
       double watts = 0;
       String message = "";
       if (name == PowerSourceName.RAPL) {
-        state = switch (raplState) {
-          case OK -> SourceState.OK;
-          case DEGRADED -> SourceState.DEGRADED;
-          case ABSENT -> SourceState.ABSENT;
-          case UNREADABLE -> SourceState.UNREADABLE;
-        };
+        state =
+            switch (raplState) {
+              case OK -> SourceState.OK;
+              case DEGRADED -> SourceState.DEGRADED;
+              case ABSENT -> SourceState.ABSENT;
+              case UNREADABLE -> SourceState.UNREADABLE;
+            };
         watts = raplWatts;
         if (raplMetered) {
           add(name, raplJoules);
@@ -135,10 +149,13 @@ public final class HostPower implements AutoCloseable {
         message = reading.message();
         if (reading.usable() && raplMetered) {
           double raplOverWindow = raplAverage(nanos, reading.windowSeconds(), raplWatts);
-          if (reading.watts() < raplOverWindow * (1 - CONSISTENCY_SLACK_RATIO) - CONSISTENCY_SLACK_WATTS) {
+          if (reading.watts()
+              < raplOverWindow * (1 - CONSISTENCY_SLACK_RATIO) - CONSISTENCY_SLACK_WATTS) {
             state = SourceState.INCONSISTENT;
-            message = String.format("reads %.1f W, less than RAPL's %.1f W for CPU and DRAM alone",
-                reading.watts(), raplOverWindow);
+            message =
+                String.format(
+                    "reads %.1f W, less than RAPL's %.1f W for CPU and DRAM alone",
+                    reading.watts(), raplOverWindow);
           } else if (total == null) {
             total = name;
             double remainderWatts = Math.max(0, reading.watts() - raplOverWindow);
@@ -156,12 +173,23 @@ public final class HostPower implements AutoCloseable {
           add(name, watts * intervalSeconds);
         }
       }
-      statuses.add(new SourceStatus(name, state, state == SourceState.OK ? watts : 0,
-          joules.getOrDefault(name, 0.0), message));
+      statuses.add(
+          new SourceStatus(
+              name,
+              state,
+              state == SourceState.OK ? watts : 0,
+              joules.getOrDefault(name, 0.0),
+              message));
     }
     totalJoules += hostJoules;
     logTotal(total, statuses);
-    return new HostPowerSample(total, hostJoules, cpuJoules, remainderJoules, totalJoules, List.copyOf(statuses),
+    return new HostPowerSample(
+        total,
+        hostJoules,
+        cpuJoules,
+        remainderJoules,
+        totalJoules,
+        List.copyOf(statuses),
         estimate == null ? null : estimate.curve());
   }
 
@@ -209,7 +237,8 @@ public final class HostPower implements AutoCloseable {
     } else if (total == PowerSourceName.ESTIMATE) {
       LOG.warn("host power is an ESTIMATE (source=estimate), nothing measurable:{}", why);
     } else {
-      LOG.info("host power from {}{}", total.label(), why.length() == 0 ? "" : "; before it:" + why);
+      LOG.info(
+          "host power from {}{}", total.label(), why.length() == 0 ? "" : "; before it:" + why);
     }
     loggedTotal = total;
   }

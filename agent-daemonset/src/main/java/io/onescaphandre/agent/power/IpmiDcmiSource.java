@@ -31,14 +31,21 @@ public final class IpmiDcmiSource implements WattSource {
   @Override
   public WattReading read() {
     if (settings.inBand() && settings.devices().stream().noneMatch(Files::exists)) {
-      return WattReading.failed(SourceState.ABSENT, "no IPMI device (" + settings.devices().get(0)
-          + "): load ipmi_si and ipmi_devintf, or the node has no BMC");
+      return WattReading.failed(
+          SourceState.ABSENT,
+          "no IPMI device ("
+              + settings.devices().get(0)
+              + "): load ipmi_si and ipmi_devintf, or the node has no BMC");
     }
     Process process;
     try {
-      process = new ProcessBuilder(settings.command()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+      process =
+          new ProcessBuilder(settings.command())
+              .redirectInput(ProcessBuilder.Redirect.PIPE)
+              .start();
     } catch (IOException e) {
-      return WattReading.failed(SourceState.ABSENT, "cannot run " + settings.ipmitool() + ": " + e.getMessage());
+      return WattReading.failed(
+          SourceState.ABSENT, "cannot run " + settings.ipmitool() + ": " + e.getMessage());
     }
     try {
       process.getOutputStream().close();
@@ -46,7 +53,8 @@ public final class IpmiDcmiSource implements WattSource {
       CompletableFuture<String> err = drain(process.getErrorStream());
       if (!process.waitFor(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        return WattReading.failed(SourceState.UNREACHABLE, "ipmitool did not answer within " + settings.timeout());
+        return WattReading.failed(
+            SourceState.UNREACHABLE, "ipmitool did not answer within " + settings.timeout());
       }
       String stdout = out.get(1, TimeUnit.SECONDS);
       String stderr = err.get(1, TimeUnit.SECONDS);
@@ -74,23 +82,28 @@ public final class IpmiDcmiSource implements WattSource {
     if (text.contains("could not open device")) {
       return WattReading.failed(SourceState.ABSENT, first);
     }
-    if (text.contains("invalid user name") || text.contains("unauthorized name")
-        || text.contains("rakp") || text.contains("password")) {
-      return WattReading.failed(SourceState.UNREADABLE, "the BMC refused the credentials: " + first);
+    if (text.contains("invalid user name")
+        || text.contains("unauthorized name")
+        || text.contains("rakp")
+        || text.contains("password")) {
+      return WattReading.failed(
+          SourceState.UNREADABLE, "the BMC refused the credentials: " + first);
     }
     if (text.contains("invalid command") || text.contains("dcmi request failed")) {
-      return WattReading.failed(SourceState.ABSENT, "the BMC does not answer the DCMI power reading: " + first);
+      return WattReading.failed(
+          SourceState.ABSENT, "the BMC does not answer the DCMI power reading: " + first);
     }
     return WattReading.failed(SourceState.UNREACHABLE, first);
   }
 
   private static CompletableFuture<String> drain(InputStream stream) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (stream) {
-        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        return "";
-      }
-    });
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (stream) {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+          } catch (IOException e) {
+            return "";
+          }
+        });
   }
 }

@@ -11,8 +11,15 @@ import java.util.List;
  * {@code lanplus}) with a user and a password file (ipmitool {@code -f}: the password never appears
  * in a command line).
  */
-public record IpmiSettings(String ipmitool, String iface, String host, int port, String username,
-    Path passwordFile, Duration timeout, Path devfs) {
+public record IpmiSettings(
+    String ipmitool,
+    String iface,
+    String host,
+    int port,
+    String username,
+    Path passwordFile,
+    Duration timeout,
+    Path devfs) {
 
   public boolean inBand() {
     return iface.equals("open");
@@ -20,7 +27,10 @@ public record IpmiSettings(String ipmitool, String iface, String host, int port,
 
   /** The device ipmitool's open interface uses, and its udev and older names. */
   public List<Path> devices() {
-    return List.of(devfs.resolve("ipmi0"), devfs.resolve("ipmi").resolve("0"), devfs.resolve("ipmidev").resolve("0"));
+    return List.of(
+        devfs.resolve("ipmi0"),
+        devfs.resolve("ipmi").resolve("0"),
+        devfs.resolve("ipmidev").resolve("0"));
   }
 
   public List<String> command() {

@@ -10,6 +10,7 @@ package io.onescaphandre.agent.power;
  */
 public record PlausibleWatts(double maxWatts) {
   public static final double DEFAULT_MAX_WATTS = 20_000;
+
   /** A running server draws more than this; 0 W is what broken or deactivated meters report. */
   static final double MIN_WATTS = 1;
 
@@ -25,11 +26,18 @@ public record PlausibleWatts(double maxWatts) {
       return WattReading.failed(SourceState.INVALID, what + " is not a number");
     }
     if (watts < MIN_WATTS) {
-      return WattReading.failed(SourceState.INVALID, what + " reads " + watts + " W: not measuring");
+      return WattReading.failed(
+          SourceState.INVALID, what + " reads " + watts + " W: not measuring");
     }
     if (watts > maxWatts) {
-      return WattReading.failed(SourceState.INVALID, what + " reads " + watts
-          + " W, more than --power.max-watts " + maxWatts + " W: a firmware fault, ignored");
+      return WattReading.failed(
+          SourceState.INVALID,
+          what
+              + " reads "
+              + watts
+              + " W, more than --power.max-watts "
+              + maxWatts
+              + " W: a firmware fault, ignored");
     }
     return WattReading.ok(watts, windowSeconds);
   }

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a slow meter (a BMC over IPMI or Redfish: tens of milliseconds to seconds, and a BMC
  * refreshes its value every second at best) on its own thread and period, so the sampler never
- * waits on the network. The sampler gets the last reading; one older than three periods is
- * {@code stale}, never silently reused.
+ * waits on the network. The sampler gets the last reading; one older than three periods is {@code
+ * stale}, never silently reused.
  */
 public final class PolledSource implements WattSource {
   private static final Logger LOG = LoggerFactory.getLogger(PolledSource.class);
@@ -34,11 +34,13 @@ public final class PolledSource implements WattSource {
     this.delegate = delegate;
     this.periodNanos = period.toNanos();
     this.clock = clock;
-    this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "power-" + delegate.name().label());
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "power-" + delegate.name().label());
+              t.setDaemon(true);
+              return t;
+            });
     thread.scheduleWithFixedDelay(this::poll, 0, period.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -50,7 +52,11 @@ public final class PolledSource implements WattSource {
         if (reading.usable()) {
           LOG.info("{} power readable: {} W", delegate.name().label(), reading.watts());
         } else {
-          LOG.warn("{} power {}: {}", delegate.name().label(), reading.state().label(), reading.message());
+          LOG.warn(
+              "{} power {}: {}",
+              delegate.name().label(),
+              reading.state().label(),
+              reading.message());
         }
         loggedState = reading.state();
       }

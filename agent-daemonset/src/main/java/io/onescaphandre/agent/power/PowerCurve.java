@@ -18,6 +18,7 @@ public record PowerCurve(String basis, String cpu, double[] loads, double[] watt
    * the ratios are facts, reimplemented here, no code reused).
    */
   static final double[] TDP_LOADS = {0, 0.1, 0.5, 1};
+
   static final double[] TDP_RATIOS = {0.12, 0.32, 0.75, 1.02};
 
   public static PowerCurve linear(String basis, String cpu, double idleWatts, double maxWatts) {
@@ -25,8 +26,11 @@ public record PowerCurve(String basis, String cpu, double[] loads, double[] watt
   }
 
   public static PowerCurve ccf(CcfCoefficients.Row row, int threads, boolean known) {
-    return linear(known ? "ccf" : "ccf-average", row.microarchitecture(),
-        row.minWatts() * threads, row.maxWatts() * threads);
+    return linear(
+        known ? "ccf" : "ccf-average",
+        row.microarchitecture(),
+        row.minWatts() * threads,
+        row.maxWatts() * threads);
   }
 
   public static PowerCurve tdp(double tdpWatts, String cpu) {
@@ -50,6 +54,12 @@ public record PowerCurve(String basis, String cpu, double[] loads, double[] watt
 
   @Override
   public String toString() {
-    return basis + " " + cpu + " " + Arrays.toString(watts) + " W at loads " + Arrays.toString(loads);
+    return basis
+        + " "
+        + cpu
+        + " "
+        + Arrays.toString(watts)
+        + " W at loads "
+        + Arrays.toString(loads);
   }
 }

@@ -4,11 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The sources of host power, as named in {@code --power.sources}, the {@code source} label and the CRD. */
+/**
+ * The sources of host power, as named in {@code --power.sources}, the {@code source} label and the
+ * CRD.
+ */
 public enum PowerSourceName {
   /** CPU packages and DRAM (or psys) through powercap: measured, but not the whole node. */
   RAPL,
-  /** The ACPI power meter of the platform (hwmon {@code power_meter}): whole node, often BMC-backed. */
+  /**
+   * The ACPI power meter of the platform (hwmon {@code power_meter}): whole node, often BMC-backed.
+   */
   ACPI,
   /** The BMC's DCMI power reading through ipmitool: whole node, integer watts. */
   IPMI,
@@ -32,8 +37,10 @@ public enum PowerSourceName {
         return name;
       }
     }
-    throw new IllegalArgumentException("unknown power source '" + text.trim()
-        + "': expected rapl, acpi, ipmi, redfish or estimate");
+    throw new IllegalArgumentException(
+        "unknown power source '"
+            + text.trim()
+            + "': expected rapl, acpi, ipmi, redfish or estimate");
   }
 
   /** Parses a comma-separated precedence list; duplicates and an empty list are errors. */

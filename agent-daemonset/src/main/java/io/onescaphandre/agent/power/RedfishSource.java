@@ -24,8 +24,8 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Whole-node power from the BMC's Redfish service. Per chassis, the legacy {@code Power} resource
- * first ({@code PowerControl[0]}: {@code PowerMetrics.AverageConsumedWatts} over
- * {@code PowerMetrics.IntervalInMin} when the BMC gives both, else {@code PowerConsumedWatts}), then
+ * first ({@code PowerControl[0]}: {@code PowerMetrics.AverageConsumedWatts} over {@code
+ * PowerMetrics.IntervalInMin} when the BMC gives both, else {@code PowerConsumedWatts}), then
  * {@code PowerSubsystem} (the sum of the supplies' {@code Metrics.InputPowerWatts.Reading}: input
  * power, i.e. the wall side, not the DC output that misses the supplies' losses). The averaging
  * window goes with the reading so that the platform remainder compares it with RAPL over the same
@@ -33,16 +33,24 @@ import javax.net.ssl.TrustManagerFactory;
  * expire) and never into logs, metrics or messages.
  */
 public final class RedfishSource implements WattSource {
-  /** Loaded at the first answer: Jackson's classes cost the agent ~7 MiB of RSS that a node without a BMC keeps. */
+  /**
+   * Loaded at the first answer: Jackson's classes cost the agent ~7 MiB of RSS that a node without
+   * a BMC keeps.
+   */
   private static final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
   }
 
   private final RedfishSettings settings;
   private final PlausibleWatts plausible;
-  /** Made at the first poll with an address: a node without a BMC pays for no HTTP client nor TLS. */
+
+  /**
+   * Made at the first poll with an address: a node without a BMC pays for no HTTP client nor TLS.
+   */
   private HttpClient http;
+
   private URI base;
+
   /** The resource that gave the last reading, to skip the discovery on the next poll. */
   private String powerPath;
 
@@ -56,8 +64,10 @@ public final class RedfishSource implements WattSource {
 
   private HttpClient http() {
     if (http == null) {
-      HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(settings.timeout())
-          .followRedirects(HttpClient.Redirect.NEVER);
+      HttpClient.Builder builder =
+          HttpClient.newBuilder()
+              .connectTimeout(settings.timeout())
+              .followRedirects(HttpClient.Redirect.NEVER);
       if (settings.caFile() != null) {
         builder.sslContext(trusting(settings));
       }
@@ -75,8 +85,10 @@ public final class RedfishSource implements WattSource {
   public WattReading read() {
     URI endpoint = settings.endpoint().resolve();
     if (endpoint == null) {
-      return WattReading.failed(SourceState.ABSENT, "no BMC address for this node (annotation"
-          + " one-scaphandre.io/bmc-address or spec.power.redfish.endpoints)");
+      return WattReading.failed(
+          SourceState.ABSENT,
+          "no BMC address for this node (annotation"
+              + " one-scaphandre.io/bmc-address or spec.power.redfish.endpoints)");
     }
     if (!endpoint.equals(base)) {
       base = endpoint;
@@ -86,11 +98,15 @@ public final class RedfishSource implements WattSource {
     try {
       String user = Files.readString(settings.usernameFile()).strip();
       String password = Files.readString(settings.passwordFile()).strip();
-      authorization = "Basic " + Base64.getEncoder().encodeToString(
-          (user + ":" + password).getBytes(StandardCharsets.UTF_8));
+      authorization =
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     } catch (IOException | NullPointerException e) {
-      return WattReading.failed(SourceState.UNREADABLE, "no BMC credentials: mount a Secret labelled"
-          + " one-scaphandre.io/bmc-credentials=true with keys username and password");
+      return WattReading.failed(
+          SourceState.UNREADABLE,
+          "no BMC credentials: mount a Secret labelled"
+              + " one-scaphandre.io/bmc-credentials=true with keys username and password");
     }
     try {
       if (powerPath != null) {
@@ -113,17 +129,23 @@ public final class RedfishSource implements WattSource {
           }
         }
       }
-      return WattReading.failed(SourceState.ABSENT, "no chassis of " + base.getHost()
-          + " gives a power reading (Power or PowerSubsystem)");
+      return WattReading.failed(
+          SourceState.ABSENT,
+          "no chassis of " + base.getHost() + " gives a power reading (Power or PowerSubsystem)");
     } catch (RedfishStatus e) {
       return e.reading();
     } catch (HttpTimeoutException e) {
-      return WattReading.failed(SourceState.UNREACHABLE, "the BMC did not answer within " + settings.timeout());
+      return WattReading.failed(
+          SourceState.UNREACHABLE, "the BMC did not answer within " + settings.timeout());
     } catch (ConnectException e) {
-      return WattReading.failed(SourceState.UNREACHABLE, "cannot connect to the BMC at " + base.getHost());
+      return WattReading.failed(
+          SourceState.UNREACHABLE, "cannot connect to the BMC at " + base.getHost());
     } catch (IOException e) {
-      return WattReading.failed(SourceState.UNREACHABLE, "Redfish request failed: " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+      return WattReading.failed(
+          SourceState.UNREACHABLE,
+          "Redfish request failed: "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : " " + e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return WattReading.failed(SourceState.UNREACHABLE, "interrupted");
@@ -145,17 +167,23 @@ public final class RedfishSource implements WattSource {
   }
 
   /** The reading of a Power or PowerSubsystem resource, or null when it holds none. */
-  private WattReading readPower(String path, String authorization) throws IOException, InterruptedException {
+  private WattReading readPower(String path, String authorization)
+      throws IOException, InterruptedException {
     JsonNode resource = get(path, authorization);
     JsonNode control = resource.path("PowerControl").path(0);
     if (!control.isMissingNode()) {
       JsonNode metrics = control.path("PowerMetrics");
-      if (metrics.path("AverageConsumedWatts").isNumber() && metrics.path("IntervalInMin").isNumber()) {
-        return plausible.check(metrics.path("AverageConsumedWatts").asDouble(),
-            metrics.path("IntervalInMin").asDouble() * 60, "Redfish " + path + " AverageConsumedWatts");
+      if (metrics.path("AverageConsumedWatts").isNumber()
+          && metrics.path("IntervalInMin").isNumber()) {
+        return plausible.check(
+            metrics.path("AverageConsumedWatts").asDouble(),
+            metrics.path("IntervalInMin").asDouble() * 60,
+            "Redfish " + path + " AverageConsumedWatts");
       }
       if (control.path("PowerConsumedWatts").isNumber()) {
-        return plausible.check(control.path("PowerConsumedWatts").asDouble(), 0,
+        return plausible.check(
+            control.path("PowerConsumedWatts").asDouble(),
+            0,
             "Redfish " + path + " PowerConsumedWatts");
       }
     }
@@ -170,7 +198,8 @@ public final class RedfishSource implements WattSource {
       if (supply == null) {
         continue;
       }
-      String metricsPath = get(supply, authorization).path("Metrics").path("@odata.id").asText(null);
+      String metricsPath =
+          get(supply, authorization).path("Metrics").path("@odata.id").asText(null);
       if (metricsPath == null) {
         continue;
       }
@@ -180,29 +209,40 @@ public final class RedfishSource implements WattSource {
         read++;
       }
     }
-    return read == 0 ? null : plausible.check(watts, 0, "Redfish " + path + " supplies' InputPowerWatts");
+    return read == 0
+        ? null
+        : plausible.check(watts, 0, "Redfish " + path + " supplies' InputPowerWatts");
   }
 
   private JsonNode get(String path, String authorization) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(settings.timeout())
-        .header("Accept", "application/json").header("Authorization", authorization).GET().build();
-    HttpResponse<InputStream> response = http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(settings.timeout())
+            .header("Accept", "application/json")
+            .header("Authorization", authorization)
+            .GET()
+            .build();
+    HttpResponse<InputStream> response =
+        http().send(request, HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream body = response.body()) {
       int status = response.statusCode();
       if (status == 401 || status == 403) {
-        throw new RedfishStatus(WattReading.failed(SourceState.UNREADABLE,
-            "the BMC refused the credentials (HTTP " + status + ")"));
+        throw new RedfishStatus(
+            WattReading.failed(
+                SourceState.UNREADABLE, "the BMC refused the credentials (HTTP " + status + ")"));
       }
       if (status == 404) {
         return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
       }
       if (status != 200) {
-        throw new RedfishStatus(WattReading.failed(SourceState.UNREACHABLE,
-            "the BMC answered HTTP " + status + " for " + path));
+        throw new RedfishStatus(
+            WattReading.failed(
+                SourceState.UNREACHABLE, "the BMC answered HTTP " + status + " for " + path));
       }
       return Json.MAPPER.readTree(body);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new RedfishStatus(WattReading.failed(SourceState.INVALID, "the BMC's " + path + " is not JSON"));
+      throw new RedfishStatus(
+          WattReading.failed(SourceState.INVALID, "the BMC's " + path + " is not JSON"));
     }
   }
 
@@ -211,16 +251,19 @@ public final class RedfishSource implements WattSource {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
       int i = 0;
-      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+      for (Certificate certificate :
+          CertificateFactory.getInstance("X.509").generateCertificates(in)) {
         store.setCertificateEntry("bmc-ca-" + i++, certificate);
       }
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(store);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, trust.getTrustManagers(), null);
       return context;
     } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException("--redfish.ca-file " + settings.caFile() + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "--redfish.ca-file " + settings.caFile() + ": " + e.getMessage(), e);
     }
   }
 

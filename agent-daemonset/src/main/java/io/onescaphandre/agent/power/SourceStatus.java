@@ -10,4 +10,5 @@ package io.onescaphandre.agent.power;
  *     was OK; RAPL's counters for rapl)
  * @param message why it is not OK ("" when it is), for logs and status
  */
-public record SourceStatus(PowerSourceName source, SourceState state, double watts, double joules, String message) {}
+public record SourceStatus(
+    PowerSourceName source, SourceState state, double watts, double joules, String message) {}

@@ -5,8 +5,8 @@ package io.onescaphandre.agent.power;
  *
  * @param state whether it can be used
  * @param watts the power, meaningful only when {@code state} is OK
- * @param windowSeconds the time over which the meter averaged it before reporting (0: instantaneous);
- *     the platform remainder compares it with RAPL over the same window
+ * @param windowSeconds the time over which the meter averaged it before reporting (0:
+ *     instantaneous); the platform remainder compares it with RAPL over the same window
  * @param message why it cannot be used, for the log (never a secret)
  */
 public record WattReading(SourceState state, double watts, double windowSeconds, String message) {

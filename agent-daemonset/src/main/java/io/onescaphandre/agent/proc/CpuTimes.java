@@ -3,8 +3,8 @@ package io.onescaphandre.agent.proc;
 /**
  * The aggregate {@code cpu} line of {@code /proc/stat}, in USER_HZ ticks.
  *
- * @param busyTicks user + nice + system + irq + softirq + steal (guest time is already inside
- *     user and nice, so it is not added again)
+ * @param busyTicks user + nice + system + irq + softirq + steal (guest time is already inside user
+ *     and nice, so it is not added again)
  * @param totalTicks busy + idle + iowait
  * @param cpuCount number of {@code cpuN} lines (online logical CPUs)
  */
@@ -21,7 +21,9 @@ public record CpuTimes(long busyTicks, long totalTicks, int cpuCount) {
       while (lineEnd < len && buf[lineEnd] != '\n') {
         lineEnd++;
       }
-      if (lineEnd - lineStart > 4 && buf[lineStart] == 'c' && buf[lineStart + 1] == 'p'
+      if (lineEnd - lineStart > 4
+          && buf[lineStart] == 'c'
+          && buf[lineStart + 1] == 'p'
           && buf[lineStart + 2] == 'u') {
         if (buf[lineStart + 3] == ' ') {
           long[] v = new long[8];

@@ -42,7 +42,8 @@ public record ProcStat(int pid, String comm, int ppid, long flags, long cpuTicks
       return null;
     }
     int pid = toInt(parseLong(buf, 0, open - 1));
-    String comm = new String(buf, open + 1, close - open - 1, java.nio.charset.StandardCharsets.UTF_8);
+    String comm =
+        new String(buf, open + 1, close - open - 1, java.nio.charset.StandardCharsets.UTF_8);
     // Field 3 (state) starts at close + 2; fields are numbered from 1 as in proc(5).
     int field = 3;
     int pos = close + 2;
@@ -62,7 +63,7 @@ public record ProcStat(int pid, String comm, int ppid, long flags, long cpuTicks
         case 14 -> utime = Math.max(0, parseLong(buf, pos, end));
         case 15 -> stime = Math.max(0, parseLong(buf, pos, end));
         case 22 -> start = parseLong(buf, pos, end);
-        default -> { }
+        default -> {}
       }
       field++;
       pos = end + 1;

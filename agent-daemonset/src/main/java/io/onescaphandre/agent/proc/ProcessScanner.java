@@ -1,10 +1,8 @@
 package io.onescaphandre.agent.proc;
 
-import io.onescaphandre.agent.pseudofs.ProcFileReader;
 import io.onescaphandre.agent.cgroup.CgroupPath;
+import io.onescaphandre.agent.pseudofs.ProcFileReader;
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,17 +12,24 @@ import java.util.Map;
 /**
  * Lists {@code /proc} and reads each process's stat. Command line and cgroup are read when a
  * process appears (the command line again in its first {@link #YOUNG_SCANS} scans, both again every
- * {@link #CGROUP_RECHECK_SAMPLES} samples, since a process can exec or be moved), so the steady-state cost is at most one small read per process. The stat of a process
- * marked {@link TrackedProcess#deferrable()} is left unread by the scan (except on its recheck
- * sample, which also verifies its start time) and read by {@link #refresh} only if the sampler
- * needs its ticks. A process that exits between
- * the listing and the read is simply absent from this sample. Sampler thread only.
+ * {@link #CGROUP_RECHECK_SAMPLES} samples, since a process can exec or be moved), so the
+ * steady-state cost is at most one small read per process. The stat of a process marked {@link
+ * TrackedProcess#deferrable()} is left unread by the scan (except on its recheck sample, which also
+ * verifies its start time) and read by {@link #refresh} only if the sampler needs its ticks. A
+ * process that exits between the listing and the read is simply absent from this sample. Sampler
+ * thread only.
  */
 public final class ProcessScanner {
-  /** USER_HZ is 100 on every Linux architecture the agent runs on (prometheus/procfs assumes it). */
+  /**
+   * USER_HZ is 100 on every Linux architecture the agent runs on (prometheus/procfs assumes it).
+   */
   public static final double TICKS_PER_SECOND = 100.0;
+
   static final int CGROUP_RECHECK_SAMPLES = 30;
-  /** Scans in which a new process's command line is read again (an exec keeps pid and start time). */
+
+  /**
+   * Scans in which a new process's command line is read again (an exec keeps pid and start time).
+   */
   static final int YOUNG_SCANS = 3;
 
   private final String procRoot;
@@ -36,7 +41,8 @@ public final class ProcessScanner {
   private long scans;
   private long skippedProcesses;
   private static final int SKIP_WARNINGS = 20;
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProcessScanner.class);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ProcessScanner.class);
 
   public ProcessScanner(Path procfs, ProcFileReader reader) {
     this.procfs = procfs;
@@ -53,7 +59,8 @@ public final class ProcessScanner {
    * Scans all processes.
    *
    * @param firstScan when true, processes seen for the first time get no CPU delta (there is no
-   *     interval yet); afterwards a new process's whole CPU time falls in the interval it appeared in
+   *     interval yet); afterwards a new process's whole CPU time falls in the interval it appeared
+   *     in
    * @param maxNewTicks cap on a new process's delta (the interval's CPU capacity)
    */
   public List<TrackedProcess> scan(boolean firstScan, long maxNewTicks) {
@@ -84,8 +91,8 @@ public final class ProcessScanner {
     return live;
   }
 
-  private TrackedProcess scanOne(int pid, String name, long scanNumber, boolean firstScan,
-      long maxNewTicks) {
+  private TrackedProcess scanOne(
+      int pid, String name, long scanNumber, boolean firstScan, long maxNewTicks) {
     TrackedProcess process = tracked.get(pid);
     boolean recheck = (pid + scanNumber) % CGROUP_RECHECK_SAMPLES == 0;
     if (process != null && process.deferrable() && !recheck) {
@@ -99,7 +106,8 @@ public final class ProcessScanner {
     if (!reader.read(statPath)) {
       return null;
     }
-    if (process != null && ProcStat.parseTimes(reader.buffer(), reader.length(), times)
+    if (process != null
+        && ProcStat.parseTimes(reader.buffer(), reader.length(), times)
         && process.startTime() == times[1]) {
       // The usual case: a known process, only its CPU time is new.
       process.read(times[0], delta(process, times[0], maxNewTicks));
@@ -109,7 +117,9 @@ public final class ProcessScanner {
           process.cgroup(cgroup);
         }
       }
-      if ((recheck || process.young()) && !process.kernelThread() && reader.read(procRoot + name + "/cmdline")) {
+      if ((recheck || process.young())
+          && !process.kernelThread()
+          && reader.read(procRoot + name + "/cmdline")) {
         // exec keeps the pid and the start time: a process seen between fork and exec, or one that
         // exec'd since, shows its new command line here.
         process.commandLine(CommandLine.parse(reader.buffer(), reader.length()));
@@ -135,8 +145,12 @@ public final class ProcessScanner {
     skippedProcesses++;
     tracked.remove(pid);
     if (skippedProcesses <= SKIP_WARNINGS || skippedProcesses % 1000 == 0) {
-      LOG.warn("process {} left out of this sample: its /proc files could not be parsed ({});"
-          + " {} processes skipped so far", pid, e.toString(), skippedProcesses);
+      LOG.warn(
+          "process {} left out of this sample: its /proc files could not be parsed ({});"
+              + " {} processes skipped so far",
+          pid,
+          e.toString(),
+          skippedProcesses);
     }
   }
 
@@ -146,9 +160,9 @@ public final class ProcessScanner {
   }
 
   /**
-   * Reads the stat a scan left unread ({@link TrackedProcess#pending()}), for a process whose
-   * ticks the sampler needs after all: its consumer's cgroup used CPU in the interval, or could not
-   * be read. A process that exited since the listing gets no ticks; one whose pid now belongs to
+   * Reads the stat a scan left unread ({@link TrackedProcess#pending()}), for a process whose ticks
+   * the sampler needs after all: its consumer's cgroup used CPU in the interval, or could not be
+   * read. A process that exited since the listing gets no ticks; one whose pid now belongs to
    * another process (different start time) gets none either and is read in full, as new, by the
    * next scan.
    *
@@ -167,7 +181,8 @@ public final class ProcessScanner {
   }
 
   private void refreshPending(TrackedProcess process, long maxTicks) {
-    if (!reader.read(process.statPath()) || !ProcStat.parseTimes(reader.buffer(), reader.length(), times)) {
+    if (!reader.read(process.statPath())
+        || !ProcStat.parseTimes(reader.buffer(), reader.length(), times)) {
       process.read(process.cpuTicks(), 0);
       return;
     }
@@ -194,8 +209,15 @@ public final class ProcessScanner {
       commandLine = CommandLine.parse(reader.buffer(), reader.length());
     }
     CgroupPath cgroup = readCgroup(dir);
-    return new TrackedProcess(stat.pid(), stat.startTime(), stat.comm(), stat.kernelThread(),
-        commandLine, cgroup, stat.cpuTicks(), statPath);
+    return new TrackedProcess(
+        stat.pid(),
+        stat.startTime(),
+        stat.comm(),
+        stat.kernelThread(),
+        commandLine,
+        cgroup,
+        stat.cpuTicks(),
+        statPath);
   }
 
   private CgroupPath readCgroup(String dir) {

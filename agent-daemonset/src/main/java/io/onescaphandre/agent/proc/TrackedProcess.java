@@ -23,8 +23,15 @@ public final class TrackedProcess {
   private boolean pending;
   private boolean stale;
 
-  TrackedProcess(int pid, long startTime, String comm, boolean kernelThread, CommandLine commandLine,
-      CgroupPath cgroup, long cpuTicks, String statPath) {
+  TrackedProcess(
+      int pid,
+      long startTime,
+      String comm,
+      boolean kernelThread,
+      CommandLine commandLine,
+      CgroupPath cgroup,
+      long cpuTicks,
+      String statPath) {
     this.statPath = statPath;
     this.pid = pid;
     this.startTime = startTime;
@@ -115,9 +122,9 @@ public final class TrackedProcess {
   }
 
   /**
-   * Whether the next scan may leave this process's stat unread: set by the sampler when the
-   * process lies inside a consumer cgroup whose {@code cpu.stat} was read, so that the consumer's
-   * CPU does not depend on the process's ticks.
+   * Whether the next scan may leave this process's stat unread: set by the sampler when the process
+   * lies inside a consumer cgroup whose {@code cpu.stat} was read, so that the consumer's CPU does
+   * not depend on the process's ticks.
    */
   public boolean deferrable() {
     return deferrable;
@@ -127,7 +134,10 @@ public final class TrackedProcess {
     this.deferrable = deferrable;
   }
 
-  /** True from a scan that left the stat unread until {@link ProcessScanner#refresh} or the sampler settles it. */
+  /**
+   * True from a scan that left the stat unread until {@link ProcessScanner#refresh} or the sampler
+   * settles it.
+   */
   public boolean pending() {
     return pending;
   }
@@ -146,7 +156,10 @@ public final class TrackedProcess {
     deltaTicks = 0;
   }
 
-  /** True when the tick count is from an earlier sample than the previous one (the stat was left unread). */
+  /**
+   * True when the tick count is from an earlier sample than the previous one (the stat was left
+   * unread).
+   */
   boolean stale() {
     return stale;
   }
@@ -156,5 +169,4 @@ public final class TrackedProcess {
     stale = false;
     update(ticks, delta);
   }
-
 }

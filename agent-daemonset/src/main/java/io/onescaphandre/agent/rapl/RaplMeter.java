@@ -28,7 +28,10 @@ public final class RaplMeter {
   /** Longest content of {@code energy_uj} taken as a number (the counter fits 20 digits). */
   private static final int MAX_ENERGY_TEXT = 24;
 
-  /** Reads one {@code energy_uj}; replaceable so tests can play a root-only file while running as root. */
+  /**
+   * Reads one {@code energy_uj}; replaceable so tests can play a root-only file while running as
+   * root.
+   */
   @FunctionalInterface
   public interface EnergyFileReader {
     String read(java.nio.file.Path file) throws IOException;
@@ -38,8 +41,10 @@ public final class RaplMeter {
   private final EnergyFileReader fileReader;
   private final LongSupplier nanoClock;
   private List<RaplZone> zones = List.of();
+
   /** By zone id; kept across rediscovery so a zone that comes back keeps its counter. */
   private final Map<String, ZoneCounter> counters = new HashMap<>();
+
   private RaplState lastState;
 
   public RaplMeter(RaplZoneDiscovery discovery) {
@@ -54,7 +59,8 @@ public final class RaplMeter {
    * @param nanoClock the monotonic clock that times each read: the plausible energy of an interval
    *     is bounded by its length
    */
-  public RaplMeter(RaplZoneDiscovery discovery, EnergyFileReader fileReader, LongSupplier nanoClock) {
+  public RaplMeter(
+      RaplZoneDiscovery discovery, EnergyFileReader fileReader, LongSupplier nanoClock) {
     this.discovery = discovery;
     this.fileReader = fileReader;
     this.nanoClock = nanoClock;
@@ -79,9 +85,12 @@ public final class RaplMeter {
       LOG.info("RAPL zones: {}", zones.stream().map(z -> z.id() + "=" + z.name()).toList());
       for (RaplZone zone : zones) {
         if (!zone.rangeKnown()) {
-          LOG.warn("RAPL zone {} ({}) has no readable max_energy_range_uj: zone degraded; a fall of"
-              + " its counter counts as a wrap only when a range the hardware can have makes it a"
-              + " plausible energy", zone.id(), zone.name());
+          LOG.warn(
+              "RAPL zone {} ({}) has no readable max_energy_range_uj: zone degraded; a fall of"
+                  + " its counter counts as a wrap only when a range the hardware can have makes it a"
+                  + " plausible energy",
+              zone.id(),
+              zone.name());
         }
       }
     }
@@ -100,8 +109,9 @@ public final class RaplMeter {
           zones = List.of();
           return read(now, false);
         }
-        failures.put(zone.id(), e instanceof NumberFormatException
-            ? "not a counter: " + e.getMessage() : e.toString());
+        failures.put(
+            zone.id(),
+            e instanceof NumberFormatException ? "not a counter: " + e.getMessage() : e.toString());
       }
     }
     Map<String, Long> firstRawOfSocketDomain = new HashMap<>();
@@ -123,8 +133,13 @@ public final class RaplMeter {
       if (!zone.mirror() && !counter.dieMirror && !counter.countedLastRead) {
         whole = false;
       }
-      zoneEnergies.add(new RaplReading.ZoneEnergy(zone, counter.cumulativeMicrojoules / 1e6, state,
-          counter.resets, counter.gapNanos / 1e9));
+      zoneEnergies.add(
+          new RaplReading.ZoneEnergy(
+              zone,
+              counter.cumulativeMicrojoules / 1e6,
+              state,
+              counter.resets,
+              counter.gapNanos / 1e9));
     }
     RaplState state;
     if (raw.isEmpty()) {
@@ -156,7 +171,8 @@ public final class RaplMeter {
     return text.length() > 32 ? text.substring(0, 32) + "..." : text;
   }
 
-  private RaplReading totals(RaplState state, List<RaplReading.ZoneEnergy> zoneEnergies, boolean whole) {
+  private RaplReading totals(
+      RaplState state, List<RaplReading.ZoneEnergy> zoneEnergies, boolean whole) {
     Map<RaplDomain, Double> domains = new EnumMap<>(RaplDomain.class);
     Map<String, Double> socketDomains = new HashMap<>();
     // Every counter ever seen, also of a zone that went away (a socket offlined): its energy stays
@@ -170,36 +186,51 @@ public final class RaplMeter {
       domains.merge(zone.domain(), joules, Double::sum);
       socketDomains.merge(RaplReading.key(zone.domain(), zone.socket()), joules, Double::sum);
     }
-    double host = domains.containsKey(RaplDomain.PSYS)
-        ? domains.get(RaplDomain.PSYS)
-        : domains.getOrDefault(RaplDomain.PACKAGE, 0.0) + domains.getOrDefault(RaplDomain.DRAM, 0.0);
-    return new RaplReading(state, List.copyOf(zoneEnergies), whole && state != RaplState.UNREADABLE,
-        host, domains, socketDomains);
+    double host =
+        domains.containsKey(RaplDomain.PSYS)
+            ? domains.get(RaplDomain.PSYS)
+            : domains.getOrDefault(RaplDomain.PACKAGE, 0.0)
+                + domains.getOrDefault(RaplDomain.DRAM, 0.0);
+    return new RaplReading(
+        state,
+        List.copyOf(zoneEnergies),
+        whole && state != RaplState.UNREADABLE,
+        host,
+        domains,
+        socketDomains);
   }
 
   private RaplReading report(RaplReading reading, int denied) {
     if (reading.state() != lastState) {
       switch (reading.state()) {
         case OK -> LOG.info("RAPL energy readable from {} zones", zones.size());
-        case DEGRADED -> LOG.warn("RAPL degraded: {}; no host or domain total is published for an"
-            + " interval in which a zone did not count", reading.zones().stream()
-                .filter(z -> z.state() != RaplZoneState.OK)
-                .map(z -> z.zone().id() + " " + z.state().label()).toList());
-        case ABSENT -> LOG.warn("no RAPL zone under {}: host and VM power cannot be measured. Load"
-            + " the modules (intel_rapl_common + intel_rapl_msr on Intel from kernel 5.3,"
-            + " intel_rapl before; AMD needs kernel 5.11+), which the DaemonSet's init container"
-            + " does when it runs privileged. CPU accounting goes on.",
-            discovery.powercapDirectory());
+        case DEGRADED ->
+            LOG.warn(
+                "RAPL degraded: {}; no host or domain total is published for an"
+                    + " interval in which a zone did not count",
+                reading.zones().stream()
+                    .filter(z -> z.state() != RaplZoneState.OK)
+                    .map(z -> z.zone().id() + " " + z.state().label())
+                    .toList());
+        case ABSENT ->
+            LOG.warn(
+                "no RAPL zone under {}: host and VM power cannot be measured. Load"
+                    + " the modules (intel_rapl_common + intel_rapl_msr on Intel from kernel 5.3,"
+                    + " intel_rapl before; AMD needs kernel 5.11+), which the DaemonSet's init container"
+                    + " does when it runs privileged. CPU accounting goes on.",
+                discovery.powercapDirectory());
         case UNREADABLE -> {
           if (denied > 0) {
-            LOG.warn("RAPL energy_uj is readable by root only since the fix for"
-                + " CVE-2020-8694 (kernel 5.10, backported to stable kernels): run the agent as root"
-                + " (the DaemonSet does), give it CAP_DAC_READ_SEARCH, or add a udev rule such as"
-                + " SUBSYSTEM==\"powercap\", KERNEL==\"intel-rapl*\", RUN+=\"/usr/bin/chmod o+r"
-                + " /sys/%p/energy_uj\" (a plain chmod is lost at reboot). CPU accounting goes on.");
+            LOG.warn(
+                "RAPL energy_uj is readable by root only since the fix for"
+                    + " CVE-2020-8694 (kernel 5.10, backported to stable kernels): run the agent as root"
+                    + " (the DaemonSet does), give it CAP_DAC_READ_SEARCH, or add a udev rule such as"
+                    + " SUBSYSTEM==\"powercap\", KERNEL==\"intel-rapl*\", RUN+=\"/usr/bin/chmod o+r"
+                    + " /sys/%p/energy_uj\" (a plain chmod is lost at reboot). CPU accounting goes on.");
           } else {
-            LOG.warn("no RAPL zone's energy_uj can be read (see the zone warnings): host and VM"
-                + " power are not published until one can. CPU accounting goes on.");
+            LOG.warn(
+                "no RAPL zone's energy_uj can be read (see the zone warnings): host and VM"
+                    + " power are not published until one can. CPU accounting goes on.");
           }
         }
       }
@@ -212,6 +243,7 @@ public final class RaplMeter {
   private static final class ZoneCounter {
     /** The zone as last discovered. */
     RaplZone zone;
+
     long lastRaw = -1;
     long highestRaw;
     long lastAttemptNanos;
@@ -227,16 +259,19 @@ public final class RaplMeter {
       long elapsed = attempted ? Math.max(0, now - lastAttemptNanos) : 0;
       countedLastRead = false;
       if (unreadableReason != null) {
-        LOG.warn("RAPL zone {} readable again; it counts from its current value, without the energy"
-            + " of the {} s it was unreadable", zone.id(), String.format("%.1f", gapNanos / 1e9));
+        LOG.warn(
+            "RAPL zone {} readable again; it counts from its current value, without the energy"
+                + " of the {} s it was unreadable",
+            zone.id(),
+            String.format("%.1f", gapNanos / 1e9));
         unreadableReason = null;
       }
       if (lastRaw < 0) {
         // First value, or back after a gap: the baseline. The gap's energy is not guessed.
         gapNanos += elapsed;
       } else {
-        RaplPlausibility.Delta delta = RaplPlausibility.delta(zone, lastRaw, current,
-            highestRaw, elapsed / 1e9);
+        RaplPlausibility.Delta delta =
+            RaplPlausibility.delta(zone, lastRaw, current, highestRaw, elapsed / 1e9);
         if (delta.isCounted()) {
           cumulativeMicrojoules += delta.microjoules();
           countedLastRead = true;
@@ -244,9 +279,14 @@ public final class RaplMeter {
           resets++;
           gapNanos += elapsed;
           if (resets <= RESET_WARNINGS_PER_ZONE) {
-            LOG.warn("RAPL zone {}: {}; the interval adds nothing (counter reset {}{})", zone.id(),
-                delta.refusal(), resets, resets == RESET_WARNINGS_PER_ZONE
-                    ? ", further resets of this zone are logged at DEBUG" : "");
+            LOG.warn(
+                "RAPL zone {}: {}; the interval adds nothing (counter reset {}{})",
+                zone.id(),
+                delta.refusal(),
+                resets,
+                resets == RESET_WARNINGS_PER_ZONE
+                    ? ", further resets of this zone are logged at DEBUG"
+                    : "");
           } else {
             LOG.debug("RAPL zone {}: {} (counter reset {})", zone.id(), delta.refusal(), resets);
           }
@@ -263,8 +303,11 @@ public final class RaplMeter {
         gapNanos += Math.max(0, now - lastAttemptNanos);
       }
       if (unreadableReason == null) {
-        LOG.warn("RAPL zone {} ({}) unreadable: {}; its energy is not counted until it reads again",
-            zone.id(), zone.name(), reason);
+        LOG.warn(
+            "RAPL zone {} ({}) unreadable: {}; its energy is not counted until it reads again",
+            zone.id(),
+            zone.name(),
+            reason);
       }
       unreadableReason = reason == null ? "unreadable" : reason;
       lastRaw = -1;
@@ -281,7 +324,9 @@ public final class RaplMeter {
       if (!zone.name().contains("-die-")) {
         return;
       }
-      Long earlier = firstRawOfSocketDomain.putIfAbsent(RaplReading.key(zone.domain(), zone.socket()), current);
+      Long earlier =
+          firstRawOfSocketDomain.putIfAbsent(
+              RaplReading.key(zone.domain(), zone.socket()), current);
       if (earlier != null && earlier == current) {
         dieMirror = true;
       }

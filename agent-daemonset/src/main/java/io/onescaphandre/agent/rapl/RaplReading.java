@@ -39,6 +39,6 @@ public record RaplReading(
    * @param gapSeconds time whose energy the counter lacks: unreadable, refused, or the interval
    *     across which the zone came back
    */
-  public record ZoneEnergy(RaplZone zone, double joules, RaplZoneState state, long resets,
-      double gapSeconds) {}
+  public record ZoneEnergy(
+      RaplZone zone, double joules, RaplZoneState state, long resets, double gapSeconds) {}
 }

@@ -35,7 +35,7 @@ public record RaplZone(
   }
 
   RaplZone asMirror() {
-    return new RaplZone(id, directory, name, domain, socket, maxEnergyRangeMicrojoules,
-        maxPowerMicrowatts, true);
+    return new RaplZone(
+        id, directory, name, domain, socket, maxEnergyRangeMicrojoules, maxPowerMicrowatts, true);
   }
 }

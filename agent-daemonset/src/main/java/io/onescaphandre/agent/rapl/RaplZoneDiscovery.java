@@ -18,16 +18,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the energy zones under {@code <sysfs>/class/powercap}. Zones are identified by their
- * {@code name} file, never by index: {@code intel-rapl:1} is package-1 on a server but psys on a
- * laptop, and subzone numbers depend on which domains exist.
+ * Finds the energy zones under {@code <sysfs>/class/powercap}. Zones are identified by their {@code
+ * name} file, never by index: {@code intel-rapl:1} is package-1 on a server but psys on a laptop,
+ * and subzone numbers depend on which domains exist.
  */
 public final class RaplZoneDiscovery {
   private static final Logger LOG = LoggerFactory.getLogger(RaplZoneDiscovery.class);
 
   /** Control types of the MSR, MMIO and TPMI RAPL drivers; AMD registers under intel-rapl too. */
   private static final Pattern ZONE_ID =
-      Pattern.compile("^(intel-rapl|intel-rapl-mmio|intel-rapl-tpmi|amd-rapl)((?::[0-9a-f]{1,6})+)$");
+      Pattern.compile(
+          "^(intel-rapl|intel-rapl-mmio|intel-rapl-tpmi|amd-rapl)((?::[0-9a-f]{1,6})+)$");
 
   private static final Pattern SOCKET_IN_NAME = Pattern.compile("^(?:package|psys)-(\\d+)");
 
@@ -75,19 +76,31 @@ public final class RaplZoneDiscovery {
     long maxRange = 0;
     String maxText = readFirstLine(entry.resolve("max_energy_range_uj"));
     if (maxText == null) {
-      LOG.warn("{}: no readable max_energy_range_uj; the zone is degraded (its wraps are judged by"
-          + " plausibility alone)", entry.getFileName());
+      LOG.warn(
+          "{}: no readable max_energy_range_uj; the zone is degraded (its wraps are judged by"
+              + " plausibility alone)",
+          entry.getFileName());
     } else {
       maxRange = positiveOrZero(maxText);
       if (maxRange == 0) {
-        LOG.warn("{}: max_energy_range_uj '{}' is not a positive number; the zone is degraded",
-            entry.getFileName(), maxText.length() > 32 ? maxText.substring(0, 32) + "..." : maxText);
+        LOG.warn(
+            "{}: max_energy_range_uj '{}' is not a positive number; the zone is degraded",
+            entry.getFileName(),
+            maxText.length() > 32 ? maxText.substring(0, 32) + "..." : maxText);
       }
     }
     long maxPower = maxConstraintPower(entry);
     String[] parts = indexes.substring(1).split(":");
-    return Optional.of(new Candidate(controlType + indexes, controlType, parts, entry, name,
-        domain.get(), maxRange, maxPower));
+    return Optional.of(
+        new Candidate(
+            controlType + indexes,
+            controlType,
+            parts,
+            entry,
+            name,
+            domain.get(),
+            maxRange,
+            maxPower));
   }
 
   /** The highest {@code constraint_<n>_max_power_uw} of the zone, 0 when none is given. */
@@ -121,8 +134,16 @@ public final class RaplZoneDiscovery {
       if (!mmio) {
         meteredByMsr.add(key);
       }
-      zones.add(new RaplZone(candidate.id, candidate.directory, candidate.name, candidate.domain,
-          socket, candidate.maxRange, candidate.maxPower, false));
+      zones.add(
+          new RaplZone(
+              candidate.id,
+              candidate.directory,
+              candidate.name,
+              candidate.domain,
+              socket,
+              candidate.maxRange,
+              candidate.maxPower,
+              false));
     }
     // The MMIO interface repeats the MSR package counter on Intel clients; count it only when no
     // MSR zone meters the same domain and socket.
@@ -150,7 +171,8 @@ public final class RaplZoneDiscovery {
     }
     // A top-level psys without suffix is platform-wide; it is reported with socket 0.
     return candidate.domain == RaplDomain.PSYS
-        ? "0" : Integer.toString(Integer.parseInt(candidate.indexes[0], 16));
+        ? "0"
+        : Integer.toString(Integer.parseInt(candidate.indexes[0], 16));
   }
 
   private static String readFirstLine(Path file) {
@@ -162,6 +184,13 @@ public final class RaplZoneDiscovery {
     }
   }
 
-  private record Candidate(String id, String controlType, String[] indexes, Path directory,
-      String name, RaplDomain domain, long maxRange, long maxPower) {}
+  private record Candidate(
+      String id,
+      String controlType,
+      String[] indexes,
+      Path directory,
+      String name,
+      RaplDomain domain,
+      long maxRange,
+      long maxPower) {}
 }

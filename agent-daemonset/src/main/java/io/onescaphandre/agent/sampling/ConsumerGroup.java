@@ -1,7 +1,7 @@
 package io.onescaphandre.agent.sampling;
 
-import io.onescaphandre.agent.consumer.ConsumerKey;
 import io.onescaphandre.agent.cgroup.CgroupPath;
+import io.onescaphandre.agent.consumer.ConsumerKey;
 import io.onescaphandre.agent.proc.TrackedProcess;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +12,7 @@ final class ConsumerGroup {
   CgroupPath measured;
   final List<TrackedProcess> processes = new ArrayList<>(4);
   TrackedProcess main;
+
   /** Processes inside the measured cgroup that belong to another consumer (a VM's monitor). */
   final List<TrackedProcess> movedOut = new ArrayList<>(0);
 
@@ -29,7 +30,9 @@ final class ConsumerGroup {
 
   /** Whether the process lies in the measured cgroup, whose usage then includes its CPU. */
   boolean isInsideMeasured(TrackedProcess p) {
-    return measured != null && p.cgroup() != null && p.cgroup().hierarchy() == measured.hierarchy()
+    return measured != null
+        && p.cgroup() != null
+        && p.cgroup().hierarchy() == measured.hierarchy()
         && p.cgroup().isWithin(measured.path());
   }
 

@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One tick of the sampling timer: take a sample, publish it, and tell {@link SamplingHealth} how it
  * went. A sample that throws is counted by reason ({@code opennebula_agent_sample_failures_total})
- * and leaves the last complete sample published; the timer goes on. Every complete sample also
- * goes to the other exporters (the OpenNebula probes' feed), after the metrics.
+ * and leaves the last complete sample published; the timer goes on. Every complete sample also goes
+ * to the other exporters (the OpenNebula probes' feed), after the metrics.
  */
 public final class SampleLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(SampleLoop.class);
@@ -21,14 +21,23 @@ public final class SampleLoop implements Runnable {
   private final LongSupplier nanoClock;
   private final BiConsumer<Snapshot, Long> exporters;
 
-  public SampleLoop(Supplier<Snapshot> sampler, SampleSink publisher, SamplingHealth health,
+  public SampleLoop(
+      Supplier<Snapshot> sampler,
+      SampleSink publisher,
+      SamplingHealth health,
       LongSupplier nanoClock) {
-    this(sampler, publisher, health, nanoClock, (snapshot, startNanos) -> { });
+    this(sampler, publisher, health, nanoClock, (snapshot, startNanos) -> {});
   }
 
-  /** @param exporters given each complete sample and the clock reading when it started */
-  public SampleLoop(Supplier<Snapshot> sampler, SampleSink publisher, SamplingHealth health,
-      LongSupplier nanoClock, BiConsumer<Snapshot, Long> exporters) {
+  /**
+   * @param exporters given each complete sample and the clock reading when it started
+   */
+  public SampleLoop(
+      Supplier<Snapshot> sampler,
+      SampleSink publisher,
+      SamplingHealth health,
+      LongSupplier nanoClock,
+      BiConsumer<Snapshot, Long> exporters) {
     this.sampler = sampler;
     this.publisher = publisher;
     this.health = health;

@@ -4,22 +4,21 @@ import io.onescaphandre.agent.attribution.Attribution;
 import io.onescaphandre.agent.attribution.AttributionInput;
 import io.onescaphandre.agent.attribution.AttributionPolicy;
 import io.onescaphandre.agent.attribution.RemainderPolicy;
-import io.onescaphandre.agent.consumer.ConsumerKey;
-import io.onescaphandre.agent.consumer.ConsumerKind;
 import io.onescaphandre.agent.cgroup.CgroupClassifier;
 import io.onescaphandre.agent.cgroup.CgroupCpuReader;
 import io.onescaphandre.agent.cgroup.CgroupMatch;
 import io.onescaphandre.agent.cgroup.CgroupPath;
-import io.onescaphandre.agent.proc.CpuTimes;
-import io.onescaphandre.agent.pseudofs.ProcFileReader;
-import io.onescaphandre.agent.proc.ProcessScanner;
-import io.onescaphandre.agent.proc.TrackedProcess;
+import io.onescaphandre.agent.consumer.ConsumerKey;
+import io.onescaphandre.agent.consumer.ConsumerKind;
 import io.onescaphandre.agent.power.HostPower;
 import io.onescaphandre.agent.power.HostPowerSample;
+import io.onescaphandre.agent.proc.CpuTimes;
+import io.onescaphandre.agent.proc.ProcessScanner;
+import io.onescaphandre.agent.proc.TrackedProcess;
+import io.onescaphandre.agent.pseudofs.ProcFileReader;
 import io.onescaphandre.agent.rapl.RaplDomain;
 import io.onescaphandre.agent.rapl.RaplMeter;
 import io.onescaphandre.agent.rapl.RaplReading;
-import io.onescaphandre.agent.rapl.RaplState;
 import io.onescaphandre.agent.rapl.RaplZoneDiscovery;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +42,7 @@ public final class Sampler {
   /** Kernel threads that work for one QEMU process and name it: vhost (before 6.4), kvm helpers. */
   private static final Pattern KERNEL_THREAD_OWNER =
       Pattern.compile("^(?:vhost-|kvm-pit/|kvm-[a-z-]*-)(\\d{1,9})$");
+
   private static final CgroupMatch NO_MATCH = new CgroupMatch(null, null);
 
   private final RaplMeter raplMeter;
@@ -70,15 +70,40 @@ public final class Sampler {
   private double podRestJoules;
   private double serviceRestJoules;
 
-  public Sampler(Path procfs, Path sysfs, AttributionPolicy policy, LongSupplier nanoClock,
-      int topProcesses, int topConsumers) {
-    this(procfs, sysfs, new RaplMeter(new RaplZoneDiscovery(sysfs), java.nio.file.Files::readString,
-        nanoClock), policy, nanoClock, topProcesses, topConsumers);
+  public Sampler(
+      Path procfs,
+      Path sysfs,
+      AttributionPolicy policy,
+      LongSupplier nanoClock,
+      int topProcesses,
+      int topConsumers) {
+    this(
+        procfs,
+        sysfs,
+        new RaplMeter(new RaplZoneDiscovery(sysfs), java.nio.file.Files::readString, nanoClock),
+        policy,
+        nanoClock,
+        topProcesses,
+        topConsumers);
   }
 
-  public Sampler(Path procfs, Path sysfs, RaplMeter raplMeter, AttributionPolicy policy,
-      LongSupplier nanoClock, int topProcesses, int topConsumers) {
-    this(procfs, sysfs, raplMeter, policy, nanoClock, topProcesses, topConsumers, HostPower.raplOnly(),
+  public Sampler(
+      Path procfs,
+      Path sysfs,
+      RaplMeter raplMeter,
+      AttributionPolicy policy,
+      LongSupplier nanoClock,
+      int topProcesses,
+      int topConsumers) {
+    this(
+        procfs,
+        sysfs,
+        raplMeter,
+        policy,
+        nanoClock,
+        topProcesses,
+        topConsumers,
+        HostPower.raplOnly(),
         RemainderPolicy.PROPORTIONAL);
   }
 
@@ -86,8 +111,15 @@ public final class Sampler {
    * @param hostPower decides the host total from RAPL and the other sources
    * @param remainderPolicy divides the platform remainder (a whole-node meter's excess over RAPL)
    */
-  public Sampler(Path procfs, Path sysfs, RaplMeter raplMeter, AttributionPolicy policy,
-      LongSupplier nanoClock, int topProcesses, int topConsumers, HostPower hostPower,
+  public Sampler(
+      Path procfs,
+      Path sysfs,
+      RaplMeter raplMeter,
+      AttributionPolicy policy,
+      LongSupplier nanoClock,
+      int topProcesses,
+      int topConsumers,
+      HostPower hostPower,
       RemainderPolicy remainderPolicy) {
     ProcFileReader reader = new ProcFileReader();
     this.hostPower = hostPower;
@@ -117,12 +149,13 @@ public final class Sampler {
     RaplReading reading = raplMeter.read();
     CpuTimes cpu = scanner.readCpuTimes();
     int cpuCount = cpu == null ? 1 : cpu.cpuCount();
-    long capacityTicks = (long) Math.ceil(Math.max(interval, 0) * cpuCount * ProcessScanner.TICKS_PER_SECOND);
+    long capacityTicks =
+        (long) Math.ceil(Math.max(interval, 0) * cpuCount * ProcessScanner.TICKS_PER_SECOND);
     List<TrackedProcess> processes = scanner.scan(first, capacityTicks);
 
     Map<ConsumerKey, ConsumerGroup> groups = group(processes);
-    Map<ConsumerKey, Double> cpuSeconds = consumerCpuSeconds(groups, first, interval * cpuCount,
-        capacityTicks);
+    Map<ConsumerKey, Double> cpuSeconds =
+        consumerCpuSeconds(groups, first, interval * cpuCount, capacityTicks);
     long otherTicks = 0;
     for (TrackedProcess p : processes) {
       // Only a process whose consumer changed since the scan can still be pending here.
@@ -138,25 +171,48 @@ public final class Sampler {
       }
     }
 
-    double busySeconds = cpu != null && lastCpu != null
-        ? Math.max(0, cpu.busyTicks() - lastCpu.busyTicks()) / ProcessScanner.TICKS_PER_SECOND : 0;
+    double busySeconds =
+        cpu != null && lastCpu != null
+            ? Math.max(0, cpu.busyTicks() - lastCpu.busyTicks()) / ProcessScanner.TICKS_PER_SECOND
+            : 0;
     // RAPL counts only for an interval that every zone counted: never a host total from a subset
     // of zones, never the energy of a gap (RaplMeter refuses it) in one interval.
     boolean raplInterval = !first && reading.whole() && lastReading != null && interval > 0;
-    Double raplJoules = raplInterval ? Math.max(0, reading.hostJoules() - lastReading.hostJoules()) : null;
+    Double raplJoules =
+        raplInterval ? Math.max(0, reading.hostJoules() - lastReading.hostJoules()) : null;
     double utilisation = interval > 0 ? Math.min(1, busySeconds / (interval * cpuCount)) : 0;
-    HostPowerSample hostPowerSample = hostPower.measure(now, reading.state(), raplJoules, interval, utilisation);
+    HostPowerSample hostPowerSample =
+        hostPower.measure(now, reading.state(), raplJoules, interval, utilisation);
     boolean power = !first && interval > 0 && hostPowerSample.totalSource() != null;
     double hostJoules = power ? hostPowerSample.hostJoules() : 0;
     // The CPU policy divides RAPL's energy (or the whole host's without RAPL); the remainder policy
     // adds what a whole-node meter measures beyond it.
-    AttributionInput input = new AttributionInput(hostPowerSample.cpuJoules(), interval, busySeconds,
-        cpuCount, cpuSeconds, otherTicks / ProcessScanner.TICKS_PER_SECOND, vcpus);
-    Attribution attribution = power
-        ? remainderPolicy.apply(policy.attribute(input), hostPowerSample.remainderJoules(), input) : null;
+    AttributionInput input =
+        new AttributionInput(
+            hostPowerSample.cpuJoules(),
+            interval,
+            busySeconds,
+            cpuCount,
+            cpuSeconds,
+            otherTicks / ProcessScanner.TICKS_PER_SECOND,
+            vcpus);
+    Attribution attribution =
+        power
+            ? remainderPolicy.apply(
+                policy.attribute(input), hostPowerSample.remainderJoules(), input)
+            : null;
 
-    Snapshot snapshot = build(reading, power, interval, hostJoules, groups, cpuSeconds, attribution,
-        processes, hostPowerSample);
+    Snapshot snapshot =
+        build(
+            reading,
+            power,
+            interval,
+            hostJoules,
+            groups,
+            cpuSeconds,
+            attribution,
+            processes,
+            hostPowerSample);
     lastNanos = now;
     lastCpu = cpu;
     lastReading = reading;
@@ -176,19 +232,26 @@ public final class Sampler {
       p.deferrable(false);
       CgroupMatch match = NO_MATCH;
       if (p.cgroup() != null) {
-        match = classified.computeIfAbsent(p.cgroup().path(), path -> {
-          CgroupMatch m = classifier.classify(path);
-          return m == null ? NO_MATCH : m;
-        });
+        match =
+            classified.computeIfAbsent(
+                p.cgroup().path(),
+                path -> {
+                  CgroupMatch m = classifier.classify(path);
+                  return m == null ? NO_MATCH : m;
+                });
       }
       ConsumerKey key = match.consumer();
       if (hostHasCgroups) {
         // VMs cannot be invented: a VM is made only by its libvirt scope or LXC payload cgroup.
         // An LXC monitor (by its monitor cgroup or its title) joins an instance that exists.
-        ConsumerKey monitorOf = key != null && key.kind() == ConsumerKind.VM && match.measuredPath() == null
-            ? key : lxcMonitorOf(p);
+        ConsumerKey monitorOf =
+            key != null && key.kind() == ConsumerKind.VM && match.measuredPath() == null
+                ? key
+                : lxcMonitorOf(p);
         if (monitorOf != null) {
-          joiners.add(new Joiner(monitorOf, p, key != null && key.kind() == ConsumerKind.VM ? NO_MATCH : match));
+          joiners.add(
+              new Joiner(
+                  monitorOf, p, key != null && key.kind() == ConsumerKind.VM ? NO_MATCH : match));
           continue;
         }
       } else if (key == null && p.commandLine().kvmVmId() != null) {
@@ -202,7 +265,8 @@ public final class Sampler {
       if (instance != null) {
         // It runs in another consumer's measured cgroup (a monitor started by a unit or over
         // ssh): that cgroup's usage includes it, so it is taken out of that consumer below.
-        if (joiner.cgroupMatch().consumer() != null && joiner.cgroupMatch().measuredPath() != null) {
+        if (joiner.cgroupMatch().consumer() != null
+            && joiner.cgroupMatch().measuredPath() != null) {
           ConsumerGroup from = groups.get(joiner.cgroupMatch().consumer());
           if (from != null) {
             from.movedOut.add(joiner.process());
@@ -210,7 +274,12 @@ public final class Sampler {
         }
         assign(joiner.process(), joiner.vm(), NO_MATCH, groups, vmByPid, kernelThreads);
       } else {
-        assign(joiner.process(), joiner.cgroupMatch().consumer(), joiner.cgroupMatch(), groups, vmByPid,
+        assign(
+            joiner.process(),
+            joiner.cgroupMatch().consumer(),
+            joiner.cgroupMatch(),
+            groups,
+            vmByPid,
             kernelThreads);
       }
     }
@@ -228,8 +297,12 @@ public final class Sampler {
     return groups;
   }
 
-  private static void assign(TrackedProcess p, ConsumerKey key, CgroupMatch match,
-      Map<ConsumerKey, ConsumerGroup> groups, Map<Integer, ConsumerGroup> vmByPid,
+  private static void assign(
+      TrackedProcess p,
+      ConsumerKey key,
+      CgroupMatch match,
+      Map<ConsumerKey, ConsumerGroup> groups,
+      Map<Integer, ConsumerGroup> vmByPid,
       List<TrackedProcess> kernelThreads) {
     if (key == null) {
       if (p.kernelThread()) {
@@ -270,26 +343,32 @@ public final class Sampler {
   }
 
   /**
-   * The CPU seconds of each consumer: its cgroup's usage when it has a readable one (plus the
-   * ticks of its processes outside it), else its processes' ticks. Settles the processes whose
-   * stat the scan left unread: their ticks are read only when needed, i.e. not for
+   * The CPU seconds of each consumer: its cgroup's usage when it has a readable one (plus the ticks
+   * of its processes outside it), else its processes' ticks. Settles the processes whose stat the
+   * scan left unread: their ticks are read only when needed, i.e. not for
+   *
    * <ul>
    *   <li>processes inside a VM's readable cgroup (the VM's CPU is the cgroup's; VM processes are
    *       not among the top N other processes), nor
    *   <li>processes inside a pod's or a service's readable cgroup that used no CPU in the interval
    *       (their delta is then 0 exactly, and their tick count stays current).
    * </ul>
+   *
    * The processes of such cgroups are marked deferrable for the next scan.
    */
-  private Map<ConsumerKey, Double> consumerCpuSeconds(Map<ConsumerKey, ConsumerGroup> groups,
-      boolean first, double capacitySeconds, long capacityTicks) {
+  private Map<ConsumerKey, Double> consumerCpuSeconds(
+      Map<ConsumerKey, ConsumerGroup> groups,
+      boolean first,
+      double capacitySeconds,
+      long capacityTicks) {
     Map<ConsumerKey, Double> result = new HashMap<>();
     Map<CgroupPath, Long> usage = new HashMap<>();
     for (ConsumerGroup g : groups.values()) {
       long micros = g.measured == null ? -1 : cgroupReader.usageMicros(g.measured);
       Long previous = micros >= 0 ? lastUsage.get(g.measured) : null;
-      boolean ticksNotNeeded = micros >= 0
-          && (g.key.kind() == ConsumerKind.VM || previous != null && previous == micros);
+      boolean ticksNotNeeded =
+          micros >= 0
+              && (g.key.kind() == ConsumerKind.VM || previous != null && previous == micros);
       for (TrackedProcess p : g.processes) {
         boolean inside = micros >= 0 && g.isInsideMeasured(p);
         if (p.pending()) {
@@ -314,7 +393,9 @@ public final class Sampler {
             cgroupSeconds = first ? 0 : Math.min(micros / 1e6, capacitySeconds);
           }
           double movedOutSeconds = g.movedOutTicks() / ProcessScanner.TICKS_PER_SECOND;
-          seconds = Math.max(0, cgroupSeconds - movedOutSeconds) + ticks[1] / ProcessScanner.TICKS_PER_SECOND;
+          seconds =
+              Math.max(0, cgroupSeconds - movedOutSeconds)
+                  + ticks[1] / ProcessScanner.TICKS_PER_SECOND;
         }
       }
       result.put(g.key, seconds);
@@ -324,9 +405,16 @@ public final class Sampler {
     return result;
   }
 
-  private Snapshot build(RaplReading reading, boolean power, double interval, double hostJoules,
-      Map<ConsumerKey, ConsumerGroup> groups, Map<ConsumerKey, Double> cpuSeconds,
-      Attribution attribution, List<TrackedProcess> processes, HostPowerSample hostPowerSample) {
+  private Snapshot build(
+      RaplReading reading,
+      boolean power,
+      double interval,
+      double hostJoules,
+      Map<ConsumerKey, ConsumerGroup> groups,
+      Map<ConsumerKey, Double> cpuSeconds,
+      Attribution attribution,
+      List<TrackedProcess> processes,
+      HostPowerSample hostPowerSample) {
     sequence++;
     consumerTotals.keySet().retainAll(groups.keySet());
     Map<ConsumerKey, Double> watts = new HashMap<>();
@@ -352,7 +440,8 @@ public final class Sampler {
     for (ConsumerKey key : groups.keySet()) {
       double[] totals = consumerTotals.get(key);
       switch (key.kind()) {
-        case VM -> vms.add(new Snapshot.Vm(key.id(), key.detail(), watts.get(key), totals[0], totals[1]));
+        case VM ->
+            vms.add(new Snapshot.Vm(key.id(), key.detail(), watts.get(key), totals[0], totals[1]));
         case POD -> pods.add(key);
         case SERVICE -> services.add(key);
       }
@@ -362,43 +451,84 @@ public final class Sampler {
     // The rest outside the top N is one series whose energy counter accumulates the rest's energy
     // of each interval, so it stays monotonic while consumers move in and out of the top N.
     List<Snapshot.Pod> podSeries = new ArrayList<>();
-    double podRestWatts = topN(pods, watts, (key, w) -> podSeries.add(
-        new Snapshot.Pod(key.id(), key.detail(), w, consumerTotals.get(key)[0])));
+    double podRestWatts =
+        topN(
+            pods,
+            watts,
+            (key, w) ->
+                podSeries.add(
+                    new Snapshot.Pod(key.id(), key.detail(), w, consumerTotals.get(key)[0])));
     if (podRestWatts >= 0) {
       podRestJoules += podRestWatts * interval;
     }
     if (podRestWatts >= 0 || podRestJoules > 0) {
-      podSeries.add(new Snapshot.Pod(Snapshot.REST, Snapshot.REST, Math.max(0, podRestWatts), podRestJoules));
+      podSeries.add(
+          new Snapshot.Pod(Snapshot.REST, Snapshot.REST, Math.max(0, podRestWatts), podRestJoules));
     }
     List<Snapshot.Service> serviceSeries = new ArrayList<>();
-    double serviceRestWatts = topN(services, watts, (key, w) -> serviceSeries.add(
-        new Snapshot.Service(key.id(), w, consumerTotals.get(key)[0])));
+    double serviceRestWatts =
+        topN(
+            services,
+            watts,
+            (key, w) ->
+                serviceSeries.add(new Snapshot.Service(key.id(), w, consumerTotals.get(key)[0])));
     if (serviceRestWatts >= 0) {
       serviceRestJoules += serviceRestWatts * interval;
     }
     if (serviceRestWatts >= 0 || serviceRestJoules > 0) {
-      serviceSeries.add(new Snapshot.Service(Snapshot.REST, Math.max(0, serviceRestWatts), serviceRestJoules));
+      serviceSeries.add(
+          new Snapshot.Service(Snapshot.REST, Math.max(0, serviceRestWatts), serviceRestJoules));
     }
 
-    List<Snapshot.ProcessPower> processSeries = processSeries(groups, watts, attribution, interval,
-        processes);
-    return new Snapshot(sequence, reading.state(), power, interval,
-        power ? hostJoules / interval : 0, hostPowerSample.totalJoules(),
+    List<Snapshot.ProcessPower> processSeries =
+        processSeries(groups, watts, attribution, interval, processes);
+    return new Snapshot(
+        sequence,
+        reading.state(),
+        power,
+        interval,
+        power ? hostJoules / interval : 0,
+        hostPowerSample.totalJoules(),
         domainLabels(reading, hostPowerSample),
-        reading.zones().stream().map(z -> new Snapshot.Zone(z.zone().id(), z.zone().domain().label(),
-            z.zone().socket(), z.joules(), z.state().label(), z.resets(), z.gapSeconds())).toList(),
+        reading.zones().stream()
+            .map(
+                z ->
+                    new Snapshot.Zone(
+                        z.zone().id(),
+                        z.zone().domain().label(),
+                        z.zone().socket(),
+                        z.joules(),
+                        z.state().label(),
+                        z.resets(),
+                        z.gapSeconds()))
+            .toList(),
         power ? socketWatts(reading, interval) : Map.of(),
         power ? domainWatts(reading, interval) : List.of(),
-        List.copyOf(vms), List.copyOf(podSeries), List.copyOf(serviceSeries),
-        otherW, otherJoules, unattributedW, unattributedJoules, processSeries, processes.size(),
-        scanner.skippedProcesses(), hostPowerSample);
+        List.copyOf(vms),
+        List.copyOf(podSeries),
+        List.copyOf(serviceSeries),
+        otherW,
+        otherJoules,
+        unattributedW,
+        unattributedJoules,
+        processSeries,
+        processes.size(),
+        scanner.skippedProcesses(),
+        hostPowerSample);
   }
 
-  /** Keeps the N highest-power consumers; returns the watts of the rest, or -1 when there is none. */
-  private double topN(List<ConsumerKey> keys, Map<ConsumerKey, Double> watts,
+  /**
+   * Keeps the N highest-power consumers; returns the watts of the rest, or -1 when there is none.
+   */
+  private double topN(
+      List<ConsumerKey> keys,
+      Map<ConsumerKey, Double> watts,
       java.util.function.BiConsumer<ConsumerKey, Double> keep) {
-    keys.sort(Comparator.comparing((ConsumerKey k) -> watts.get(k)).reversed()
-        .thenComparing(ConsumerKey::id).thenComparing(ConsumerKey::detail));
+    keys.sort(
+        Comparator.comparing((ConsumerKey k) -> watts.get(k))
+            .reversed()
+            .thenComparing(ConsumerKey::id)
+            .thenComparing(ConsumerKey::detail));
     double rest = -1;
     for (int i = 0; i < keys.size(); i++) {
       ConsumerKey key = keys.get(i);
@@ -411,8 +541,11 @@ public final class Sampler {
     return rest;
   }
 
-  private List<Snapshot.ProcessPower> processSeries(Map<ConsumerKey, ConsumerGroup> groups,
-      Map<ConsumerKey, Double> watts, Attribution attribution, double interval,
+  private List<Snapshot.ProcessPower> processSeries(
+      Map<ConsumerKey, ConsumerGroup> groups,
+      Map<ConsumerKey, Double> watts,
+      Attribution attribution,
+      double interval,
       List<TrackedProcess> processes) {
     List<Snapshot.ProcessPower> result = new ArrayList<>();
     for (ConsumerGroup g : groups.values()) {
@@ -420,14 +553,20 @@ public final class Sampler {
         result.add(processPower(g.main, "one-" + g.key.id(), watts.get(g.key)));
       }
     }
-    double perTick = attribution == null || interval <= 0 ? 0
-        : attribution.joulesPerCpuSecond() / ProcessScanner.TICKS_PER_SECOND / interval;
+    double perTick =
+        attribution == null || interval <= 0
+            ? 0
+            : attribution.joulesPerCpuSecond() / ProcessScanner.TICKS_PER_SECOND / interval;
     // The N busiest processes outside VMs, by a bounded selection rather than a sort of all.
-    Comparator<TrackedProcess> busiest = Comparator.comparingLong(TrackedProcess::deltaTicks).reversed()
-        .thenComparingInt(TrackedProcess::pid);
-    java.util.PriorityQueue<TrackedProcess> top = new java.util.PriorityQueue<>(topProcesses + 1, busiest.reversed());
+    Comparator<TrackedProcess> busiest =
+        Comparator.comparingLong(TrackedProcess::deltaTicks)
+            .reversed()
+            .thenComparingInt(TrackedProcess::pid);
+    java.util.PriorityQueue<TrackedProcess> top =
+        new java.util.PriorityQueue<>(topProcesses + 1, busiest.reversed());
     for (TrackedProcess p : processes) {
-      if (topProcesses == 0 || p.deltaTicks() == 0
+      if (topProcesses == 0
+          || p.deltaTicks() == 0
           || p.consumer() instanceof ConsumerKey key && key.kind() == ConsumerKind.VM) {
         continue;
       }
@@ -451,7 +590,8 @@ public final class Sampler {
     return new Snapshot.ProcessPower(p.pid(), p.commandLine().executable(), cmdline, vmName, watts);
   }
 
-  private static Map<String, Double> domainLabels(RaplReading reading, HostPowerSample hostPowerSample) {
+  private static Map<String, Double> domainLabels(
+      RaplReading reading, HostPowerSample hostPowerSample) {
     Map<String, Double> result = new TreeMap<>();
     if (reading.whole()) {
       // A total over the zones that happened to read would pass for the whole.
@@ -466,23 +606,31 @@ public final class Sampler {
 
   private Map<String, Double> socketWatts(RaplReading reading, double interval) {
     Map<String, Double> result = new TreeMap<>();
-    reading.socketDomainJoules().forEach((key, joules) -> {
-      if (key.startsWith(RaplDomain.PACKAGE.label() + "/")) {
-        double previous = lastReading.socketDomainJoules().getOrDefault(key, joules);
-        result.put(key.substring(key.indexOf('/') + 1), (joules - previous) / interval);
-      }
-    });
+    reading
+        .socketDomainJoules()
+        .forEach(
+            (key, joules) -> {
+              if (key.startsWith(RaplDomain.PACKAGE.label() + "/")) {
+                double previous = lastReading.socketDomainJoules().getOrDefault(key, joules);
+                result.put(key.substring(key.indexOf('/') + 1), (joules - previous) / interval);
+              }
+            });
     return result;
   }
 
   private List<Snapshot.DomainPower> domainWatts(RaplReading reading, double interval) {
     List<Snapshot.DomainPower> result = new ArrayList<>();
-    new TreeMap<>(reading.socketDomainJoules()).forEach((key, joules) -> {
-      double previous = lastReading.socketDomainJoules().getOrDefault(key, joules);
-      int slash = key.indexOf('/');
-      result.add(new Snapshot.DomainPower(key.substring(0, slash), key.substring(slash + 1),
-          (joules - previous) / interval));
-    });
+    new TreeMap<>(reading.socketDomainJoules())
+        .forEach(
+            (key, joules) -> {
+              double previous = lastReading.socketDomainJoules().getOrDefault(key, joules);
+              int slash = key.indexOf('/');
+              result.add(
+                  new Snapshot.DomainPower(
+                      key.substring(0, slash),
+                      key.substring(slash + 1),
+                      (joules - previous) / interval));
+            });
     return result;
   }
 }

@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
  *   <li>ready: a sample with a measured interval succeeded in the last 3 intervals: Prometheus
  *       (through the endpoints) then scrapes figures that are current.
  * </ul>
+ *
  * Written by the sampler thread, read by HTTP threads.
  */
 public final class SamplingHealth {
@@ -35,7 +36,10 @@ public final class SamplingHealth {
     this.lastEndNanos = nanoClock.getAsLong();
   }
 
-  /** A sample completed; {@code intervalMeasured} once there is a previous sample to measure against. */
+  /**
+   * A sample completed; {@code intervalMeasured} once there is a previous sample to measure
+   * against.
+   */
   public void succeeded(boolean intervalMeasured) {
     long now = nanoClock.getAsLong();
     consecutiveFailures = 0;

@@ -6,16 +6,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything one complete sample measured, immutable: what every scrape reads until the next
- * sample completes. Energies are cumulative since the agent started (or since the consumer
- * appeared); powers are averages over the last interval.
+ * Everything one complete sample measured, immutable: what every scrape reads until the next sample
+ * completes. Energies are cumulative since the agent started (or since the consumer appeared);
+ * powers are averages over the last interval.
  *
  * @param sequence number of samples taken so far
  * @param raplState whether energy could be read
  * @param powerAvailable false before the second sample or while RAPL is not readable: power and
  *     energy series are then left out, CPU series are not
- * @param processesSkipped processes left out of samples since the start because their files
- *     could not be parsed
+ * @param processesSkipped processes left out of samples since the start because their files could
+ *     not be parsed
  * @param hostWatts, hostJoules the host total of the source that makes it (see {@code hostPower})
  * @param hostPower every power source's reading and which one makes the host total
  */
@@ -42,12 +42,34 @@ public record Snapshot(
     long processesSkipped,
     HostPowerSample hostPower) {
 
-  /** {@code pod_uid}, {@code container} and {@code unit} of the series summing the consumers outside the top N. */
+  /**
+   * {@code pod_uid}, {@code container} and {@code unit} of the series summing the consumers outside
+   * the top N.
+   */
   public static final String REST = "other";
 
   public static Snapshot empty(RaplState state) {
-    return new Snapshot(0, state, false, 0, 0, 0, Map.of(), List.of(), Map.of(), List.of(),
-        List.of(), List.of(), List.of(), 0, 0, 0, 0, List.of(), 0, 0,
+    return new Snapshot(
+        0,
+        state,
+        false,
+        0,
+        0,
+        0,
+        Map.of(),
+        List.of(),
+        Map.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        0,
+        0,
+        0,
+        0,
+        List.of(),
+        0,
+        0,
         new HostPowerSample(null, 0, 0, 0, 0, List.of(), null));
   }
 
@@ -58,8 +80,14 @@ public record Snapshot(
    * @param resets intervals refused as implausible so far
    * @param gapSeconds time whose energy the zone's counter lacks
    */
-  public record Zone(String zone, String domain, String socket, double joules, String state,
-      long resets, double gapSeconds) {}
+  public record Zone(
+      String zone,
+      String domain,
+      String socket,
+      double joules,
+      String state,
+      long resets,
+      double gapSeconds) {}
 
   /** Power of one domain of one socket over the interval. */
   public record DomainPower(String domain, String socket, double watts) {}

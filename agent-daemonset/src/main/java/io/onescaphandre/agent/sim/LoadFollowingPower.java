@@ -6,9 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Advances a {@link SimulatedRaplTree} by the energy of the elapsed time at a power that follows this
- * machine's real CPU load: {@code idle + (busy - idle) * busy fraction} per zone, the busy fraction
- * read from {@code /proc/stat} between two advances. The one load model of the demo's
+ * Advances a {@link SimulatedRaplTree} by the energy of the elapsed time at a power that follows
+ * this machine's real CPU load: {@code idle + (busy - idle) * busy fraction} per zone, the busy
+ * fraction read from {@code /proc/stat} between two advances. The one load model of the demo's
  * {@code simulate-rapl} and of the end-to-end tests' nodes.
  */
 public final class LoadFollowingPower {
@@ -26,7 +26,10 @@ public final class LoadFollowingPower {
    * @param wattsByZone the zones that draw power, by zone id; the others stay still
    * @param startNanos monotonic nanoseconds the first {@link #advance} counts from
    */
-  public LoadFollowingPower(SimulatedRaplTree tree, Map<String, Watts> wattsByZone, ProcessScanner scanner,
+  public LoadFollowingPower(
+      SimulatedRaplTree tree,
+      Map<String, Watts> wattsByZone,
+      ProcessScanner scanner,
       long startNanos) {
     this.tree = tree;
     this.wattsByZone = new LinkedHashMap<>(wattsByZone);
@@ -35,7 +38,9 @@ public final class LoadFollowingPower {
     this.last = scanner.readCpuTimes();
   }
 
-  /** @param now monotonic nanoseconds */
+  /**
+   * @param now monotonic nanoseconds
+   */
   public synchronized void advance(long now) {
     CpuTimes cpu = scanner.readCpuTimes();
     busyFraction = busyFraction(last, cpu);

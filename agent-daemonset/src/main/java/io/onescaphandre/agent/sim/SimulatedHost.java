@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Writes a {@code /proc} and cgroup tree as a hypervisor shows them: {@code /proc/stat},
- * {@code /proc/<pid>/{stat,cmdline,cgroup}} and per-cgroup {@code cpu.stat} (v2) or
- * {@code cpuacct.usage} (v1) under {@code <sysfs>/fs/cgroup}. For tests and the benchmark.
+ * Writes a {@code /proc} and cgroup tree as a hypervisor shows them: {@code /proc/stat}, {@code
+ * /proc/<pid>/{stat,cmdline,cgroup}} and per-cgroup {@code cpu.stat} (v2) or {@code cpuacct.usage}
+ * (v1) under {@code <sysfs>/fs/cgroup}. For tests and the benchmark.
  */
 public final class SimulatedHost {
   private static final long PF_KTHREAD = 0x00200000L;
@@ -85,21 +85,33 @@ public final class SimulatedHost {
 
   /** Sets cgroup v2 {@code usage_usec} of a cgroup path like {@code /machine.slice/x.scope}. */
   public void cgroupV2Usage(String path, long usageMicros) {
-    write(cgroupRoot.resolve(path.substring(1)).resolve("cpu.stat"),
-        "usage_usec " + usageMicros + "\nuser_usec " + usageMicros * 9 / 10 + "\nsystem_usec "
-            + (usageMicros - usageMicros * 9 / 10) + "\nnr_periods 0\nnr_throttled 0\nthrottled_usec 0\n");
+    write(
+        cgroupRoot.resolve(path.substring(1)).resolve("cpu.stat"),
+        "usage_usec "
+            + usageMicros
+            + "\nuser_usec "
+            + usageMicros * 9 / 10
+            + "\nsystem_usec "
+            + (usageMicros - usageMicros * 9 / 10)
+            + "\nnr_periods 0\nnr_throttled 0\nthrottled_usec 0\n");
   }
 
-  /** Sets cgroup v1 {@code cpuacct.usage} (ns) of a path under the {@code cpu,cpuacct} hierarchy. */
+  /**
+   * Sets cgroup v1 {@code cpuacct.usage} (ns) of a path under the {@code cpu,cpuacct} hierarchy.
+   */
   public void cgroupV1Usage(String path, long usageMicros) {
-    write(cgroupRoot.resolve("cpu,cpuacct").resolve(path.substring(1)).resolve("cpuacct.usage"),
+    write(
+        cgroupRoot.resolve("cpu,cpuacct").resolve(path.substring(1)).resolve("cpuacct.usage"),
         Long.toString(usageMicros * 1000));
   }
 
   /** The cgroup is removed (its container stopped). */
   public void removeCgroup(String relativeToCgroupRoot) {
-    deleteTree(cgroupRoot.resolve(relativeToCgroupRoot.startsWith("/")
-        ? relativeToCgroupRoot.substring(1) : relativeToCgroupRoot));
+    deleteTree(
+        cgroupRoot.resolve(
+            relativeToCgroupRoot.startsWith("/")
+                ? relativeToCgroupRoot.substring(1)
+                : relativeToCgroupRoot));
   }
 
   private void writeStat() {
@@ -107,13 +119,26 @@ public final class SimulatedHost {
     // Busy ticks are split 80/20 between user and system; guest stays 0 (already inside user).
     long user = busyTicks * 8 / 10;
     long system = busyTicks - user;
-    sb.append("cpu  ").append(user).append(" 0 ").append(system).append(' ').append(idleTicks)
+    sb.append("cpu  ")
+        .append(user)
+        .append(" 0 ")
+        .append(system)
+        .append(' ')
+        .append(idleTicks)
         .append(" 0 0 0 0 0 0\n");
     for (int i = 0; i < cpuCount; i++) {
-      sb.append("cpu").append(i).append(' ').append(user / cpuCount).append(" 0 ")
-          .append(system / cpuCount).append(' ').append(idleTicks / cpuCount).append(" 0 0 0 0 0 0\n");
+      sb.append("cpu")
+          .append(i)
+          .append(' ')
+          .append(user / cpuCount)
+          .append(" 0 ")
+          .append(system / cpuCount)
+          .append(' ')
+          .append(idleTicks / cpuCount)
+          .append(" 0 0 0 0 0 0\n");
     }
-    sb.append("intr 0\nctxt 0\nbtime 1764000000\nprocesses 1000\nprocs_running 1\nprocs_blocked 0\n");
+    sb.append(
+        "intr 0\nctxt 0\nbtime 1764000000\nprocesses 1000\nprocs_running 1\nprocs_blocked 0\n");
     write(procfs.resolve("stat"), sb.toString());
   }
 
@@ -179,16 +204,32 @@ public final class SimulatedHost {
 
     private void writeStatFile() {
       if (processes.get(pid) != this) {
-        // This process has exited (or its pid belongs to a newer process): /proc shows nothing of it.
+        // This process has exited (or its pid belongs to a newer process): /proc shows nothing of
+        // it.
         return;
       }
       long utime = ticks * 3 / 4;
       long stime = ticks - utime;
       StringBuilder sb = new StringBuilder();
-      sb.append(pid).append(" (").append(comm).append(") S ").append(ppid).append(' ').append(pid)
-          .append(' ').append(pid).append(" 0 -1 ").append(flags).append(" 100 0 0 0 ")
-          .append(utime).append(' ').append(stime).append(" 0 0 20 0 1 0 ").append(startTime)
-          .append(" 10000000 1000 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n");
+      sb.append(pid)
+          .append(" (")
+          .append(comm)
+          .append(") S ")
+          .append(ppid)
+          .append(' ')
+          .append(pid)
+          .append(' ')
+          .append(pid)
+          .append(" 0 -1 ")
+          .append(flags)
+          .append(" 100 0 0 0 ")
+          .append(utime)
+          .append(' ')
+          .append(stime)
+          .append(" 0 0 20 0 1 0 ")
+          .append(startTime)
+          .append(
+              " 10000000 1000 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n");
       SimulatedHost.write(dir().resolve("stat"), sb.toString());
     }
 
@@ -202,7 +243,10 @@ public final class SimulatedHost {
       Files.createDirectories(file.getParent());
       Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
       Files.writeString(tmp, content, StandardCharsets.UTF_8);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      Files.move(
+          tmp,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -214,13 +258,15 @@ public final class SimulatedHost {
       return;
     }
     try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      walk.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.delete(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -11,20 +11,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes and advances a powercap tree laid out as the kernel does: real directories under
- * {@code devices/virtual/powercap/intel-rapl/} (subzones nested in their package), flat symlinks
- * under {@code class/powercap/}, hexadecimal zone ids, {@code energy_uj} counters that wrap at
- * {@code max_energy_range_uj}. Used by the tests, the benchmark, the operator's demo and e2e (the
- * agent runs with {@code --path.sysfs} pointing at the tree's root): the one simulated RAPL tree of
- * the project. It lives in the agent's main code because the demo runs it from the agent jar
- * ({@code simulate-rapl}); e2e takes it from there.
+ * Writes and advances a powercap tree laid out as the kernel does: real directories under {@code
+ * devices/virtual/powercap/intel-rapl/} (subzones nested in their package), flat symlinks under
+ * {@code class/powercap/}, hexadecimal zone ids, {@code energy_uj} counters that wrap at {@code
+ * max_energy_range_uj}. Used by the tests, the benchmark, the operator's demo and e2e (the agent
+ * runs with {@code --path.sysfs} pointing at the tree's root): the one simulated RAPL tree of the
+ * project. It lives in the agent's main code because the demo runs it from the agent jar ({@code
+ * simulate-rapl}); e2e takes it from there.
  */
 public final class SimulatedRaplTree {
   /** Range of the Intel 61.035 µJ unit: a package counter wraps every ~22 min at 200 W. */
   public static final long INTEL_RANGE_UJ = 262_143_328_850L;
+
   /** Range of Intel server DRAM (15.3 µJ unit). */
   public static final long INTEL_SERVER_DRAM_RANGE_UJ = 65_712_999_613L;
-  /** Range of AMD's 15.3 µJ (2^-16 J) unit as the kernel computes it: wraps every ~5 min at 200 W. */
+
+  /**
+   * Range of AMD's 15.3 µJ (2^-16 J) unit as the kernel computes it: wraps every ~5 min at 200 W.
+   */
   public static final long AMD_RANGE_UJ = 65_532_610_987L;
 
   /** Ways a zone's {@code energy_uj} goes wrong, as seen on real hosts and in the fault tests. */
@@ -43,8 +47,8 @@ public final class SimulatedRaplTree {
     KERNEL,
     /**
      * Directories under class/powercap itself, each subzone also linked inside its package: for a
-     * reader given class/powercap alone (upstream Scaphandre with it bind-mounted), where links up to
-     * devices/ would lead nowhere.
+     * reader given class/powercap alone (upstream Scaphandre with it bind-mounted), where links up
+     * to devices/ would lead nowhere.
      */
     CLASS_ONLY
   }
@@ -64,8 +68,8 @@ public final class SimulatedRaplTree {
   }
 
   /** The same server in another layout, with other counter ranges (a small one wraps often). */
-  public static SimulatedRaplTree server(Path sysfs, int sockets, Layout layout, long packageRangeUj,
-      long dramRangeUj) {
+  public static SimulatedRaplTree server(
+      Path sysfs, int sockets, Layout layout, long packageRangeUj, long dramRangeUj) {
     SimulatedRaplTree tree = new SimulatedRaplTree(sysfs, layout);
     tree.controlType("intel-rapl");
     for (int s = 0; s < sockets; s++) {
@@ -77,8 +81,8 @@ public final class SimulatedRaplTree {
   }
 
   /**
-   * A client: package-0 with core, uncore and dram subzones, psys as the top-level
-   * {@code intel-rapl:1}, and the MMIO copy of package-0.
+   * A client: package-0 with core, uncore and dram subzones, psys as the top-level {@code
+   * intel-rapl:1}, and the MMIO copy of package-0.
    */
   public static SimulatedRaplTree laptop(Path sysfs) {
     SimulatedRaplTree tree = new SimulatedRaplTree(sysfs, Layout.KERNEL);
@@ -98,7 +102,8 @@ public final class SimulatedRaplTree {
     SimulatedRaplTree tree = new SimulatedRaplTree(sysfs, Layout.KERNEL);
     tree.controlType("intel-rapl");
     for (int s = 0; s < sockets; s++) {
-      tree.zone("intel-rapl", null, "intel-rapl:" + Integer.toHexString(s), "package-" + s, AMD_RANGE_UJ);
+      tree.zone(
+          "intel-rapl", null, "intel-rapl:" + Integer.toHexString(s), "package-" + s, AMD_RANGE_UJ);
     }
     return tree;
   }
@@ -114,7 +119,9 @@ public final class SimulatedRaplTree {
 
   /** Writes a zone's {@code constraint_0_max_power_uw}. */
   public void maxPower(String zoneId, double watts) {
-    writeAtomically(zone(zoneId).dir.resolve("constraint_0_max_power_uw"), Long.toString(Math.round(watts * 1e6)));
+    writeAtomically(
+        zone(zoneId).dir.resolve("constraint_0_max_power_uw"),
+        Long.toString(Math.round(watts * 1e6)));
   }
 
   /**
@@ -168,7 +175,8 @@ public final class SimulatedRaplTree {
   public void setEnergy(String zoneId, long microjoules) {
     Zone zone = zone(zoneId);
     if (microjoules < 0 || microjoules > zone.maxRange) {
-      throw new IllegalArgumentException(zoneId + ": " + microjoules + " outside 0.." + zone.maxRange);
+      throw new IllegalArgumentException(
+          zoneId + ": " + microjoules + " outside 0.." + zone.maxRange);
     }
     zone.energy = microjoules;
     if (!zone.broken) {
@@ -192,8 +200,10 @@ public final class SimulatedRaplTree {
   }
 
   private void controlType(String name) {
-    Path dir = layout == Layout.KERNEL ? sysfs.resolve("devices/virtual/powercap").resolve(name)
-        : sysfs.resolve("class/powercap").resolve(name);
+    Path dir =
+        layout == Layout.KERNEL
+            ? sysfs.resolve("devices/virtual/powercap").resolve(name)
+            : sysfs.resolve("class/powercap").resolve(name);
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("enabled"), "1\n");
@@ -210,8 +220,10 @@ public final class SimulatedRaplTree {
     if (layout == Layout.CLASS_ONLY) {
       parentDir = sysfs.resolve("class/powercap");
     } else {
-      parentDir = parentId == null ? sysfs.resolve("devices/virtual/powercap").resolve(controlType)
-          : zones.get(parentId).dir;
+      parentDir =
+          parentId == null
+              ? sysfs.resolve("devices/virtual/powercap").resolve(controlType)
+              : zones.get(parentId).dir;
     }
     Path dir = parentDir.resolve(id);
     try {

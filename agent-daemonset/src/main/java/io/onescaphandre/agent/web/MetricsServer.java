@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * asks, gzip when accepted), {@code /healthz} and {@code /readyz} (see {@link SamplingHealth}).
  * Scrapes never trigger a sample.
  *
- * <p>Held under abuse by the JDK server's own limits, the operator's alike: see
- * {@link BoundedHttpServer}.
+ * <p>Held under abuse by the JDK server's own limits, the operator's alike: see {@link
+ * BoundedHttpServer}.
  */
 public final class MetricsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
@@ -32,7 +32,9 @@ public final class MetricsServer implements AutoCloseable {
   private final BoundedHttpServer bounded;
   private final HttpServer server;
 
-  /** @throws IOException naming the address when it cannot be bound */
+  /**
+   * @throws IOException naming the address when it cannot be bound
+   */
   public MetricsServer(InetSocketAddress address, MetricsPublisher publisher, SamplingHealth health)
       throws IOException {
     try {
@@ -41,19 +43,31 @@ public final class MetricsServer implements AutoCloseable {
       throw new IOException(e.getMessage(), e.getCause());
     }
     server = bounded.server();
-    server.createContext("/metrics", exchange -> handle(exchange, () -> metrics(exchange, publisher)));
-    server.createContext("/healthz", exchange -> handle(exchange,
-        () -> probe(exchange, health.live(), health.liveDetail())));
-    server.createContext("/readyz", exchange -> handle(exchange,
-        () -> probe(exchange, health.ready(), health.readyDetail())));
-    server.createContext("/", exchange -> handle(exchange, () -> {
-      if (exchange.getRequestURI().getPath().equals("/")) {
-        send(exchange, 200, "text/html; charset=utf-8",
-            "<html><body><a href=\"/metrics\">metrics</a></body></html>\n", false);
-      } else {
-        send(exchange, 404, "text/plain; charset=utf-8", "not found\n", false);
-      }
-    }));
+    server.createContext(
+        "/metrics", exchange -> handle(exchange, () -> metrics(exchange, publisher)));
+    server.createContext(
+        "/healthz",
+        exchange -> handle(exchange, () -> probe(exchange, health.live(), health.liveDetail())));
+    server.createContext(
+        "/readyz",
+        exchange -> handle(exchange, () -> probe(exchange, health.ready(), health.readyDetail())));
+    server.createContext(
+        "/",
+        exchange ->
+            handle(
+                exchange,
+                () -> {
+                  if (exchange.getRequestURI().getPath().equals("/")) {
+                    send(
+                        exchange,
+                        200,
+                        "text/html; charset=utf-8",
+                        "<html><body><a href=\"/metrics\">metrics</a></body></html>\n",
+                        false);
+                  } else {
+                    send(exchange, 404, "text/plain; charset=utf-8", "not found\n", false);
+                  }
+                }));
   }
 
   /** The answer of a plain-text endpoint: HTTP status and body. */
@@ -64,14 +78,19 @@ public final class MetricsServer implements AutoCloseable {
    * {@code answer} from the request URI. Call before {@link #start()}.
    */
   public void addText(String path, Function<URI, TextAnswer> answer) {
-    server.createContext(path, exchange -> handle(exchange, () -> {
-      if (!exchange.getRequestURI().getPath().equals(path)) {
-        send(exchange, 404, "text/plain; charset=utf-8", "not found\n", false);
-        return;
-      }
-      TextAnswer reply = answer.apply(exchange.getRequestURI());
-      send(exchange, reply.status(), "text/plain; charset=utf-8", reply.body(), false);
-    }));
+    server.createContext(
+        path,
+        exchange ->
+            handle(
+                exchange,
+                () -> {
+                  if (!exchange.getRequestURI().getPath().equals(path)) {
+                    send(exchange, 404, "text/plain; charset=utf-8", "not found\n", false);
+                    return;
+                  }
+                  TextAnswer reply = answer.apply(exchange.getRequestURI());
+                  send(exchange, reply.status(), "text/plain; charset=utf-8", reply.body(), false);
+                }));
   }
 
   public void start() {
@@ -88,8 +107,10 @@ public final class MetricsServer implements AutoCloseable {
     bounded.close();
   }
 
-  private static void metrics(HttpExchange exchange, MetricsPublisher publisher) throws IOException {
-    String contentType = BoundedHttpServer.metricsContentType(exchange.getRequestHeaders().getFirst("Accept"));
+  private static void metrics(HttpExchange exchange, MetricsPublisher publisher)
+      throws IOException {
+    String contentType =
+        BoundedHttpServer.metricsContentType(exchange.getRequestHeaders().getFirst("Accept"));
     String body = publisher.scrape(contentType);
     send(exchange, 200, contentType, body, acceptsGzip(exchange));
   }
@@ -103,8 +124,9 @@ public final class MetricsServer implements AutoCloseable {
     return values != null && values.stream().anyMatch(v -> v.contains("gzip"));
   }
 
-  private static void send(HttpExchange exchange, int status, String contentType, String body,
-      boolean gzip) throws IOException {
+  private static void send(
+      HttpExchange exchange, int status, String contentType, String body, boolean gzip)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", contentType);
     if (exchange.getRequestMethod().equals("HEAD")) {

@@ -12,13 +12,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The agent's data flows one way: sources (rapl, proc, cgroup, the kernel files below them) ->
  * consumers (what a process belongs to) -> attribution -> sampling (the snapshot) -> exporters
- * (metrics, and the OpenNebula probes' feed) -> web; the command line on top wires them. {@code init} and {@code sim} are commands of
- * their own beside that flow.
+ * (metrics, and the OpenNebula probes' feed) -> web; the command line on top wires them. {@code
+ * init} and {@code sim} are commands of their own beside that flow.
  */
 class AgentArchitectureTest {
-  private static final JavaClasses AGENT = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("io.onescaphandre.agent");
+  private static final JavaClasses AGENT =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.onescaphandre.agent");
 
   @Test
   void packagesHaveNoCycles() {
@@ -27,37 +28,66 @@ class AgentArchitectureTest {
 
   @Test
   void dataFlowsOneWay() {
-    layeredArchitecture().consideringOnlyDependenciesInLayers()
-        .layer("Commands").definedBy("io.onescaphandre.agent")
-        .layer("Init").definedBy("io.onescaphandre.agent.init..")
-        .layer("Simulator").definedBy("io.onescaphandre.agent.sim..")
-        .layer("Web").definedBy("io.onescaphandre.agent.web..")
-        .layer("Exporter").definedBy("io.onescaphandre.agent.metrics..", "io.onescaphandre.agent.opennebula..")
-        .layer("Sampling").definedBy("io.onescaphandre.agent.sampling..")
-        .layer("Attribution").definedBy("io.onescaphandre.agent.attribution..")
-        .layer("Consumers").definedBy("io.onescaphandre.agent.consumer..")
-        .layer("Sources").definedBy("io.onescaphandre.agent.rapl..", "io.onescaphandre.agent.proc..",
-            "io.onescaphandre.agent.cgroup..", "io.onescaphandre.agent.power..")
-        .layer("KernelFiles").definedBy("io.onescaphandre.agent.pseudofs..")
-        .whereLayer("Commands").mayNotBeAccessedByAnyLayer()
-        .whereLayer("Init").mayOnlyBeAccessedByLayers("Commands")
-        .whereLayer("Simulator").mayOnlyBeAccessedByLayers("Commands")
-        .whereLayer("Web").mayOnlyBeAccessedByLayers("Commands")
-        .whereLayer("Exporter").mayOnlyBeAccessedByLayers("Web", "Commands")
-        .whereLayer("Sampling").mayOnlyBeAccessedByLayers("Exporter", "Web", "Commands")
-        .whereLayer("Attribution").mayOnlyBeAccessedByLayers("Sampling", "Exporter", "Commands")
-        .whereLayer("Consumers").mayOnlyBeAccessedByLayers("Sources", "Attribution", "Sampling", "Exporter",
-            "Commands")
-        .whereLayer("Sources").mayOnlyBeAccessedByLayers("Sampling", "Exporter", "Init", "Simulator", "Commands")
-        .whereLayer("KernelFiles").mayOnlyBeAccessedByLayers("Sources", "Sampling", "Init", "Simulator", "Commands")
+    layeredArchitecture()
+        .consideringOnlyDependenciesInLayers()
+        .layer("Commands")
+        .definedBy("io.onescaphandre.agent")
+        .layer("Init")
+        .definedBy("io.onescaphandre.agent.init..")
+        .layer("Simulator")
+        .definedBy("io.onescaphandre.agent.sim..")
+        .layer("Web")
+        .definedBy("io.onescaphandre.agent.web..")
+        .layer("Exporter")
+        .definedBy("io.onescaphandre.agent.metrics..", "io.onescaphandre.agent.opennebula..")
+        .layer("Sampling")
+        .definedBy("io.onescaphandre.agent.sampling..")
+        .layer("Attribution")
+        .definedBy("io.onescaphandre.agent.attribution..")
+        .layer("Consumers")
+        .definedBy("io.onescaphandre.agent.consumer..")
+        .layer("Sources")
+        .definedBy(
+            "io.onescaphandre.agent.rapl..",
+            "io.onescaphandre.agent.proc..",
+            "io.onescaphandre.agent.cgroup..",
+            "io.onescaphandre.agent.power..")
+        .layer("KernelFiles")
+        .definedBy("io.onescaphandre.agent.pseudofs..")
+        .whereLayer("Commands")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("Init")
+        .mayOnlyBeAccessedByLayers("Commands")
+        .whereLayer("Simulator")
+        .mayOnlyBeAccessedByLayers("Commands")
+        .whereLayer("Web")
+        .mayOnlyBeAccessedByLayers("Commands")
+        .whereLayer("Exporter")
+        .mayOnlyBeAccessedByLayers("Web", "Commands")
+        .whereLayer("Sampling")
+        .mayOnlyBeAccessedByLayers("Exporter", "Web", "Commands")
+        .whereLayer("Attribution")
+        .mayOnlyBeAccessedByLayers("Sampling", "Exporter", "Commands")
+        .whereLayer("Consumers")
+        .mayOnlyBeAccessedByLayers("Sources", "Attribution", "Sampling", "Exporter", "Commands")
+        .whereLayer("Sources")
+        .mayOnlyBeAccessedByLayers("Sampling", "Exporter", "Init", "Simulator", "Commands")
+        .whereLayer("KernelFiles")
+        .mayOnlyBeAccessedByLayers("Sources", "Sampling", "Init", "Simulator", "Commands")
         .check(AGENT);
   }
 
   @Test
   void theAgentCarriesNoYamlAndNoKubernetesClient() {
     // The plain Prometheus job is the operator's (its YAML library is optional in contracts).
-    noClasses().should().dependOnClassesThat().resideInAnyPackage("io.onescaphandre.contracts.prometheus..",
-        "io.onescaphandre.operator..", "io.fabric8..", "com.fasterxml.jackson.dataformat.yaml..")
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.onescaphandre.contracts.prometheus..",
+            "io.onescaphandre.operator..",
+            "io.fabric8..",
+            "com.fasterxml.jackson.dataformat.yaml..")
         .check(AGENT);
   }
 }

@@ -2,8 +2,8 @@ package io.onescaphandre.agent.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import io.onescaphandre.agent.web.SlowLoris;
+import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -28,23 +28,28 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * BENCHMARKS figures for docs/benchmarks/agent.md, excluded from the normal build. Run with
+ *
  * <pre>
  * ./mvnw -B -o -pl agent-daemonset test -Dagent.test.groups=benchmark -Dagent.test.excludedGroups=none -Dagent.fuzz.skip=true
  * </pre>
+ *
  * Each case generates a host tree, then
+ *
  * <ol>
  *   <li>runs {@link SampleCost} in a child JVM with the agent image's options
- *       (images/jvm-options/agent.options): thread CPU per sample, median over 300 samples;</li>
+ *       (images/jvm-options/agent.options): thread CPU per sample, median over 300 samples;
  *   <li>starts the agent itself ({@code AgentMain run}, same options, 1 s interval) on the tree
  *       while this test moves the counters each second, and measures from {@code /proc/<pid>} its
  *       process CPU per sample (everything: sampling, JIT, GC, HTTP; one scrape per 10 samples;
- *       median of six 10 s windows), its RSS, and the series of a scrape.</li>
+ *       median of six 10 s windows), its RSS, and the series of a scrape.
  * </ol>
+ *
  * Results are appended to {@code target/benchmark/agent.md}.
  */
 @Tag("benchmark")
 class AgentBenchmarkTest {
-  private static final Pattern SAMPLES = Pattern.compile("(?m)^opennebula_agent_samples_total (\\S+)$");
+  private static final Pattern SAMPLES =
+      Pattern.compile("(?m)^opennebula_agent_samples_total (\\S+)$");
   private static final Path REPORT = Path.of("target/benchmark/agent.md");
 
   @TempDir Path root;
@@ -56,7 +61,9 @@ class AgentBenchmarkTest {
 
   @Test
   void containerHostWith200Vms100LxcAnd300Pods() throws Exception {
-    run("mixed", "200 KVM VMs + 100 LXC instances + 300 pods (+ 500 host processes)",
+    run(
+        "mixed",
+        "200 KVM VMs + 100 LXC instances + 300 pods (+ 500 host processes)",
         GeneratedHost.mixed(root.resolve("tree"), 500, 200, 100, 300));
   }
 
@@ -100,18 +107,35 @@ class AgentBenchmarkTest {
       SlowLoris.Stats q = SlowLoris.Stats.of(quiet);
       SlowLoris.Stats m = SlowLoris.Stats.of(metrics);
       SlowLoris.Stats h = SlowLoris.Stats.of(healthz);
-      String report = String.format(Locale.ROOT, """
+      String report =
+          String.format(
+              Locale.ROOT,
+              """
 
           ## agent under 200 connections trickling half-sent headers (300 pids, 20 VMs)
           - /metrics without them: median %d ms, max %d ms (20 scrapes)
           - /metrics with them: median %d ms, max %d ms (20 scrapes); /healthz median %d ms, max %d ms
           - connections the agent closed at its request deadline: %d of 200
           - agent RSS: %.1f MiB before, %.1f MiB with the 200 connections, %.1f MiB 20 s after they closed
-          """, q.median(), q.max(), m.median(), m.max(), h.median(), h.max(), closed,
-          rssBefore / 1024.0, rssDuring / 1024.0, rssAfter / 1024.0);
+          """,
+              q.median(),
+              q.max(),
+              m.median(),
+              m.max(),
+              h.median(),
+              h.max(),
+              closed,
+              rssBefore / 1024.0,
+              rssDuring / 1024.0,
+              rssAfter / 1024.0);
       System.out.println(report);
       Files.createDirectories(REPORT.getParent());
-      Files.writeString(REPORT, report, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          REPORT,
+          report,
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
       assertThat(closed).isEqualTo(200);
     } finally {
       agent.destroy();
@@ -129,11 +153,24 @@ class AgentBenchmarkTest {
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
     command.addAll(jvmOptions());
-    command.addAll(List.of("-cp", classpath(false), "io.onescaphandre.agent.AgentMain", "run",
-        "--path.procfs", g.procfs.toString(), "--path.sysfs", g.sysfs.toString(),
-        "--web.listen-address", "127.0.0.1:" + port, "--interval", "1s"));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(root.resolve("agent.log").toFile());
+    command.addAll(
+        List.of(
+            "-cp",
+            classpath(false),
+            "io.onescaphandre.agent.AgentMain",
+            "run",
+            "--path.procfs",
+            g.procfs.toString(),
+            "--path.sysfs",
+            g.sysfs.toString(),
+            "--web.listen-address",
+            "127.0.0.1:" + port,
+            "--interval",
+            "1s"));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(root.resolve("agent.log").toFile());
     return builder.start();
   }
 
@@ -164,15 +201,23 @@ class AgentBenchmarkTest {
         cpu0 = cpu1;
         samples0 = samples1;
       }
-      String body = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+      String body =
+          http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+              .body();
       long rssKib = statusKib(agent.pid(), "VmRSS:");
       long hwmKib = statusKib(agent.pid(), "VmHWM:");
       List<String> series = body.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-      long own = series.stream().filter(l -> l.startsWith("opennebula_") || l.startsWith("scaph_")).count();
+      long own =
+          series.stream()
+              .filter(l -> l.startsWith("opennebula_") || l.startsWith("scaph_"))
+              .count();
       long scaphandre = 8L * g.pids;
       Arrays.sort(perSample);
       double median = (perSample[2] + perSample[3]) / 2;
-      String report = String.format(Locale.ROOT, """
+      String report =
+          String.format(
+              Locale.ROOT,
+              """
 
           ## %s
           - pids in /proc: %d
@@ -181,11 +226,27 @@ class AgentBenchmarkTest {
           - agent RSS after 80 s: %.1f MiB (VmHWM %.1f MiB)
           - series in one scrape: %d total, %d opennebula_*/scaph_* (rest: jvm_*, process_*, system_*)
           - Scaphandre, 8 series per process: %d, i.e. %.1fx more than the agent's total
-          """, title, g.pids, cost, median, perSample[0], perSample[5], rssKib / 1024.0, hwmKib / 1024.0,
-          series.size(), own, scaphandre, (double) scaphandre / series.size());
+          """,
+              title,
+              g.pids,
+              cost,
+              median,
+              perSample[0],
+              perSample[5],
+              rssKib / 1024.0,
+              hwmKib / 1024.0,
+              series.size(),
+              own,
+              scaphandre,
+              (double) scaphandre / series.size());
       System.out.println(report);
       Files.createDirectories(REPORT.getParent());
-      Files.writeString(REPORT, report, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          REPORT,
+          report,
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
       assertThat(own).isPositive();
     } finally {
       agent.destroy();
@@ -207,16 +268,27 @@ class AgentBenchmarkTest {
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
     command.addAll(jvm);
-    command.addAll(List.of("-cp", classpath(true), SampleCost.class.getName(), kind,
-        root.resolve("cost").toString(), "300"));
+    command.addAll(
+        List.of(
+            "-cp",
+            classpath(true),
+            SampleCost.class.getName(),
+            kind,
+            root.resolve("cost").toString(),
+            "300"));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isZero();
-    return out.lines().filter(l -> l.startsWith("samples=")).findFirst().orElseThrow(() -> new AssertionError(out));
+    return out.lines()
+        .filter(l -> l.startsWith("samples="))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(out));
   }
 
   private static double samples(HttpClient http, URI metrics) throws Exception {
-    String body = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+    String body =
+        http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+            .body();
     Matcher m = SAMPLES.matcher(body);
     if (!m.find()) {
       throw new AssertionError("no opennebula_agent_samples_total in\n" + body);
@@ -243,7 +315,9 @@ class AgentBenchmarkTest {
   /** The JVM options of the agent image's entrypoint. */
   private static List<String> jvmOptions() throws IOException {
     return Files.readAllLines(Path.of("../images/jvm-options/agent.options")).stream()
-        .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toList());
+        .map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+        .collect(Collectors.toList());
   }
 
   private static String javaBinary() {
@@ -254,8 +328,14 @@ class AgentBenchmarkTest {
   private static String classpath(boolean withTestClasses) {
     return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
         .filter(e -> withTestClasses || !e.contains("test-classes"))
-        .filter(e -> !e.contains("junit") && !e.contains("assertj") && !e.contains("opentest4j")
-            && !e.contains("apiguardian") && !e.contains("surefire") && !e.contains("byte-buddy"))
+        .filter(
+            e ->
+                !e.contains("junit")
+                    && !e.contains("assertj")
+                    && !e.contains("opentest4j")
+                    && !e.contains("apiguardian")
+                    && !e.contains("surefire")
+                    && !e.contains("byte-buddy"))
         .collect(Collectors.joining(File.pathSeparator));
   }
 }

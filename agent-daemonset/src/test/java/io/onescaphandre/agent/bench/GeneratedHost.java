@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A large hypervisor for the benchmark, written as files under one directory: a 2-socket RAPL
- * tree, cgroup v2, KVM VMs in libvirt machine scopes (QEMU + a vhost kernel thread each),
- * optionally OpenNebula LXC instances (monitor + 3 payload processes), Kubernetes pods under the
- * systemd driver (pause + one containerd container each), host services and plain processes.
+ * A large hypervisor for the benchmark, written as files under one directory: a 2-socket RAPL tree,
+ * cgroup v2, KVM VMs in libvirt machine scopes (QEMU + a vhost kernel thread each), optionally
+ * OpenNebula LXC instances (monitor + 3 payload processes), Kubernetes pods under the systemd
+ * driver (pause + one containerd container each), host services and plain processes.
  */
 final class GeneratedHost {
   static final int CPUS = 32;
@@ -27,6 +27,7 @@ final class GeneratedHost {
   private final Map<String, long[]> usage = new java.util.HashMap<>();
   private final Random random = new Random(42);
   int pids;
+
   /** Every how many cgroups one moves in an interval: 5 (a fifth), or 1 (every consumer busy). */
   int cgroupStride = 5;
 
@@ -38,7 +39,9 @@ final class GeneratedHost {
     host.addCpuTicks(1_000_000, 9_000_000);
   }
 
-  /** {@code plain} ordinary processes (in 20 services and user sessions) and {@code vms} KVM VMs. */
+  /**
+   * {@code plain} ordinary processes (in 20 services and user sessions) and {@code vms} KVM VMs.
+   */
   static GeneratedHost kvm(Path root, int plain, int vms) {
     GeneratedHost g = new GeneratedHost(root);
     g.host.kernelThread(2, "kthreadd");
@@ -57,19 +60,28 @@ final class GeneratedHost {
       String payload = "/lxc.payload.one-" + id;
       g.proc(20_000 + i * 4, "lxc-start", "[lxc monitor] /var/lib/lxc one-" + id)
           .cgroup("0::/lxc.monitor.one-" + id);
-      g.busy.add(g.proc(20_001 + i * 4, "systemd", "/sbin/init").cgroup("0::" + payload + "/init.scope"));
-      g.proc(20_002 + i * 4, "sshd", "/usr/sbin/sshd -D").cgroup("0::" + payload + "/system.slice/ssh.service");
-      g.busy.add(g.proc(20_003 + i * 4, "nginx", "nginx: worker process")
-          .cgroup("0::" + payload + "/system.slice/nginx.service"));
+      g.busy.add(
+          g.proc(20_001 + i * 4, "systemd", "/sbin/init").cgroup("0::" + payload + "/init.scope"));
+      g.proc(20_002 + i * 4, "sshd", "/usr/sbin/sshd -D")
+          .cgroup("0::" + payload + "/system.slice/ssh.service");
+      g.busy.add(
+          g.proc(20_003 + i * 4, "nginx", "nginx: worker process")
+              .cgroup("0::" + payload + "/system.slice/nginx.service"));
       g.cgroup(payload);
     }
     for (int i = 0; i < pods; i++) {
       String uid = String.format(Locale.ROOT, "%08x-0000-4000-8000-%012x", i, i);
-      String slice = "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" + uid.replace('-', '_') + ".slice";
-      String pause = slice + "/cri-containerd-" + String.format(Locale.ROOT, "%064x", 2L * i) + ".scope";
-      String app = slice + "/cri-containerd-" + String.format(Locale.ROOT, "%064x", 2L * i + 1) + ".scope";
+      String slice =
+          "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod"
+              + uid.replace('-', '_')
+              + ".slice";
+      String pause =
+          slice + "/cri-containerd-" + String.format(Locale.ROOT, "%064x", 2L * i) + ".scope";
+      String app =
+          slice + "/cri-containerd-" + String.format(Locale.ROOT, "%064x", 2L * i + 1) + ".scope";
       g.proc(40_000 + i * 2, "pause", "/pause").cgroup("0::" + pause);
-      g.busy.add(g.proc(40_001 + i * 2, "app", "/usr/local/bin/app --port 8080").cgroup("0::" + app));
+      g.busy.add(
+          g.proc(40_001 + i * 2, "app", "/usr/local/bin/app --port 8080").cgroup("0::" + app));
       g.cgroup(pause);
       g.cgroup(app);
     }
@@ -81,10 +93,13 @@ final class GeneratedHost {
       cgroup("/system.slice/service-" + i + ".service");
     }
     for (int i = 0; i < count; i++) {
-      String cgroup = i % 3 == 0 ? "/user.slice/user-1000.slice/session-" + i % 7 + ".scope"
-          : "/system.slice/service-" + i % services + ".service";
-      SimulatedHost.Proc p = proc(1000 + i, "worker-" + i % 50, "/usr/bin/worker-" + i % 50 + " --id " + i)
-          .cgroup("0::" + cgroup);
+      String cgroup =
+          i % 3 == 0
+              ? "/user.slice/user-1000.slice/session-" + i % 7 + ".scope"
+              : "/system.slice/service-" + i % services + ".service";
+      SimulatedHost.Proc p =
+          proc(1000 + i, "worker-" + i % 50, "/usr/bin/worker-" + i % 50 + " --id " + i)
+              .cgroup("0::" + cgroup);
       if (i % 10 == 0) {
         busy.add(p);
       }
@@ -96,10 +111,21 @@ final class GeneratedHost {
       int id = 100 + i;
       int pid = 10_000 + i * 8;
       String scope = "/machine.slice/machine-qemu\\x2d" + (i + 1) + "\\x2done\\x2d" + id + ".scope";
-      busy.add(proc(pid, "qemu-kvm-one", "/usr/bin/qemu-kvm-one", "-name", "guest=one-" + id + ",debug-threads=on",
-          "-S", "-machine", "pc-q35-7.2,usb=off", "-smp", (1 + i % 4) + ",sockets=1,cores=" + (1 + i % 4) + ",threads=1",
-          "-uuid", String.format(Locale.ROOT, "%08x-1111-2222-3333-444455556666", i))
-          .cgroup("0::" + scope + "/libvirt/emulator"));
+      busy.add(
+          proc(
+                  pid,
+                  "qemu-kvm-one",
+                  "/usr/bin/qemu-kvm-one",
+                  "-name",
+                  "guest=one-" + id + ",debug-threads=on",
+                  "-S",
+                  "-machine",
+                  "pc-q35-7.2,usb=off",
+                  "-smp",
+                  (1 + i % 4) + ",sockets=1,cores=" + (1 + i % 4) + ",threads=1",
+                  "-uuid",
+                  String.format(Locale.ROOT, "%08x-1111-2222-3333-444455556666", i))
+              .cgroup("0::" + scope + "/libvirt/emulator"));
       host.kernelThread(pid + 5, "vhost-" + pid).ticks(10);
       pids++;
       cgroup(scope);
@@ -119,11 +145,21 @@ final class GeneratedHost {
 
   /**
    * One interval of {@code seconds}: about 300 W, busy processes and a fifth of the cgroups (or
-   * all, see {@link #cgroupStride}) move (the files that change on a real host between two samples).
+   * all, see {@link #cgroupStride}) move (the files that change on a real host between two
+   * samples).
    */
   void advance(double seconds) {
-    rapl.addWatts(seconds, Map.of("intel-rapl:0", 140.0, "intel-rapl:1", 120.0,
-        "intel-rapl:0:0", 20.0, "intel-rapl:1:0", 18.0));
+    rapl.addWatts(
+        seconds,
+        Map.of(
+            "intel-rapl:0",
+            140.0,
+            "intel-rapl:1",
+            120.0,
+            "intel-rapl:0:0",
+            20.0,
+            "intel-rapl:1:0",
+            18.0));
     long busyTicks = 0;
     for (SimulatedHost.Proc p : busy) {
       long t = random.nextInt(5);
@@ -137,6 +173,7 @@ final class GeneratedHost {
       host.cgroupV2Usage(cgroups.get(i), u[0]);
     }
     long capacity = Math.round(seconds * CPUS * 100);
-    host.addCpuTicks(Math.min(capacity, busyTicks * 2 + 100), Math.max(0, capacity - busyTicks * 2 - 100));
+    host.addCpuTicks(
+        Math.min(capacity, busyTicks * 2 + 100), Math.max(0, capacity - busyTicks * 2 - 100));
   }
 }

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The cost of one sample (the sampler thread's work: RAPL, /proc, cgroups, attribution, and
  * applying the snapshot to the registry), measured as thread CPU time in a JVM started with the
- * agent image's options. Run by {@link AgentBenchmarkTest} in a child JVM; prints one line
- * {@code samples=<n> cpu_ms_median=<x> cpu_ms_p90=<x> wall_ms_median=<x> processes=<n>}.
+ * agent image's options. Run by {@link AgentBenchmarkTest} in a child JVM; prints one line {@code
+ * samples=<n> cpu_ms_median=<x> cpu_ms_p90=<x> wall_ms_median=<x> processes=<n>}.
  *
  * <p>Arguments: {@code kvm|mixed <directory> <samples> [all-cgroups-busy]}: by default a fifth of
  * the cgroups use CPU in each interval; with {@code all-cgroups-busy} every one does (the agent
@@ -26,15 +26,17 @@ public final class SampleCost {
   public static void main(String[] args) {
     Path dir = Path.of(args[1]);
     int samples = Integer.parseInt(args[2]);
-    GeneratedHost g = args[0].equals("kvm")
-        ? GeneratedHost.kvm(dir, 2000, 200)
-        : GeneratedHost.mixed(dir, 500, 200, 100, 300);
+    GeneratedHost g =
+        args[0].equals("kvm")
+            ? GeneratedHost.kvm(dir, 2000, 200)
+            : GeneratedHost.mixed(dir, 500, 200, 100, 300);
     if (args.length > 3 && args[3].equals("all-cgroups-busy")) {
       g.cgroupStride = 1;
     }
     AtomicLong clock = new AtomicLong(1);
     Sampler sampler = new Sampler(g.procfs, g.sysfs, new BusyCpuPolicy(), clock::get, 5, 20);
-    MetricsPublisher publisher = new MetricsPublisher(MetricsPublisher.newRegistry(), Path.of("/proc"));
+    MetricsPublisher publisher =
+        new MetricsPublisher(MetricsPublisher.newRegistry(), Path.of("/proc"));
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     int warmup = 100;
     long[] cpu = new long[samples];
@@ -68,11 +70,18 @@ public final class SampleCost {
     Arrays.sort(still);
     Arrays.sort(cpu);
     Arrays.sort(wall);
-    System.out.printf(java.util.Locale.ROOT,
+    System.out.printf(
+        java.util.Locale.ROOT,
         "samples=%d cpu_ms_median=%.2f cpu_ms_p90=%.2f wall_ms_median=%.2f processes=%d series=%d"
             + " file_read_floor_ms_median=%.2f unchanged_tree_cpu_ms_median=%.2f%n",
-        samples, cpu[samples / 2] / 1e6, cpu[samples * 9 / 10] / 1e6, wall[samples / 2] / 1e6, processes,
-        publisher.agentSeriesCount(), fileReadFloor(g, threads), still[still.length / 2] / 1e6);
+        samples,
+        cpu[samples / 2] / 1e6,
+        cpu[samples * 9 / 10] / 1e6,
+        wall[samples / 2] / 1e6,
+        processes,
+        publisher.agentSeriesCount(),
+        fileReadFloor(g, threads),
+        still[still.length / 2] / 1e6);
   }
 
   /**
@@ -89,12 +98,15 @@ public final class SampleCost {
         files.add(g.procfs.resolve(name).resolve("stat").toString());
       }
     }
-    try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(g.sysfs.resolve("fs/cgroup"))) {
-      walk.filter(p -> p.getFileName().toString().equals("cpu.stat")).forEach(p -> files.add(p.toString()));
+    try (java.util.stream.Stream<Path> walk =
+        java.nio.file.Files.walk(g.sysfs.resolve("fs/cgroup"))) {
+      walk.filter(p -> p.getFileName().toString().equals("cpu.stat"))
+          .forEach(p -> files.add(p.toString()));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    io.onescaphandre.agent.pseudofs.ProcFileReader reader = new io.onescaphandre.agent.pseudofs.ProcFileReader();
+    io.onescaphandre.agent.pseudofs.ProcFileReader reader =
+        new io.onescaphandre.agent.pseudofs.ProcFileReader();
     long[] rounds = new long[50];
     for (int r = -10; r < rounds.length; r++) {
       long c0 = threads.getCurrentThreadCpuTime();

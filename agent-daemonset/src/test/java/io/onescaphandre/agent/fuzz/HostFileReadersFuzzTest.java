@@ -10,8 +10,8 @@ import io.onescaphandre.agent.cgroup.CgroupHierarchy;
 import io.onescaphandre.agent.cgroup.CgroupPath;
 import io.onescaphandre.agent.proc.CommandLine;
 import io.onescaphandre.agent.proc.CpuTimes;
-import io.onescaphandre.agent.pseudofs.ProcFileReader;
 import io.onescaphandre.agent.proc.ProcStat;
+import io.onescaphandre.agent.pseudofs.ProcFileReader;
 import io.onescaphandre.agent.rapl.RaplMeter;
 import io.onescaphandre.agent.rapl.RaplReading;
 import io.onescaphandre.agent.rapl.RaplZoneDiscovery;
@@ -25,14 +25,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * Fuzzes every reader of a host file with Jazzer: {@code /proc/<pid>/stat}, {@code cmdline},
- * {@code cgroup}, {@code /proc/stat}, cgroup v2 {@code cpu.stat} and v1 {@code cpuacct.usage}, and a
+ * Fuzzes every reader of a host file with Jazzer: {@code /proc/<pid>/stat}, {@code cmdline}, {@code
+ * cgroup}, {@code /proc/stat}, cgroup v2 {@code cpu.stat} and v1 {@code cpuacct.usage}, and a
  * powercap zone's {@code name}, {@code max_energy_range_uj}, {@code constraint_0_max_power_uw} and
  * {@code energy_uj}. The first byte picks the reader, the rest is the file. No exception may escape
  * and the results stay in range; the fuzz execution's 256 MiB heap bounds memory.
  *
- * <p>Jazzer fuzzes one test per JVM, hence one test for all readers. In the default build it runs in
- * fuzzing mode for 30 s (the agent's pom); elsewhere (an IDE, {@code -Dtest}) it replays the
+ * <p>Jazzer fuzzes one test per JVM, hence one test for all readers. In the default build it runs
+ * in fuzzing mode for 30 s (the agent's pom); elsewhere (an IDE, {@code -Dtest}) it replays the
  * committed corpus under {@code HostFileReadersFuzzTestInputs/readers/}.
  */
 class HostFileReadersFuzzTest {
@@ -49,7 +49,8 @@ class HostFileReadersFuzzTest {
     Files.createDirectories(tree.resolve("v1/fs/cgroup/cpu,cpuacct/x"));
     Files.createDirectories(tree.resolve("rapl/devices/virtual/powercap/intel-rapl/intel-rapl:0"));
     Files.createDirectories(tree.resolve("rapl/class/powercap"));
-    Files.createSymbolicLink(tree.resolve("rapl/class/powercap/intel-rapl:0"),
+    Files.createSymbolicLink(
+        tree.resolve("rapl/class/powercap/intel-rapl:0"),
         tree.resolve("rapl/devices/virtual/powercap/intel-rapl/intel-rapl:0"));
     cgroupV2 = new CgroupCpuReader(tree.resolve("v2"), new ProcFileReader());
     cgroupV1 = new CgroupCpuReader(tree.resolve("v1"), new ProcFileReader());
@@ -116,11 +117,15 @@ class HostFileReadersFuzzTest {
   private static void cgroupCpu(byte[] file) {
     write(tree.resolve("v2/fs/cgroup/x.scope/cpu.stat"), file);
     write(tree.resolve("v1/fs/cgroup/cpu,cpuacct/x/cpuacct.usage"), file);
-    assertThat(cgroupV2.usageMicros(new CgroupPath("/x.scope", CgroupHierarchy.V2))).isGreaterThanOrEqualTo(-1);
-    assertThat(cgroupV1.usageMicros(new CgroupPath("/x", CgroupHierarchy.V1_CPUACCT))).isGreaterThanOrEqualTo(-1);
+    assertThat(cgroupV2.usageMicros(new CgroupPath("/x.scope", CgroupHierarchy.V2)))
+        .isGreaterThanOrEqualTo(-1);
+    assertThat(cgroupV1.usageMicros(new CgroupPath("/x", CgroupHierarchy.V1_CPUACCT)))
+        .isGreaterThanOrEqualTo(-1);
   }
 
-  /** A zone whose files are the input's lines; two reads of its counter, the second one's the rest. */
+  /**
+   * A zone whose files are the input's lines; two reads of its counter, the second one's the rest.
+   */
   private static void powercap(byte[] file, boolean asCounter) {
     Path zone = tree.resolve("rapl/devices/virtual/powercap/intel-rapl/intel-rapl:0");
     String[] lines = new String(file, StandardCharsets.UTF_8).split("\n", 5);
@@ -130,7 +135,8 @@ class HostFileReadersFuzzTest {
     write(zone.resolve("constraint_0_max_power_uw"), line(lines, asCounter ? 1 : 2));
     write(zone.resolve("energy_uj"), line(lines, asCounter ? 2 : 3));
     AtomicLong clock = new AtomicLong();
-    RaplMeter meter = new RaplMeter(new RaplZoneDiscovery(tree.resolve("rapl")), Files::readString, clock::get);
+    RaplMeter meter =
+        new RaplMeter(new RaplZoneDiscovery(tree.resolve("rapl")), Files::readString, clock::get);
     RaplReading first = meter.read();
     clock.addAndGet(2_000_000_000L);
     write(zone.resolve("energy_uj"), line(lines, asCounter ? 3 : 4));

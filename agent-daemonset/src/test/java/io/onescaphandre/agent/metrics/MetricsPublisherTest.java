@@ -34,7 +34,13 @@ class MetricsPublisherTest {
   void setUp() {
     rapl = SimulatedRaplTree.server(root.resolve("sys"), 2);
     host = new SimulatedHost(root.resolve("proc"), root.resolve("sys"), 4);
-    qemu = host.process(4242, "qemu-kvm-one", "/usr/bin/qemu-kvm-one", "-name", "guest=one-42,debug-threads=on");
+    qemu =
+        host.process(
+            4242,
+            "qemu-kvm-one",
+            "/usr/bin/qemu-kvm-one",
+            "-name",
+            "guest=one-42,debug-threads=on");
     host.process(10, "bash", "/bin/bash");
     sampler = new Sampler(host.procfs(), rapl.sysfs(), new BusyCpuPolicy(), clock::get, 5, 20);
     publisher = new MetricsPublisher(MetricsPublisher.newRegistry(), host.procfs());
@@ -42,7 +48,17 @@ class MetricsPublisherTest {
 
   void step(long qemuTicks) {
     clock.addAndGet(1_000_000_000L);
-    rapl.addWatts(1.0, Map.of("intel-rapl:0", 40.0, "intel-rapl:1", 30.0, "intel-rapl:0:0", 6.0, "intel-rapl:1:0", 4.0));
+    rapl.addWatts(
+        1.0,
+        Map.of(
+            "intel-rapl:0",
+            40.0,
+            "intel-rapl:1",
+            30.0,
+            "intel-rapl:0:0",
+            6.0,
+            "intel-rapl:1:0",
+            4.0));
     host.addCpuTicks(100, 300);
     qemu.addTicks(qemuTicks);
     Snapshot s = sampler.sample();
@@ -62,10 +78,14 @@ class MetricsPublisherTest {
         .contains("opennebula_host_energy_joules_total{domain=\"host\"} 80.0")
         .contains("opennebula_host_energy_joules_total{domain=\"package\"} 70.0")
         .contains("opennebula_host_energy_joules_total{domain=\"dram\"} 10.0")
-        .contains("opennebula_rapl_zone_energy_joules_total{domain=\"dram\",socket=\"1\",zone=\"intel-rapl:1:0\"} 4.0")
-        .contains("opennebula_vm_power_watts{hypervisor=\"kvm\",one_vm_id=\"42\",source=\"rapl\",vmname=\"one-42\"} 40.0")
-        .contains("opennebula_vm_energy_joules_total{hypervisor=\"kvm\",one_vm_id=\"42\",vmname=\"one-42\"} 40.0")
-        .contains("opennebula_vm_cpu_seconds_total{hypervisor=\"kvm\",one_vm_id=\"42\",vmname=\"one-42\"} 0.5")
+        .contains(
+            "opennebula_rapl_zone_energy_joules_total{domain=\"dram\",socket=\"1\",zone=\"intel-rapl:1:0\"} 4.0")
+        .contains(
+            "opennebula_vm_power_watts{hypervisor=\"kvm\",one_vm_id=\"42\",source=\"rapl\",vmname=\"one-42\"} 40.0")
+        .contains(
+            "opennebula_vm_energy_joules_total{hypervisor=\"kvm\",one_vm_id=\"42\",vmname=\"one-42\"} 40.0")
+        .contains(
+            "opennebula_vm_cpu_seconds_total{hypervisor=\"kvm\",one_vm_id=\"42\",vmname=\"one-42\"} 0.5")
         .contains("opennebula_other_power_watts{source=\"rapl\"} 0.0")
         .contains("opennebula_unattributed_power_watts{source=\"rapl\"} 40.0")
         .contains("opennebula_unattributed_energy_joules_total 40.0")
@@ -77,7 +97,8 @@ class MetricsPublisherTest {
         .contains("scaph_host_energy_microjoules 8.0E7")
         .contains("scaph_socket_power_microwatts{socket_id=\"0\"} 4.0E7")
         .contains("scaph_domain_power_microwatts{domain_name=\"dram\",socket_id=\"1\"} 4000000.0")
-        .contains("scaph_process_power_consumption_microwatts{cmdline=\"/usr/bin/qemu-kvm-one -name guest=one-42,debug-threads=on\"")
+        .contains(
+            "scaph_process_power_consumption_microwatts{cmdline=\"/usr/bin/qemu-kvm-one -name guest=one-42,debug-threads=on\"")
         .contains("vmname=\"one-42\"} 4.0E7")
         .contains("process_resident_memory_bytes")
         .contains("jvm_memory_used_bytes");
@@ -106,11 +127,17 @@ class MetricsPublisherTest {
     host.cgroupV2();
     String uid = "8f2c1a7e-3b4d-4e5f-9a0b-1c2d3e4f5a6b";
     String cid = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-    String container = "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod"
-        + uid.replace('-', '_') + ".slice/cri-containerd-" + cid + ".scope";
-    SimulatedHost.Proc lxc = host.process(5000, "init", "/sbin/init").cgroup("0::/lxc.payload.one-5");
+    String container =
+        "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod"
+            + uid.replace('-', '_')
+            + ".slice/cri-containerd-"
+            + cid
+            + ".scope";
+    SimulatedHost.Proc lxc =
+        host.process(5000, "init", "/sbin/init").cgroup("0::/lxc.payload.one-5");
     SimulatedHost.Proc app = host.process(6000, "app", "/app").cgroup("0::" + container);
-    SimulatedHost.Proc sshd = host.process(700, "sshd", "/usr/sbin/sshd").cgroup("0::/system.slice/ssh.service");
+    SimulatedHost.Proc sshd =
+        host.process(700, "sshd", "/usr/sbin/sshd").cgroup("0::/system.slice/ssh.service");
     publisher.publish(sampler.sample(), 1_000_000);
     lxc.addTicks(20);
     app.addTicks(10);
@@ -118,24 +145,45 @@ class MetricsPublisherTest {
     step(50);
     // 80 W over 100 busy ticks: 0.8 W per tick.
     assertThat(publisher.scrape(TEXT))
-        .contains("opennebula_vm_power_watts{hypervisor=\"lxc\",one_vm_id=\"5\",source=\"rapl\",vmname=\"one-5\"} 16.0")
-        .contains("opennebula_vm_cpu_seconds_total{hypervisor=\"lxc\",one_vm_id=\"5\",vmname=\"one-5\"} 0.2")
-        .contains("opennebula_pod_power_watts{container=\"" + cid + "\",pod_uid=\"" + uid + "\",source=\"rapl\"} 8.0")
-        .contains("opennebula_pod_energy_joules_total{container=\"" + cid + "\",pod_uid=\"" + uid + "\"} 8.0")
+        .contains(
+            "opennebula_vm_power_watts{hypervisor=\"lxc\",one_vm_id=\"5\",source=\"rapl\",vmname=\"one-5\"} 16.0")
+        .contains(
+            "opennebula_vm_cpu_seconds_total{hypervisor=\"lxc\",one_vm_id=\"5\",vmname=\"one-5\"} 0.2")
+        .contains(
+            "opennebula_pod_power_watts{container=\""
+                + cid
+                + "\",pod_uid=\""
+                + uid
+                + "\",source=\"rapl\"} 8.0")
+        .contains(
+            "opennebula_pod_energy_joules_total{container=\""
+                + cid
+                + "\",pod_uid=\""
+                + uid
+                + "\"} 8.0")
         .contains("opennebula_service_power_watts{source=\"rapl\",unit=\"ssh.service\"} 4.0")
         .contains("opennebula_service_energy_joules_total{unit=\"ssh.service\"} 4.0")
         .contains("opennebula_other_energy_joules_total 0.0")
-        .contains("opennebula_vm_power_watts{hypervisor=\"kvm\",one_vm_id=\"42\",source=\"rapl\",vmname=\"one-42\"} 40.0");
+        .contains(
+            "opennebula_vm_power_watts{hypervisor=\"kvm\",one_vm_id=\"42\",source=\"rapl\",vmname=\"one-42\"} 40.0");
   }
 
   @Test
   void unreadableRaplIsAStateAndPowerSeriesGoWhileCpuStays() {
-    Sampler denied = new Sampler(host.procfs(), rapl.sysfs(),
-        new io.onescaphandre.agent.rapl.RaplMeter(new io.onescaphandre.agent.rapl.RaplZoneDiscovery(rapl.sysfs()),
-            file -> {
-              throw new java.nio.file.AccessDeniedException(file.toString());
-            }, clock::get),
-        new BusyCpuPolicy(), clock::get, 5, 20);
+    Sampler denied =
+        new Sampler(
+            host.procfs(),
+            rapl.sysfs(),
+            new io.onescaphandre.agent.rapl.RaplMeter(
+                new io.onescaphandre.agent.rapl.RaplZoneDiscovery(rapl.sysfs()),
+                file -> {
+                  throw new java.nio.file.AccessDeniedException(file.toString());
+                },
+                clock::get),
+            new BusyCpuPolicy(),
+            clock::get,
+            5,
+            20);
     sampler = denied;
     publisher.publish(sampler.sample(), 1_000_000);
     step(50);
@@ -144,7 +192,8 @@ class MetricsPublisherTest {
         .contains("opennebula_rapl_state{state=\"unreadable\"} 1.0")
         .contains("opennebula_rapl_state{state=\"ok\"} 0.0")
         .contains("opennebula_rapl_state{state=\"absent\"} 0.0")
-        .contains("opennebula_vm_cpu_seconds_total{hypervisor=\"kvm\",one_vm_id=\"42\",vmname=\"one-42\"} 0.5")
+        .contains(
+            "opennebula_vm_cpu_seconds_total{hypervisor=\"kvm\",one_vm_id=\"42\",vmname=\"one-42\"} 0.5")
         .contains("opennebula_agent_sample_duration_seconds_count 2")
         .contains("process_cpu_usage")
         .doesNotContain("opennebula_host_power_watts ")
@@ -154,16 +203,31 @@ class MetricsPublisherTest {
 
   @Test
   void hostInfoCarriesTheIdFoundOnTheHypervisorAndGoesAwayWithIt() {
-    publisher.publishHostId(Optional.of(new LocalHostId(new HostId(12), LocalHostId.Source.ONE_DB_CONFIG,
-        Path.of("/var/tmp/one_db/config"), Optional.of(Hypervisor.KVM), List.of())));
-    assertThat(publisher.scrape(TEXT)).contains("# TYPE opennebula_agent_host_info gauge")
-        .contains("opennebula_agent_host_info{host_id=\"12\",host_id_source=\"one_db_config\","
-            + "hypervisor=\"kvm\",one_host_id=\"12\"} 1\n");
-    publisher.publishHostId(Optional.of(new LocalHostId(new HostId(7), LocalHostId.Source.IM_STATUS_DB,
-        Path.of("/var/tmp/one/im/status_lxc_7.db"), Optional.of(Hypervisor.LXC), List.of())));
+    publisher.publishHostId(
+        Optional.of(
+            new LocalHostId(
+                new HostId(12),
+                LocalHostId.Source.ONE_DB_CONFIG,
+                Path.of("/var/tmp/one_db/config"),
+                Optional.of(Hypervisor.KVM),
+                List.of())));
     assertThat(publisher.scrape(TEXT))
-        .contains("opennebula_agent_host_info{host_id=\"7\",host_id_source=\"im_status_db\","
-            + "hypervisor=\"lxc\",one_host_id=\"7\"} 1\n")
+        .contains("# TYPE opennebula_agent_host_info gauge")
+        .contains(
+            "opennebula_agent_host_info{host_id=\"12\",host_id_source=\"one_db_config\","
+                + "hypervisor=\"kvm\",one_host_id=\"12\"} 1\n");
+    publisher.publishHostId(
+        Optional.of(
+            new LocalHostId(
+                new HostId(7),
+                LocalHostId.Source.IM_STATUS_DB,
+                Path.of("/var/tmp/one/im/status_lxc_7.db"),
+                Optional.of(Hypervisor.LXC),
+                List.of())));
+    assertThat(publisher.scrape(TEXT))
+        .contains(
+            "opennebula_agent_host_info{host_id=\"7\",host_id_source=\"im_status_db\","
+                + "hypervisor=\"lxc\",one_host_id=\"7\"} 1\n")
         .doesNotContain("host_id=\"12\"");
     publisher.publishHostId(Optional.empty());
     assertThat(publisher.scrape(TEXT)).doesNotContain("opennebula_agent_host_info{");

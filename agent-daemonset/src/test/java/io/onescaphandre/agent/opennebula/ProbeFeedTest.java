@@ -31,7 +31,8 @@ class ProbeFeedTest {
 
     // Longer than the history: the whole history, and the period says so.
     ProbeFeed.HostPower all = sim.feed.host(Duration.ofHours(1));
-    assertThat(all.seconds()).isEqualTo(78.0); // 39 intervals with power (the first sample has none)
+    assertThat(all.seconds())
+        .isEqualTo(78.0); // 39 intervals with power (the first sample has none)
   }
 
   @Test
@@ -50,11 +51,13 @@ class ProbeFeedTest {
   @Test
   void withoutRaplTheHostSaysWhyAndNoVmIsReported() {
     ProbeFeed feed = new ProbeFeed(root, Duration.ofSeconds(2), Instant.EPOCH);
-    assertThat(ProbeText.host(feed.host(Duration.ofSeconds(600)))).isEqualTo("POWER_STATE=\"starting\"\n");
+    assertThat(ProbeText.host(feed.host(Duration.ofSeconds(600))))
+        .isEqualTo("POWER_STATE=\"starting\"\n");
     SimulatedProbeHost sim = new SimulatedProbeHost(root.resolve("norapl"), 4, false);
     sim.step(2, 1, 0, 0);
     sim.step(2, 1, 0, 0);
-    assertThat(ProbeText.host(sim.feed.host(Duration.ofSeconds(600)))).isEqualTo("POWER_STATE=\"rapl-absent\"\n");
+    assertThat(ProbeText.host(sim.feed.host(Duration.ofSeconds(600))))
+        .isEqualTo("POWER_STATE=\"rapl-absent\"\n");
     assertThat(ProbeText.vms(sim.feed.vms(Duration.ofSeconds(30)))).isEmpty();
   }
 
@@ -64,7 +67,8 @@ class ProbeFeedTest {
     for (int i = 0; i < 20; i++) {
       sim.step(2.0, 2, 40, 10);
     }
-    Map<Integer, Map<String, String>> vms = OneTemplate.vms(ProbeText.vms(sim.feed.vms(Duration.ofSeconds(30))));
+    Map<Integer, Map<String, String>> vms =
+        OneTemplate.vms(ProbeText.vms(sim.feed.vms(Duration.ofSeconds(30))));
     assertThat(vms).containsOnlyKeys(7, 12);
     double vm7 = Double.parseDouble(vms.get(7).get("POWER_W"));
     double vm12 = Double.parseDouble(vms.get(12).get("POWER_W"));
@@ -75,7 +79,8 @@ class ProbeFeedTest {
 
     sim.stopVm12();
     sim.step(2.0, 2, 40, 10);
-    assertThat(OneTemplate.vms(ProbeText.vms(sim.feed.vms(Duration.ofSeconds(30))))).containsOnlyKeys(7);
+    assertThat(OneTemplate.vms(ProbeText.vms(sim.feed.vms(Duration.ofSeconds(30)))))
+        .containsOnlyKeys(7);
   }
 
   @Test
@@ -84,7 +89,9 @@ class ProbeFeedTest {
     for (int i = 0; i < 10; i++) {
       sim.step(2.0, 2, 100, 0);
     }
-    sim.feed.accept(io.onescaphandre.agent.sampling.Snapshot.empty(io.onescaphandre.agent.rapl.RaplState.UNREADABLE),
+    sim.feed.accept(
+        io.onescaphandre.agent.sampling.Snapshot.empty(
+            io.onescaphandre.agent.rapl.RaplState.UNREADABLE),
         sim.nanos());
     assertThat(sim.feed.host(Duration.ofSeconds(30)).available()).isFalse();
     assertThat(sim.feed.host(Duration.ofSeconds(30)).reason()).isEqualTo("rapl-unreadable");
@@ -94,15 +101,19 @@ class ProbeFeedTest {
   void periodParameter() {
     Duration max = Duration.ofMinutes(10);
     Duration fallback = Duration.ofSeconds(30);
-    assertThat(ProbeEndpoints.period(URI.create("/opennebula/vms"), fallback, max)).isEqualTo(fallback);
+    assertThat(ProbeEndpoints.period(URI.create("/opennebula/vms"), fallback, max))
+        .isEqualTo(fallback);
     assertThat(ProbeEndpoints.period(URI.create("/opennebula/vms?period=90"), fallback, max))
         .isEqualTo(Duration.ofSeconds(90));
     assertThat(ProbeEndpoints.period(URI.create("/opennebula/vms?x=1&period=2.5"), fallback, max))
         .isEqualTo(Duration.ofMillis(2500));
-    assertThat(ProbeEndpoints.period(URI.create("/opennebula/vms?period=86400"), fallback, max)).isEqualTo(max);
-    ProbeEndpoints endpoints = new ProbeEndpoints(new ProbeFeed(root, Duration.ofSeconds(2), Instant.EPOCH));
+    assertThat(ProbeEndpoints.period(URI.create("/opennebula/vms?period=86400"), fallback, max))
+        .isEqualTo(max);
+    ProbeEndpoints endpoints =
+        new ProbeEndpoints(new ProbeFeed(root, Duration.ofSeconds(2), Instant.EPOCH));
     assertThat(endpoints.host(URI.create("/opennebula/host?period=abc")))
-        .isEqualTo(new ProbeEndpoints.Response(400, "period must be a number of seconds, not 'abc'\n"));
+        .isEqualTo(
+            new ProbeEndpoints.Response(400, "period must be a number of seconds, not 'abc'\n"));
     assertThat(endpoints.vms(URI.create("/opennebula/vms?period=-5")).status()).isEqualTo(400);
     assertThat(endpoints.vms(URI.create("/opennebula/vms?period=NaN")).status()).isEqualTo(400);
   }

@@ -38,13 +38,26 @@ final class SimulatedProbeHost {
     this.cpus = cpus;
     rapl = withRapl ? SimulatedRaplTree.server(root.resolve("sys"), 1) : null;
     host = new SimulatedHost(root.resolve("proc"), root.resolve("sys"), cpus);
-    vm7 = host.process(1000, "qemu-kvm-one", "/usr/bin/qemu-kvm-one", "-name", "guest=one-7,debug-threads=on");
-    vm12 = host.process(1001, "qemu-kvm-one", "/usr/bin/qemu-kvm-one", "-name", "guest=one-12,debug-threads=on");
-    sampler = new Sampler(host.procfs(), root.resolve("sys"), new BusyCpuPolicy(), clock::get, 5, 20);
-    feed = new ProbeFeed(host.procfs(), Duration.ofSeconds(2), Instant.ofEpochSecond(1_765_000_000L));
+    vm7 =
+        host.process(
+            1000, "qemu-kvm-one", "/usr/bin/qemu-kvm-one", "-name", "guest=one-7,debug-threads=on");
+    vm12 =
+        host.process(
+            1001,
+            "qemu-kvm-one",
+            "/usr/bin/qemu-kvm-one",
+            "-name",
+            "guest=one-12,debug-threads=on");
+    sampler =
+        new Sampler(host.procfs(), root.resolve("sys"), new BusyCpuPolicy(), clock::get, 5, 20);
+    feed =
+        new ProbeFeed(host.procfs(), Duration.ofSeconds(2), Instant.ofEpochSecond(1_765_000_000L));
   }
 
-  /** {@code seconds} pass with {@code busy} CPUs busy and {@code idle + perCpu * busy} watts; one sample. */
+  /**
+   * {@code seconds} pass with {@code busy} CPUs busy and {@code idle + perCpu * busy} watts; one
+   * sample.
+   */
   void step(double seconds, int busy, double idle, double perCpu) {
     if (!snapshots.isEmpty()) {
       clock.addAndGet((long) (seconds * 1e9));
@@ -77,8 +90,12 @@ final class SimulatedProbeHost {
   }
 
   double meanWatts(int lastIntervals) {
-    return intervalWatts.subList(intervalWatts.size() - lastIntervals, intervalWatts.size()).stream()
-        .mapToDouble(Double::doubleValue).average().orElseThrow();
+    return intervalWatts
+        .subList(intervalWatts.size() - lastIntervals, intervalWatts.size())
+        .stream()
+        .mapToDouble(Double::doubleValue)
+        .average()
+        .orElseThrow();
   }
 
   double totalJoules() {
@@ -89,7 +106,9 @@ final class SimulatedProbeHost {
     return vmJoulesIn(snapshots.get(snapshots.size() - 1), id);
   }
 
-  /** From the agent's own per-interval attribution: the VM's energy over the last intervals / time. */
+  /**
+   * From the agent's own per-interval attribution: the VM's energy over the last intervals / time.
+   */
   double vmMeanWatts(String id, int lastIntervals) {
     Snapshot now = snapshots.get(snapshots.size() - 1);
     Snapshot then = snapshots.get(snapshots.size() - 1 - lastIntervals);
@@ -101,7 +120,10 @@ final class SimulatedProbeHost {
   }
 
   private static double vmJoulesIn(Snapshot s, String id) {
-    return s.vms().stream().filter(v -> v.vmId().equals(id)).mapToDouble(Snapshot.Vm::joules).findFirst()
+    return s.vms().stream()
+        .filter(v -> v.vmId().equals(id))
+        .mapToDouble(Snapshot.Vm::joules)
+        .findFirst()
         .orElseThrow();
   }
 }

@@ -12,8 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** hwmon trees as kernels lay them out, with the good and the bogus values seen in the field. */
 class AcpiPowerMeterSourceTest {
-  @TempDir
-  Path sysfs;
+  @TempDir Path sysfs;
 
   private final PlausibleWatts plausible = new PlausibleWatts(PlausibleWatts.DEFAULT_MAX_WATTS);
 
@@ -88,10 +87,12 @@ class AcpiPowerMeterSourceTest {
     Path dir = meter("hwmon4", "");
     // EIO from the firmware method: a read error, here a directory where the file should be.
     Files.createDirectories(dir.resolve("power1_average"));
-    assertThat(new AcpiPowerMeterSource(sysfs, plausible).read().state()).isEqualTo(SourceState.UNREACHABLE);
+    assertThat(new AcpiPowerMeterSource(sysfs, plausible).read().state())
+        .isEqualTo(SourceState.UNREACHABLE);
     Files.delete(dir.resolve("power1_average"));
     Files.writeString(dir.resolve("power1_average"), "n/a\n");
-    assertThat(new AcpiPowerMeterSource(sysfs, plausible).read().state()).isEqualTo(SourceState.INVALID);
+    assertThat(new AcpiPowerMeterSource(sysfs, plausible).read().state())
+        .isEqualTo(SourceState.INVALID);
   }
 
   @Test

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class DcmiPowerReadingTest {
   private final PlausibleWatts plausible = new PlausibleWatts(PlausibleWatts.DEFAULT_MAX_WATTS);
 
-  static final String IPMITOOL = """
+  static final String IPMITOOL =
+      """
 
           Instantaneous power reading:                   197 Watts
           Minimum during sampling period:                175 Watts
@@ -30,7 +31,8 @@ class DcmiPowerReadingTest {
 
   @Test
   void readsFreeIpmi() {
-    String freeipmi = """
+    String freeipmi =
+        """
         Current Power                        : 332 Watts
         Minimum Power over sampling duration : 68 watts
         Maximum Power over sampling duration : 448 watts
@@ -49,7 +51,8 @@ class DcmiPowerReadingTest {
     String openBmc = IPMITOOL.replace("197 Watts", "0 Watts").replace("activated", "deactivated");
     assertThat(DcmiPowerReading.parse(openBmc, plausible).state()).isEqualTo(SourceState.INVALID);
     String stuckActive = IPMITOOL.replace("197 Watts", "0 Watts");
-    assertThat(DcmiPowerReading.parse(stuckActive, plausible).state()).isEqualTo(SourceState.INVALID);
+    assertThat(DcmiPowerReading.parse(stuckActive, plausible).state())
+        .isEqualTo(SourceState.INVALID);
   }
 
   @Test
@@ -60,15 +63,27 @@ class DcmiPowerReadingTest {
 
   @Test
   void ipmitoolFailuresAreSortedIntoStates() {
-    assertThat(IpmiDcmiSource.classifyFailure("Could not open device at /dev/ipmi0 or /dev/ipmi/0 or"
-        + " /dev/ipmidev/0: No such file or directory").state()).isEqualTo(SourceState.ABSENT);
-    assertThat(IpmiDcmiSource.classifyFailure("Could not open device at /dev/ipmi0: Permission denied")
-        .state()).isEqualTo(SourceState.UNREADABLE);
-    assertThat(IpmiDcmiSource.classifyFailure("Error: Unable to establish IPMI v2 / RMCP+ session")
-        .state()).isEqualTo(SourceState.UNREACHABLE);
-    assertThat(IpmiDcmiSource.classifyFailure("> RAKP 2 HMAC is invalid\nError: Unable to establish")
-        .state()).isEqualTo(SourceState.UNREADABLE);
-    assertThat(IpmiDcmiSource.classifyFailure("DCMI request failed because: Invalid command (c1)")
-        .state()).isEqualTo(SourceState.ABSENT);
+    assertThat(
+            IpmiDcmiSource.classifyFailure(
+                    "Could not open device at /dev/ipmi0 or /dev/ipmi/0 or"
+                        + " /dev/ipmidev/0: No such file or directory")
+                .state())
+        .isEqualTo(SourceState.ABSENT);
+    assertThat(
+            IpmiDcmiSource.classifyFailure("Could not open device at /dev/ipmi0: Permission denied")
+                .state())
+        .isEqualTo(SourceState.UNREADABLE);
+    assertThat(
+            IpmiDcmiSource.classifyFailure("Error: Unable to establish IPMI v2 / RMCP+ session")
+                .state())
+        .isEqualTo(SourceState.UNREACHABLE);
+    assertThat(
+            IpmiDcmiSource.classifyFailure("> RAKP 2 HMAC is invalid\nError: Unable to establish")
+                .state())
+        .isEqualTo(SourceState.UNREADABLE);
+    assertThat(
+            IpmiDcmiSource.classifyFailure("DCMI request failed because: Invalid command (c1)")
+                .state())
+        .isEqualTo(SourceState.ABSENT);
   }
 }

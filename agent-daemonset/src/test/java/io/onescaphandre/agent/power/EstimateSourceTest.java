@@ -11,9 +11,13 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The curve each CPU gets, and the estimate's error against a simulated true server (README, "Accuracy"). */
+/**
+ * The curve each CPU gets, and the estimate's error against a simulated true server (README,
+ * "Accuracy").
+ */
 class EstimateSourceTest {
-  static final String CASCADE_LAKE = """
+  static final String CASCADE_LAKE =
+      """
       processor	: 0
       vendor_id	: GenuineIntel
       cpu family	: 6
@@ -27,7 +31,8 @@ class EstimateSourceTest {
 
   @Test
   void aKnownMicroarchitectureGetsCcfWattsPerThread() {
-    PowerCurve curve = EstimateSource.choose(CpuInfo.parse(CASCADE_LAKE), Optional.of(410.0), 96, null, null);
+    PowerCurve curve =
+        EstimateSource.choose(CpuInfo.parse(CASCADE_LAKE), Optional.of(410.0), 96, null, null);
     assertThat(curve.basis()).isEqualTo("ccf");
     assertThat(curve.cpu()).isEqualTo("Cascade Lake");
     assertThat(curve.at(0)).isCloseTo(0.69 * 96, within(1e-9));
@@ -38,24 +43,39 @@ class EstimateSourceTest {
 
   @Test
   void microarchitecturesByFamilyAndModel() {
-    assertThat(CcfCoefficients.microarchitecture(CpuInfo.parse(CASCADE_LAKE.replace("stepping	: 7", "stepping	: 4"))))
+    assertThat(
+            CcfCoefficients.microarchitecture(
+                CpuInfo.parse(CASCADE_LAKE.replace("stepping	: 7", "stepping	: 4"))))
         .isEqualTo("Skylake");
-    assertThat(CcfCoefficients.microarchitecture(CpuInfo.parse(
-        "vendor_id : AuthenticAMD\ncpu family : 25\nmodel : 17\n"))).isEqualTo("EPYC 4th Gen");
-    assertThat(CcfCoefficients.microarchitecture(CpuInfo.parse(
-        "vendor_id : AuthenticAMD\ncpu family : 25\nmodel : 1\n"))).isEqualTo("EPYC 3rd Gen");
-    assertThat(CcfCoefficients.microarchitecture(CpuInfo.parse(
-        "vendor_id : AuthenticAMD\ncpu family : 23\nmodel : 49\n"))).isEqualTo("EPYC 2nd Gen");
-    assertThat(CcfCoefficients.microarchitecture(CpuInfo.parse(
-        "processor : 0\nBogoMIPS : 50.00\nCPU implementer : 0x41\nCPU part : 0xd0c\n"))).isEqualTo("Graviton");
-    assertThat(CcfCoefficients.microarchitecture(CpuInfo.parse(
-        "vendor_id : GenuineIntel\ncpu family : 6\nmodel : 143\n"))).isEqualTo("Sapphire Rapids");
+    assertThat(
+            CcfCoefficients.microarchitecture(
+                CpuInfo.parse("vendor_id : AuthenticAMD\ncpu family : 25\nmodel : 17\n")))
+        .isEqualTo("EPYC 4th Gen");
+    assertThat(
+            CcfCoefficients.microarchitecture(
+                CpuInfo.parse("vendor_id : AuthenticAMD\ncpu family : 25\nmodel : 1\n")))
+        .isEqualTo("EPYC 3rd Gen");
+    assertThat(
+            CcfCoefficients.microarchitecture(
+                CpuInfo.parse("vendor_id : AuthenticAMD\ncpu family : 23\nmodel : 49\n")))
+        .isEqualTo("EPYC 2nd Gen");
+    assertThat(
+            CcfCoefficients.microarchitecture(
+                CpuInfo.parse(
+                    "processor : 0\nBogoMIPS : 50.00\nCPU implementer : 0x41\nCPU part : 0xd0c\n")))
+        .isEqualTo("Graviton");
+    assertThat(
+            CcfCoefficients.microarchitecture(
+                CpuInfo.parse("vendor_id : GenuineIntel\ncpu family : 6\nmodel : 143\n")))
+        .isEqualTo("Sapphire Rapids");
     assertThat(CcfCoefficients.microarchitecture(CpuInfo.unknown())).isNull();
   }
 
   @Test
   void anUnknownCpuUsesTheTdpFromPowercapElseTheCcfAverage(@TempDir Path sysfs) throws IOException {
-    CpuInfo unknown = CpuInfo.parse("vendor_id : GenuineIntel\ncpu family : 6\nmodel : 200\nmodel name : Future\n");
+    CpuInfo unknown =
+        CpuInfo.parse(
+            "vendor_id : GenuineIntel\ncpu family : 6\nmodel : 200\nmodel name : Future\n");
     for (int pkg = 0; pkg < 2; pkg++) {
       Path zone = sysfs.resolve("class/powercap/intel-rapl:" + pkg);
       Files.createDirectories(zone);
@@ -76,7 +96,9 @@ class EstimateSourceTest {
     assertThat(curve.at(0.3)).isCloseTo((0.32 + 0.75) / 2 * 300, within(1e-9));
     assertThat(curve.at(1)).isCloseTo(1.02 * 300, within(1e-9));
 
-    PowerCurve average = EstimateSource.choose(unknown, EstimateSource.tdpWatts(sysfs.resolve("none")), 8, null, null);
+    PowerCurve average =
+        EstimateSource.choose(
+            unknown, EstimateSource.tdpWatts(sysfs.resolve("none")), 8, null, null);
     assertThat(average.basis()).isEqualTo("ccf-average");
     assertThat(average.at(0)).isCloseTo(0.74 * 8, within(1e-9));
     assertThat(average.at(1)).isCloseTo(3.5 * 8, within(1e-9));
@@ -84,26 +106,30 @@ class EstimateSourceTest {
 
   @Test
   void configuredWattsWinAndAreChecked() {
-    PowerCurve curve = EstimateSource.choose(CpuInfo.parse(CASCADE_LAKE), Optional.empty(), 96, 90.0, 410.0);
+    PowerCurve curve =
+        EstimateSource.choose(CpuInfo.parse(CASCADE_LAKE), Optional.empty(), 96, 90.0, 410.0);
     assertThat(curve.basis()).isEqualTo("configured");
     assertThat(curve.at(0.25)).isEqualTo(170);
-    assertThatThrownBy(() -> EstimateSource.choose(CpuInfo.unknown(), Optional.empty(), 4, 90.0, null))
+    assertThatThrownBy(
+            () -> EstimateSource.choose(CpuInfo.unknown(), Optional.empty(), 4, 90.0, null))
         .hasMessageContaining("go together");
-    assertThatThrownBy(() -> EstimateSource.choose(CpuInfo.unknown(), Optional.empty(), 4, 300.0, 200.0))
+    assertThatThrownBy(
+            () -> EstimateSource.choose(CpuInfo.unknown(), Optional.empty(), 4, 300.0, 200.0))
         .hasMessageContaining("idle < max");
   }
 
   /**
    * The estimate against a simulated true server: a 96-thread Cascade Lake whose idle is 15 % above
-   * and full load 10 % below CCF's average for its microarchitecture, with the concave load curve of
-   * SPECpower results (P = idle + (max - idle) ln(1 + 3u) / ln 4). The README's "Accuracy" quotes
-   * these figures: mean absolute error 12.3 % over loads 0, 10 ... 100 %, at most 23.1 % (at 10 %
-   * load), and -15.1 % on the energy of a day whose load swings between 10 and 60 %.
+   * and full load 10 % below CCF's average for its microarchitecture, with the concave load curve
+   * of SPECpower results (P = idle + (max - idle) ln(1 + 3u) / ln 4). The README's "Accuracy"
+   * quotes these figures: mean absolute error 12.3 % over loads 0, 10 ... 100 %, at most 23.1 % (at
+   * 10 % load), and -15.1 % on the energy of a day whose load swings between 10 and 60 %.
    */
   @Test
   void errorAgainstASimulatedTrueCurve() {
-    EstimateSource estimate = new EstimateSource(
-        EstimateSource.choose(CpuInfo.parse(CASCADE_LAKE), Optional.empty(), 96, null, null));
+    EstimateSource estimate =
+        new EstimateSource(
+            EstimateSource.choose(CpuInfo.parse(CASCADE_LAKE), Optional.empty(), 96, null, null));
     double trueIdle = 0.69 * 96 * 1.15;
     double trueMax = 4.06 * 96 * 0.90;
     java.util.function.DoubleUnaryOperator truth =

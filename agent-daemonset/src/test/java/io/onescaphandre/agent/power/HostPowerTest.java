@@ -42,9 +42,12 @@ class HostPowerTest {
 
   @Test
   void theFirstUsableSourceInOrderMakesTheTotal() {
-    FakeMeter redfish = new FakeMeter(PowerSourceName.REDFISH, WattReading.failed(SourceState.ABSENT, "no address"));
+    FakeMeter redfish =
+        new FakeMeter(
+            PowerSourceName.REDFISH, WattReading.failed(SourceState.ABSENT, "no address"));
     FakeMeter acpi = new FakeMeter(PowerSourceName.ACPI, WattReading.ok(180, 0));
-    HostPower power = new HostPower(order("redfish,acpi,rapl,estimate"), List.of(redfish, acpi), ESTIMATE);
+    HostPower power =
+        new HostPower(order("redfish,acpi,rapl,estimate"), List.of(redfish, acpi), ESTIMATE);
     power.measure(0, RaplState.OK, null, 0, 0);
     HostPowerSample s = power.measure(2 * SECOND, RaplState.OK, 200.0, 2, 0.5);
     assertThat(s.totalSource()).isEqualTo(PowerSourceName.ACPI);
@@ -52,11 +55,13 @@ class HostPowerTest {
     assertThat(s.hostJoules()).isCloseTo(360, within(1e-9));
     assertThat(s.cpuJoules()).isCloseTo(200, within(1e-9));
     assertThat(s.remainderJoules()).isCloseTo(160, within(1e-9));
-    assertThat(s.sources()).extracting(SourceStatus::source, SourceStatus::state).containsExactly(
-        org.assertj.core.groups.Tuple.tuple(PowerSourceName.REDFISH, SourceState.ABSENT),
-        org.assertj.core.groups.Tuple.tuple(PowerSourceName.ACPI, SourceState.OK),
-        org.assertj.core.groups.Tuple.tuple(PowerSourceName.RAPL, SourceState.OK),
-        org.assertj.core.groups.Tuple.tuple(PowerSourceName.ESTIMATE, SourceState.OK));
+    assertThat(s.sources())
+        .extracting(SourceStatus::source, SourceStatus::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(PowerSourceName.REDFISH, SourceState.ABSENT),
+            org.assertj.core.groups.Tuple.tuple(PowerSourceName.ACPI, SourceState.OK),
+            org.assertj.core.groups.Tuple.tuple(PowerSourceName.RAPL, SourceState.OK),
+            org.assertj.core.groups.Tuple.tuple(PowerSourceName.ESTIMATE, SourceState.OK));
     assertThat(s.sources().get(3).watts()).isEqualTo(200); // the estimate, shown beside
     redfish.next = WattReading.ok(190, 0);
     HostPowerSample next = power.measure(4 * SECOND, RaplState.OK, 200.0, 2, 0.5);
@@ -97,7 +102,8 @@ class HostPowerTest {
     assertThat(s.hostJoules()).isEqualTo(100);
     // Integer watts and timing: a meter a watt below RAPL is within the slack.
     ipmi.next = WattReading.ok(99, 0);
-    assertThat(power.measure(2 * SECOND, RaplState.OK, 100.0, 1, 0.5).totalSource()).isEqualTo(PowerSourceName.IPMI);
+    assertThat(power.measure(2 * SECOND, RaplState.OK, 100.0, 1, 0.5).totalSource())
+        .isEqualTo(PowerSourceName.IPMI);
   }
 
   @Test
@@ -114,7 +120,8 @@ class HostPowerTest {
 
   @Test
   void withNothingMeasurableTheEstimateMakesTheTotal() {
-    FakeMeter acpi = new FakeMeter(PowerSourceName.ACPI, WattReading.failed(SourceState.INVALID, "4.29 MW"));
+    FakeMeter acpi =
+        new FakeMeter(PowerSourceName.ACPI, WattReading.failed(SourceState.INVALID, "4.29 MW"));
     HostPower power = new HostPower(order("acpi,rapl,estimate"), List.of(acpi), ESTIMATE);
     power.measure(0, RaplState.ABSENT, null, 0, 0);
     HostPowerSample s = power.measure(2 * SECOND, RaplState.ABSENT, null, 2, 0.25);
@@ -128,7 +135,8 @@ class HostPowerTest {
     HostPower power = HostPower.raplOnly();
     power.measure(0, RaplState.UNREADABLE, null, 0, 0);
     assertThat(power.measure(SECOND, RaplState.OK, null, 1, 0).totalSource()).isNull();
-    assertThat(power.measure(2 * SECOND, RaplState.OK, 50.0, 1, 0).totalSource()).isEqualTo(PowerSourceName.RAPL);
+    assertThat(power.measure(2 * SECOND, RaplState.OK, 50.0, 1, 0).totalSource())
+        .isEqualTo(PowerSourceName.RAPL);
     // With the estimate behind RAPL, an interval RAPL did not count stays a gap: a measured host
     // never takes a modelled interval into its counters.
     HostPower withEstimate = new HostPower(order("rapl,estimate"), List.of(), ESTIMATE);
@@ -140,9 +148,12 @@ class HostPowerTest {
 
   @Test
   void badSourceListsAreClearErrors() {
-    assertThatThrownBy(() -> PowerSourceName.parseList("rapl,psu")).hasMessageContaining("unknown power source 'psu'");
-    assertThatThrownBy(() -> PowerSourceName.parseList("rapl,rapl")).hasMessageContaining("listed twice");
+    assertThatThrownBy(() -> PowerSourceName.parseList("rapl,psu"))
+        .hasMessageContaining("unknown power source 'psu'");
+    assertThatThrownBy(() -> PowerSourceName.parseList("rapl,rapl"))
+        .hasMessageContaining("listed twice");
     assertThatThrownBy(() -> PowerSourceName.parseList(" , ")).hasMessageContaining("no source");
-    assertThatThrownBy(() -> new HostPower(order("acpi"), List.of(), null)).hasMessageContaining("acpi");
+    assertThatThrownBy(() -> new HostPower(order("acpi"), List.of(), null))
+        .hasMessageContaining("acpi");
   }
 }

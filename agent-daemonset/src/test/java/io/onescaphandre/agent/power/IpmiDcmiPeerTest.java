@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * command and parser as in-band, only the interface differs.
  */
 class IpmiDcmiPeerTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Peers.Peer bmc;
   private int port;
@@ -36,8 +35,15 @@ class IpmiDcmiPeerTest {
     passwordFile = dir.resolve("password");
     Files.writeString(passwordFile, "s3cret-bmc\n");
     port = Peers.freeUdpPort();
-    bmc = new Peers.Peer(dir.resolve("bmc.log"), Peers.python().toString(), script.toString(),
-        Integer.toString(port), readingFile.toString(), "monitor", "s3cret-bmc");
+    bmc =
+        new Peers.Peer(
+            dir.resolve("bmc.log"),
+            Peers.python().toString(),
+            script.toString(),
+            Integer.toString(port),
+            readingFile.toString(),
+            "monitor",
+            "s3cret-bmc");
     // Ready when it answers: the first reading proves it.
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     WattReading reading = source(ipmitool, "monitor", passwordFile).read();
@@ -56,8 +62,10 @@ class IpmiDcmiPeerTest {
   }
 
   private IpmiDcmiSource source(String ipmitool, String user, Path password) {
-    return new IpmiDcmiSource(new IpmiSettings(ipmitool, "lanplus", "127.0.0.1", port, user, password,
-        Duration.ofSeconds(10), dir), plausible);
+    return new IpmiDcmiSource(
+        new IpmiSettings(
+            ipmitool, "lanplus", "127.0.0.1", port, user, password, Duration.ofSeconds(10), dir),
+        plausible);
   }
 
   @Test
@@ -76,8 +84,20 @@ class IpmiDcmiPeerTest {
     Files.writeString(readingFile, "0 inactive\n");
     assertThat(source.read().state()).isEqualTo(SourceState.INVALID);
     Files.writeString(readingFile, "65535 active\n"); // all ones in the 16-bit field
-    assertThat(new IpmiDcmiSource(new IpmiSettings(Peers.ipmitool(), "lanplus", "127.0.0.1", port, "monitor",
-        passwordFile, Duration.ofSeconds(10), dir), new PlausibleWatts(20_000)).read().state())
+    assertThat(
+            new IpmiDcmiSource(
+                    new IpmiSettings(
+                        Peers.ipmitool(),
+                        "lanplus",
+                        "127.0.0.1",
+                        port,
+                        "monitor",
+                        passwordFile,
+                        Duration.ofSeconds(10),
+                        dir),
+                    new PlausibleWatts(20_000))
+                .read()
+                .state())
         .isEqualTo(SourceState.INVALID);
   }
 
@@ -86,27 +106,52 @@ class IpmiDcmiPeerTest {
     Path wrong = dir.resolve("wrong");
     Files.writeString(wrong, "not-the-password\n");
     WattReading refused = source(Peers.ipmitool(), "monitor", wrong).read();
-    assertThat(refused.state()).as(refused.message()).isIn(SourceState.UNREADABLE, SourceState.UNREACHABLE);
+    assertThat(refused.state())
+        .as(refused.message())
+        .isIn(SourceState.UNREADABLE, SourceState.UNREACHABLE);
     assertThat(refused.message()).doesNotContain("not-the-password").doesNotContain("s3cret");
     bmc.close();
     bmc = null;
-    WattReading gone = new IpmiDcmiSource(new IpmiSettings(Peers.ipmitool(), "lanplus", "127.0.0.1", port,
-        "monitor", passwordFile, Duration.ofSeconds(30), dir), plausible).read();
+    WattReading gone =
+        new IpmiDcmiSource(
+                new IpmiSettings(
+                    Peers.ipmitool(),
+                    "lanplus",
+                    "127.0.0.1",
+                    port,
+                    "monitor",
+                    passwordFile,
+                    Duration.ofSeconds(30),
+                    dir),
+                plausible)
+            .read();
     assertThat(gone.state()).isEqualTo(SourceState.UNREACHABLE);
   }
 
   @Test
   void inBandWithoutTheDeviceIsAbsentWithTheModulesToLoad() {
-    WattReading reading = new IpmiDcmiSource(new IpmiSettings(Peers.ipmitool(), "open", null, 0, null, null,
-        Duration.ofSeconds(5), dir.resolve("dev")), plausible).read();
+    WattReading reading =
+        new IpmiDcmiSource(
+                new IpmiSettings(
+                    Peers.ipmitool(),
+                    "open",
+                    null,
+                    0,
+                    null,
+                    null,
+                    Duration.ofSeconds(5),
+                    dir.resolve("dev")),
+                plausible)
+            .read();
     assertThat(reading.state()).isEqualTo(SourceState.ABSENT);
     assertThat(reading.message()).contains("ipmi_si").contains("ipmi_devintf");
   }
 
   @Test
   void theSamplerThreadNeverWaitsOnTheBmc() throws Exception {
-    try (PolledSource polled = new PolledSource(source(Peers.ipmitool(), "monitor", passwordFile),
-        Duration.ofMillis(200))) {
+    try (PolledSource polled =
+        new PolledSource(
+            source(Peers.ipmitool(), "monitor", passwordFile), Duration.ofMillis(200))) {
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (!polled.read().usable() && System.nanoTime() < deadline) {
         Thread.sleep(50);

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real peers the power sources are tested against, on loopback: ipmitool (Debian package) and
- * Python with pyghmi and sushy-tools (PyPI) in the virtual environment .ci/run creates
- * ({@code ONE_SCAPHANDRE_PEERS_VENV}, default /var/cache/one-scaphandre-peers/venv). A developer
- * without them skips these tests; under CI=true a missing peer fails them.
+ * Python with pyghmi and sushy-tools (PyPI) in the virtual environment .ci/run creates ({@code
+ * ONE_SCAPHANDRE_PEERS_VENV}, default /var/cache/one-scaphandre-peers/venv). A developer without
+ * them skips these tests; under CI=true a missing peer fails them.
  */
 final class Peers {
   private Peers() {}
@@ -26,7 +26,9 @@ final class Peers {
 
   static Path python() {
     Path python = venv().resolve("bin/python");
-    require(Files.isExecutable(python), "no Python virtual environment at " + venv() + " (.ci/run makes it)");
+    require(
+        Files.isExecutable(python),
+        "no Python virtual environment at " + venv() + " (.ci/run makes it)");
     return python;
   }
 
@@ -52,7 +54,10 @@ final class Peers {
   }
 
   static void requireModule(String module) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(python().toString(), "-c", "import " + module).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(python().toString(), "-c", "import " + module)
+            .redirectErrorStream(true)
+            .start();
     boolean ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
     require(ok, "Python module " + module + " in " + venv());
   }
@@ -77,7 +82,8 @@ final class Peers {
     Peer(Path log, String... command) throws IOException {
       this.log = log;
       List<String> cmd = new ArrayList<>(List.of(command));
-      this.process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      this.process =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     String output() throws IOException {

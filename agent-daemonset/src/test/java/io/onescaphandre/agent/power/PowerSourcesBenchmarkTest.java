@@ -19,16 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * BENCHMARKS figures of the power sources for docs/benchmarks/agent.md, excluded from the normal
- * build. Run with
- * {@code ./mvnw -B -o -pl agent-daemonset test -Dagent.test.groups=benchmark
+ * build. Run with {@code ./mvnw -B -o -pl agent-daemonset test -Dagent.test.groups=benchmark
  * -Dagent.test.excludedGroups=none -Dtest=PowerSourcesBenchmarkTest}: the sampler thread's cost of
- * deciding the host total each sample (default sources, an ACPI meter present), and the cost of
- * one BMC poll on its own thread (ipmitool over lanplus, a Redfish GET chain), medians of CPU time.
+ * deciding the host total each sample (default sources, an ACPI meter present), and the cost of one
+ * BMC poll on its own thread (ipmitool over lanplus, a Redfish GET chain), medians of CPU time.
  */
 @Tag("benchmark")
 class PowerSourcesBenchmarkTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -45,11 +43,18 @@ class PowerSourcesBenchmarkTest {
     Files.writeString(meter.resolve("power1_average"), "245000000\n");
     Files.writeString(meter.resolve("power1_average_interval"), "1000\n");
     PlausibleWatts plausible = new PlausibleWatts(PlausibleWatts.DEFAULT_MAX_WATTS);
-    try (HostPower power = new HostPower(PowerSourceName.parseList("redfish,acpi,rapl,estimate"),
-        List.of(new PolledSource(new RedfishSource(new RedfishSettings(BmcEndpoint.none(), null, null, null, null,
-            Duration.ofSeconds(5)), plausible), Duration.ofSeconds(10)),
-            new AcpiPowerMeterSource(dir.resolve("sys"), plausible)),
-        new EstimateSource(PowerCurve.linear("configured", "bench", 100, 400)))) {
+    try (HostPower power =
+        new HostPower(
+            PowerSourceName.parseList("redfish,acpi,rapl,estimate"),
+            List.of(
+                new PolledSource(
+                    new RedfishSource(
+                        new RedfishSettings(
+                            BmcEndpoint.none(), null, null, null, null, Duration.ofSeconds(5)),
+                        plausible),
+                    Duration.ofSeconds(10)),
+                new AcpiPowerMeterSource(dir.resolve("sys"), plausible)),
+            new EstimateSource(PowerCurve.linear("configured", "bench", 100, 400)))) {
       int n = 20_000;
       long[] cpu = new long[n];
       long t = 0;
@@ -63,7 +68,11 @@ class PowerSourcesBenchmarkTest {
         }
         assertThat(s.totalSource()).isEqualTo(PowerSourceName.ACPI);
       }
-      System.out.printf(Locale.ROOT, "BENCH host_total_per_sample_cpu_us_median=%.1f samples=%d%n", medianMicros(cpu), n);
+      System.out.printf(
+          Locale.ROOT,
+          "BENCH host_total_per_sample_cpu_us_median=%.1f samples=%d%n",
+          medianMicros(cpu),
+          n);
     }
   }
 
@@ -78,22 +87,60 @@ class PowerSourcesBenchmarkTest {
     int tcp = Peers.freeTcpPort();
     Path mockup = dir.resolve("mockup");
     Files.createDirectories(mockup.resolve("Chassis/1/Power"));
-    Files.writeString(mockup.resolve("index.json"), "{\"Chassis\": {\"@odata.id\": \"/redfish/v1/Chassis\"}}");
-    Files.writeString(mockup.resolve("Chassis/index.json"), "{\"Members\": [{\"@odata.id\": \"/redfish/v1/Chassis/1\"}]}");
-    Files.writeString(mockup.resolve("Chassis/1/index.json"), "{\"Power\": {\"@odata.id\": \"/redfish/v1/Chassis/1/Power\"}}");
-    Files.writeString(mockup.resolve("Chassis/1/Power/index.json"), "{\"PowerControl\": [{\"PowerConsumedWatts\": 300}]}");
-    try (Peers.Peer bmc = new Peers.Peer(dir.resolve("bmc.log"), Peers.python().toString(),
-            Path.of("src/test/resources/peers/dcmi_bmc.py").toAbsolutePath().toString(), Integer.toString(udp),
-            reading.toString(), "u", "pw");
-        Peers.Peer redfish = new Peers.Peer(dir.resolve("sushy.log"),
-            Peers.python().resolve("../sushy-static").normalize().toString(), "-i", "127.0.0.1", "-p",
-            Integer.toString(tcp), "-m", mockup.toString())) {
+    Files.writeString(
+        mockup.resolve("index.json"), "{\"Chassis\": {\"@odata.id\": \"/redfish/v1/Chassis\"}}");
+    Files.writeString(
+        mockup.resolve("Chassis/index.json"),
+        "{\"Members\": [{\"@odata.id\": \"/redfish/v1/Chassis/1\"}]}");
+    Files.writeString(
+        mockup.resolve("Chassis/1/index.json"),
+        "{\"Power\": {\"@odata.id\": \"/redfish/v1/Chassis/1/Power\"}}");
+    Files.writeString(
+        mockup.resolve("Chassis/1/Power/index.json"),
+        "{\"PowerControl\": [{\"PowerConsumedWatts\": 300}]}");
+    try (Peers.Peer bmc =
+            new Peers.Peer(
+                dir.resolve("bmc.log"),
+                Peers.python().toString(),
+                Path.of("src/test/resources/peers/dcmi_bmc.py").toAbsolutePath().toString(),
+                Integer.toString(udp),
+                reading.toString(),
+                "u",
+                "pw");
+        Peers.Peer redfish =
+            new Peers.Peer(
+                dir.resolve("sushy.log"),
+                Peers.python().resolve("../sushy-static").normalize().toString(),
+                "-i",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(tcp),
+                "-m",
+                mockup.toString())) {
       PlausibleWatts plausible = new PlausibleWatts(PlausibleWatts.DEFAULT_MAX_WATTS);
-      IpmiDcmiSource ipmi = new IpmiDcmiSource(new IpmiSettings(ipmitool, "lanplus", "127.0.0.1", udp, "u", password,
-          Duration.ofSeconds(10), dir), plausible);
+      IpmiDcmiSource ipmi =
+          new IpmiDcmiSource(
+              new IpmiSettings(
+                  ipmitool,
+                  "lanplus",
+                  "127.0.0.1",
+                  udp,
+                  "u",
+                  password,
+                  Duration.ofSeconds(10),
+                  dir),
+              plausible);
       Files.writeString(dir.resolve("user"), "u\n");
-      RedfishSource rf = new RedfishSource(new RedfishSettings(BmcEndpoint.of(URI.create("http://127.0.0.1:" + tcp)),
-          dir.resolve("user"), password, null, null, Duration.ofSeconds(5)), plausible);
+      RedfishSource rf =
+          new RedfishSource(
+              new RedfishSettings(
+                  BmcEndpoint.of(URI.create("http://127.0.0.1:" + tcp)),
+                  dir.resolve("user"),
+                  password,
+                  null,
+                  null,
+                  Duration.ofSeconds(5)),
+              plausible);
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while ((!ipmi.read().usable() || !rf.read().usable()) && System.nanoTime() < deadline) {
         Thread.sleep(200);
@@ -115,10 +162,15 @@ class PowerSourcesBenchmarkTest {
         rfWall[i] = System.nanoTime() - w0;
         rfCpu[i] = THREADS.getCurrentThreadCpuTime() - c0;
       }
-      System.out.printf(Locale.ROOT, "BENCH ipmitool_poll_wall_ms_median=%.1f ipmitool_poll_agent_cpu_ms_median=%.2f"
-          + " redfish_poll_wall_ms_median=%.1f redfish_poll_agent_cpu_ms_median=%.2f polls=%d%n",
-          medianMicros(ipmiWall) / 1e3, medianMicros(ipmiCpu) / 1e3, medianMicros(rfWall) / 1e3,
-          medianMicros(rfCpu) / 1e3, n);
+      System.out.printf(
+          Locale.ROOT,
+          "BENCH ipmitool_poll_wall_ms_median=%.1f ipmitool_poll_agent_cpu_ms_median=%.2f"
+              + " redfish_poll_wall_ms_median=%.1f redfish_poll_agent_cpu_ms_median=%.2f polls=%d%n",
+          medianMicros(ipmiWall) / 1e3,
+          medianMicros(ipmiCpu) / 1e3,
+          medianMicros(rfWall) / 1e3,
+          medianMicros(rfCpu) / 1e3,
+          n);
     }
   }
 }

@@ -23,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * blade with only PowerSubsystem and two supplies.
  */
 class RedfishPeerTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path mockup;
   private Peers.Peer emulator;
@@ -40,13 +39,19 @@ class RedfishPeerTest {
   }
 
   private void rackServer(String power) throws IOException {
-    write("", """
+    write(
+        "",
+        """
         {"@odata.id": "/redfish/v1", "Id": "RootService", "RedfishVersion": "1.15.0",
          "Chassis": {"@odata.id": "/redfish/v1/Chassis"}}""");
-    write("Chassis", """
+    write(
+        "Chassis",
+        """
         {"@odata.id": "/redfish/v1/Chassis", "Members@odata.count": 1,
          "Members": [{"@odata.id": "/redfish/v1/Chassis/System.Embedded.1"}]}""");
-    write("Chassis/System.Embedded.1", """
+    write(
+        "Chassis/System.Embedded.1",
+        """
         {"@odata.id": "/redfish/v1/Chassis/System.Embedded.1", "Id": "System.Embedded.1",
          "ChassisType": "RackMount", "Power": {"@odata.id": "/redfish/v1/Chassis/System.Embedded.1/Power"}}""");
     write("Chassis/System.Embedded.1/Power", power);
@@ -58,7 +63,8 @@ class RedfishPeerTest {
          "PowerControl": [{"MemberId": "PowerControl", "Name": "System Power Control",
            "PowerConsumedWatts": %d, "PowerCapacityWatts": 1100,
            "PowerMetrics": {"IntervalInMin": 1, "MinConsumedWatts": 250, "MaxConsumedWatts": 420,
-                            "AverageConsumedWatts": %d}}]}""".formatted(consumed, average);
+                            "AverageConsumedWatts": %d}}]}"""
+        .formatted(consumed, average);
   }
 
   @BeforeEach
@@ -73,14 +79,26 @@ class RedfishPeerTest {
     Files.writeString(password, "bmc-pass\n");
     int port = Peers.freeTcpPort();
     base = URI.create("http://127.0.0.1:" + port);
-    emulator = new Peers.Peer(dir.resolve("sushy.log"), python.resolve("../sushy-static").normalize().toString(),
-        "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", mockup.toString());
+    emulator =
+        new Peers.Peer(
+            dir.resolve("sushy.log"),
+            python.resolve("../sushy-static").normalize().toString(),
+            "-i",
+            "127.0.0.1",
+            "-p",
+            Integer.toString(port),
+            "-m",
+            mockup.toString());
     HttpClient client = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
       try {
-        if (client.send(HttpRequest.newBuilder(base.resolve("/redfish/v1")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        if (client
+                .send(
+                    HttpRequest.newBuilder(base.resolve("/redfish/v1")).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode()
+            == 200) {
           break;
         }
       } catch (IOException e) {
@@ -100,7 +118,9 @@ class RedfishPeerTest {
   }
 
   private RedfishSource source(BmcEndpoint endpoint) {
-    return new RedfishSource(new RedfishSettings(endpoint, user, password, null, null, Duration.ofSeconds(5)), plausible);
+    return new RedfishSource(
+        new RedfishSettings(endpoint, user, password, null, null, Duration.ofSeconds(5)),
+        plausible);
   }
 
   @Test
@@ -118,7 +138,9 @@ class RedfishPeerTest {
     assertThat(source.read().watts()).isEqualTo(372);
     write("Chassis/System.Embedded.1/Power", legacyPower(401, 398));
     assertThat(source.read().watts()).isEqualTo(398);
-    write("Chassis/System.Embedded.1/Power", """
+    write(
+        "Chassis/System.Embedded.1/Power",
+        """
         {"PowerControl": [{"MemberId": "0", "PowerConsumedWatts": 305}]}""");
     WattReading current = source.read();
     assertThat(current.watts()).isEqualTo(305);
@@ -127,21 +149,31 @@ class RedfishPeerTest {
 
   @Test
   void aBladeWithPowerSubsystemGivesTheSumOfItsSuppliesInputs() throws IOException {
-    write("Chassis/System.Embedded.1", """
+    write(
+        "Chassis/System.Embedded.1",
+        """
         {"@odata.id": "/redfish/v1/Chassis/System.Embedded.1", "Id": "System.Embedded.1",
          "PowerSubsystem": {"@odata.id": "/redfish/v1/Chassis/System.Embedded.1/PowerSubsystem"}}""");
-    write("Chassis/System.Embedded.1/PowerSubsystem", """
+    write(
+        "Chassis/System.Embedded.1/PowerSubsystem",
+        """
         {"@odata.id": "/redfish/v1/Chassis/System.Embedded.1/PowerSubsystem", "CapacityWatts": 2400,
          "PowerSupplies": {"@odata.id": "/redfish/v1/Chassis/System.Embedded.1/PowerSubsystem/PowerSupplies"}}""");
-    write("Chassis/System.Embedded.1/PowerSubsystem/PowerSupplies", """
+    write(
+        "Chassis/System.Embedded.1/PowerSubsystem/PowerSupplies",
+        """
         {"Members": [{"@odata.id": "/redfish/v1/Chassis/System.Embedded.1/PowerSubsystem/PowerSupplies/PSU1"},
                      {"@odata.id": "/redfish/v1/Chassis/System.Embedded.1/PowerSubsystem/PowerSupplies/PSU2"}]}""");
     for (String psu : new String[] {"PSU1", "PSU2"}) {
       String path = "/redfish/v1/Chassis/System.Embedded.1/PowerSubsystem/PowerSupplies/" + psu;
-      write(path.substring("/redfish/v1/".length()), """
+      write(
+          path.substring("/redfish/v1/".length()),
+          """
           {"@odata.id": "%s", "PowerCapacityWatts": 1200, "Metrics": {"@odata.id": "%s/Metrics"}}"""
-          .formatted(path, path));
-      write(path.substring("/redfish/v1/".length()) + "/Metrics", """
+              .formatted(path, path));
+      write(
+          path.substring("/redfish/v1/".length()) + "/Metrics",
+          """
           {"InputPowerWatts": {"Reading": 210.5}, "OutputPowerWatts": {"Reading": 195.0}}""");
     }
     WattReading reading = source(BmcEndpoint.of(base)).read();
@@ -162,8 +194,17 @@ class RedfishPeerTest {
     assertThat(source(BmcEndpoint.fromFile(endpoints, "kvm-1")).read().watts()).isEqualTo(372);
     WattReading other = source(BmcEndpoint.fromFile(endpoints, "kvm-3")).read();
     assertThat(other.state()).isEqualTo(SourceState.ABSENT);
-    WattReading noCredentials = new RedfishSource(new RedfishSettings(BmcEndpoint.of(base),
-        dir.resolve("missing"), dir.resolve("missing"), null, null, Duration.ofSeconds(5)), plausible).read();
+    WattReading noCredentials =
+        new RedfishSource(
+                new RedfishSettings(
+                    BmcEndpoint.of(base),
+                    dir.resolve("missing"),
+                    dir.resolve("missing"),
+                    null,
+                    null,
+                    Duration.ofSeconds(5)),
+                plausible)
+            .read();
     assertThat(noCredentials.state()).isEqualTo(SourceState.UNREADABLE);
     assertThat(noCredentials.message()).contains("one-scaphandre.io/bmc-credentials");
   }
@@ -177,29 +218,66 @@ class RedfishPeerTest {
     assertThat(source.read().state()).isEqualTo(SourceState.UNREACHABLE);
   }
 
-  /** https with the BMC's self-signed certificate: trusted through --redfish.ca-file, refused without. */
+  /**
+   * https with the BMC's self-signed certificate: trusted through --redfish.ca-file, refused
+   * without.
+   */
   @Test
   void tlsIsVerifiedAgainstTheGivenCertificate() throws Exception {
     Path key = dir.resolve("bmc.key");
     Path cert = dir.resolve("bmc.crt");
-    Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-        "-subj", "/CN=bmc", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(), "-out",
-        cert.toString()).redirectErrorStream(true).start();
-    Peers.require(openssl.waitFor() == 0 && Files.exists(cert), "openssl to make a test certificate");
+    Process openssl =
+        new ProcessBuilder(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=bmc",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString())
+            .redirectErrorStream(true)
+            .start();
+    Peers.require(
+        openssl.waitFor() == 0 && Files.exists(cert), "openssl to make a test certificate");
     int port = Peers.freeTcpPort();
     URI https = URI.create("https://127.0.0.1:" + port);
-    try (Peers.Peer tls = new Peers.Peer(dir.resolve("sushy-tls.log"),
-        Peers.python().resolve("../sushy-static").normalize().toString(), "-i", "127.0.0.1", "-p",
-        Integer.toString(port), "-m", mockup.toString(), "-c", cert.toString(), "-k", key.toString())) {
-      RedfishSource trusting = new RedfishSource(new RedfishSettings(BmcEndpoint.of(https), user, password, cert,
-          null, Duration.ofSeconds(5)), plausible);
+    try (Peers.Peer tls =
+        new Peers.Peer(
+            dir.resolve("sushy-tls.log"),
+            Peers.python().resolve("../sushy-static").normalize().toString(),
+            "-i",
+            "127.0.0.1",
+            "-p",
+            Integer.toString(port),
+            "-m",
+            mockup.toString(),
+            "-c",
+            cert.toString(),
+            "-k",
+            key.toString())) {
+      RedfishSource trusting =
+          new RedfishSource(
+              new RedfishSettings(
+                  BmcEndpoint.of(https), user, password, cert, null, Duration.ofSeconds(5)),
+              plausible);
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       WattReading reading = trusting.read();
       while (!reading.usable() && System.nanoTime() < deadline && tls.process.isAlive()) {
         Thread.sleep(200);
         reading = trusting.read();
       }
-      assertThat(reading.state()).as(reading.message() + " / " + tls.output()).isEqualTo(SourceState.OK);
+      assertThat(reading.state())
+          .as(reading.message() + " / " + tls.output())
+          .isEqualTo(SourceState.OK);
       assertThat(reading.watts()).isEqualTo(372);
       WattReading untrusted = source(BmcEndpoint.of(https)).read();
       assertThat(untrusted.state()).isEqualTo(SourceState.UNREACHABLE);
@@ -209,16 +287,22 @@ class RedfishPeerTest {
   @Test
   void refusedCredentialsAreUnreadableAndNeverEchoed() throws IOException {
     HttpServer refusing = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    refusing.createContext("/", exchange -> {
-      exchange.sendResponseHeaders(401, -1);
-      exchange.close();
-    });
+    refusing.createContext(
+        "/",
+        exchange -> {
+          exchange.sendResponseHeaders(401, -1);
+          exchange.close();
+        });
     refusing.start();
     try {
-      WattReading reading = source(BmcEndpoint.of(URI.create("http://127.0.0.1:" + refusing.getAddress().getPort())))
-          .read();
+      WattReading reading =
+          source(BmcEndpoint.of(URI.create("http://127.0.0.1:" + refusing.getAddress().getPort())))
+              .read();
       assertThat(reading.state()).isEqualTo(SourceState.UNREADABLE);
-      assertThat(reading.message()).contains("401").doesNotContain("bmc-pass").doesNotContain("monitor");
+      assertThat(reading.message())
+          .contains("401")
+          .doesNotContain("bmc-pass")
+          .doesNotContain("monitor");
     } finally {
       refusing.stop(0);
     }

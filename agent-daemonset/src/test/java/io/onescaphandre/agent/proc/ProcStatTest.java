@@ -13,7 +13,9 @@ class ProcStatTest {
 
   @Test
   void commWithSpacesAndParentheses() {
-    ProcStat s = parse("4711 (a) b (c) d) S 1 4711 4711 0 -1 4194560 10 0 0 0 250 50 7 3 20 0 3 0 123456 0 0\n");
+    ProcStat s =
+        parse(
+            "4711 (a) b (c) d) S 1 4711 4711 0 -1 4194560 10 0 0 0 250 50 7 3 20 0 3 0 123456 0 0\n");
     assertThat(s.pid()).isEqualTo(4711);
     assertThat(s.comm()).isEqualTo("a) b (c) d");
     assertThat(s.ppid()).isEqualTo(1);
@@ -24,7 +26,8 @@ class ProcStatTest {
 
   @Test
   void timesOnlyPathAgreesWithTheFullParse() {
-    String line = "4711 (x) 1 2 3) S 1 4711 4711 0 -1 4194560 10 0 0 0 250 50 7 3 20 0 3 0 123456 0 0\n";
+    String line =
+        "4711 (x) 1 2 3) S 1 4711 4711 0 -1 4194560 10 0 0 0 250 50 7 3 20 0 3 0 123456 0 0\n";
     byte[] b = line.getBytes(StandardCharsets.UTF_8);
     long[] times = new long[2];
     assertThat(ProcStat.parseTimes(b, b.length, times)).isTrue();
@@ -36,8 +39,14 @@ class ProcStatTest {
 
   @Test
   void kernelThreadByFlagOrParent() {
-    assertThat(parse("1005 (vhost-1000) S 2 0 0 0 -1 2129984 0 0 0 0 1 2 0 0 20 0 1 0 500 0 0").kernelThread()).isTrue();
-    assertThat(parse("2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 2 0 0").kernelThread()).isTrue();
+    assertThat(
+            parse("1005 (vhost-1000) S 2 0 0 0 -1 2129984 0 0 0 0 1 2 0 0 20 0 1 0 500 0 0")
+                .kernelThread())
+        .isTrue();
+    assertThat(
+            parse("2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 2 0 0")
+                .kernelThread())
+        .isTrue();
   }
 
   @Test
@@ -49,8 +58,10 @@ class ProcStatTest {
 
   @Test
   void cpuTimesExcludeGuestWhichIsInsideUser() {
-    byte[] b = ("cpu  100 10 50 1000 20 5 5 2 80 0\ncpu0 50 5 25 500 10 2 2 1 40 0\n"
-        + "cpu1 50 5 25 500 10 3 3 1 40 0\nintr 1 2\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] b =
+        ("cpu  100 10 50 1000 20 5 5 2 80 0\ncpu0 50 5 25 500 10 2 2 1 40 0\n"
+                + "cpu1 50 5 25 500 10 3 3 1 40 0\nintr 1 2\n")
+            .getBytes(StandardCharsets.US_ASCII);
     CpuTimes t = CpuTimes.parse(b, b.length);
     assertThat(t.busyTicks()).isEqualTo(100 + 10 + 50 + 5 + 5 + 2);
     assertThat(t.totalTicks()).isEqualTo(172 + 1000 + 20);
@@ -59,8 +70,13 @@ class ProcStatTest {
 
   @Test
   void commandLines() {
-    CommandLine qemu = cmd("/usr/libexec/qemu-kvm", "-name", "guest=one-123,debug-threads=on", "-smp",
-        "cpus=6,maxcpus=8,sockets=1");
+    CommandLine qemu =
+        cmd(
+            "/usr/libexec/qemu-kvm",
+            "-name",
+            "guest=one-123,debug-threads=on",
+            "-smp",
+            "cpus=6,maxcpus=8,sockets=1");
     assertThat(qemu.kvmVmId()).isEqualTo("123");
     assertThat(qemu.vcpus()).isEqualTo(6);
     assertThat(cmd("qemu-system-x86_64", "-name", "one-5").kvmVmId()).isEqualTo("5");

@@ -18,11 +18,14 @@ class RaplTest {
   void serverZonesByNameWithSocketsFromPackages() {
     SimulatedRaplTree.server(root, 2);
     List<RaplZone> zones = new RaplZoneDiscovery(root).discover();
-    assertThat(zones).extracting(RaplZone::id)
+    assertThat(zones)
+        .extracting(RaplZone::id)
         .containsExactly("intel-rapl:0", "intel-rapl:0:0", "intel-rapl:1", "intel-rapl:1:0");
-    assertThat(zones).extracting(z -> z.domain() + "@" + z.socket())
+    assertThat(zones)
+        .extracting(z -> z.domain() + "@" + z.socket())
         .containsExactly("PACKAGE@0", "DRAM@0", "PACKAGE@1", "DRAM@1");
-    assertThat(zones.get(1).maxEnergyRangeMicrojoules()).isEqualTo(SimulatedRaplTree.INTEL_SERVER_DRAM_RANGE_UJ);
+    assertThat(zones.get(1).maxEnergyRangeMicrojoules())
+        .isEqualTo(SimulatedRaplTree.INTEL_SERVER_DRAM_RANGE_UJ);
     // The control type directory "intel-rapl" (no energy) is not a zone.
     assertThat(Files.isDirectory(root.resolve("class/powercap/intel-rapl"))).isTrue();
   }
@@ -34,22 +37,41 @@ class RaplTest {
     RaplMeter meter = new RaplMeter(new RaplZoneDiscovery(root), Files::readString, clock::get);
     meter.read();
     clock.addAndGet(1_000_000_000L);
-    tree.addWatts(1.0, Map.of("intel-rapl:0", 10.0, "intel-rapl-mmio:0", 10.0, "intel-rapl:0:0", 6.0,
-        "intel-rapl:0:1", 1.0, "intel-rapl:0:2", 1.5, "intel-rapl:1", 15.0));
+    tree.addWatts(
+        1.0,
+        Map.of(
+            "intel-rapl:0",
+            10.0,
+            "intel-rapl-mmio:0",
+            10.0,
+            "intel-rapl:0:0",
+            6.0,
+            "intel-rapl:0:1",
+            1.0,
+            "intel-rapl:0:2",
+            1.5,
+            "intel-rapl:1",
+            15.0));
     RaplReading r = meter.read();
     assertThat(r.state()).isEqualTo(RaplState.OK);
     assertThat(r.hostJoules()).isCloseTo(15.0, within(1e-9));
     assertThat(r.domainJoules().get(RaplDomain.PACKAGE)).isCloseTo(10.0, within(1e-9));
     assertThat(r.domainJoules().get(RaplDomain.CORE)).isCloseTo(6.0, within(1e-9));
-    assertThat(meter.zones()).filteredOn(RaplZone::mirror).extracting(RaplZone::id).containsExactly("intel-rapl-mmio:0");
+    assertThat(meter.zones())
+        .filteredOn(RaplZone::mirror)
+        .extracting(RaplZone::id)
+        .containsExactly("intel-rapl-mmio:0");
   }
-
 
   @Test
   void amdNamesAndDieMirrorsAreCountedOnce() throws Exception {
     // AMD: package-N with a core subzone; kernel 6.10 added die zones mirroring the socket counter.
-    for (String[] z : new String[][] {{"intel-rapl:0", "package-0-die-0"}, {"intel-rapl:1", "package-0-die-1"},
-        {"intel-rapl:0:0", "core"}}) {
+    for (String[] z :
+        new String[][] {
+          {"intel-rapl:0", "package-0-die-0"},
+          {"intel-rapl:1", "package-0-die-1"},
+          {"intel-rapl:0:0", "core"}
+        }) {
       Path dir = root.resolve("devices/virtual/powercap/intel-rapl").resolve(z[0]);
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("name"), z[1] + "\n");
@@ -63,7 +85,8 @@ class RaplTest {
     meter.read();
     clock.addAndGet(1_000_000_000L);
     for (String id : List.of("intel-rapl:0", "intel-rapl:1")) {
-      Files.writeString(root.resolve("class/powercap").resolve(id).resolve("energy_uj"), "5001000\n");
+      Files.writeString(
+          root.resolve("class/powercap").resolve(id).resolve("energy_uj"), "5001000\n");
     }
     RaplReading r = meter.read();
     assertThat(r.hostJoules()).isCloseTo(5.0, within(1e-9));
@@ -86,33 +109,61 @@ class RaplTest {
     clock.addAndGet(1_000_000_000L);
     tree.addWatts(1.0, Map.of("intel-rapl:0", 60.0));
     RaplReading after = meter.read();
-    assertThat(meter.zones()).extracting(RaplZone::id).containsExactly("intel-rapl:0", "intel-rapl:0:0");
+    assertThat(meter.zones())
+        .extracting(RaplZone::id)
+        .containsExactly("intel-rapl:0", "intel-rapl:0:0");
     assertThat(after.hostJoules()).isCloseTo(170.0, within(1e-9));
     assertThat(after.domainJoules().get(RaplDomain.PACKAGE)).isCloseTo(170.0, within(1e-9));
   }
 
   @Test
   void plausibilityOfWrapsAndJumps() {
-    RaplZone pkg = new RaplZone("intel-rapl:0", root, "package-0", RaplDomain.PACKAGE, "0", 1_000_000_000L,
-        100_000_000L, false);
+    RaplZone pkg =
+        new RaplZone(
+            "intel-rapl:0",
+            root,
+            "package-0",
+            RaplDomain.PACKAGE,
+            "0",
+            1_000_000_000L,
+            100_000_000L,
+            false);
     // 100 W ceiling, x2, over 2 s, + 1 J: 401 J.
     assertThat(RaplPlausibility.limitMicrojoules(pkg, 2.0)).isEqualTo(401_000_000L);
     assertThat(RaplPlausibility.delta(pkg, 100, 250, 250, 2.0).microjoules()).isEqualTo(150);
     // A wrap: 100 J to the top, 50 J after it.
-    assertThat(RaplPlausibility.delta(pkg, 900_000_000L, 50_000_000L, 900_000_000L, 2.0).microjoules())
+    assertThat(
+            RaplPlausibility.delta(pkg, 900_000_000L, 50_000_000L, 900_000_000L, 2.0).microjoules())
         .isEqualTo(150_000_000L);
     // A fall of 500 J far from the top: as a wrap it would be ~500 J more than the zone can use.
-    assertThat(RaplPlausibility.delta(pkg, 600_000_000L, 100_000_000L, 600_000_000L, 2.0).isCounted()).isFalse();
-    assertThat(RaplPlausibility.delta(pkg, 0, 402_000_000L, 0, 2.0).refusal()).contains("rose by 402 J");
+    assertThat(
+            RaplPlausibility.delta(pkg, 600_000_000L, 100_000_000L, 600_000_000L, 2.0).isCounted())
+        .isFalse();
+    assertThat(RaplPlausibility.delta(pkg, 0, 402_000_000L, 0, 2.0).refusal())
+        .contains("rose by 402 J");
     // Unknown range: the smallest range the hardware can have above every value seen.
-    RaplZone amd = new RaplZone("intel-rapl:0", root, "package-0", RaplDomain.PACKAGE, "0", 0, 0, false);
+    RaplZone amd =
+        new RaplZone("intel-rapl:0", root, "package-0", RaplDomain.PACKAGE, "0", 0, 0, false);
     long top = SimulatedRaplTree.AMD_RANGE_UJ;
-    assertThat(RaplPlausibility.delta(amd, top - 30_000_000L, 20_000_000L, top - 30_000_000L, 2.0).microjoules())
+    assertThat(
+            RaplPlausibility.delta(amd, top - 30_000_000L, 20_000_000L, top - 30_000_000L, 2.0)
+                .microjoules())
         .isEqualTo(50_000_000L);
-    assertThat(RaplPlausibility.delta(amd, 5_000_000_000L, 4_500_000_000L, 5_000_000_000L, 2.0).isCounted()).isFalse();
+    assertThat(
+            RaplPlausibility.delta(amd, 5_000_000_000L, 4_500_000_000L, 5_000_000_000L, 2.0)
+                .isCounted())
+        .isFalse();
     // A declared maximum of 1.1 MW (the fuzzer's find) is capped by the package's 600 W ceiling.
-    RaplZone bogus = new RaplZone("intel-rapl:0", root, "package-0", RaplDomain.PACKAGE, "0",
-        655_361_098_787L, 1_098_761_098_787L, false);
+    RaplZone bogus =
+        new RaplZone(
+            "intel-rapl:0",
+            root,
+            "package-0",
+            RaplDomain.PACKAGE,
+            "0",
+            655_361_098_787L,
+            1_098_761_098_787L,
+            false);
     assertThat(RaplPlausibility.limitMicrojoules(bogus, 2.0)).isEqualTo(2_401_000_000L);
     assertThat(RaplPlausibility.delta(bogus, 0, 655_360_000_000L, 0, 2.0).isCounted()).isFalse();
   }
@@ -128,11 +179,15 @@ class RaplTest {
 
   @Test
   void absentAndUnreadable() {
-    assertThat(new RaplMeter(new RaplZoneDiscovery(root)).read().state()).isEqualTo(RaplState.ABSENT);
+    assertThat(new RaplMeter(new RaplZoneDiscovery(root)).read().state())
+        .isEqualTo(RaplState.ABSENT);
     SimulatedRaplTree.server(root, 1);
-    RaplMeter denied = new RaplMeter(new RaplZoneDiscovery(root), f -> {
-      throw new java.nio.file.AccessDeniedException(f.toString());
-    });
+    RaplMeter denied =
+        new RaplMeter(
+            new RaplZoneDiscovery(root),
+            f -> {
+              throw new java.nio.file.AccessDeniedException(f.toString());
+            });
     assertThat(denied.read().state()).isEqualTo(RaplState.UNREADABLE);
   }
 }

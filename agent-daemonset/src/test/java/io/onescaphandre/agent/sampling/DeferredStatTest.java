@@ -17,16 +17,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The stat of a process inside a consumer's readable cgroup is read only when its ticks are
- * needed: never for a VM's processes, and for a pod's or a service's only in intervals where the
- * cgroup used CPU. Each interval is 2 s at 100 W with 400 busy ticks on 4 CPUs (25 W per
- * CPU-second). The tests remove a stat file (the directory stays listed) to show which stats are
- * read: a read of it fails and drops the process from the sample.
+ * The stat of a process inside a consumer's readable cgroup is read only when its ticks are needed:
+ * never for a VM's processes, and for a pod's or a service's only in intervals where the cgroup
+ * used CPU. Each interval is 2 s at 100 W with 400 busy ticks on 4 CPUs (25 W per CPU-second). The
+ * tests remove a stat file (the directory stays listed) to show which stats are read: a read of it
+ * fails and drops the process from the sample.
  */
 class DeferredStatTest {
-  private static final String POD = "/kubepods.slice/kubepods-pod8f2c1a7e_3b4d_4e5f_9a0b_1c2d3e4f5a6b.slice";
-  private static final String CONTAINER = POD + "/cri-containerd-"
-      + "1111111111111111111111111111111111111111111111111111111111111111.scope";
+  private static final String POD =
+      "/kubepods.slice/kubepods-pod8f2c1a7e_3b4d_4e5f_9a0b_1c2d3e4f5a6b.slice";
+  private static final String CONTAINER =
+      POD
+          + "/cri-containerd-"
+          + "1111111111111111111111111111111111111111111111111111111111111111.scope";
   private static final String SCOPE = "/machine.slice/machine-qemu\\x2d1\\x2done\\x2d40.scope";
 
   @TempDir Path root;
@@ -46,8 +49,17 @@ class DeferredStatTest {
 
   private void advance() {
     clock.addAndGet(2_000_000_000L);
-    rapl.addWatts(2.0, Map.of("intel-rapl:0", 60.0, "intel-rapl:1", 30.0,
-        "intel-rapl:0:0", 5.0, "intel-rapl:1:0", 5.0));
+    rapl.addWatts(
+        2.0,
+        Map.of(
+            "intel-rapl:0",
+            60.0,
+            "intel-rapl:1",
+            30.0,
+            "intel-rapl:0:0",
+            5.0,
+            "intel-rapl:1:0",
+            5.0));
     host.addCpuTicks(400, 400);
   }
 
@@ -68,7 +80,9 @@ class DeferredStatTest {
     removeStat(6001);
     advance();
     Snapshot idle = sampler.sample();
-    assertThat(idle.pods()).extracting(Snapshot.Pod::container).contains("1111111111111111111111111111111111111111111111111111111111111111");
+    assertThat(idle.pods())
+        .extracting(Snapshot.Pod::container)
+        .contains("1111111111111111111111111111111111111111111111111111111111111111");
     assertThat(idle.processCount()).isEqualTo(2);
 
     // Idle twice more, then busy: the delta is this interval's 30 ticks, not a sum over intervals.
@@ -79,7 +93,9 @@ class DeferredStatTest {
     app.addTicks(30);
     host.cgroupV2Usage(CONTAINER, 1_300_000L);
     Snapshot busy = sampler.sample();
-    assertThat(busy.processes()).filteredOn(p -> p.pid() == 6001).singleElement()
+    assertThat(busy.processes())
+        .filteredOn(p -> p.pid() == 6001)
+        .singleElement()
         .satisfies(p -> assertThat(p.watts()).isCloseTo(7.5, within(1e-9)));
     assertThat(busy.pods().get(0).watts()).isCloseTo(7.5, within(1e-9));
     assertConserved(busy);
@@ -103,8 +119,16 @@ class DeferredStatTest {
 
   @Test
   void vmProcessesInsideTheirScopeAreNotRead() throws IOException {
-    host.process(2000, "qemu-kvm-one", "/usr/bin/qemu-kvm-one", "-name", "guest=one-40,debug-threads=on",
-        "-smp", "2").cgroup("0::" + SCOPE + "/libvirt/emulator").ticks(100);
+    host.process(
+            2000,
+            "qemu-kvm-one",
+            "/usr/bin/qemu-kvm-one",
+            "-name",
+            "guest=one-40,debug-threads=on",
+            "-smp",
+            "2")
+        .cgroup("0::" + SCOPE + "/libvirt/emulator")
+        .ticks(100);
     SimulatedHost.Proc vhost = host.kernelThread(2005, "vhost-2000").ticks(10);
     host.cgroupV2Usage(SCOPE, 0);
     sampler.sample();
@@ -119,12 +143,15 @@ class DeferredStatTest {
     vhost.addTicks(20);
     host.cgroupV2Usage(SCOPE, 2_000_000L);
     Snapshot s = sampler.sample();
-    assertThat(s.vms()).singleElement().satisfies(vm -> {
-      assertThat(vm.vmId()).isEqualTo("40");
-      // Cumulative: 1 s, then 1 s + 0.2 s of vhost; 1.2 of 4 busy CPU-seconds of 100 W.
-      assertThat(vm.cpuSeconds()).isCloseTo(2.2, within(1e-9));
-      assertThat(vm.watts()).isCloseTo(30.0, within(1e-9));
-    });
+    assertThat(s.vms())
+        .singleElement()
+        .satisfies(
+            vm -> {
+              assertThat(vm.vmId()).isEqualTo("40");
+              // Cumulative: 1 s, then 1 s + 0.2 s of vhost; 1.2 of 4 busy CPU-seconds of 100 W.
+              assertThat(vm.cpuSeconds()).isCloseTo(2.2, within(1e-9));
+              assertThat(vm.watts()).isCloseTo(30.0, within(1e-9));
+            });
     assertThat(s.processes()).anyMatch(p -> p.pid() == 2000 && p.vmName().equals("one-40"));
     assertConserved(s);
   }
@@ -140,8 +167,11 @@ class DeferredStatTest {
     // The container stops; a session process gets pid 6001 with 6 ticks of its own.
     host.exit(6001);
     host.removeCgroup(CONTAINER);
-    SimulatedHost.Proc cron = host.process(6001, "cron", "/usr/sbin/cron").startTime(99_999).ticks(6)
-        .cgroup("0::/user.slice/user-1000.slice/session-1.scope");
+    SimulatedHost.Proc cron =
+        host.process(6001, "cron", "/usr/sbin/cron")
+            .startTime(99_999)
+            .ticks(6)
+            .cgroup("0::/user.slice/user-1000.slice/session-1.scope");
     advance();
     Snapshot stopped = sampler.sample();
     // The pid is listed, under the old identity; the pod's cgroup is gone, so the stat is read

@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * qemu-system-x86_64, ordinary processes (one with spaces and parentheses in its name), a kworker
  * and a process that vanishes between the listing of /proc and the read of its stat.
  *
- * <p>One {@link #advanceStandardInterval()} is 2 s at 125 W (250 J) with 400 busy ticks:
- * VM 7 uses 160 ticks (qemu 150 + vhost 10), VM 8 104 (qemu 100 + kvm-pit 4), VM 9 0,
- * other processes 36, and 100 ticks go to no process.
+ * <p>One {@link #advanceStandardInterval()} is 2 s at 125 W (250 J) with 400 busy ticks: VM 7 uses
+ * 160 ticks (qemu 150 + vhost 10), VM 8 104 (qemu 100 + kvm-pit 4), VM 9 0, other processes 36, and
+ * 100 ticks go to no process.
  */
 final class KvmHostFixture {
   static final long INTERVAL_NANOS = 2_000_000_000L;
@@ -36,8 +36,19 @@ final class KvmHostFixture {
   final Map<String, Double> zoneWatts;
 
   KvmHostFixture(Path root, int cpuCount) {
-    this(root, cpuCount, SimulatedRaplTree.server(root.resolve("sys"), 2), Map.of("intel-rapl:0", 60.0,
-        "intel-rapl:1", 50.0, "intel-rapl:0:0", 8.0, "intel-rapl:1:0", 7.0));
+    this(
+        root,
+        cpuCount,
+        SimulatedRaplTree.server(root.resolve("sys"), 2),
+        Map.of(
+            "intel-rapl:0",
+            60.0,
+            "intel-rapl:1",
+            50.0,
+            "intel-rapl:0:0",
+            8.0,
+            "intel-rapl:1:0",
+            7.0));
   }
 
   /** The same processes on another powercap tree, whose zones draw {@code zoneWatts}. */
@@ -50,16 +61,46 @@ final class KvmHostFixture {
     host.kernelThread(2, "kthreadd");
     host.kernelThread(50, "kworker/0:1-events");
     host.process(1, "systemd", "/sbin/init").ticks(900);
-    vm7 = host.process(1000, "qemu-kvm-one", "/usr/bin/qemu-kvm-one", "-name",
-        "guest=one-7,debug-threads=on", "-S", "-machine", "pc-q35-7.2,usb=off", "-smp",
-        "2,sockets=1,dies=1,cores=2,threads=1", "-uuid", "5f0c7f0e-3b1e-4c55-9a8e-1d2f3a4b5c6d").ticks(5_000);
+    vm7 =
+        host.process(
+                1000,
+                "qemu-kvm-one",
+                "/usr/bin/qemu-kvm-one",
+                "-name",
+                "guest=one-7,debug-threads=on",
+                "-S",
+                "-machine",
+                "pc-q35-7.2,usb=off",
+                "-smp",
+                "2,sockets=1,dies=1,cores=2,threads=1",
+                "-uuid",
+                "5f0c7f0e-3b1e-4c55-9a8e-1d2f3a4b5c6d")
+            .ticks(5_000);
     vhost7 = host.kernelThread(1005, "vhost-1000").ticks(300);
-    vm8 = host.process(2000, "qemu-kvm", "/usr/libexec/qemu-kvm", "-name",
-        "guest=one-8,debug-threads=on", "-smp", "4,sockets=1,cores=4,threads=1").ticks(7_000);
+    vm8 =
+        host.process(
+                2000,
+                "qemu-kvm",
+                "/usr/libexec/qemu-kvm",
+                "-name",
+                "guest=one-8,debug-threads=on",
+                "-smp",
+                "4,sockets=1,cores=4,threads=1")
+            .ticks(7_000);
     pit8 = host.kernelThread(2003, "kvm-pit/2000").ticks(40);
-    vm9 = host.process(3000, "qemu-system-x86", "/usr/bin/qemu-system-x86_64", "-name",
-        "guest=one-9,debug-threads=on", "-smp", "1").ticks(800);
-    sshd = host.process(500, "sshd", "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups").ticks(120);
+    vm9 =
+        host.process(
+                3000,
+                "qemu-system-x86",
+                "/usr/bin/qemu-system-x86_64",
+                "-name",
+                "guest=one-9,debug-threads=on",
+                "-smp",
+                "1")
+            .ticks(800);
+    sshd =
+        host.process(500, "sshd", "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups")
+            .ticks(120);
     weird = host.process(600, "my (odd) name) x", "/opt/odd/bin/run", "--flag").ticks(77);
     host.vanishingProcess(700);
   }
@@ -70,7 +111,9 @@ final class KvmHostFixture {
 
   /** Energy the zones used in one standard interval, J. */
   double intervalJoules() {
-    return zoneWatts.values().stream().mapToDouble(Double::doubleValue).sum() * INTERVAL_NANOS / 1e9;
+    return zoneWatts.values().stream().mapToDouble(Double::doubleValue).sum()
+        * INTERVAL_NANOS
+        / 1e9;
   }
 
   /** 2 s at 60 + 50 W packages and 8 + 7 W dram; the CPU times of the class comment. */

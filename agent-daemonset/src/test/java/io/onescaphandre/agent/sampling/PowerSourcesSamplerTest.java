@@ -31,8 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * marked source="estimate".
  */
 class PowerSourcesSamplerTest {
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   /** The ACPI power meter of the fixture's host, reading {@code watts}. */
   private static void wallMeter(Path sysfs, double watts) throws IOException {
@@ -44,13 +43,22 @@ class PowerSourcesSamplerTest {
   }
 
   private static Sampler sampler(KvmHostFixture f, Path sysfs, RemainderPolicy remainder) {
-    HostPower power = new HostPower(PowerSourceName.parseList("acpi,rapl,estimate"),
-        List.of(new AcpiPowerMeterSource(sysfs, new PlausibleWatts(20_000))),
-        new EstimateSource(PowerCurve.linear("configured", "test", 100, 300)));
+    HostPower power =
+        new HostPower(
+            PowerSourceName.parseList("acpi,rapl,estimate"),
+            List.of(new AcpiPowerMeterSource(sysfs, new PlausibleWatts(20_000))),
+            new EstimateSource(PowerCurve.linear("configured", "test", 100, 300)));
     // RaplMeter judges each interval by the same clock as the sampler (its plausibility ceiling).
-    return new Sampler(f.host.procfs(), sysfs,
-        new RaplMeter(new RaplZoneDiscovery(sysfs), java.nio.file.Files::readString, f.clock::get), new BusyCpuPolicy(),
-        f.clock::get, 5, 20, power, remainder);
+    return new Sampler(
+        f.host.procfs(),
+        sysfs,
+        new RaplMeter(new RaplZoneDiscovery(sysfs), java.nio.file.Files::readString, f.clock::get),
+        new BusyCpuPolicy(),
+        f.clock::get,
+        5,
+        20,
+        power,
+        remainder);
   }
 
   private static Map<String, Snapshot.Vm> vms(Snapshot s) {
@@ -68,7 +76,8 @@ class PowerSourcesSamplerTest {
     assertThat(s.hostPower().totalSource()).isEqualTo(PowerSourceName.ACPI);
     assertThat(s.hostWatts()).isCloseTo(200, within(1e-9));
     assertThat(s.hostPower().remainderJoules()).isCloseTo(2 * 75, within(1e-9));
-    // busy-cpu on RAPL's 125 W gives VM 7 50 W and VM 8 32.5 W; the wall scales every part by 200/125.
+    // busy-cpu on RAPL's 125 W gives VM 7 50 W and VM 8 32.5 W; the wall scales every part by
+    // 200/125.
     assertThat(vms(s).get("7").watts()).isCloseTo(80, within(1e-9));
     assertThat(vms(s).get("8").watts()).isCloseTo(52, within(1e-9));
     assertThat(s.otherWatts()).isCloseTo(18, within(1e-9));
@@ -111,15 +120,35 @@ class PowerSourcesSamplerTest {
     Path sysfs = root.resolve("sys-without-powercap");
     SimulatedHost host = new SimulatedHost(root.resolve("proc"), sysfs, 4);
     host.addCpuTicks(10_000, 50_000);
-    SimulatedHost.Proc vm = host.process(1000, "qemu-kvm-one", "/usr/bin/qemu-kvm-one", "-name",
-        "guest=one-7,debug-threads=on", "-smp", "2").ticks(5_000);
+    SimulatedHost.Proc vm =
+        host.process(
+                1000,
+                "qemu-kvm-one",
+                "/usr/bin/qemu-kvm-one",
+                "-name",
+                "guest=one-7,debug-threads=on",
+                "-smp",
+                "2")
+            .ticks(5_000);
     AtomicLong clock = new AtomicLong(1);
-    HostPower power = new HostPower(PowerSourceName.parseList("acpi,rapl,estimate"),
-        List.of(new AcpiPowerMeterSource(sysfs, new PlausibleWatts(20_000))),
-        EstimateSource.forHost(host.procfs(), sysfs, 4, null, null));
-    Sampler sampler = new Sampler(host.procfs(), sysfs, new RaplMeter(new RaplZoneDiscovery(sysfs)),
-        new BusyCpuPolicy(), clock::get, 5, 20, power, RemainderPolicy.PROPORTIONAL);
-    MetricsPublisher publisher = new MetricsPublisher(MetricsPublisher.newRegistry(), host.procfs());
+    HostPower power =
+        new HostPower(
+            PowerSourceName.parseList("acpi,rapl,estimate"),
+            List.of(new AcpiPowerMeterSource(sysfs, new PlausibleWatts(20_000))),
+            EstimateSource.forHost(host.procfs(), sysfs, 4, null, null));
+    Sampler sampler =
+        new Sampler(
+            host.procfs(),
+            sysfs,
+            new RaplMeter(new RaplZoneDiscovery(sysfs)),
+            new BusyCpuPolicy(),
+            clock::get,
+            5,
+            20,
+            power,
+            RemainderPolicy.PROPORTIONAL);
+    MetricsPublisher publisher =
+        new MetricsPublisher(MetricsPublisher.newRegistry(), host.procfs());
     publisher.publish(sampler.sample(), 1);
     clock.addAndGet(2_000_000_000L);
     host.addCpuTicks(400, 400); // half of 4 CPUs busy for 2 s
@@ -139,7 +168,8 @@ class PowerSourcesSamplerTest {
         .contains("opennebula_power_source_state{source=\"rapl\",state=\"absent\"} 1.0")
         .contains("opennebula_power_source_state{source=\"acpi\",state=\"absent\"} 1.0")
         .contains("opennebula_rapl_state{state=\"absent\"} 1.0")
-        .contains("opennebula_vm_power_watts{hypervisor=\"kvm\",one_vm_id=\"7\",source=\"estimate\",vmname=\"one-7\"}")
+        .contains(
+            "opennebula_vm_power_watts{hypervisor=\"kvm\",one_vm_id=\"7\",source=\"estimate\",vmname=\"one-7\"}")
         .contains("opennebula_other_power_watts{source=\"estimate\"}");
   }
 }

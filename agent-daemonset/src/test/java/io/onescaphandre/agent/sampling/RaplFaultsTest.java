@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import io.onescaphandre.agent.attribution.BusyCpuPolicy;
 import io.onescaphandre.agent.metrics.MetricsPublisher;
 import io.onescaphandre.agent.rapl.RaplState;
-import io.onescaphandre.agent.sim.SimulatedHost;
 import io.onescaphandre.agent.sim.SimulatedRaplTree;
 import io.onescaphandre.agent.sim.SimulatedRaplTree.EnergyFileFault;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,12 +30,13 @@ class RaplFaultsTest {
   void packageCounterSteppingBackIsAResetNotAWrap() {
     KvmHostFixture f = new KvmHostFixture(root, 4);
     Run run = new Run(f);
-    run.intervals(5, () -> { });
+    run.intervals(5, () -> {});
     // In the 6th interval the package counter moves 120 J, then falls 500 J without wrapping.
-    run.interval(() -> f.rapl.setEnergy("intel-rapl:0", f.rapl.energy("intel-rapl:0") - 500_000_000L));
+    run.interval(
+        () -> f.rapl.setEnergy("intel-rapl:0", f.rapl.energy("intel-rapl:0") - 500_000_000L));
     assertThat(run.last.powerAvailable()).isFalse();
     assertThat(run.last.domainJoules()).doesNotContainKey("host");
-    run.intervals(10, () -> { });
+    run.intervals(10, () -> {});
 
     Snapshot.Zone pkg = zone(run.last, "intel-rapl:0");
     assertThat(pkg.resets()).isEqualTo(1);
@@ -60,7 +59,7 @@ class RaplFaultsTest {
     rapl.setEnergy("intel-rapl:0", SimulatedRaplTree.AMD_RANGE_UJ - 150_000_000L);
     KvmHostFixture f = new KvmHostFixture(root, 4, rapl, Map.of("intel-rapl:0", 100.0));
     Run run = new Run(f);
-    run.intervals(20, () -> { });
+    run.intervals(20, () -> {});
 
     assertThat(run.last.raplState()).isEqualTo(RaplState.DEGRADED);
     Snapshot.Zone pkg = zone(run.last, "intel-rapl:0");
@@ -69,7 +68,8 @@ class RaplFaultsTest {
     assertThat(run.addedJoules()).isCloseTo(run.truthJoules, within(run.truthJoules * 0.01));
     assertThat(run.maxHostWatts).isLessThanOrEqualTo(100.0 * 1.01);
     run.assertMonotonic();
-    run.scrapeContains("opennebula_rapl_state{state=\"degraded\"} 1.0",
+    run.scrapeContains(
+        "opennebula_rapl_state{state=\"degraded\"} 1.0",
         "opennebula_rapl_zone_state{state=\"degraded\",zone=\"intel-rapl:0\"} 1.0");
     run.report("AMD range, max_energy_range_uj missing, counter wraps", 0);
 
@@ -84,7 +84,7 @@ class RaplFaultsTest {
   void unreadablePackageIsStatedAndTheGapIsNotReplayedAsASpike(EnergyFileFault fault) {
     KvmHostFixture f = new KvmHostFixture(root, 4);
     Run run = new Run(f);
-    run.intervals(5, () -> { });
+    run.intervals(5, () -> {});
     run.interval(() -> f.rapl.breakEnergyFile("intel-rapl:0", fault));
     for (int i = 0; i < 3; i++) {
       // While the file is broken: stated per zone, no host total or power from the other zones.
@@ -93,17 +93,21 @@ class RaplFaultsTest {
       assertThat(run.last.powerAvailable()).isFalse();
       assertThat(run.last.domainJoules()).isEmpty();
       assertThat(run.last.vms()).allSatisfy(vm -> assertThat(vm.watts()).isZero());
-      run.scrapeContains("opennebula_rapl_zone_state{state=\"unreadable\",zone=\"intel-rapl:0\"} 1.0");
-      run.scrapeLacks("opennebula_host_power_watts ", "opennebula_host_energy_joules_total{domain=\"host\"}",
+      run.scrapeContains(
+          "opennebula_rapl_zone_state{state=\"unreadable\",zone=\"intel-rapl:0\"} 1.0");
+      run.scrapeLacks(
+          "opennebula_host_power_watts ",
+          "opennebula_host_energy_joules_total{domain=\"host\"}",
           "opennebula_vm_power_watts{");
       if (i < 2) {
-        run.interval(() -> { });
+        run.interval(() -> {});
       }
     }
-    // The file is back: the interval across the gap adds nothing for the zone, then counting goes on.
+    // The file is back: the interval across the gap adds nothing for the zone, then counting goes
+    // on.
     run.interval(() -> f.rapl.repairEnergyFile("intel-rapl:0"));
     assertThat(run.last.powerAvailable()).isFalse();
-    run.intervals(8, () -> { });
+    run.intervals(8, () -> {});
     assertThat(run.last.raplState()).isEqualTo(RaplState.OK);
     assertThat(run.last.powerAvailable()).isTrue();
 
@@ -122,10 +126,10 @@ class RaplFaultsTest {
     KvmHostFixture f = new KvmHostFixture(root, 4);
     f.rapl.maxPower("intel-rapl:1", 150.0);
     Run run = new Run(f);
-    run.intervals(3, () -> { });
+    run.intervals(3, () -> {});
     // 2 kJ more than the 100 J of the interval: 1 kW on a 150 W package is no energy that happened.
     run.interval(() -> f.rapl.addMicrojoules("intel-rapl:1", 2_000_000_000L));
-    run.intervals(3, () -> { });
+    run.intervals(3, () -> {});
     assertThat(zone(run.last, "intel-rapl:1").resets()).isEqualTo(1);
     assertThat(run.maxHostWatts).isLessThanOrEqualTo(KvmHostFixture.HOST_WATTS * 1.01);
     assertThat(run.addedJoules()).isCloseTo(run.truthJoules - 100.0, within(1e-6));
@@ -198,10 +202,11 @@ class RaplFaultsTest {
         s.zones().forEach(z -> counters.put("zone " + z.zone(), z.joules()));
         s.domainJoules().forEach((d, j) -> counters.put("domain " + d, j));
         s.vms().forEach(vm -> counters.put("vm " + vm.vmId(), vm.joules()));
-        counters.forEach((name, value) -> {
-          Double before = highest.put(name, value);
-          assertThat(value).as(name).isGreaterThanOrEqualTo(before == null ? 0 : before);
-        });
+        counters.forEach(
+            (name, value) -> {
+              Double before = highest.put(name, value);
+              assertThat(value).as(name).isGreaterThanOrEqualTo(before == null ? 0 : before);
+            });
       }
     }
 
@@ -218,10 +223,17 @@ class RaplFaultsTest {
 
     void report(String fault, double expectedGapJoules) {
       double added = addedJoules();
-      System.out.printf(java.util.Locale.ROOT,
+      System.out.printf(
+          java.util.Locale.ROOT,
           "FAULT %s: truth %.1f J, added %.1f J (%.2f %%), gap %.1f J reported, max host %.1f W,"
-              + " max VM %.1f W, %d samples%n", fault, truthJoules, added,
-          100 * (added - truthJoules) / truthJoules, expectedGapJoules, maxHostWatts, maxVmWatts,
+              + " max VM %.1f W, %d samples%n",
+          fault,
+          truthJoules,
+          added,
+          100 * (added - truthJoules) / truthJoules,
+          expectedGapJoules,
+          maxHostWatts,
+          maxVmWatts,
           snapshots.size());
     }
   }

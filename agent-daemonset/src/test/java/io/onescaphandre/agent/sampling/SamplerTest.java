@@ -57,8 +57,9 @@ class SamplerTest {
     sampler.sample();
     f.advanceStandardInterval();
     Snapshot s = sampler.sample();
-    Map<Integer, Snapshot.ProcessPower> processes = s.processes().stream()
-        .collect(Collectors.toMap(Snapshot.ProcessPower::pid, Function.identity()));
+    Map<Integer, Snapshot.ProcessPower> processes =
+        s.processes().stream()
+            .collect(Collectors.toMap(Snapshot.ProcessPower::pid, Function.identity()));
     assertThat(processes.get(1000).vmName()).isEqualTo("one-7");
     assertThat(processes.get(1000).watts()).isCloseTo(50.0, within(1e-9));
     assertThat(processes.get(2000).vmName()).isEqualTo("one-8");
@@ -66,7 +67,9 @@ class SamplerTest {
     assertThat(processes).doesNotContainKeys(1005, 2003);
     assertThat(processes.get(500).watts()).isCloseTo(125.0 * 20 / 400, within(1e-9));
     assertThat(processes.get(600).cmdline()).isEqualTo("/opt/odd/bin/run --flag");
-    assertThat(processes.get(1000).cmdline()).hasSizeLessThanOrEqualTo(128).startsWith("/usr/bin/qemu-kvm-one -name guest=one-7");
+    assertThat(processes.get(1000).cmdline())
+        .hasSizeLessThanOrEqualTo(128)
+        .startsWith("/usr/bin/qemu-kvm-one -name guest=one-7");
   }
 
   @Test
@@ -82,10 +85,12 @@ class SamplerTest {
     f.advanceStandardInterval();
     Snapshot after = sampler.sample();
 
-    assertThat(f.rapl.energy("intel-rapl:0")).isLessThan(SimulatedRaplTree.INTEL_RANGE_UJ - 30_000_000L);
+    assertThat(f.rapl.energy("intel-rapl:0"))
+        .isLessThan(SimulatedRaplTree.INTEL_RANGE_UJ - 30_000_000L);
     assertThat(after.hostJoules() - atEdge.hostJoules()).isCloseTo(250.0, within(1e-6));
     assertThat(after.hostWatts()).isCloseTo(125.0, within(1e-6));
-    assertThat(after.domainJoules().get("package")).isGreaterThan(before.domainJoules().get("package"));
+    assertThat(after.domainJoules().get("package"))
+        .isGreaterThan(before.domainJoules().get("package"));
     double zoneBefore = zone(atEdge, "intel-rapl:0");
     assertThat(zone(after, "intel-rapl:0") - zoneBefore).isCloseTo(120.0, within(1e-6));
     assertThat(byId(after).get("7").joules()).isGreaterThan(byId(before).get("7").joules());
@@ -194,12 +199,15 @@ class SamplerTest {
   @Test
   void unreadableRaplKeepsAccountingCpu() {
     KvmHostFixture f = new KvmHostFixture(root, 4);
-    io.onescaphandre.agent.rapl.RaplMeter denied = new io.onescaphandre.agent.rapl.RaplMeter(
-        new io.onescaphandre.agent.rapl.RaplZoneDiscovery(f.rapl.sysfs()), file -> {
-          throw new java.nio.file.AccessDeniedException(file.toString());
-        });
-    Sampler sampler = new Sampler(f.host.procfs(), f.rapl.sysfs(), denied, new BusyCpuPolicy(),
-        f.clock::get, 5, 20);
+    io.onescaphandre.agent.rapl.RaplMeter denied =
+        new io.onescaphandre.agent.rapl.RaplMeter(
+            new io.onescaphandre.agent.rapl.RaplZoneDiscovery(f.rapl.sysfs()),
+            file -> {
+              throw new java.nio.file.AccessDeniedException(file.toString());
+            });
+    Sampler sampler =
+        new Sampler(
+            f.host.procfs(), f.rapl.sysfs(), denied, new BusyCpuPolicy(), f.clock::get, 5, 20);
     sampler.sample();
     f.advanceStandardInterval();
     Snapshot s = sampler.sample();
@@ -211,8 +219,9 @@ class SamplerTest {
   @Test
   void absentRaplIsAState() {
     KvmHostFixture f = new KvmHostFixture(root, 4);
-    Sampler sampler = new Sampler(f.host.procfs(), root.resolve("empty-sys"), new BusyCpuPolicy(),
-        f.clock::get, 5, 20);
+    Sampler sampler =
+        new Sampler(
+            f.host.procfs(), root.resolve("empty-sys"), new BusyCpuPolicy(), f.clock::get, 5, 20);
     sampler.sample();
     f.advanceStandardInterval();
     Snapshot s = sampler.sample();

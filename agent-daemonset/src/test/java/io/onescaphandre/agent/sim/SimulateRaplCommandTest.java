@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.onescaphandre.agent.proc.CpuTimes;
-import io.onescaphandre.agent.pseudofs.ProcFileReader;
 import io.onescaphandre.agent.proc.ProcessScanner;
+import io.onescaphandre.agent.pseudofs.ProcFileReader;
 import io.onescaphandre.agent.rapl.RaplMeter;
 import io.onescaphandre.agent.rapl.RaplReading;
 import io.onescaphandre.agent.rapl.RaplState;
@@ -40,13 +40,20 @@ class SimulateRaplCommandTest {
     // 1 J below the wrap point of the package counter.
     tree.setEnergy(SimulateRaplCommand.PACKAGE, SimulatedRaplTree.INTEL_RANGE_UJ - 1_000_000);
     java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
-    RaplMeter meter = new RaplMeter(new RaplZoneDiscovery(command.sysfs), java.nio.file.Files::readString,
-        clock::get);
+    RaplMeter meter =
+        new RaplMeter(
+            new RaplZoneDiscovery(command.sysfs), java.nio.file.Files::readString, clock::get);
     RaplReading first = meter.read();
-    LoadFollowingPower follower = new LoadFollowingPower(tree, java.util.Map.of(
-            SimulateRaplCommand.PACKAGE, new LoadFollowingPower.Watts(command.packageIdle, command.packageBusy),
-            SimulateRaplCommand.DRAM, new LoadFollowingPower.Watts(command.dramIdle, command.dramBusy)),
-        new ProcessScanner(host.procfs(), new ProcFileReader()), 0);
+    LoadFollowingPower follower =
+        new LoadFollowingPower(
+            tree,
+            java.util.Map.of(
+                SimulateRaplCommand.PACKAGE,
+                    new LoadFollowingPower.Watts(command.packageIdle, command.packageBusy),
+                SimulateRaplCommand.DRAM,
+                    new LoadFollowingPower.Watts(command.dramIdle, command.dramBusy)),
+            new ProcessScanner(host.procfs(), new ProcFileReader()),
+            0);
 
     host.addCpuTicks(50, 50);
     follower.advance(2_000_000_000L);
@@ -63,10 +70,12 @@ class SimulateRaplCommandTest {
   @Test
   void theClassOnlyLayoutResolvesWithinClassPowercap() throws Exception {
     Path sysfs = root.resolve("flat");
-    SimulatedRaplTree tree = SimulatedRaplTree.server(sysfs, 2, SimulatedRaplTree.Layout.CLASS_ONLY, 1L << 32, 1L << 32);
+    SimulatedRaplTree tree =
+        SimulatedRaplTree.server(sysfs, 2, SimulatedRaplTree.Layout.CLASS_ONLY, 1L << 32, 1L << 32);
     Path powercap = sysfs.resolve("class/powercap");
     assertThat(java.nio.file.Files.isSymbolicLink(powercap.resolve("intel-rapl:0"))).isFalse();
-    assertThat(java.nio.file.Files.readString(powercap.resolve("intel-rapl:0/intel-rapl:0:0/name"))).isEqualTo("dram\n");
+    assertThat(java.nio.file.Files.readString(powercap.resolve("intel-rapl:0/intel-rapl:0:0/name")))
+        .isEqualTo("dram\n");
     assertThat(sysfs.resolve("devices")).doesNotExist();
     tree.addMicrojoules("intel-rapl:1", (1L << 32) + 5);
     assertThat(tree.energy("intel-rapl:1")).as("wrapped at the given range").isEqualTo(5);

@@ -28,12 +28,16 @@ class SlowClientsTest {
     SimulatedRaplTree rapl = SimulatedRaplTree.server(root.resolve("sys"), 1);
     SimulatedHost host = new SimulatedHost(root.resolve("proc"), root.resolve("sys"), 2);
     host.process(1, "systemd", "/sbin/init");
-    MetricsPublisher publisher = new MetricsPublisher(MetricsPublisher.newRegistry(), host.procfs());
-    publisher.publish(new Sampler(host.procfs(), rapl.sysfs(), new BusyCpuPolicy(), System::nanoTime, 5, 20)
-        .sample(), 1);
+    MetricsPublisher publisher =
+        new MetricsPublisher(MetricsPublisher.newRegistry(), host.procfs());
+    publisher.publish(
+        new Sampler(host.procfs(), rapl.sysfs(), new BusyCpuPolicy(), System::nanoTime, 5, 20)
+            .sample(),
+        1);
     SamplingHealth health = new SamplingHealth(System::nanoTime, 2_000_000_000L, 3);
     health.succeeded(false);
-    try (MetricsServer server = new MetricsServer(new InetSocketAddress("127.0.0.1", 0), publisher, health);
+    try (MetricsServer server =
+            new MetricsServer(new InetSocketAddress("127.0.0.1", 0), publisher, health);
         SlowLoris loris = new SlowLoris(new InetSocketAddress("127.0.0.1", server.port()), 200)) {
       server.start();
       loris.start();
@@ -43,8 +47,10 @@ class SlowClientsTest {
       List<Long> metrics = SlowLoris.timeRequests(server.port(), "/metrics", 15);
       List<Long> healthz = SlowLoris.timeRequests(server.port(), "/healthz", 5);
       SlowLoris.Stats m = SlowLoris.Stats.of(metrics);
-      System.out.printf("FAULT agent /metrics under 200 trickling connections: median %d ms, max %d ms;"
-          + " /healthz max %d ms%n", m.median(), m.max(), SlowLoris.Stats.of(healthz).max());
+      System.out.printf(
+          "FAULT agent /metrics under 200 trickling connections: median %d ms, max %d ms;"
+              + " /healthz max %d ms%n",
+          m.median(), m.max(), SlowLoris.Stats.of(healthz).max());
       // The goal is 1 s; the bounds leave room for a loaded machine.
       assertThat(m.median()).isLessThan(1_000);
       assertThat(m.max()).isLessThan(5_000);

@@ -37,8 +37,11 @@ public final class SlowLoris implements AutoCloseable {
       Socket socket = new Socket();
       socket.connect(target, 5_000);
       socket.setSoTimeout(1);
-      socket.getOutputStream().write(("GET /metrics HTTP/1.1\r\nHost: agent\r\nX-Slow-" + i + ": ")
-          .getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /metrics HTTP/1.1\r\nHost: agent\r\nX-Slow-" + i + ": ")
+                  .getBytes(StandardCharsets.US_ASCII));
       sockets.add(socket);
     }
     writer = new Thread(this::trickle, "slow-loris");
@@ -116,11 +119,16 @@ public final class SlowLoris implements AutoCloseable {
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         socket.setSoTimeout(10_000);
-        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: scraper\r\nConnection: close\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
-        String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        socket
+            .getOutputStream()
+            .write(
+                ("GET " + path + " HTTP/1.1\r\nHost: scraper\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        String response =
+            new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!response.startsWith("HTTP/1.1 200")) {
-          throw new AssertionError("GET " + path + " answered " + response.lines().findFirst().orElse("nothing"));
+          throw new AssertionError(
+              "GET " + path + " answered " + response.lines().findFirst().orElse("nothing"));
         }
       }
       millis.add((System.nanoTime() - start) / 1_000_000);

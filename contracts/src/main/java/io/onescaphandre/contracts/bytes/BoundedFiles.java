@@ -2,18 +2,18 @@ package io.onescaphandre.contracts.bytes;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Reads an input file only when it is no larger than its documented cap: checked on its size before
- * anything is read, and again while reading (a pipe or a file that grows has no size to trust). So a
- * wrong or hostile 10 MB file is refused at once, not after a parser spent seconds and hundreds of MB
- * on it.
+ * anything is read, and again while reading (a pipe or a file that grows has no size to trust). So
+ * a wrong or hostile 10 MB file is refused at once, not after a parser spent seconds and hundreds
+ * of MB on it.
  */
 public final class BoundedFiles {
   private BoundedFiles() {}
@@ -30,7 +30,8 @@ public final class BoundedFiles {
    * @param why what the cap stands for, to end the message
    * @throws TooLarge before reading when the file is larger than {@code maxBytes}
    */
-  public static String readUtf8(Path file, long maxBytes, String what, String why) throws IOException {
+  public static String readUtf8(Path file, long maxBytes, String what, String why)
+      throws IOException {
     if (Files.isRegularFile(file)) {
       long size = Files.size(file);
       if (size > maxBytes) {
@@ -45,10 +46,12 @@ public final class BoundedFiles {
       throw tooLarge(file, what, "more than " + ByteSize.format(maxBytes), maxBytes, why);
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
     } catch (CharacterCodingException e) {
       throw new CharacterCodingException() {
         @Override
@@ -60,7 +63,16 @@ public final class BoundedFiles {
   }
 
   private static TooLarge tooLarge(Path file, String what, String size, long maxBytes, String why) {
-    return new TooLarge(what + " " + file + " is " + size + ", larger than the cap of "
-        + ByteSize.format(maxBytes) + " (" + why + "); refused before reading it");
+    return new TooLarge(
+        what
+            + " "
+            + file
+            + " is "
+            + size
+            + ", larger than the cap of "
+            + ByteSize.format(maxBytes)
+            + " ("
+            + why
+            + "); refused before reading it");
   }
 }

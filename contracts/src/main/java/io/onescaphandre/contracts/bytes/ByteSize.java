@@ -13,18 +13,24 @@ import picocli.CommandLine.TypeConversionException;
 public final class ByteSize implements ITypeConverter<Long> {
   private static final Pattern SIZE = Pattern.compile("(\\d{1,12})(Ki|Mi|Gi)?");
 
-  /** @throws IllegalArgumentException when the text is not such a size */
+  /**
+   * @throws IllegalArgumentException when the text is not such a size
+   */
   public static long parse(String text) {
     Matcher m = SIZE.matcher(text == null ? "" : text.strip());
     if (!m.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a size such as 1048576, 512Ki, 256Mi or 1Gi");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a size such as 1048576, 512Ki, 256Mi or 1Gi");
     }
     long value = Long.parseLong(m.group(1));
-    int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
-      case "Ki" -> 10;
-      case "Mi" -> 20;
-      default -> 30;
-    };
+    int shift =
+        m.group(2) == null
+            ? 0
+            : switch (m.group(2)) {
+              case "Ki" -> 10;
+              case "Mi" -> 20;
+              default -> 30;
+            };
     return value << shift;
   }
 
@@ -40,8 +46,11 @@ public final class ByteSize implements ITypeConverter<Long> {
       value /= 1024;
       unit++;
     }
-    return (value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f", value)
-        : String.format(Locale.ROOT, "%.1f", value)) + " " + units[unit];
+    return (value == Math.rint(value)
+            ? String.format(Locale.ROOT, "%.0f", value)
+            : String.format(Locale.ROOT, "%.1f", value))
+        + " "
+        + units[unit];
   }
 
   @Override

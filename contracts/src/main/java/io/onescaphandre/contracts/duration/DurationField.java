@@ -29,8 +29,11 @@ public record DurationField(String name, String minText, String maxText) {
 
   /** The spec fields that hold durations, for the tests that hold the CRD to them. */
   public static List<DurationField> specFields() {
-    return List.of(DurationFields.AGENT_INTERVAL, DurationFields.PROMETHEUS_INTERVAL,
-        DurationFields.OPENNEBULA_TIMEOUT, DurationFields.OPENNEBULA_REFRESH_INTERVAL);
+    return List.of(
+        DurationFields.AGENT_INTERVAL,
+        DurationFields.PROMETHEUS_INTERVAL,
+        DurationFields.OPENNEBULA_TIMEOUT,
+        DurationFields.OPENNEBULA_REFRESH_INTERVAL);
   }
 
   /**

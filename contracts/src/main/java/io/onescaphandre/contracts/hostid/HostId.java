@@ -28,13 +28,18 @@ public record HostId(int value) implements Comparable<HostId> {
   }
 
   /**
-   * Decimal digits only, as in the node label {@code one-scaphandre.io/host-id} and OpenNebula's XML.
+   * Decimal digits only, as in the node label {@code one-scaphandre.io/host-id} and OpenNebula's
+   * XML.
    *
    * @throws IllegalArgumentException quoting the text
    */
   public static HostId parse(String text) {
-    if (text == null || text.isEmpty() || text.length() > 10 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw new IllegalArgumentException("'" + text + "' is not an OpenNebula host id (decimal digits)");
+    if (text == null
+        || text.isEmpty()
+        || text.length() > 10
+        || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is not an OpenNebula host id (decimal digits)");
     }
     return of(Long.parseLong(text));
   }

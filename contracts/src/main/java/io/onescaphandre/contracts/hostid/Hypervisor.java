@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * The hypervisors whose hosts run our agent. OpenNebula 7 has two KVM drivers, {@code kvm} and
- * {@code qemu}; both run QEMU processes, so both are {@link #KVM} here, as in the agent's
- * {@code hypervisor} label and the init report's {@code hypervisor} field.
+ * {@code qemu}; both run QEMU processes, so both are {@link #KVM} here, as in the agent's {@code
+ * hypervisor} label and the init report's {@code hypervisor} field.
  */
 public enum Hypervisor {
   KVM("kvm"),

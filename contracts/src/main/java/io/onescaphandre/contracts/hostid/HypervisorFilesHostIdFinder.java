@@ -4,7 +4,6 @@ import io.onescaphandre.contracts.bytes.BoundedFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,20 +21,21 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
 /**
- * Finds this hypervisor's OpenNebula host id in OpenNebula's own files below a root file system (the
- * host's {@code /}, mounted in a container or not). The one rule of the agent's {@code init} and of
- * the operator's {@code generate-conf --local}, so that one host never gets two ids:
+ * Finds this hypervisor's OpenNebula host id in OpenNebula's own files below a root file system
+ * (the host's {@code /}, mounted in a container or not). The one rule of the agent's {@code init}
+ * and of the operator's {@code generate-conf --local}, so that one host never gets two ids:
  *
  * <ol>
  *   <li>{@code /var/tmp/one_db/config} (OpenNebula 7.0+): the monitor configuration XML that
- *       monitord's client writes at each start, with {@code <HOST_ID>}; it survives
- *       {@code onehost sync}, so it wins over any status DB.
+ *       monitord's client writes at each start, with {@code <HOST_ID>}; it survives {@code onehost
+ *       sync}, so it wins over any status DB.
  *   <li>else {@code /var/tmp/one/im/status_<kvm|qemu|lxc>_<id>.db}, the VM state DB of the monitor
- *       probes (6.x and later). A DB left over from an earlier id can sit beside the current one, so
- *       the most recently written wins, counting its {@code -wal} file: SQLite in WAL mode writes
- *       there and leaves the DB file's time alone until a checkpoint. {@code -wal}, {@code -shm} and
- *       {@code -journal} files are never candidates themselves. Equally fresh DBs of different ids
- *       are an error, not a guess (a {@code kvm} and a {@code qemu} DB of the same id agree).
+ *       probes (6.x and later). A DB left over from an earlier id can sit beside the current one,
+ *       so the most recently written wins, counting its {@code -wal} file: SQLite in WAL mode
+ *       writes there and leaves the DB file's time alone until a checkpoint. {@code -wal}, {@code
+ *       -shm} and {@code -journal} files are never candidates themselves. Equally fresh DBs of
+ *       different ids are an error, not a guess (a {@code kvm} and a {@code qemu} DB of the same id
+ *       agree).
  * </ol>
  *
  * The hypervisor is the one of the status DB of the chosen id, else of the freshest status DB (a
@@ -44,8 +44,10 @@ import javax.xml.stream.XMLStreamReader;
 public final class HypervisorFilesHostIdFinder {
   public static final String CONFIG_FILE = "var/tmp/one_db/config";
   public static final String STATUS_DIR = "var/tmp/one/im";
+
   /** OpenNebula writes a few settings there; a larger file is reported, not parsed. */
   public static final long MAX_CONFIG_BYTES = 1 << 20;
+
   private static final Pattern STATUS_DB = Pattern.compile("status_(kvm|qemu|lxc)_(\\d{1,9})\\.db");
   private static final XMLInputFactory XML = noDtdFactory();
 
@@ -65,20 +67,36 @@ public final class HypervisorFilesHostIdFinder {
     Optional<HostId> fromConfig = hostIdFromConfig(config, ignored);
     if (fromConfig.isPresent()) {
       HostId id = fromConfig.get();
-      // A machine keeps its driver when oned gives it a new id, so a DB of another id still tells it.
-      Optional<Hypervisor> hypervisor = dbs.stream().filter(db -> db.hostId.equals(id)).findFirst()
-          .or(() -> dbs.stream().findFirst()).map(db -> db.hypervisor);
+      // A machine keeps its driver when oned gives it a new id, so a DB of another id still tells
+      // it.
+      Optional<Hypervisor> hypervisor =
+          dbs.stream()
+              .filter(db -> db.hostId.equals(id))
+              .findFirst()
+              .or(() -> dbs.stream().findFirst())
+              .map(db -> db.hypervisor);
       dbs.stream()
           .filter(db -> !db.hostId.equals(id))
-          .forEach(db -> ignored.add(db.path + ": host id " + db.hostId + " differs from "
-              + config + ", which wins"));
-      return new LocalHostId(id, LocalHostId.Source.ONE_DB_CONFIG, config, hypervisor, List.copyOf(ignored));
+          .forEach(
+              db ->
+                  ignored.add(
+                      db.path
+                          + ": host id "
+                          + db.hostId
+                          + " differs from "
+                          + config
+                          + ", which wins"));
+      return new LocalHostId(
+          id, LocalHostId.Source.ONE_DB_CONFIG, config, hypervisor, List.copyOf(ignored));
     }
     if (dbs.isEmpty()) {
       throw new HostIdNotFoundException(
-          "No OpenNebula host id on this machine: neither " + config + " nor "
+          "No OpenNebula host id on this machine: neither "
+              + config
+              + " nor "
               + rootfs.resolve(STATUS_DIR).resolve("status_<kvm|qemu|lxc>_<id>.db")
-              + " was found" + (ignored.isEmpty() ? "" : " (" + String.join("; ", ignored) + ")")
+              + " was found"
+              + (ignored.isEmpty() ? "" : " (" + String.join("; ", ignored) + ")")
               + ". Check that this is an OpenNebula KVM or LXC host that oned monitors (onehost"
               + " list), and that --path.rootfs points at the host's root file system.");
     }
@@ -87,13 +105,20 @@ public final class HypervisorFilesHostIdFinder {
       if (!other.hostId.equals(newest.hostId) && other.freshness.equals(newest.freshness)) {
         throw new HostIdNotFoundException(
             "Two OpenNebula status DBs for different host ids were written at the same time ("
-                + newest.path + ", " + other.path + "); cannot tell which is this host."
+                + newest.path
+                + ", "
+                + other.path
+                + "); cannot tell which is this host."
                 + " Remove the stale one, or run `onehost sync --force` from the frontend.");
       }
       ignored.add(other.path + ": older than " + newest.path.getFileName());
     }
-    return new LocalHostId(newest.hostId, LocalHostId.Source.IM_STATUS_DB, newest.path,
-        Optional.of(newest.hypervisor), List.copyOf(ignored));
+    return new LocalHostId(
+        newest.hostId,
+        LocalHostId.Source.IM_STATUS_DB,
+        newest.path,
+        Optional.of(newest.hypervisor),
+        List.copyOf(ignored));
   }
 
   private static Optional<HostId> hostIdFromConfig(Path config, List<String> ignored) {
@@ -102,8 +127,10 @@ public final class HypervisorFilesHostIdFinder {
     }
     // Capped on its size and again while reading: a file that grows or lies about its size is
     // refused too, never parsed whole.
-    try (Reader in = new StringReader(BoundedFiles.readUtf8(config, MAX_CONFIG_BYTES,
-        "OpenNebula's host config", "it holds a few settings"))) {
+    try (Reader in =
+        new StringReader(
+            BoundedFiles.readUtf8(
+                config, MAX_CONFIG_BYTES, "OpenNebula's host config", "it holds a few settings"))) {
       XMLStreamReader xml = XML.createXMLStreamReader(in);
       try {
         while (xml.hasNext()) {
@@ -145,8 +172,12 @@ public final class HypervisorFilesHostIdFinder {
           continue;
         }
         try {
-          dbs.add(new StatusDb(path, HostId.parse(matcher.group(2)),
-              Hypervisor.ofDriver(matcher.group(1)).orElseThrow(), freshness(path)));
+          dbs.add(
+              new StatusDb(
+                  path,
+                  HostId.parse(matcher.group(2)),
+                  Hypervisor.ofDriver(matcher.group(1)).orElseThrow(),
+                  freshness(path)));
         } catch (IOException e) {
           ignored.add(path + ": unreadable (" + e.getMessage() + ")");
         }
@@ -156,8 +187,10 @@ public final class HypervisorFilesHostIdFinder {
     } catch (IOException e) {
       ignored.add(dir + ": unreadable (" + e.getMessage() + ")");
     }
-    dbs.sort(Comparator.comparing(StatusDb::freshness).reversed()
-        .thenComparing(db -> db.path.getFileName().toString()));
+    dbs.sort(
+        Comparator.comparing(StatusDb::freshness)
+            .reversed()
+            .thenComparing(db -> db.path.getFileName().toString()));
     return dbs;
   }
 
@@ -174,7 +207,9 @@ public final class HypervisorFilesHostIdFinder {
     return written;
   }
 
-  /** No DTD, no external entity, nothing fetched: the config file has no business with any of it. */
+  /**
+   * No DTD, no external entity, nothing fetched: the config file has no business with any of it.
+   */
   private static XMLInputFactory noDtdFactory() {
     XMLInputFactory factory = XMLInputFactory.newFactory();
     factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);

@@ -29,22 +29,32 @@ public final class BoundedHttpServer implements AutoCloseable {
   public static final int RESPONSE_SECONDS = 30;
   public static final int MAX_HEADERS = 64;
   public static final int MAX_HEADER_BYTES = 16 * 1024;
+
   /** Each live thread costs ~100 KiB of RSS (its stack's touched pages). */
   static final int IDLE_THREAD_SECONDS = 10;
+
   /** Connections waiting for accept() beyond the ones served. */
   static final int BACKLOG = 64;
 
   /** What a scrape answers in: OpenMetrics when the Accept header asks for it. */
   public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-  public static final String OPENMETRICS_TEXT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+  public static final String OPENMETRICS_TEXT =
+      "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
   static {
     // Read once by the JDK server when its first instance is made; an explicit -D wins.
-    Map.of("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS),
-        "sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SECONDS),
-        "jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS),
-        "sun.net.httpserver.maxReqHeaders", Integer.toString(MAX_HEADERS),
-        "sun.net.httpserver.maxReqHeaderSize", Integer.toString(MAX_HEADER_BYTES))
+    Map.of(
+            "sun.net.httpserver.maxReqTime",
+            Integer.toString(REQUEST_SECONDS),
+            "sun.net.httpserver.maxRspTime",
+            Integer.toString(RESPONSE_SECONDS),
+            "jdk.httpserver.maxConnections",
+            Integer.toString(MAX_CONNECTIONS),
+            "sun.net.httpserver.maxReqHeaders",
+            Integer.toString(MAX_HEADERS),
+            "sun.net.httpserver.maxReqHeaderSize",
+            Integer.toString(MAX_HEADER_BYTES))
         .forEach(System.getProperties()::putIfAbsent);
   }
 
@@ -62,12 +72,18 @@ public final class BoundedHttpServer implements AutoCloseable {
    * @throws UncheckedIOException naming the address when it cannot be bound
    */
   public static BoundedHttpServer bind(InetSocketAddress address, String threadName) {
-    ExecutorService pool = new ThreadPoolExecutor(0, MAX_CONNECTIONS + 8, IDLE_THREAD_SECONDS,
-        TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-          Thread t = new Thread(r, threadName);
-          t.setDaemon(true);
-          return t;
-        });
+    ExecutorService pool =
+        new ThreadPoolExecutor(
+            0,
+            MAX_CONNECTIONS + 8,
+            IDLE_THREAD_SECONDS,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> {
+              Thread t = new Thread(r, threadName);
+              t.setDaemon(true);
+              return t;
+            });
     try {
       HttpServer server = HttpServer.create(address, BACKLOG);
       server.setExecutor(pool);
@@ -80,7 +96,9 @@ public final class BoundedHttpServer implements AutoCloseable {
 
   /** The content type of a scrape for the request's Accept header (null when it sent none). */
   public static String metricsContentType(String accept) {
-    return accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS_TEXT : PROMETHEUS_TEXT;
+    return accept != null && accept.contains("application/openmetrics-text")
+        ? OPENMETRICS_TEXT
+        : PROMETHEUS_TEXT;
   }
 
   /** The server, to add contexts to before {@link #start()}. */

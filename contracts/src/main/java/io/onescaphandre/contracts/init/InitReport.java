@@ -28,8 +28,21 @@ import java.util.Optional;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"version", "hostId", "hostIdSource", "hostIdFile", "hypervisor", "rapl", "raplZones",
-    "cpuVendor", "kernel", "modulesLoaded", "powerSource", "powerSources", "message"})
+@JsonPropertyOrder({
+  "version",
+  "hostId",
+  "hostIdSource",
+  "hostIdFile",
+  "hypervisor",
+  "rapl",
+  "raplZones",
+  "cpuVendor",
+  "kernel",
+  "modulesLoaded",
+  "powerSource",
+  "powerSources",
+  "message"
+})
 public record InitReport(
     int version,
     HostId hostId,
@@ -46,6 +59,7 @@ public record InitReport(
     String message) {
 
   public static final int VERSION = 1;
+
   /** The kubelet keeps at most 4096 bytes of a termination message; the line must fit whole. */
   public static final int MAX_BYTES = 4096;
 
@@ -56,18 +70,35 @@ public record InitReport(
    * (and so has no source), not a reason to lose the rest of the report.
    */
   @JsonCreator
-  static InitReport read(@JsonProperty("version") Integer version, @JsonProperty("hostId") Long hostId,
-      @JsonProperty("hostIdSource") String hostIdSource, @JsonProperty("hostIdFile") String hostIdFile,
-      @JsonProperty("hypervisor") String hypervisor, @JsonProperty("rapl") String rapl,
-      @JsonProperty("raplZones") List<String> raplZones, @JsonProperty("cpuVendor") String cpuVendor,
-      @JsonProperty("kernel") String kernel, @JsonProperty("modulesLoaded") List<String> modulesLoaded,
+  static InitReport read(
+      @JsonProperty("version") Integer version,
+      @JsonProperty("hostId") Long hostId,
+      @JsonProperty("hostIdSource") String hostIdSource,
+      @JsonProperty("hostIdFile") String hostIdFile,
+      @JsonProperty("hypervisor") String hypervisor,
+      @JsonProperty("rapl") String rapl,
+      @JsonProperty("raplZones") List<String> raplZones,
+      @JsonProperty("cpuVendor") String cpuVendor,
+      @JsonProperty("kernel") String kernel,
+      @JsonProperty("modulesLoaded") List<String> modulesLoaded,
       @JsonProperty("powerSource") String powerSource,
       @JsonProperty("powerSources") Map<String, String> powerSources,
       @JsonProperty("message") String message) {
     boolean usable = hostId != null && hostId >= 0 && hostId <= Integer.MAX_VALUE;
-    return new InitReport(version == null ? 0 : version, usable ? HostId.of(hostId) : null,
-        usable ? hostIdSource : null, hostIdFile, hypervisor, rapl, raplZones, cpuVendor, kernel,
-        modulesLoaded, powerSource, powerSources, message);
+    return new InitReport(
+        version == null ? 0 : version,
+        usable ? HostId.of(hostId) : null,
+        usable ? hostIdSource : null,
+        hostIdFile,
+        hypervisor,
+        rapl,
+        raplZones,
+        cpuVendor,
+        kernel,
+        modulesLoaded,
+        powerSource,
+        powerSources,
+        message);
   }
 
   /** The line to write, at most {@link #MAX_BYTES} bytes: a message too long for it is cut. */
@@ -76,8 +107,22 @@ public record InitReport(
     int excess = line.getBytes(StandardCharsets.UTF_8).length - MAX_BYTES;
     if (excess > 0 && message != null) {
       String cut = message.substring(0, Math.max(0, message.length() - excess - 16)) + " [cut]";
-      line = encode(new InitReport(version, hostId, hostIdSource, hostIdFile, hypervisor, rapl, raplZones,
-          cpuVendor, kernel, modulesLoaded, powerSource, powerSources, cut));
+      line =
+          encode(
+              new InitReport(
+                  version,
+                  hostId,
+                  hostIdSource,
+                  hostIdFile,
+                  hypervisor,
+                  rapl,
+                  raplZones,
+                  cpuVendor,
+                  kernel,
+                  modulesLoaded,
+                  powerSource,
+                  powerSources,
+                  cut));
     }
     return line;
   }

@@ -6,8 +6,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Listen addresses as node_exporter writes them, {@code [HOST]:PORT}: {@code :8080} (every
- * address), {@code 127.0.0.1:0} (an ephemeral port), {@code [::1]:8081}, {@code localhost:9100}.
- * An IPv6 literal needs its brackets, as in a URL: {@code ::1:8080} is refused, not guessed.
+ * address), {@code 127.0.0.1:0} (an ephemeral port), {@code [::1]:8081}, {@code localhost:9100}. An
+ * IPv6 literal needs its brackets, as in a URL: {@code ::1:8080} is refused, not guessed.
  */
 public final class ListenAddress {
   private ListenAddress() {}
@@ -21,12 +21,16 @@ public final class ListenAddress {
     }
     int colon = value.lastIndexOf(':');
     if (colon < 0) {
-      throw new IllegalArgumentException("'" + value + "' is not [HOST]:PORT such as :8080 or 127.0.0.1:8080");
+      throw new IllegalArgumentException(
+          "'" + value + "' is not [HOST]:PORT such as :8080 or 127.0.0.1:8080");
     }
     String host = value.substring(0, colon);
     String portText = value.substring(colon + 1);
-    if (portText.isEmpty() || portText.length() > 5 || !portText.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw new IllegalArgumentException("'" + value + "': the port '" + portText + "' is not a number");
+    if (portText.isEmpty()
+        || portText.length() > 5
+        || !portText.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw new IllegalArgumentException(
+          "'" + value + "': the port '" + portText + "' is not a number");
     }
     int port = Integer.parseInt(portText);
     if (port > 65535) {
@@ -38,7 +42,8 @@ public final class ListenAddress {
     if (host.startsWith("[")) {
       host = host.substring(1, host.length() - 1);
     } else if (host.indexOf(':') >= 0) {
-      throw new IllegalArgumentException("'" + value + "': write an IPv6 host in brackets, such as [::1]:" + port);
+      throw new IllegalArgumentException(
+          "'" + value + "': write an IPv6 host in brackets, such as [::1]:" + port);
     }
     return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
   }

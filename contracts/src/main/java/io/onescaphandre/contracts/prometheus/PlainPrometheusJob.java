@@ -12,21 +12,26 @@ import java.util.Map;
 
 /**
  * The plain Prometheus scrape job of the agents, for Prometheus servers that no Prometheus Operator
- * manages: what the operator's ConfigMap holds and what {@code generate-conf} prints (as the original
- * generate_conf.sh did). Each target is its own static group, so that it carries its own host id.
+ * manages: what the operator's ConfigMap holds and what {@code generate-conf} prints (as the
+ * original generate_conf.sh did). Each target is its own static group, so that it carries its own
+ * host id.
  *
- * @param scrapeInterval written as {@code scrape_interval} when not null (else Prometheus' global one)
+ * @param scrapeInterval written as {@code scrape_interval} when not null (else Prometheus' global
+ *     one)
  * @param metricsPath written as {@code metrics_path} when not null
  */
-public record PlainPrometheusJob(String jobName, String scrapeInterval, String metricsPath,
-    List<ScrapeTarget> targets) {
+public record PlainPrometheusJob(
+    String jobName, String scrapeInterval, String metricsPath, List<ScrapeTarget> targets) {
 
-  private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-      .build());
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          YAMLFactory.builder()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+              .build());
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public PlainPrometheusJob {
     if (jobName == null || jobName.isBlank()) {
@@ -55,12 +60,15 @@ public record PlainPrometheusJob(String jobName, String scrapeInterval, String m
   }
 
   private static List<Map<String, Object>> staticConfigs(List<ScrapeTarget> targets) {
-    return targets.stream().map(target -> {
-      Map<String, Object> group = new LinkedHashMap<>();
-      group.put("targets", List.of(target.address()));
-      group.put("labels", target.labels());
-      return group;
-    }).toList();
+    return targets.stream()
+        .map(
+            target -> {
+              Map<String, Object> group = new LinkedHashMap<>();
+              group.put("targets", List.of(target.address()));
+              group.put("labels", target.labels());
+              return group;
+            })
+        .toList();
   }
 
   private static String write(ObjectMapper mapper, Object value) {

@@ -28,7 +28,8 @@ public record ScrapeTarget(String host, int port, HostId hostId, Map<String, Str
       throw new IllegalArgumentException("a scrape target needs its OpenNebula host id");
     }
     if (extraLabels.containsKey(HOST_ID_LABEL) || extraLabels.containsKey(ONE_HOST_ID_LABEL)) {
-      throw new IllegalArgumentException("the host id labels come from hostId, not from extraLabels");
+      throw new IllegalArgumentException(
+          "the host id labels come from hostId, not from extraLabels");
     }
     extraLabels = Collections.unmodifiableMap(new LinkedHashMap<>(extraLabels));
   }

@@ -10,33 +10,46 @@ import org.junit.jupiter.api.Test;
 
 /** The contracts depend on neither side, nor on what would make the agent large. */
 class ContractsArchitectureTest {
-  private static final JavaClasses CONTRACTS = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("io.onescaphandre.contracts");
+  private static final JavaClasses CONTRACTS =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.onescaphandre.contracts");
 
   @Test
   void dependOnNeitherTheOperatorNorTheAgent() {
-    noClasses().should().dependOnClassesThat()
+    noClasses()
+        .should()
+        .dependOnClassesThat()
         .resideInAnyPackage("io.onescaphandre.operator..", "io.onescaphandre.agent..")
         .check(CONTRACTS);
   }
 
   @Test
   void carryNoKubernetesClientOrOperatorFramework() {
-    noClasses().should().dependOnClassesThat()
+    noClasses()
+        .should()
+        .dependOnClassesThat()
         .resideInAnyPackage("io.fabric8..", "io.javaoperatorsdk..", "io.micrometer..")
         .check(CONTRACTS);
   }
 
   @Test
   void onlyThePlainJobWritesYaml() {
-    noClasses().that().resideOutsideOfPackage("io.onescaphandre.contracts.prometheus..")
-        .should().dependOnClassesThat().resideInAnyPackage("com.fasterxml.jackson.dataformat.yaml..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.onescaphandre.contracts.prometheus..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("com.fasterxml.jackson.dataformat.yaml..")
         .check(CONTRACTS);
   }
 
   @Test
   void packagesHaveNoCycles() {
-    slices().matching("io.onescaphandre.contracts.(*)..").should().beFreeOfCycles().check(CONTRACTS);
+    slices()
+        .matching("io.onescaphandre.contracts.(*)..")
+        .should()
+        .beFreeOfCycles()
+        .check(CONTRACTS);
   }
 }

@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Fuzzes the one duration grammar. Every build replays the committed corpus
- * ({@code src/test/resources/io/onescaphandre/contracts/duration/DurationsFuzzTestInputs/}); fuzzing
- * itself runs only when asked, time-boxed: {@code JAZZER_FUZZ=1 ./mvnw -pl contracts test
+ * Fuzzes the one duration grammar. Every build replays the committed corpus ({@code
+ * src/test/resources/io/onescaphandre/contracts/duration/DurationsFuzzTestInputs/}); fuzzing itself
+ * runs only when asked, time-boxed: {@code JAZZER_FUZZ=1 ./mvnw -pl contracts test
  * -Dtest=DurationsFuzzTest}.
  */
 class DurationsFuzzTest {
@@ -26,7 +26,8 @@ class DurationsFuzzTest {
       parsed = Durations.parse(text);
     } catch (IllegalArgumentException refused) {
       assertThat(valid).as("refused but valid: %s", text).isFalse();
-      // The message quotes at most 40 characters of the text: a huge value never floods a log or an Event.
+      // The message quotes at most 40 characters of the text: a huge value never floods a log or an
+      // Event.
       assertThat(refused.getMessage()).hasSizeLessThan(200);
       return;
     }
@@ -37,7 +38,8 @@ class DurationsFuzzTest {
     } else {
       // Found by this fuzz test: 999999h999999m... parses to more than 999999 hours, which has no
       // shortest form in the grammar (an hour count of seven digits); format says so instead.
-      assertThatThrownBy(() -> Durations.format(parsed)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> Durations.format(parsed))
+          .isInstanceOf(IllegalArgumentException.class);
     }
     for (DurationField field : DurationField.specFields()) {
       boolean admitted = field.admits(parsed);
@@ -46,7 +48,9 @@ class DurationsFuzzTest {
         assertThat(admitted).isTrue();
       } catch (IllegalArgumentException outOfBounds) {
         assertThat(admitted).isFalse();
-        assertThat(outOfBounds.getMessage()).startsWith(field.name() + ": ").endsWith(field.range());
+        assertThat(outOfBounds.getMessage())
+            .startsWith(field.name() + ": ")
+            .endsWith(field.range());
       }
     }
   }

@@ -50,7 +50,11 @@ class HypervisorFilesHostIdFinderTest {
     assertThat(id.source().label()).isEqualTo("one_db_config");
     assertThat(id.file()).isEqualTo(config);
     assertThat(id.hypervisor()).contains(Hypervisor.KVM);
-    assertThat(id.ignored()).singleElement().asString().contains("status_kvm_5.db").contains("differs");
+    assertThat(id.ignored())
+        .singleElement()
+        .asString()
+        .contains("status_kvm_5.db")
+        .contains("differs");
   }
 
   @Test
@@ -66,8 +70,14 @@ class HypervisorFilesHostIdFinderTest {
 
     LocalHostId id = find();
 
-    assertThat(id).isEqualTo(new LocalHostId(new HostId(4), LocalHostId.Source.IM_STATUS_DB, db,
-        Optional.of(Hypervisor.KVM), java.util.List.of()));
+    assertThat(id)
+        .isEqualTo(
+            new LocalHostId(
+                new HostId(4),
+                LocalHostId.Source.IM_STATUS_DB,
+                db,
+                Optional.of(Hypervisor.KVM),
+                java.util.List.of()));
   }
 
   @Test
@@ -86,7 +96,11 @@ class HypervisorFilesHostIdFinderTest {
     LocalHostId id = find();
 
     assertThat(id.hostId()).isEqualTo(new HostId(9));
-    assertThat(id.ignored()).singleElement().asString().contains("status_kvm_3.db").contains("older");
+    assertThat(id.ignored())
+        .singleElement()
+        .asString()
+        .contains("status_kvm_3.db")
+        .contains("older");
   }
 
   @Test
@@ -114,8 +128,10 @@ class HypervisorFilesHostIdFinderTest {
     write("var/tmp/one/im/status_kvm_3.db", "", NEW);
     write("var/tmp/one/im/status_kvm_9.db", "", NEW);
 
-    assertThatThrownBy(this::find).hasMessageContaining("status_kvm_3.db")
-        .hasMessageContaining("status_kvm_9.db").hasMessageContaining("onehost sync");
+    assertThatThrownBy(this::find)
+        .hasMessageContaining("status_kvm_3.db")
+        .hasMessageContaining("status_kvm_9.db")
+        .hasMessageContaining("onehost sync");
   }
 
   @Test
@@ -127,10 +143,15 @@ class HypervisorFilesHostIdFinderTest {
   }
 
   @Test
-  void aConfigWithoutHostIdOrWithADtdFallsBackToTheStatusDb(@TempDir Path elsewhere) throws IOException {
+  void aConfigWithoutHostIdOrWithADtdFallsBackToTheStatusDb(@TempDir Path elsewhere)
+      throws IOException {
     Path secret = Files.writeString(elsewhere.resolve("secret"), "77");
-    write("var/tmp/one_db/config", "<!DOCTYPE M [<!ENTITY x SYSTEM \"" + secret.toUri()
-        + "\">]><MONITOR_CONFIGURATION><HOST_ID>&x;</HOST_ID></MONITOR_CONFIGURATION>", NEW);
+    write(
+        "var/tmp/one_db/config",
+        "<!DOCTYPE M [<!ENTITY x SYSTEM \""
+            + secret.toUri()
+            + "\">]><MONITOR_CONFIGURATION><HOST_ID>&x;</HOST_ID></MONITOR_CONFIGURATION>",
+        NEW);
     write("var/tmp/one/im/status_kvm_5.db", "", OLD);
 
     LocalHostId id = find();
@@ -141,18 +162,29 @@ class HypervisorFilesHostIdFinderTest {
 
   @Test
   void aConfigWithAGarbageHostIdIsReportedAndSkipped() throws IOException {
-    write("var/tmp/one_db/config", "<MONITOR_CONFIGURATION><HOST_ID>-1</HOST_ID></MONITOR_CONFIGURATION>", NEW);
+    write(
+        "var/tmp/one_db/config",
+        "<MONITOR_CONFIGURATION><HOST_ID>-1</HOST_ID></MONITOR_CONFIGURATION>",
+        NEW);
 
-    assertThatThrownBy(this::find).isInstanceOfSatisfying(HostIdNotFoundException.class, e -> {
-      assertThat(e.getMessage()).contains("HOST_ID '-1' is not a host id");
-    });
+    assertThatThrownBy(this::find)
+        .isInstanceOfSatisfying(
+            HostIdNotFoundException.class,
+            e -> {
+              assertThat(e.getMessage()).contains("HOST_ID '-1' is not a host id");
+            });
   }
 
   @Test
   void nothingAtAllSaysWhatWasLookedFor() {
-    assertThatThrownBy(this::find).isInstanceOfSatisfying(HostIdNotFoundException.class, e ->
-        assertThat(e.getMessage()).contains(root.resolve("var/tmp/one_db/config").toString())
-            .contains("status_<kvm|qemu|lxc>_<id>.db").contains("--path.rootfs"));
+    assertThatThrownBy(this::find)
+        .isInstanceOfSatisfying(
+            HostIdNotFoundException.class,
+            e ->
+                assertThat(e.getMessage())
+                    .contains(root.resolve("var/tmp/one_db/config").toString())
+                    .contains("status_<kvm|qemu|lxc>_<id>.db")
+                    .contains("--path.rootfs"));
   }
 
   @Test
@@ -161,7 +193,8 @@ class HypervisorFilesHostIdFinderTest {
     write("var/tmp/one/im/status_kvm_3.db-wal", "", NEW);
     write("var/tmp/one/im/status_kvm_9.db", "", NEW);
 
-    assertThatThrownBy(this::find).isInstanceOf(HostIdNotFoundException.class)
+    assertThatThrownBy(this::find)
+        .isInstanceOf(HostIdNotFoundException.class)
         .hasMessageContaining("written at the same time");
   }
 
@@ -185,8 +218,12 @@ class HypervisorFilesHostIdFinderTest {
 
   @Test
   void anOversizeConfigIsReportedNotParsed() throws IOException {
-    write("var/tmp/one_db/config", "<MONITOR_CONFIGURATION><HOST_ID>12</HOST_ID>" + " ".repeat(1 << 20)
-        + "</MONITOR_CONFIGURATION>", NEW);
+    write(
+        "var/tmp/one_db/config",
+        "<MONITOR_CONFIGURATION><HOST_ID>12</HOST_ID>"
+            + " ".repeat(1 << 20)
+            + "</MONITOR_CONFIGURATION>",
+        NEW);
     write("var/tmp/one/im/status_kvm_5.db", "", OLD);
 
     LocalHostId id = find();

@@ -9,13 +9,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PlainPrometheusJobTest {
-  static final List<ScrapeTarget> TARGETS = List.of(
-      new ScrapeTarget("kvm1", 8080, new HostId(0), Map.of("cluster", "default")),
-      new ScrapeTarget("fd00::2", 9100, new HostId(12), Map.of("node", "n2")));
+  static final List<ScrapeTarget> TARGETS =
+      List.of(
+          new ScrapeTarget("kvm1", 8080, new HostId(0), Map.of("cluster", "default")),
+          new ScrapeTarget("fd00::2", 9100, new HostId(12), Map.of("node", "n2")));
 
   @Test
   void yamlIsOneJobWithAGroupPerTarget() {
-    assertThat(new PlainPrometheusJob("one-scaphandre-agent", "30s", "/metrics", TARGETS).yaml()).isEqualTo("""
+    assertThat(new PlainPrometheusJob("one-scaphandre-agent", "30s", "/metrics", TARGETS).yaml())
+        .isEqualTo(
+            """
         - job_name: one-scaphandre-agent
           scrape_interval: 30s
           metrics_path: /metrics
@@ -43,7 +46,9 @@ class PlainPrometheusJobTest {
 
   @Test
   void fileSdHasTheSameGroups() {
-    assertThat(PlainPrometheusJob.fileSd(TARGETS.subList(0, 1))).isEqualTo("""
+    assertThat(PlainPrometheusJob.fileSd(TARGETS.subList(0, 1)))
+        .isEqualTo(
+            """
         [ {
           "targets" : [ "kvm1:8080" ],
           "labels" : {
@@ -62,6 +67,7 @@ class PlainPrometheusJobTest {
     assertThatThrownBy(() -> new ScrapeTarget("h", 80, null)).hasMessageContaining("host id");
     assertThatThrownBy(() -> new ScrapeTarget("h", 80, new HostId(1), Map.of("host_id", "2")))
         .hasMessageContaining("labels");
-    assertThatThrownBy(() -> new PlainPrometheusJob(" ", null, null, List.of())).hasMessageContaining("job_name");
+    assertThatThrownBy(() -> new PlainPrometheusJob(" ", null, null, List.of()))
+        .hasMessageContaining("job_name");
   }
 }

@@ -26,24 +26,38 @@ class E00KubeApiTestOfflineIT {
 
   @Test
   void kubeApiTestStartsTheCachedBinariesOffline() {
-    var config = KubeAPIServerConfigBuilder.anAPIServerConfig()
-        .withTestDir(E2e.cache().resolve("kube-api-test").toString())
-        .withApiServerVersion("1.34.12")
-        .withOfflineMode(true)
-        .withApiServerFlag("--bind-address", "127.0.0.1")
-        .withApiServerFlag("--advertise-address", "127.0.0.1")
-        .withStartupTimeout(120_000)
-        .build();
+    var config =
+        KubeAPIServerConfigBuilder.anAPIServerConfig()
+            .withTestDir(E2e.cache().resolve("kube-api-test").toString())
+            .withApiServerVersion("1.34.12")
+            .withOfflineMode(true)
+            .withApiServerFlag("--bind-address", "127.0.0.1")
+            .withApiServerFlag("--advertise-address", "127.0.0.1")
+            .withStartupTimeout(120_000)
+            .build();
     KubeAPIServer server = new KubeAPIServer(config);
     long start = System.nanoTime();
     server.start();
-    try (KubernetesClient client = new KubernetesClientBuilder()
-        .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml())).build()) {
-      Figures.record("kube-api-test", "KubeAPIServer.start() offline", (System.nanoTime() - start) / 1e9, "s");
+    try (KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml()))
+            .build()) {
+      Figures.record(
+          "kube-api-test", "KubeAPIServer.start() offline", (System.nanoTime() - start) / 1e9, "s");
       assertThat(client.getKubernetesVersion().getGitVersion()).isEqualTo("v1.34.12");
-      client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
-          .withNewMetadata().withName("kube-api-test").endMetadata().addToData("a", "b").build()).create();
-      assertThat(client.configMaps().inNamespace("default").withName("kube-api-test").get().getData())
+      client
+          .configMaps()
+          .inNamespace("default")
+          .resource(
+              new ConfigMapBuilder()
+                  .withNewMetadata()
+                  .withName("kube-api-test")
+                  .endMetadata()
+                  .addToData("a", "b")
+                  .build())
+          .create();
+      assertThat(
+              client.configMaps().inNamespace("default").withName("kube-api-test").get().getData())
           .containsEntry("a", "b");
     } finally {
       server.stop();

@@ -37,7 +37,11 @@ class E01ControlPlaneIT {
     assertThat(version).contains("\"gitVersion\": \"v1.34.12\"");
     String pid = System.getenv("ONE_SCAPHANDRE_E2E_APISERVER_PID");
     if (pid != null) {
-      Figures.record("control-plane", "kube-apiserver RSS, idle", ProcStat.rssKib(Long.parseLong(pid)) / 1024.0, "MiB");
+      Figures.record(
+          "control-plane",
+          "kube-apiserver RSS, idle",
+          ProcStat.rssKib(Long.parseLong(pid)) / 1024.0,
+          "MiB");
     }
   }
 
@@ -48,32 +52,56 @@ class E01ControlPlaneIT {
       OpenNebulaNodes.ensure(n, Map.of());
     }
     SharedFixtures.ensureNamespace(NAMESPACE);
-    DaemonSet canary = new DaemonSetBuilder()
-        .withNewMetadata().withName("canary").withNamespace(NAMESPACE).endMetadata()
-        .withNewSpec()
-          .withNewSelector().addToMatchLabels("app", "canary").endSelector()
-          .withNewTemplate()
-            .withNewMetadata().addToLabels("app", "canary").endMetadata()
+    DaemonSet canary =
+        new DaemonSetBuilder()
+            .withNewMetadata()
+            .withName("canary")
+            .withNamespace(NAMESPACE)
+            .endMetadata()
             .withNewSpec()
-              .addToNodeSelector("kubernetes.io/hostname", OpenNebulaNodes.nodeName(1))
-              .addNewContainer().withName("canary").withImage("registry.invalid/canary:1").endContainer()
+            .withNewSelector()
+            .addToMatchLabels("app", "canary")
+            .endSelector()
+            .withNewTemplate()
+            .withNewMetadata()
+            .addToLabels("app", "canary")
+            .endMetadata()
+            .withNewSpec()
+            .addToNodeSelector("kubernetes.io/hostname", OpenNebulaNodes.nodeName(1))
+            .addNewContainer()
+            .withName("canary")
+            .withImage("registry.invalid/canary:1")
+            .endContainer()
             .endSpec()
-          .endTemplate()
-        .endSpec().build();
+            .endTemplate()
+            .endSpec()
+            .build();
     client.apps().daemonSets().inNamespace(NAMESPACE).resource(canary).serverSideApply();
     try {
       long start = System.nanoTime();
-      client.pods().inNamespace(NAMESPACE).withLabel("app", "canary").informOnCondition(
-          (List<Pod> pods) -> pods.size() == 1 && pods.get(0).getSpec().getNodeName() != null)
+      client
+          .pods()
+          .inNamespace(NAMESPACE)
+          .withLabel("app", "canary")
+          .informOnCondition(
+              (List<Pod> pods) -> pods.size() == 1 && pods.get(0).getSpec().getNodeName() != null)
           .get(90, TimeUnit.SECONDS);
-      Figures.record("control-plane", "DaemonSet applied -> pod bound to its node", (System.nanoTime() - start) / 1e9, "s");
-      Pod pod = client.pods().inNamespace(NAMESPACE).withLabel("app", "canary").list().getItems().get(0);
+      Figures.record(
+          "control-plane",
+          "DaemonSet applied -> pod bound to its node",
+          (System.nanoTime() - start) / 1e9,
+          "s");
+      Pod pod =
+          client.pods().inNamespace(NAMESPACE).withLabel("app", "canary").list().getItems().get(0);
       assertThat(pod.getSpec().getNodeName()).isEqualTo(OpenNebulaNodes.nodeName(1));
-      assertThat(pod.getStatus().getPhase()).as("no kubelet: the pod stays Pending until the stand-in runs it")
+      assertThat(pod.getStatus().getPhase())
+          .as("no kubelet: the pod stays Pending until the stand-in runs it")
           .isEqualTo("Pending");
     } catch (Exception e) {
-      throw new AssertionError("the canary DaemonSet pod was not created and bound: "
-          + client.pods().inNamespace(NAMESPACE).list().getItems(), e);
+      throw new AssertionError(
+          "the canary DaemonSet pod was not created and bound: "
+              + client.pods().inNamespace(NAMESPACE).list().getItems(),
+          e);
     } finally {
       client.apps().daemonSets().inNamespace(NAMESPACE).withName("canary").delete();
     }

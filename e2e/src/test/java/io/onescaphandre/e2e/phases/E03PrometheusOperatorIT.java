@@ -33,35 +33,60 @@ class E03PrometheusOperatorIT {
   void generatedConfigSelectsMonitorsByReleaseLabelAndPassesPromtool() throws Exception {
     long start = System.nanoTime();
     String prometheus = SharedFixtures.kubePrometheusStackPrometheus();
-    String initial = GeneratedPrometheusConfig.await(SharedFixtures.MONITORING_NAMESPACE, prometheus, Duration.ofSeconds(90));
-    Figures.record("prometheus-operator", "Prometheus resource -> generated config Secret", (System.nanoTime() - start) / 1e9, "s");
+    String initial =
+        GeneratedPrometheusConfig.await(
+            SharedFixtures.MONITORING_NAMESPACE, prometheus, Duration.ofSeconds(90));
+    Figures.record(
+        "prometheus-operator",
+        "Prometheus resource -> generated config Secret",
+        (System.nanoTime() - start) / 1e9,
+        "s");
     assertThat(initial).contains("prometheus: monitoring/" + prometheus);
 
     SharedFixtures.ensureNamespace(NAMESPACE);
-    Kubectl.applyServerSide("-", podMonitor("selected-canary", "release: kube-prometheus-stack")).assertSuccess();
+    Kubectl.applyServerSide("-", podMonitor("selected-canary", "release: kube-prometheus-stack"))
+        .assertSuccess();
     Kubectl.applyServerSide("-", podMonitor("unselected-canary", "team: other")).assertSuccess();
-    Awaitility.await("the selected PodMonitor's job in the generated config").atMost(Duration.ofSeconds(60))
+    Awaitility.await("the selected PodMonitor's job in the generated config")
+        .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> GeneratedPrometheusConfig.jobNames(GeneratedPrometheusConfig.current(
-            SharedFixtures.MONITORING_NAMESPACE, prometheus)).contains("podMonitor/" + NAMESPACE + "/selected-canary/0"));
-    String config = GeneratedPrometheusConfig.current(SharedFixtures.MONITORING_NAMESPACE, prometheus);
-    assertThat(GeneratedPrometheusConfig.jobNames(config)).noneMatch(job -> job.contains("unselected-canary"));
+        .until(
+            () ->
+                GeneratedPrometheusConfig.jobNames(
+                        GeneratedPrometheusConfig.current(
+                            SharedFixtures.MONITORING_NAMESPACE, prometheus))
+                    .contains("podMonitor/" + NAMESPACE + "/selected-canary/0"));
+    String config =
+        GeneratedPrometheusConfig.current(SharedFixtures.MONITORING_NAMESPACE, prometheus);
+    assertThat(GeneratedPrometheusConfig.jobNames(config))
+        .noneMatch(job -> job.contains("unselected-canary"));
 
     var file = E2e.work("prometheus-operator").resolve("generated.yaml");
     Files.writeString(file, config);
-    var check = Kubectl.Commands.run(List.of(E2e.bin("promtool").toString(), "check", "config", "--syntax-only",
-        file.toString()), null, 60);
+    var check =
+        Kubectl.Commands.run(
+            List.of(
+                E2e.bin("promtool").toString(),
+                "check",
+                "config",
+                "--syntax-only",
+                file.toString()),
+            null,
+            60);
     assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
 
     ManagedProcess operator = SharedFixtures.prometheusOperator();
-    Figures.record("prometheus-operator", "Prometheus Operator RSS", operator.rssKib() / 1024.0, "MiB");
+    Figures.record(
+        "prometheus-operator", "Prometheus Operator RSS", operator.rssKib() / 1024.0, "MiB");
   }
 
   @Test
   void selectedPrometheusRuleReachesTheRuleConfigMap() {
     String prometheus = SharedFixtures.kubePrometheusStackPrometheus();
     SharedFixtures.ensureNamespace(NAMESPACE);
-    Kubectl.applyServerSide("-", """
+    Kubectl.applyServerSide(
+            "-",
+            """
         apiVersion: monitoring.coreos.com/v1
         kind: PrometheusRule
         metadata: {name: canary-rules, namespace: %s, labels: {release: kube-prometheus-stack}}
@@ -71,11 +96,22 @@ class E03PrometheusOperatorIT {
             rules:
             - record: canary:up:sum
               expr: sum(up)
-        """.formatted(NAMESPACE)).assertSuccess();
-    var configMap = E2e.client().configMaps().inNamespace(SharedFixtures.MONITORING_NAMESPACE)
-        .withName("prometheus-" + prometheus + "-rulefiles-0")
-        .waitUntilCondition(cm -> cm != null && cm.getData() != null
-            && cm.getData().values().stream().anyMatch(v -> v.contains("canary:up:sum")), 60, TimeUnit.SECONDS);
+        """
+                .formatted(NAMESPACE))
+        .assertSuccess();
+    var configMap =
+        E2e.client()
+            .configMaps()
+            .inNamespace(SharedFixtures.MONITORING_NAMESPACE)
+            .withName("prometheus-" + prometheus + "-rulefiles-0")
+            .waitUntilCondition(
+                cm ->
+                    cm != null
+                        && cm.getData() != null
+                        && cm.getData().values().stream()
+                            .anyMatch(v -> v.contains("canary:up:sum")),
+                60,
+                TimeUnit.SECONDS);
     assertThat(configMap.getData().keySet()).anyMatch(key -> key.contains("canary-rules"));
   }
 
@@ -87,6 +123,7 @@ class E03PrometheusOperatorIT {
         spec:
           selector: {matchLabels: {app: canary}}
           podMetricsEndpoints: [{port: metrics, interval: 5s}]
-        """.formatted(name, NAMESPACE, label);
+        """
+        .formatted(name, NAMESPACE, label);
   }
 }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Phase 4: real QEMU guests run as OpenNebula starts them (emulator qemu-kvm-one,
- * -name guest=one-ID,debug-threads=on) and burn different amounts of CPU, as seen in /proc.
+ * Phase 4: real QEMU guests run as OpenNebula starts them (emulator qemu-kvm-one, -name
+ * guest=one-ID,debug-threads=on) and burn different amounts of CPU, as seen in /proc.
  */
 class E04QemuGuestsIT {
   @BeforeAll
@@ -32,7 +32,8 @@ class E04QemuGuestsIT {
       Path proc = Path.of("/proc", Long.toString(guest.process().pid()));
       assertThat(Files.readString(proc.resolve("comm")).trim()).isEqualTo("qemu-kvm-one");
       String cmdline = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
-      assertThat(cmdline).contains("qemu-kvm-one -name guest=" + guest.vmName() + ",debug-threads=on");
+      assertThat(cmdline)
+          .contains("qemu-kvm-one -name guest=" + guest.vmName() + ",debug-threads=on");
       try (Stream<Path> tasks = Files.list(proc.resolve("task"))) {
         List<String> threadNames = tasks.map(t -> readQuietly(t.resolve("comm"))).toList();
         assertThat(threadNames).as("debug-threads=on names the vCPU thread").contains("CPU 0/TCG");
@@ -52,14 +53,25 @@ class E04QemuGuestsIT {
     for (QemuGuests.Guest g : guests) {
       double used = ProcStat.cpuSeconds(g.process().pid()) - before.get(g.vmId());
       share.put(g.vmId(), used / seconds);
-      Figures.record("qemu-guests", g.vmName() + " (duty " + g.dutyPercent() + "%) CPU", used / seconds, "cores");
+      Figures.record(
+          "qemu-guests",
+          g.vmName() + " (duty " + g.dutyPercent() + "%) CPU",
+          used / seconds,
+          "cores");
     }
-    List<QemuGuests.Guest> byDuty = guests.stream()
-        .sorted((a, b) -> Integer.compare(b.dutyPercent(), a.dutyPercent())).toList();
+    List<QemuGuests.Guest> byDuty =
+        guests.stream()
+            .sorted((a, b) -> Integer.compare(b.dutyPercent(), a.dutyPercent()))
+            .toList();
     for (int i = 0; i + 1 < byDuty.size(); i++) {
       assertThat(share.get(byDuty.get(i).vmId()))
-          .as("CPU of %s (duty %d%%) above %s (duty %d%%): %s", byDuty.get(i).vmName(), byDuty.get(i).dutyPercent(),
-              byDuty.get(i + 1).vmName(), byDuty.get(i + 1).dutyPercent(), share)
+          .as(
+              "CPU of %s (duty %d%%) above %s (duty %d%%): %s",
+              byDuty.get(i).vmName(),
+              byDuty.get(i).dutyPercent(),
+              byDuty.get(i + 1).vmName(),
+              byDuty.get(i + 1).dutyPercent(),
+              share)
           .isGreaterThan(share.get(byDuty.get(i + 1).vmId()));
     }
   }

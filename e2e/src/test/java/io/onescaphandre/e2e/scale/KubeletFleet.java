@@ -34,8 +34,14 @@ final class KubeletFleet implements AutoCloseable {
   private final ExecutorService workers = Executors.newFixedThreadPool(8);
   private SharedIndexInformer<Pod> informer;
 
-  /** @param hostIdOfNode the host id the init report of an agent on that node gives */
-  KubeletFleet(KubernetesClient admin, String namespace, String instance, ToLongFunction<String> hostIdOfNode) {
+  /**
+   * @param hostIdOfNode the host id the init report of an agent on that node gives
+   */
+  KubeletFleet(
+      KubernetesClient admin,
+      String namespace,
+      String instance,
+      ToLongFunction<String> hostIdOfNode) {
     this.admin = admin;
     this.namespace = namespace;
     this.instance = instance;
@@ -44,43 +50,50 @@ final class KubeletFleet implements AutoCloseable {
 
   void start() {
     for (int w = 0; w < 8; w++) {
-      workers.submit(() -> {
-        while (!Thread.currentThread().isInterrupted()) {
-          Pod pod;
-          try {
-            pod = queue.take();
-          } catch (InterruptedException e) {
-            return;
-          }
-          try {
-            markReady(pod);
-          } catch (RuntimeException e) {
-            done.remove(pod.getMetadata().getName());
-          }
-        }
-      });
+      workers.submit(
+          () -> {
+            while (!Thread.currentThread().isInterrupted()) {
+              Pod pod;
+              try {
+                pod = queue.take();
+              } catch (InterruptedException e) {
+                return;
+              }
+              try {
+                markReady(pod);
+              } catch (RuntimeException e) {
+                done.remove(pod.getMetadata().getName());
+              }
+            }
+          });
     }
-    informer = admin.pods().inNamespace(namespace).withLabel("app.kubernetes.io/instance", instance)
-        .inform(new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Pod pod) {
-            offer(pod);
-          }
+    informer =
+        admin
+            .pods()
+            .inNamespace(namespace)
+            .withLabel("app.kubernetes.io/instance", instance)
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Pod pod) {
+                    offer(pod);
+                  }
 
-          @Override
-          public void onUpdate(Pod old, Pod pod) {
-            offer(pod);
-          }
+                  @Override
+                  public void onUpdate(Pod old, Pod pod) {
+                    offer(pod);
+                  }
 
-          @Override
-          public void onDelete(Pod pod, boolean unknown) {
-            done.remove(pod.getMetadata().getName());
-          }
-        });
+                  @Override
+                  public void onDelete(Pod pod, boolean unknown) {
+                    done.remove(pod.getMetadata().getName());
+                  }
+                });
   }
 
   private void offer(Pod pod) {
-    if (pod.getSpec().getNodeName() != null && pod.getMetadata().getDeletionTimestamp() == null
+    if (pod.getSpec().getNodeName() != null
+        && pod.getMetadata().getDeletionTimestamp() == null
         && done.add(pod.getMetadata().getName())) {
       queue.add(pod);
     }
@@ -89,26 +102,76 @@ final class KubeletFleet implements AutoCloseable {
   private void markReady(Pod pod) {
     String node = pod.getSpec().getNodeName();
     long id = hostIdOfNode.applyAsLong(node);
-    String report = "{\"version\":1,\"hostId\":" + id + ",\"hostIdSource\":\"one_db_config\","
-        + "\"hostIdFile\":\"/var/tmp/one_db/config\",\"hypervisor\":\"kvm\",\"rapl\":\"ok\","
-        + "\"raplZones\":[\"package-0\",\"dram\"],\"message\":\"stand-in kubelet\"}";
+    String report =
+        "{\"version\":1,\"hostId\":"
+            + id
+            + ",\"hostIdSource\":\"one_db_config\","
+            + "\"hostIdFile\":\"/var/tmp/one_db/config\",\"hypervisor\":\"kvm\",\"rapl\":\"ok\","
+            + "\"raplZones\":[\"package-0\",\"dram\"],\"message\":\"stand-in kubelet\"}";
     String now = Instant.now().toString();
-    Map<String, Object> terminated = Map.of("exitCode", 0, "reason", "Completed", "message", report,
-        "startedAt", now, "finishedAt", now);
+    Map<String, Object> terminated =
+        Map.of(
+            "exitCode",
+            0,
+            "reason",
+            "Completed",
+            "message",
+            report,
+            "startedAt",
+            now,
+            "finishedAt",
+            now);
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("phase", "Running");
-    status.put("conditions", List.of(
-        Map.of("type", "Initialized", "status", "True", "lastTransitionTime", now),
-        Map.of("type", "ContainersReady", "status", "True", "lastTransitionTime", now),
-        Map.of("type", "Ready", "status", "True", "lastTransitionTime", now)));
-    status.put("initContainerStatuses", List.of(Map.of("name", "init", "ready", true, "restartCount", 0,
-        "image", "one-scaphandre-agent:0.1.0", "imageID", "", "state", Map.of("terminated", terminated))));
-    status.put("containerStatuses", List.of(Map.of("name", "agent", "ready", true, "restartCount", 0,
-        "started", true, "image", "one-scaphandre-agent:0.1.0", "imageID", "",
-        "state", Map.of("running", Map.of("startedAt", now)))));
+    status.put(
+        "conditions",
+        List.of(
+            Map.of("type", "Initialized", "status", "True", "lastTransitionTime", now),
+            Map.of("type", "ContainersReady", "status", "True", "lastTransitionTime", now),
+            Map.of("type", "Ready", "status", "True", "lastTransitionTime", now)));
+    status.put(
+        "initContainerStatuses",
+        List.of(
+            Map.of(
+                "name",
+                "init",
+                "ready",
+                true,
+                "restartCount",
+                0,
+                "image",
+                "one-scaphandre-agent:0.1.0",
+                "imageID",
+                "",
+                "state",
+                Map.of("terminated", terminated))));
+    status.put(
+        "containerStatuses",
+        List.of(
+            Map.of(
+                "name",
+                "agent",
+                "ready",
+                true,
+                "restartCount",
+                0,
+                "started",
+                true,
+                "image",
+                "one-scaphandre-agent:0.1.0",
+                "imageID",
+                "",
+                "state",
+                Map.of("running", Map.of("startedAt", now)))));
     try {
-      admin.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).subresource("status")
-          .patch(PatchContext.of(PatchType.JSON_MERGE), JSON.writeValueAsString(Map.of("status", status)));
+      admin
+          .pods()
+          .inNamespace(namespace)
+          .withName(pod.getMetadata().getName())
+          .subresource("status")
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              JSON.writeValueAsString(Map.of("status", status)));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

@@ -21,19 +21,22 @@ final class Sampler {
   }
 
   void start() {
-    thread = new Thread(() -> {
-      while (running.get() && process.isAlive()) {
-        lastRssKib = process.rssKib();
-        maxRssKib = Math.max(maxRssKib, lastRssKib);
-        lastThreads = threads(process.pid());
-        maxThreads = Math.max(maxThreads, lastThreads);
-        try {
-          Thread.sleep(1000);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "sampler");
+    thread =
+        new Thread(
+            () -> {
+              while (running.get() && process.isAlive()) {
+                lastRssKib = process.rssKib();
+                maxRssKib = Math.max(maxRssKib, lastRssKib);
+                lastThreads = threads(process.pid());
+                maxThreads = Math.max(maxThreads, lastThreads);
+                try {
+                  Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "sampler");
     thread.setDaemon(true);
     thread.start();
   }

@@ -26,7 +26,8 @@ final class StatusWatch implements AutoCloseable {
   volatile int maxBytes;
   private io.fabric8.kubernetes.client.Watch watch;
 
-  StatusWatch(KubernetesClient admin, ResourceDefinitionContext monitors, String namespace, String name) {
+  StatusWatch(
+      KubernetesClient admin, ResourceDefinitionContext monitors, String namespace, String name) {
     this.admin = admin;
     this.monitors = monitors;
     this.namespace = namespace;
@@ -34,27 +35,34 @@ final class StatusWatch implements AutoCloseable {
   }
 
   void start() {
-    watch = admin.genericKubernetesResources(monitors).inNamespace(namespace).withName(name)
-        .watch(new Watcher<>() {
-          @Override
-          public void eventReceived(Action action, GenericKubernetesResource m) {
-            Object s = m.getAdditionalProperties().get("status");
-            String status;
-            try {
-              status = s == null ? null : JSON.writeValueAsString(s);
-            } catch (IOException e) {
-              return;
-            }
-            if (status != null && !status.equals(lastStatus)) {
-              lastStatus = status;
-              maxBytes = Math.max(maxBytes, status.getBytes(StandardCharsets.UTF_8).length);
-              changesByPhase.computeIfAbsent(phase, p -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
-            }
-          }
+    watch =
+        admin
+            .genericKubernetesResources(monitors)
+            .inNamespace(namespace)
+            .withName(name)
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, GenericKubernetesResource m) {
+                    Object s = m.getAdditionalProperties().get("status");
+                    String status;
+                    try {
+                      status = s == null ? null : JSON.writeValueAsString(s);
+                    } catch (IOException e) {
+                      return;
+                    }
+                    if (status != null && !status.equals(lastStatus)) {
+                      lastStatus = status;
+                      maxBytes = Math.max(maxBytes, status.getBytes(StandardCharsets.UTF_8).length);
+                      changesByPhase
+                          .computeIfAbsent(phase, p -> new CopyOnWriteArrayList<>())
+                          .add(System.nanoTime());
+                    }
+                  }
 
-          @Override
-          public void onClose(WatcherException cause) {}
-        });
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                });
   }
 
   void markPhase(String next) {
@@ -71,7 +79,8 @@ final class StatusWatch implements AutoCloseable {
     for (int i = 1; i < times.size(); i++) {
       shortest = Math.min(shortest, times.get(i) - times.get(i - 1));
     }
-    return shortest == Long.MAX_VALUE ? "n/a (fewer than two)"
+    return shortest == Long.MAX_VALUE
+        ? "n/a (fewer than two)"
         : String.format(java.util.Locale.ROOT, "%.2f s", shortest / 1e9);
   }
 

@@ -19,28 +19,35 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Runs an agent pod of the builtin flavour for the kubelet stand-in: our agent jar, first
- * {@code init} (its termination message goes into the pod status, as the real init container's
- * would), then {@code run} on the node's InternalIP and the pod's {@code metrics} port. The agent
- * reads the machine's real /proc (so it sees the QEMU guests) and the node's own simulated RAPL
- * tree and root file system (OpenNebula's /var/tmp/one_db/config with the node's host id).
- * The container's other arguments (interval, attribution policy, extraArgs) are kept.
+ * Runs an agent pod of the builtin flavour for the kubelet stand-in: our agent jar, first {@code
+ * init} (its termination message goes into the pod status, as the real init container's would),
+ * then {@code run} on the node's InternalIP and the pod's {@code metrics} port. The agent reads the
+ * machine's real /proc (so it sees the QEMU guests) and the node's own simulated RAPL tree and root
+ * file system (OpenNebula's /var/tmp/one_db/config with the node's host id). The container's other
+ * arguments (interval, attribution policy, extraArgs) are kept.
  */
 public final class AgentPodRunner implements KubeletStandIn.PodRunner {
-  private static final List<String> PATH_FLAGS = List.of("--path.sysfs", "--path.rootfs", "--path.procfs",
-      "--web.listen-address", "--termination-message-path");
+  private static final List<String> PATH_FLAGS =
+      List.of(
+          "--path.sysfs",
+          "--path.rootfs",
+          "--path.procfs",
+          "--web.listen-address",
+          "--termination-message-path");
 
   private final Map<String, SimulatedRapl> raplByNode = new ConcurrentHashMap<>();
   private final Map<String, Integer> hostIdFileByNode;
 
-  /** @param hostIdFileByNode node name -> the host id OpenNebula wrote in that host's one_db/config */
+  /**
+   * @param hostIdFileByNode node name -> the host id OpenNebula wrote in that host's one_db/config
+   */
   public AgentPodRunner(Map<String, Integer> hostIdFileByNode) {
     this.hostIdFileByNode = hostIdFileByNode;
   }
 
   public SimulatedRapl raplOf(String nodeName) {
-    return raplByNode.computeIfAbsent(nodeName,
-        n -> new SimulatedRapl(E2e.work("nodes/" + n + "/sys"), 2, 30, 40, 5));
+    return raplByNode.computeIfAbsent(
+        nodeName, n -> new SimulatedRapl(E2e.work("nodes/" + n + "/sys"), 2, 30, 40, 5));
   }
 
   @Override
@@ -49,31 +56,57 @@ public final class AgentPodRunner implements KubeletStandIn.PodRunner {
     SimulatedRapl rapl = raplOf(nodeName);
     Path rootfs = rootfs(nodeName);
     Container agent = pod.getSpec().getContainers().get(0);
-    int port = agent.getPorts().stream().filter(p -> "metrics".equals(p.getName()))
-        .map(ContainerPort::getContainerPort).findFirst()
-        .orElseThrow(() -> new IllegalStateException("the agent container has no port named metrics"));
+    int port =
+        agent.getPorts().stream()
+            .filter(p -> "metrics".equals(p.getName()))
+            .map(ContainerPort::getContainerPort)
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalStateException("the agent container has no port named metrics"));
 
     String initMessage = runInit(pod, nodeName, rapl, rootfs);
-    List<String> command = new ArrayList<>(List.of(Parts.javaBinary(), "-Xmx96m", "-jar",
-        Parts.agentJar().toString(), "run"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(Parts.javaBinary(), "-Xmx96m", "-jar", Parts.agentJar().toString(), "run"));
     command.addAll(keptArguments(agent));
-    command.addAll(List.of("--path.sysfs=" + rapl.sysfs(), "--path.rootfs=" + rootfs, "--path.procfs=/proc",
-        "--web.listen-address=" + nodeAddress + ":" + port));
-    ManagedProcess process = ManagedProcess.start("agent-" + nodeName + "-" + pod.getMetadata().getName(),
-        command, Map.of());
+    command.addAll(
+        List.of(
+            "--path.sysfs=" + rapl.sysfs(),
+            "--path.rootfs=" + rootfs,
+            "--path.procfs=/proc",
+            "--web.listen-address=" + nodeAddress + ":" + port));
+    ManagedProcess process =
+        ManagedProcess.start(
+            "agent-" + nodeName + "-" + pod.getMetadata().getName(), command, Map.of());
     awaitReady(process, "http://" + nodeAddress + ":" + port + "/readyz", Duration.ofSeconds(90));
     return new KubeletStandIn.RunningPod(process, initMessage);
   }
 
   private String runInit(Pod pod, String nodeName, SimulatedRapl rapl, Path rootfs) {
-    Path message = E2e.work("nodes/" + nodeName).resolve("termination-log-" + pod.getMetadata().getName());
-    var result = Kubectl.Commands.run(List.of(Parts.javaBinary(), "-jar", Parts.agentJar().toString(), "init",
-        "--path.sysfs=" + rapl.sysfs(), "--path.rootfs=" + rootfs, "--termination-message-path=" + message),
-        null, 120);
+    Path message =
+        E2e.work("nodes/" + nodeName).resolve("termination-log-" + pod.getMetadata().getName());
+    var result =
+        Kubectl.Commands.run(
+            List.of(
+                Parts.javaBinary(),
+                "-jar",
+                Parts.agentJar().toString(),
+                "init",
+                "--path.sysfs=" + rapl.sysfs(),
+                "--path.rootfs=" + rootfs,
+                "--termination-message-path=" + message),
+            null,
+            120);
     try {
       if (result.exitCode() != 0 || !Files.exists(message)) {
-        throw new IllegalStateException("agent init failed on " + nodeName + " (" + result.exitCode() + "): "
-            + result.stdout() + result.stderr());
+        throw new IllegalStateException(
+            "agent init failed on "
+                + nodeName
+                + " ("
+                + result.exitCode()
+                + "): "
+                + result.stdout()
+                + result.stderr());
       }
       return Files.readString(message).trim();
     } catch (IOException e) {
@@ -88,8 +121,14 @@ public final class AgentPodRunner implements KubeletStandIn.PodRunner {
     if (hostId != null) {
       try {
         Path config = Files.createDirectories(root.resolve("var/tmp/one_db")).resolve("config");
-        Files.writeString(config, "<MONITOR_CONFIGURATION><HOST_ID>" + hostId + "</HOST_ID>"
-            + "<HOSTNAME>" + nodeName + "</HOSTNAME></MONITOR_CONFIGURATION>\n");
+        Files.writeString(
+            config,
+            "<MONITOR_CONFIGURATION><HOST_ID>"
+                + hostId
+                + "</HOST_ID>"
+                + "<HOSTNAME>"
+                + nodeName
+                + "</HOSTNAME></MONITOR_CONFIGURATION>\n");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -97,7 +136,10 @@ public final class AgentPodRunner implements KubeletStandIn.PodRunner {
     return root;
   }
 
-  /** The container's args without the ones naming host paths or the listen address, which are ours here. */
+  /**
+   * The container's args without the ones naming host paths or the listen address, which are ours
+   * here.
+   */
   static List<String> keptArguments(Container container) {
     List<String> args = new ArrayList<>();
     if (container.getArgs() != null) {
@@ -129,8 +171,10 @@ public final class AgentPodRunner implements KubeletStandIn.PodRunner {
         throw new IllegalStateException("agent exited: " + process.logTail());
       }
       try {
-        var response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.discarding());
+        var response =
+            http.send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() == 200) {
           return;
         }
@@ -143,7 +187,8 @@ public final class AgentPodRunner implements KubeletStandIn.PodRunner {
       QemuGuests.sleep(500);
     }
     process.close();
-    throw new IllegalStateException("agent not ready at " + url + " within " + timeout + ": " + process.logTail());
+    throw new IllegalStateException(
+        "agent not ready at " + url + " within " + timeout + ": " + process.logTail());
   }
 
   public void closeTrees() {

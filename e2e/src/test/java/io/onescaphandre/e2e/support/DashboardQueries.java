@@ -47,8 +47,7 @@ public final class DashboardQueries {
   }
 
   static String fill(String expr) {
-    return expr
-        .replaceAll("\\$\\{?__(rate_interval|interval|range)(:[a-z]+)?}?", "1m")
+    return expr.replaceAll("\\$\\{?__(rate_interval|interval|range)(:[a-z]+)?}?", "1m")
         .replaceAll("\\$\\{[A-Za-z0-9_]+(:[a-z]+)?}", ".*")
         .replaceAll("\\$[A-Za-z_][A-Za-z0-9_]*", ".*");
   }

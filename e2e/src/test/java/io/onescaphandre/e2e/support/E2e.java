@@ -11,9 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where the end-to-end run's pieces are. {@code e2e/run.sh} starts the control plane and passes
- * its kubeconfig, the binary cache and a work directory through environment variables; without
- * them every phase is skipped (so a plain {@code ./mvnw verify} never needs the cache).
+ * Where the end-to-end run's pieces are. {@code e2e/run.sh} starts the control plane and passes its
+ * kubeconfig, the binary cache and a work directory through environment variables; without them
+ * every phase is skipped (so a plain {@code ./mvnw verify} never needs the cache).
  */
 public final class E2e {
   public static final String KUBECONFIG_ENV = "ONE_SCAPHANDRE_E2E_KUBECONFIG";
@@ -26,7 +26,8 @@ public final class E2e {
 
   /** Skips the calling test unless run.sh has started the control plane. */
   public static void assumeControlPlane() {
-    assumeTrue(System.getenv(KUBECONFIG_ENV) != null,
+    assumeTrue(
+        System.getenv(KUBECONFIG_ENV) != null,
         "no control plane: run e2e/run.sh (it sets " + KUBECONFIG_ENV + ")");
   }
 
@@ -77,7 +78,8 @@ public final class E2e {
   private static String required(String name) {
     String value = System.getenv(name);
     if (value == null || value.isBlank()) {
-      throw new IllegalStateException(name + " is not set: run the end-to-end tests through e2e/run.sh");
+      throw new IllegalStateException(
+          name + " is not set: run the end-to-end tests through e2e/run.sh");
     }
     return value;
   }

@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * Measurements of the run (times, memory, series counts) for docs/benchmarks/e2e.md: appended as
- * tab-separated lines {@code phase  name  value  unit} to figures.tsv in the work directory, which
+ * tab-separated lines {@code phase name value unit} to figures.tsv in the work directory, which
  * run.sh prints at the end. Recorded, never asserted against a time budget.
  */
 public final class Figures {
@@ -21,7 +21,8 @@ public final class Figures {
     System.out.print("FIGURE " + line);
     Path file = E2e.work("").resolve("figures.tsv");
     try {
-      Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -31,8 +32,12 @@ public final class Figures {
     String line = phase + "\t" + name + "\t" + text.replace('\t', ' ').replace('\n', ' ') + "\t-\n";
     System.out.print("FIGURE " + line);
     try {
-      Files.writeString(E2e.work("").resolve("figures.tsv"), line, StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          E2e.work("").resolve("figures.tsv"),
+          line,
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

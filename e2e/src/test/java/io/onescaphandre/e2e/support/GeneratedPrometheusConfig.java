@@ -19,11 +19,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The configuration the Prometheus Operator generates for a Prometheus resource: the Secret
- * {@code prometheus-<name>}, key {@code prometheus.yaml.gz}. Read, decompressed, and made runnable
- * on this host with the fewest changes: {@code kubeconfig_file} added to each Kubernetes service
- * discovery (there is no in-cluster service account here), the pod-name and shard placeholders
- * filled, rule_files pointed at a local folder. Nothing else is touched.
+ * The configuration the Prometheus Operator generates for a Prometheus resource: the Secret {@code
+ * prometheus-<name>}, key {@code prometheus.yaml.gz}. Read, decompressed, and made runnable on this
+ * host with the fewest changes: {@code kubeconfig_file} added to each Kubernetes service discovery
+ * (there is no in-cluster service account here), the pod-name and shard placeholders filled,
+ * rule_files pointed at a local folder. Nothing else is touched.
  */
 public final class GeneratedPrometheusConfig {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -36,17 +36,30 @@ public final class GeneratedPrometheusConfig {
 
   /** Waits for the Secret, then returns the decompressed YAML. */
   public static String await(String namespace, String prometheusName, Duration timeout) {
-    Secret secret = E2e.client().secrets().inNamespace(namespace).withName(secretName(prometheusName))
-        .waitUntilCondition(s -> s != null && s.getData() != null && s.getData().containsKey("prometheus.yaml.gz"),
-            timeout.toSeconds(), TimeUnit.SECONDS);
+    Secret secret =
+        E2e.client()
+            .secrets()
+            .inNamespace(namespace)
+            .withName(secretName(prometheusName))
+            .waitUntilCondition(
+                s ->
+                    s != null
+                        && s.getData() != null
+                        && s.getData().containsKey("prometheus.yaml.gz"),
+                timeout.toSeconds(),
+                TimeUnit.SECONDS);
     return decompress(secret.getData().get("prometheus.yaml.gz"));
   }
 
   /** Reads the current config (null when the Secret does not exist yet). */
   public static String current(String namespace, String prometheusName) {
-    Secret secret = E2e.client().secrets().inNamespace(namespace).withName(secretName(prometheusName)).get();
-    return secret == null || secret.getData() == null || !secret.getData().containsKey("prometheus.yaml.gz")
-        ? null : decompress(secret.getData().get("prometheus.yaml.gz"));
+    Secret secret =
+        E2e.client().secrets().inNamespace(namespace).withName(secretName(prometheusName)).get();
+    return secret == null
+            || secret.getData() == null
+            || !secret.getData().containsKey("prometheus.yaml.gz")
+        ? null
+        : decompress(secret.getData().get("prometheus.yaml.gz"));
   }
 
   static String decompress(String base64Gzip) {

@@ -10,7 +10,8 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 class GeneratedPrometheusConfigTest {
-  private static final String GENERATED = """
+  private static final String GENERATED =
+      """
       global:
         external_labels:
           prometheus: monitoring/kube-prometheus-stack-prometheus
@@ -30,14 +31,19 @@ class GeneratedPrometheusConfigTest {
 
   @Test
   void localizeAddsKubeconfigFillsPlaceholdersAndPointsRulesAtALocalFolder() {
-    String local = GeneratedPrometheusConfig.localize(GENERATED, Path.of("/run/kubeconfig"), Path.of("/run/rules"));
+    String local =
+        GeneratedPrometheusConfig.localize(
+            GENERATED, Path.of("/run/kubeconfig"), Path.of("/run/rules"));
     var root = GeneratedPrometheusConfig.parse(local);
-    assertThat(root.at("/scrape_configs/0/kubernetes_sd_configs/0/kubeconfig_file").asText()).isEqualTo("/run/kubeconfig");
+    assertThat(root.at("/scrape_configs/0/kubernetes_sd_configs/0/kubeconfig_file").asText())
+        .isEqualTo("/run/kubeconfig");
     assertThat(root.at("/scrape_configs/0/kubernetes_sd_configs/0/role").asText()).isEqualTo("pod");
     assertThat(root.at("/scrape_configs/0/relabel_configs/0/regex").asText()).isEqualTo("0");
-    assertThat(root.at("/global/external_labels/prometheus_replica").asText()).isEqualTo("prometheus-e2e-0");
+    assertThat(root.at("/global/external_labels/prometheus_replica").asText())
+        .isEqualTo("prometheus-e2e-0");
     assertThat(root.at("/rule_files/0").asText()).isEqualTo("/run/rules/*.yaml");
-    assertThat(GeneratedPrometheusConfig.jobNames(local)).containsExactly("podMonitor/one-scaphandre/opennebula/0");
+    assertThat(GeneratedPrometheusConfig.jobNames(local))
+        .containsExactly("podMonitor/one-scaphandre/opennebula/0");
   }
 
   @Test
@@ -46,7 +52,9 @@ class GeneratedPrometheusConfigTest {
     try (var gz = new GZIPOutputStream(bytes)) {
       gz.write(GENERATED.getBytes(StandardCharsets.UTF_8));
     }
-    assertThat(GeneratedPrometheusConfig.decompress(Base64.getEncoder().encodeToString(bytes.toByteArray())))
+    assertThat(
+            GeneratedPrometheusConfig.decompress(
+                Base64.getEncoder().encodeToString(bytes.toByteArray())))
         .isEqualTo(GENERATED);
   }
 }

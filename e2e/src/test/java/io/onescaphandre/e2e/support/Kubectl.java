@@ -33,10 +33,19 @@ public final class Kubectl {
     return Commands.run(command, stdin, 120);
   }
 
-  /** Server-side apply (needed for the Prometheus Operator CRDs: over the client-side 256 KiB annotation). */
+  /**
+   * Server-side apply (needed for the Prometheus Operator CRDs: over the client-side 256 KiB
+   * annotation).
+   */
   public static Result applyServerSide(String pathOrDash, String stdin) {
-    return runWithInput(stdin, "apply", "--server-side", "--force-conflicts", "--field-manager=one-scaphandre-e2e",
-        "-f", pathOrDash);
+    return runWithInput(
+        stdin,
+        "apply",
+        "--server-side",
+        "--force-conflicts",
+        "--field-manager=one-scaphandre-e2e",
+        "-f",
+        pathOrDash);
   }
 
   /** A small helper shared with other command-line tools (promtool, helm...). */

@@ -51,11 +51,13 @@ public final class KubeletStandIn implements AutoCloseable {
     this.namespace = namespace;
     this.podLabels = podLabels;
     this.runner = runner;
-    this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "kubelet-stand-in");
-      t.setDaemon(true);
-      return t;
-    });
+    this.loop =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "kubelet-stand-in");
+              t.setDaemon(true);
+              return t;
+            });
     loop.scheduleWithFixedDelay(this::syncQuietly, 0, 1, TimeUnit.SECONDS);
   }
 
@@ -84,20 +86,31 @@ public final class KubeletStandIn implements AutoCloseable {
       String uid = pod.getMetadata().getUid();
       if (pod.getMetadata().getDeletionTimestamp() != null) {
         stop(uid);
-        client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).withGracePeriod(0).delete();
+        client
+            .pods()
+            .inNamespace(namespace)
+            .withName(pod.getMetadata().getName())
+            .withGracePeriod(0)
+            .delete();
         continue;
       }
       present.add(uid);
       String nodeName = pod.getSpec().getNodeName();
-      if (nodeName == null || running.containsKey(uid) || failures.containsKey(pod.getMetadata().getName())) {
+      if (nodeName == null
+          || running.containsKey(uid)
+          || failures.containsKey(pod.getMetadata().getName())) {
         continue;
       }
       Node node = client.nodes().withName(nodeName).get();
       if (node == null) {
         continue;
       }
-      String address = node.getStatus().getAddresses().stream().filter(a -> "InternalIP".equals(a.getType()))
-          .map(NodeAddress::getAddress).findFirst().orElseThrow();
+      String address =
+          node.getStatus().getAddresses().stream()
+              .filter(a -> "InternalIP".equals(a.getType()))
+              .map(NodeAddress::getAddress)
+              .findFirst()
+              .orElseThrow();
       try {
         RunningPod started = runner.start(pod, node, address);
         running.put(uid, started);
@@ -117,33 +130,83 @@ public final class KubeletStandIn implements AutoCloseable {
     String now = Instant.now().toString();
     List<ContainerStatus> containers = new ArrayList<>();
     for (Container c : pod.getSpec().getContainers()) {
-      containers.add(new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withImageID("")
-          .withContainerID("e2e://" + pod.getMetadata().getUid() + "/" + c.getName())
-          .withReady(true).withStarted(true).withRestartCount(0)
-          .withNewState().withNewRunning().withStartedAt(now).endRunning().endState().build());
+      containers.add(
+          new ContainerStatusBuilder()
+              .withName(c.getName())
+              .withImage(c.getImage())
+              .withImageID("")
+              .withContainerID("e2e://" + pod.getMetadata().getUid() + "/" + c.getName())
+              .withReady(true)
+              .withStarted(true)
+              .withRestartCount(0)
+              .withNewState()
+              .withNewRunning()
+              .withStartedAt(now)
+              .endRunning()
+              .endState()
+              .build());
     }
     List<ContainerStatus> inits = new ArrayList<>();
     for (Container c : pod.getSpec().getInitContainers()) {
-      inits.add(new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withImageID("")
-          .withContainerID("e2e://" + pod.getMetadata().getUid() + "/" + c.getName())
-          .withReady(true).withStarted(false).withRestartCount(0)
-          .withNewState().withNewTerminated().withExitCode(0).withReason("Completed")
-            .withMessage("init".equals(c.getName()) ? initMessage : null)
-            .withStartedAt(now).withFinishedAt(now).endTerminated().endState().build());
+      inits.add(
+          new ContainerStatusBuilder()
+              .withName(c.getName())
+              .withImage(c.getImage())
+              .withImageID("")
+              .withContainerID("e2e://" + pod.getMetadata().getUid() + "/" + c.getName())
+              .withReady(true)
+              .withStarted(false)
+              .withRestartCount(0)
+              .withNewState()
+              .withNewTerminated()
+              .withExitCode(0)
+              .withReason("Completed")
+              .withMessage("init".equals(c.getName()) ? initMessage : null)
+              .withStartedAt(now)
+              .withFinishedAt(now)
+              .endTerminated()
+              .endState()
+              .build());
     }
     List<PodCondition> conditions = new ArrayList<>();
-    for (String type : List.of("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")) {
-      conditions.add(new PodConditionBuilder().withType(type).withStatus("True").withLastTransitionTime(now).build());
+    for (String type :
+        List.of(
+            "PodReadyToStartContainers",
+            "Initialized",
+            "Ready",
+            "ContainersReady",
+            "PodScheduled")) {
+      conditions.add(
+          new PodConditionBuilder()
+              .withType(type)
+              .withStatus("True")
+              .withLastTransitionTime(now)
+              .build());
     }
-    E2e.client().pods().inNamespace(namespace).withName(pod.getMetadata().getName()).editStatus(p -> {
-      p.setStatus(new PodStatusBuilder(p.getStatus())
-          .withPhase("Running").withHostIP(address).withPodIP(address)
-          .withHostIPs(List.of(new io.fabric8.kubernetes.api.model.HostIPBuilder().withIp(address).build()))
-          .withPodIPs(List.of(new PodIPBuilder().withIp(address).build()))
-          .withStartTime(now).withConditions(conditions)
-          .withContainerStatuses(containers).withInitContainerStatuses(inits).build());
-      return p;
-    });
+    E2e.client()
+        .pods()
+        .inNamespace(namespace)
+        .withName(pod.getMetadata().getName())
+        .editStatus(
+            p -> {
+              p.setStatus(
+                  new PodStatusBuilder(p.getStatus())
+                      .withPhase("Running")
+                      .withHostIP(address)
+                      .withPodIP(address)
+                      .withHostIPs(
+                          List.of(
+                              new io.fabric8.kubernetes.api.model.HostIPBuilder()
+                                  .withIp(address)
+                                  .build()))
+                      .withPodIPs(List.of(new PodIPBuilder().withIp(address).build()))
+                      .withStartTime(now)
+                      .withConditions(conditions)
+                      .withContainerStatuses(containers)
+                      .withInitContainerStatuses(inits)
+                      .build());
+              return p;
+            });
   }
 
   private void stop(String uid) {

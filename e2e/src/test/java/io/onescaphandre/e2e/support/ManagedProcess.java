@@ -17,10 +17,12 @@ import java.util.concurrent.TimeUnit;
  * the test JVM exits is stopped by a shutdown hook, so no run leaves processes behind.
  */
 public final class ManagedProcess implements AutoCloseable {
-  private static final List<ManagedProcess> RUNNING = Collections.synchronizedList(new ArrayList<>());
+  private static final List<ManagedProcess> RUNNING =
+      Collections.synchronizedList(new ArrayList<>());
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(ManagedProcess::stopAll, "e2e-process-cleanup"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(ManagedProcess::stopAll, "e2e-process-cleanup"));
   }
 
   private final String name;
@@ -35,9 +37,10 @@ public final class ManagedProcess implements AutoCloseable {
 
   public static ManagedProcess start(String name, List<String> command, Map<String, String> env) {
     Path log = E2e.work("logs").resolve(name + ".log");
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
     try {
       ManagedProcess started = new ManagedProcess(name, builder.start(), log);

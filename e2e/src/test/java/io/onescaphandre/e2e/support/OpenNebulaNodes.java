@@ -5,9 +5,9 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Part of the kubelet stand-in (simulated): every node made here gets its heartbeat, the Lease
  * {@code kube-node-lease/<node>} renewed every {@value #HEARTBEAT_SECONDS} s as a kubelet renews
  * it. Without it, kube-controller-manager's node lifecycle controller marks the node Unknown after
- * its grace period (about 50 s) and taints it {@code node.kubernetes.io/unreachable}: the
- * DaemonSet controller then makes no pod for it and the scheduler binds none to it.
+ * its grace period (about 50 s) and taints it {@code node.kubernetes.io/unreachable}: the DaemonSet
+ * controller then makes no pod for it and the scheduler binds none to it.
  */
 public final class OpenNebulaNodes {
   public static final String HOST_ID_LABEL = "one-scaphandre.io/host-id";
@@ -49,30 +49,62 @@ public final class OpenNebulaNodes {
     labels.putAll(extraLabels);
     String now = Instant.now().toString();
     return new NodeBuilder()
-        .withNewMetadata().withName(name).withLabels(labels).endMetadata()
-        .withNewSpec().endSpec()
+        .withNewMetadata()
+        .withName(name)
+        .withLabels(labels)
+        .endMetadata()
+        .withNewSpec()
+        .endSpec()
         .withNewStatus()
-          .addNewAddress().withType("InternalIP").withAddress(Loopback.nodeAddress(n)).endAddress()
-          .addNewAddress().withType("Hostname").withAddress(name).endAddress()
-          .withCapacity(resources())
-          .withAllocatable(resources())
-          .addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady")
-            .withMessage("kubelet stand-in of the one-scaphandre e2e harness")
-            .withLastHeartbeatTime(now).withLastTransitionTime(now).endCondition()
-          .withNewNodeInfo().withKubeletVersion("v1.34.12").withOperatingSystem("linux")
-            .withArchitecture("amd64").withContainerRuntimeVersion("none://e2e").withKernelVersion("6.1.0-e2e")
-            .withOsImage("OpenNebula KVM host (simulated)").withMachineID("").withSystemUUID("")
-            .withBootID("").withKubeProxyVersion("").endNodeInfo()
+        .addNewAddress()
+        .withType("InternalIP")
+        .withAddress(Loopback.nodeAddress(n))
+        .endAddress()
+        .addNewAddress()
+        .withType("Hostname")
+        .withAddress(name)
+        .endAddress()
+        .withCapacity(resources())
+        .withAllocatable(resources())
+        .addNewCondition()
+        .withType("Ready")
+        .withStatus("True")
+        .withReason("KubeletReady")
+        .withMessage("kubelet stand-in of the one-scaphandre e2e harness")
+        .withLastHeartbeatTime(now)
+        .withLastTransitionTime(now)
+        .endCondition()
+        .withNewNodeInfo()
+        .withKubeletVersion("v1.34.12")
+        .withOperatingSystem("linux")
+        .withArchitecture("amd64")
+        .withContainerRuntimeVersion("none://e2e")
+        .withKernelVersion("6.1.0-e2e")
+        .withOsImage("OpenNebula KVM host (simulated)")
+        .withMachineID("")
+        .withSystemUUID("")
+        .withBootID("")
+        .withKubeProxyVersion("")
+        .endNodeInfo()
         .endStatus()
         .build();
   }
 
   private static Map<String, Quantity> resources() {
-    return Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi"), "pods", new Quantity("110"),
-        "ephemeral-storage", new Quantity("100Gi"));
+    return Map.of(
+        "cpu",
+        new Quantity("16"),
+        "memory",
+        new Quantity("64Gi"),
+        "pods",
+        new Quantity("110"),
+        "ephemeral-storage",
+        new Quantity("100Gi"));
   }
 
-  /** Creates the node, status included (a Node create keeps its status), or adds the labels to it. */
+  /**
+   * Creates the node, status included (a Node create keeps its status), or adds the labels to it.
+   */
   public static Node ensure(int n, Map<String, String> extraLabels) {
     var client = E2e.client();
     Node wanted = node(n, extraLabels);
@@ -83,23 +115,41 @@ public final class OpenNebulaNodes {
     if (existing == null) {
       return client.nodes().resource(wanted).create();
     }
-    return client.nodes().withName(name)
-        .edit(node -> new NodeBuilder(node).editMetadata().addToLabels(extraLabels).endMetadata().build());
+    return client
+        .nodes()
+        .withName(name)
+        .edit(
+            node ->
+                new NodeBuilder(node)
+                    .editMetadata()
+                    .addToLabels(extraLabels)
+                    .endMetadata()
+                    .build());
   }
 
   /** The node's Lease, held by the node and renewed now (what a kubelet's heartbeat does). */
   static Lease lease(String nodeName, ZonedDateTime now) {
     return new LeaseBuilder()
-        .withNewMetadata().withName(nodeName).withNamespace(LEASE_NAMESPACE).endMetadata()
-        .withNewSpec().withHolderIdentity(nodeName).withLeaseDurationSeconds(40)
-          .withRenewTime(now.withZoneSameInstant(ZoneOffset.UTC)).endSpec()
+        .withNewMetadata()
+        .withName(nodeName)
+        .withNamespace(LEASE_NAMESPACE)
+        .endMetadata()
+        .withNewSpec()
+        .withHolderIdentity(nodeName)
+        .withLeaseDurationSeconds(40)
+        .withRenewTime(now.withZoneSameInstant(ZoneOffset.UTC))
+        .endSpec()
         .build();
   }
 
   private static void renewLease(String nodeName) {
-    E2e.client().leases().inNamespace(LEASE_NAMESPACE)
-        .resource(lease(nodeName, ZonedDateTime.now(ZoneOffset.UTC))).fieldManager("e2e-kubelet-stand-in")
-        .forceConflicts().serverSideApply();
+    E2e.client()
+        .leases()
+        .inNamespace(LEASE_NAMESPACE)
+        .resource(lease(nodeName, ZonedDateTime.now(ZoneOffset.UTC)))
+        .fieldManager("e2e-kubelet-stand-in")
+        .forceConflicts()
+        .serverSideApply();
   }
 
   private static synchronized void startHeartbeat(String nodeName) {
@@ -107,12 +157,15 @@ public final class OpenNebulaNodes {
       return;
     }
     if (heartbeat == null) {
-      heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "kubelet-stand-in-heartbeat");
-        t.setDaemon(true);
-        return t;
-      });
-      heartbeat.scheduleWithFixedDelay(OpenNebulaNodes::beat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+      heartbeat =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "kubelet-stand-in-heartbeat");
+                t.setDaemon(true);
+                return t;
+              });
+      heartbeat.scheduleWithFixedDelay(
+          OpenNebulaNodes::beat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
     }
   }
 
@@ -121,7 +174,8 @@ public final class OpenNebulaNodes {
       try {
         renewLease(nodeName);
       } catch (RuntimeException e) {
-        System.err.println("kubelet stand-in: heartbeat of " + nodeName + " failed: " + e.getMessage());
+        System.err.println(
+            "kubelet stand-in: heartbeat of " + nodeName + " failed: " + e.getMessage());
       }
     }
   }

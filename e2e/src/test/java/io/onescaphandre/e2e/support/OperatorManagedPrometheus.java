@@ -34,15 +34,18 @@ public final class OperatorManagedPrometheus implements AutoCloseable {
     this.namespace = namespace;
     this.prometheusName = prometheusName;
     this.ruleDir = E2e.work("prometheus-" + prometheusName + "-rules");
-    this.lastConfig = GeneratedPrometheusConfig.await(namespace, prometheusName, Duration.ofSeconds(90));
+    this.lastConfig =
+        GeneratedPrometheusConfig.await(namespace, prometheusName, Duration.ofSeconds(90));
     this.lastRules = rules();
     writeRules(lastRules);
     this.server = PrometheusServer.start(prometheusName, localized(lastConfig), Map.of());
-    this.reloader = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "config-reloader-stand-in");
-      t.setDaemon(true);
-      return t;
-    });
+    this.reloader =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "config-reloader-stand-in");
+              t.setDaemon(true);
+              return t;
+            });
     reloader.scheduleWithFixedDelay(this::syncQuietly, 2, 2, TimeUnit.SECONDS);
   }
 
@@ -73,7 +76,8 @@ public final class OperatorManagedPrometheus implements AutoCloseable {
   private Map<String, String> rules() {
     Map<String, String> files = new HashMap<>();
     for (ConfigMap cm : E2e.client().configMaps().inNamespace(namespace).list().getItems()) {
-      if (cm.getMetadata().getName().startsWith("prometheus-" + prometheusName + "-rulefiles-") && cm.getData() != null) {
+      if (cm.getMetadata().getName().startsWith("prometheus-" + prometheusName + "-rulefiles-")
+          && cm.getData() != null) {
         files.putAll(cm.getData());
       }
     }

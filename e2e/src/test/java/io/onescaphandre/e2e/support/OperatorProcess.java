@@ -22,10 +22,17 @@ public final class OperatorProcess {
 
   public static synchronized ManagedProcess ensureRunning() {
     if (operator == null || !operator.isAlive()) {
-      String help = Kubectl.Commands.run(List.of(Parts.javaBinary(), "-jar", Parts.operatorJar().toString(),
-          "run", "--help"), null, 60).stdout();
-      List<String> command = new ArrayList<>(List.of(Parts.javaBinary(), "-Xmx256m", "-jar",
-          Parts.operatorJar().toString(), "run"));
+      String help =
+          Kubectl.Commands.run(
+                  List.of(
+                      Parts.javaBinary(), "-jar", Parts.operatorJar().toString(), "run", "--help"),
+                  null,
+                  60)
+              .stdout();
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Parts.javaBinary(), "-Xmx256m", "-jar", Parts.operatorJar().toString(), "run"));
       // Its HTTP endpoints (metrics, health) must not take a fixed port on all interfaces here.
       if (help.contains("--web.listen-address")) {
         command.add("--web.listen-address=127.0.0.1:" + Loopback.freePort());
@@ -37,11 +44,15 @@ public final class OperatorProcess {
         readyz = "http://127.0.0.1:" + port + "/readyz";
       }
       long start = System.nanoTime();
-      operator = ManagedProcess.start("one-scaphandre-operator", command,
-          Map.of("KUBECONFIG", E2e.kubeconfig().toString()));
+      operator =
+          ManagedProcess.start(
+              "one-scaphandre-operator",
+              command,
+              Map.of("KUBECONFIG", E2e.kubeconfig().toString()));
       if (readyz != null) {
         awaitReady(operator, readyz, Duration.ofSeconds(120));
-        Figures.record("operator", "process start -> /readyz 200", (System.nanoTime() - start) / 1e9, "s");
+        Figures.record(
+            "operator", "process start -> /readyz 200", (System.nanoTime() - start) / 1e9, "s");
       }
     }
     return operator;
@@ -56,8 +67,10 @@ public final class OperatorProcess {
         throw new AssertionError("the operator exited:\n" + process.logTail());
       }
       try {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200) {
           return;
         }
@@ -70,7 +83,14 @@ public final class OperatorProcess {
       }
       QemuGuests.sleep(500);
     }
-    throw new AssertionError("the operator's " + url + " did not answer 200 within " + timeout + " (" + last + "):\n"
-        + process.logTail());
+    throw new AssertionError(
+        "the operator's "
+            + url
+            + " did not answer 200 within "
+            + timeout
+            + " ("
+            + last
+            + "):\n"
+            + process.logTail());
   }
 }

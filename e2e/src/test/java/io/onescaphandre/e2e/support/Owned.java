@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.List;
 import java.util.Map;
 
-/** The objects a monitor owns, found by the labels every owned object carries (docs/interfaces.md). */
+/**
+ * The objects a monitor owns, found by the labels every owned object carries (docs/interfaces.md).
+ */
 public final class Owned {
   public static final String PODMONITOR = "monitoring.coreos.com/v1:PodMonitor";
   public static final String SCRAPECONFIG = "monitoring.coreos.com/v1alpha1:ScrapeConfig";
@@ -13,20 +15,36 @@ public final class Owned {
   private Owned() {}
 
   public static Map<String, String> labels(String monitorName) {
-    return Map.of("app.kubernetes.io/name", "one-scaphandre-agent",
-        "app.kubernetes.io/instance", monitorName,
-        "app.kubernetes.io/managed-by", "one-scaphandre-operator");
+    return Map.of(
+        "app.kubernetes.io/name",
+        "one-scaphandre-agent",
+        "app.kubernetes.io/instance",
+        monitorName,
+        "app.kubernetes.io/managed-by",
+        "one-scaphandre-operator");
   }
 
-  /** Pods of the agent DaemonSet: selected by name and instance (a pod template may not carry managed-by). */
+  /**
+   * Pods of the agent DaemonSet: selected by name and instance (a pod template may not carry
+   * managed-by).
+   */
   public static Map<String, String> podLabels(String monitorName) {
-    return Map.of("app.kubernetes.io/name", "one-scaphandre-agent", "app.kubernetes.io/instance", monitorName);
+    return Map.of(
+        "app.kubernetes.io/name",
+        "one-scaphandre-agent",
+        "app.kubernetes.io/instance",
+        monitorName);
   }
 
-  public static List<GenericKubernetesResource> list(String apiVersionAndKind, String namespace, String monitorName) {
+  public static List<GenericKubernetesResource> list(
+      String apiVersionAndKind, String namespace, String monitorName) {
     String[] parts = apiVersionAndKind.split(":");
-    return E2e.client().genericKubernetesResources(parts[0], parts[1]).inNamespace(namespace)
-        .withLabels(labels(monitorName)).list().getItems();
+    return E2e.client()
+        .genericKubernetesResources(parts[0], parts[1])
+        .inNamespace(namespace)
+        .withLabels(labels(monitorName))
+        .list()
+        .getItems();
   }
 
   @SuppressWarnings("unchecked")

@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * The parts of one-scaphandre that the phases exercise, which are written in parallel and land on
- * main one by one. A phase whose part is not there yet is SKIPPED with a message starting
- * {@value #MISSING}, which run.sh lists at the end: never silently.
+ * main one by one. A phase whose part is not there yet is SKIPPED with a message starting {@value
+ * #MISSING}, which run.sh lists at the end: never silently.
  *
  * <p>A part counts as present only when it does what the contract in docs/interfaces.md says, not
  * when a placeholder file exists: the jars must answer {@code run --help} with their flags.
@@ -46,33 +46,43 @@ public final class Parts {
       return null;
     }
     try (Stream<Path> files = Files.list(crdsDir())) {
-      return files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+      return files
+          .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
           .filter(Parts::definesScaphandreMonitors)
-          .findFirst().orElse(null);
+          .findFirst()
+          .orElse(null);
     } catch (IOException e) {
       return null;
     }
   }
 
   public static void assumeOperator() {
-    assumeTrue(scaphandreMonitorCrd() != null,
-        MISSING + "operator CRD (no CustomResourceDefinition of scaphandremonitors in " + crdsDir() + ")");
-    assumeTrue(answersHelp(operatorJar(), "run", "Usage"),
+    assumeTrue(
+        scaphandreMonitorCrd() != null,
+        MISSING
+            + "operator CRD (no CustomResourceDefinition of scaphandremonitors in "
+            + crdsDir()
+            + ")");
+    assumeTrue(
+        answersHelp(operatorJar(), "run", "Usage"),
         MISSING + "operator (" + operatorJar() + " run --help does not answer with its usage)");
   }
 
   public static void assumeOperatorRender() {
-    assumeTrue(answersHelp(operatorJar(), "generate-conf", "Usage"),
+    assumeTrue(
+        answersHelp(operatorJar(), "generate-conf", "Usage"),
         MISSING + "operator generate-conf (" + operatorJar() + " generate-conf --help)");
   }
 
   public static void assumeAgent() {
-    assumeTrue(answersHelp(agentJar(), "run", "--path.sysfs"),
+    assumeTrue(
+        answersHelp(agentJar(), "run", "--path.sysfs"),
         MISSING + "agent (" + agentJar() + " run --help does not list --path.sysfs)");
   }
 
   public static void assumeChart() {
-    assumeTrue(Files.isRegularFile(chartDir().resolve("Chart.yaml")),
+    assumeTrue(
+        Files.isRegularFile(chartDir().resolve("Chart.yaml")),
         MISSING + "Helm chart (" + chartDir().resolve("Chart.yaml") + ")");
   }
 
@@ -86,14 +96,17 @@ public final class Parts {
   }
 
   private static boolean answersHelp(Path jar, String subcommand, String expected) {
-    return CHECKED.computeIfAbsent(jar + " " + subcommand + " " + expected, key -> {
-      if (!Files.isRegularFile(jar)) {
-        return false;
-      }
-      Kubectl.Result help = Kubectl.Commands.run(
-          List.of(javaBinary(), "-jar", jar.toString(), subcommand, "--help"), null, 60);
-      return help.exitCode() == 0 && (help.stdout() + help.stderr()).contains(expected);
-    });
+    return CHECKED.computeIfAbsent(
+        jar + " " + subcommand + " " + expected,
+        key -> {
+          if (!Files.isRegularFile(jar)) {
+            return false;
+          }
+          Kubectl.Result help =
+              Kubectl.Commands.run(
+                  List.of(javaBinary(), "-jar", jar.toString(), subcommand, "--help"), null, 60);
+          return help.exitCode() == 0 && (help.stdout() + help.stderr()).contains(expected);
+        });
   }
 
   public static String javaBinary() {

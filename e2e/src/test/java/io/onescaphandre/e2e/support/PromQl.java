@@ -19,7 +19,8 @@ import java.util.function.Predicate;
 /** Prometheus' HTTP API: instant queries, targets, with bounded waiting. */
 public final class PromQl {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
 
   public record Sample(Map<String, String> labels, double value) {
@@ -54,8 +55,14 @@ public final class PromQl {
       }
       QemuGuests.sleep(1000);
     }
-    throw new AssertionError("after " + timeout + " the query " + promql + " still gives " + last
-        + (lastError != null ? " (last error: " + lastError.getMessage() + ")" : ""));
+    throw new AssertionError(
+        "after "
+            + timeout
+            + " the query "
+            + promql
+            + " still gives "
+            + last
+            + (lastError != null ? " (last error: " + lastError.getMessage() + ")" : ""));
   }
 
   /** Active targets: scrape pool, health, scrape URL and discovered labels. */
@@ -71,24 +78,31 @@ public final class PromQl {
     }
     for (JsonNode item : data.path("result")) {
       Map<String, String> labels = new LinkedHashMap<>();
-      item.path("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      item.path("metric")
+          .fields()
+          .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
       samples.add(new Sample(labels, Double.parseDouble(item.path("value").get(1).asText())));
     }
     return samples;
   }
 
   private JsonNode get(String pathAndQuery) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
-        .timeout(Duration.ofSeconds(20)).GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+            .timeout(Duration.ofSeconds(20))
+            .GET()
+            .build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       JsonNode body = JSON.readTree(response.body());
       if (response.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
-        throw new IllegalStateException("Prometheus answered " + response.statusCode() + ": " + response.body());
+        throw new IllegalStateException(
+            "Prometheus answered " + response.statusCode() + ": " + response.body());
       }
       return body.path("data");
     } catch (IOException e) {
-      throw new IllegalStateException("cannot reach Prometheus at " + baseUrl + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot reach Prometheus at " + baseUrl + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

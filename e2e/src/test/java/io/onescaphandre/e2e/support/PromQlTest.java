@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 class PromQlTest {
   @Test
   void parsesAVectorResult() throws Exception {
-    var data = new ObjectMapper().readTree("""
+    var data =
+        new ObjectMapper()
+            .readTree(
+                """
         {"resultType":"vector","result":[
           {"metric":{"__name__":"up","host_id":"12"},"value":[1700000000.1,"1"]},
           {"metric":{"host_id":"13"},"value":[1700000000.1,"0.25"]}]}

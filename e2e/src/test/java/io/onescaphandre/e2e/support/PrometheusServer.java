@@ -24,8 +24,12 @@ public final class PrometheusServer implements AutoCloseable {
     this.configFile = configFile;
   }
 
-  /** Writes the config (and rule files next to it), checks it with promtool, starts and waits for ready. */
-  public static PrometheusServer start(String name, String configYaml, Map<String, String> ruleFiles) {
+  /**
+   * Writes the config (and rule files next to it), checks it with promtool, starts and waits for
+   * ready.
+   */
+  public static PrometheusServer start(
+      String name, String configYaml, Map<String, String> ruleFiles) {
     Path dir = E2e.work("prometheus-" + name);
     Path config = dir.resolve("prometheus.yml");
     try {
@@ -36,20 +40,33 @@ public final class PrometheusServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Kubectl.Result check = Kubectl.Commands.run(
-        List.of(E2e.bin("promtool").toString(), "check", "config", config.toString()), null, 60);
+    Kubectl.Result check =
+        Kubectl.Commands.run(
+            List.of(E2e.bin("promtool").toString(), "check", "config", config.toString()),
+            null,
+            60);
     if (check.exitCode() != 0) {
-      throw new AssertionError("promtool check config failed for " + name + ":\n" + check.stdout() + check.stderr()
-          + "\n--- config ---\n" + configYaml);
+      throw new AssertionError(
+          "promtool check config failed for "
+              + name
+              + ":\n"
+              + check.stdout()
+              + check.stderr()
+              + "\n--- config ---\n"
+              + configYaml);
     }
     int port = Loopback.freePort();
     String baseUrl = "http://127.0.0.1:" + port;
-    ManagedProcess process = ManagedProcess.start("prometheus-" + name, List.of(
-        E2e.bin("prometheus").toString(),
-        "--config.file=" + config,
-        "--web.listen-address=127.0.0.1:" + port,
-        "--storage.tsdb.path=" + dir.resolve("data"),
-        "--web.enable-lifecycle"), Map.of());
+    ManagedProcess process =
+        ManagedProcess.start(
+            "prometheus-" + name,
+            List.of(
+                E2e.bin("prometheus").toString(),
+                "--config.file=" + config,
+                "--web.listen-address=127.0.0.1:" + port,
+                "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.enable-lifecycle"),
+            Map.of());
     PrometheusServer server = new PrometheusServer(process, baseUrl, config);
     server.awaitReady(Duration.ofSeconds(60));
     return server;
@@ -75,12 +92,17 @@ public final class PrometheusServer implements AutoCloseable {
   public void reload(String configYaml) {
     try {
       Files.writeString(configFile, configYaml);
-      HttpResponse<String> response = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create(baseUrl + "/-/reload")).POST(HttpRequest.BodyPublishers.noBody())
-              .timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(baseUrl + "/-/reload"))
+                      .POST(HttpRequest.BodyPublishers.noBody())
+                      .timeout(Duration.ofSeconds(30))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        throw new AssertionError("reload refused: " + response.statusCode() + " " + response.body());
+        throw new AssertionError(
+            "reload refused: " + response.statusCode() + " " + response.body());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -98,8 +120,12 @@ public final class PrometheusServer implements AutoCloseable {
         throw new AssertionError("Prometheus exited:\n" + process.logTail());
       }
       try {
-        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/-/ready"))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/-/ready"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() == 200) {
           return;
         }

@@ -39,27 +39,50 @@ public final class QemuGuests implements AutoCloseable {
   }
 
   private static String qemuSystem() {
-    for (String candidate : List.of("/usr/bin/qemu-system-x86_64", "/usr/local/bin/qemu-system-x86_64")) {
+    for (String candidate :
+        List.of("/usr/bin/qemu-system-x86_64", "/usr/local/bin/qemu-system-x86_64")) {
       if (Files.isExecutable(Path.of(candidate))) {
         return candidate;
       }
     }
-    throw new IllegalStateException("qemu-system-x86_64 not found: run e2e/build-binaries.sh (Debian qemu-system-x86)");
+    throw new IllegalStateException(
+        "qemu-system-x86_64 not found: run e2e/build-binaries.sh (Debian qemu-system-x86)");
   }
 
   public Guest start(int vmId, int dutyPercent) {
     Path kernel = E2e.cache().resolve("qemu/vmlinuz");
     Path initrd = E2e.cache().resolve("qemu/initrd.gz");
     Path console = E2e.work("qemu").resolve("one-" + vmId + ".console");
-    List<String> command = List.of(emulator.toString(),
-        "-name", "guest=one-" + vmId + ",debug-threads=on",
-        "-uuid", String.format("00000000-0000-4000-8000-%012d", vmId),
-        "-accel", "tcg", "-m", "128", "-smp", "1", "-nodefaults", "-no-user-config",
-        "-display", "none", "-monitor", "none", "-no-reboot",
-        "-serial", "file:" + console,
-        "-kernel", kernel.toString(), "-initrd", initrd.toString(),
-        "-append", "console=ttyS0 quiet panic=-1 duty=" + dutyPercent);
-    Guest guest = new Guest(vmId, dutyPercent, ManagedProcess.start("qemu-one-" + vmId, command, Map.of()));
+    List<String> command =
+        List.of(
+            emulator.toString(),
+            "-name",
+            "guest=one-" + vmId + ",debug-threads=on",
+            "-uuid",
+            String.format("00000000-0000-4000-8000-%012d", vmId),
+            "-accel",
+            "tcg",
+            "-m",
+            "128",
+            "-smp",
+            "1",
+            "-nodefaults",
+            "-no-user-config",
+            "-display",
+            "none",
+            "-monitor",
+            "none",
+            "-no-reboot",
+            "-serial",
+            "file:" + console,
+            "-kernel",
+            kernel.toString(),
+            "-initrd",
+            initrd.toString(),
+            "-append",
+            "console=ttyS0 quiet panic=-1 duty=" + dutyPercent);
+    Guest guest =
+        new Guest(vmId, dutyPercent, ManagedProcess.start("qemu-one-" + vmId, command, Map.of()));
     guests.add(guest);
     return guest;
   }

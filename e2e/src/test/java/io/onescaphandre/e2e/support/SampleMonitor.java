@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  */
 public final class SampleMonitor {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Pattern FENCED_YAML = Pattern.compile("```ya?ml\\s*\\n(.*?)```", Pattern.DOTALL);
+  private static final Pattern FENCED_YAML =
+      Pattern.compile("```ya?ml\\s*\\n(.*?)```", Pattern.DOTALL);
 
   private final ObjectNode monitor;
   private final String source;
@@ -39,7 +40,8 @@ public final class SampleMonitor {
         return new SampleMonitor(parse(block), "README.md").adapt(port);
       }
     }
-    return new SampleMonitor(parse(SharedFixtures.resource("sample-monitor.yaml")), "e2e sample-monitor.yaml")
+    return new SampleMonitor(
+            parse(SharedFixtures.resource("sample-monitor.yaml")), "e2e sample-monitor.yaml")
         .adapt(port);
   }
 
@@ -71,14 +73,23 @@ public final class SampleMonitor {
     return source;
   }
 
-  /** Whether the sample itself enables the ScrapeConfig (the README's leaves it off: PodMonitor or ScrapeConfig). */
+  /**
+   * Whether the sample itself enables the ScrapeConfig (the README's leaves it off: PodMonitor or
+   * ScrapeConfig).
+   */
   public boolean scrapeConfigEnabled() {
-    return monitor.path("spec").path("prometheus").path("scrapeConfig").path("enabled").asBoolean(false);
+    return monitor
+        .path("spec")
+        .path("prometheus")
+        .path("scrapeConfig")
+        .path("enabled")
+        .asBoolean(false);
   }
 
   /**
-   * What the run changes after applying the sample, through the API as a user would: the ScrapeConfig
-   * on (both discovery paths are tested side by side) and a 5 s scrape interval (shorter waits).
+   * What the run changes after applying the sample, through the API as a user would: the
+   * ScrapeConfig on (both discovery paths are tested side by side) and a 5 s scrape interval
+   * (shorter waits).
    */
   public static final String ENABLE_SCRAPE_CONFIG_PATCH =
       "{\"spec\":{\"prometheus\":{\"interval\":\"5s\",\"scrapeConfig\":{\"enabled\":true}}}}";
@@ -86,7 +97,10 @@ public final class SampleMonitor {
   /** The labels a node needs to be selected by the monitor's nodeSelector (empty: every node). */
   public Map<String, String> nodeSelector() {
     Map<String, String> labels = new LinkedHashMap<>();
-    monitor.path("spec").path("nodeSelector").fields()
+    monitor
+        .path("spec")
+        .path("nodeSelector")
+        .fields()
         .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
     return labels;
   }

@@ -14,40 +14,59 @@ import java.util.concurrent.TimeUnit;
 /**
  * A powercap RAPL tree with counters that move and wrap, for a machine without RAPL (these build
  * machines have none): the agent's {@link SimulatedRaplTree} (the project's one simulated tree) in
- * its class-only layout, {@code <sysfs>/class/powercap/intel-rapl:N} (package-N) and
- * {@code intel-rapl:N:0} (dram), so that the tree still resolves when class/powercap alone is
- * bind-mounted, as for upstream Scaphandre; advanced every 200 ms by the agent's
- * {@link LoadFollowingPower} (package = idle + span x the machine's busy fraction, dram constant).
+ * its class-only layout, {@code <sysfs>/class/powercap/intel-rapl:N} (package-N) and {@code
+ * intel-rapl:N:0} (dram), so that the tree still resolves when class/powercap alone is
+ * bind-mounted, as for upstream Scaphandre; advanced every 200 ms by the agent's {@link
+ * LoadFollowingPower} (package = idle + span x the machine's busy fraction, dram constant).
  */
 public final class SimulatedRapl implements AutoCloseable {
   /** 2^32 µJ: a package counter at ~50 W wraps about every 85 s, so every run sees wraps. */
   public static final long MAX_ENERGY_RANGE_UJ = 4_294_967_296L;
+
   private static final long TICK_MILLIS = 200;
 
   private final SimulatedRaplTree tree;
   private final LoadFollowingPower power;
   private final ScheduledExecutorService writer;
 
-  public SimulatedRapl(Path sysfs, int sockets, double idleWattsPerPackage, double busySpanWattsPerPackage,
+  public SimulatedRapl(
+      Path sysfs,
+      int sockets,
+      double idleWattsPerPackage,
+      double busySpanWattsPerPackage,
       double dramWatts) {
-    tree = SimulatedRaplTree.server(sysfs, sockets, SimulatedRaplTree.Layout.CLASS_ONLY, MAX_ENERGY_RANGE_UJ,
-        MAX_ENERGY_RANGE_UJ);
+    tree =
+        SimulatedRaplTree.server(
+            sysfs,
+            sockets,
+            SimulatedRaplTree.Layout.CLASS_ONLY,
+            MAX_ENERGY_RANGE_UJ,
+            MAX_ENERGY_RANGE_UJ);
     Map<String, LoadFollowingPower.Watts> watts = new LinkedHashMap<>();
     for (int socket = 0; socket < sockets; socket++) {
       String pkg = "intel-rapl:" + Integer.toHexString(socket);
       // Start near the top of the range so that the first wrap comes early in the run.
       tree.setEnergy(pkg, MAX_ENERGY_RANGE_UJ - 30_000_000L * (socket + 1));
       tree.setEnergy(pkg + ":0", 1_000_000L * socket);
-      watts.put(pkg, new LoadFollowingPower.Watts(idleWattsPerPackage, idleWattsPerPackage + busySpanWattsPerPackage));
+      watts.put(
+          pkg,
+          new LoadFollowingPower.Watts(
+              idleWattsPerPackage, idleWattsPerPackage + busySpanWattsPerPackage));
       watts.put(pkg + ":0", new LoadFollowingPower.Watts(dramWatts, dramWatts));
     }
-    power = new LoadFollowingPower(tree, watts, new ProcessScanner(Path.of("/proc"), new ProcFileReader()),
-        System.nanoTime());
-    writer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "simulated-rapl-writer");
-      t.setDaemon(true);
-      return t;
-    });
+    power =
+        new LoadFollowingPower(
+            tree,
+            watts,
+            new ProcessScanner(Path.of("/proc"), new ProcFileReader()),
+            System.nanoTime());
+    writer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "simulated-rapl-writer");
+              t.setDaemon(true);
+              return t;
+            });
     writer.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
   }
 

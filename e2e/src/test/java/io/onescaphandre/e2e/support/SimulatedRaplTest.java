@@ -8,8 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SimulatedRaplTest {
-  @TempDir
-  Path sysfs;
+  @TempDir Path sysfs;
 
   @Test
   void laysOutPackagesAndDramLikeATwoSocketIntelHost() throws Exception {
@@ -19,8 +18,11 @@ class SimulatedRaplTest {
       assertThat(Files.readString(powercap.resolve("intel-rapl:1/name"))).isEqualTo("package-1\n");
       assertThat(Files.readString(powercap.resolve("intel-rapl:1:0/name"))).isEqualTo("dram\n");
       assertThat(Files.readString(powercap.resolve("intel-rapl:0/intel-rapl:0:0/name")))
-          .as("the child zone is also reachable inside its package, as in sysfs").isEqualTo("dram\n");
-      assertThat(Long.parseLong(Files.readString(powercap.resolve("intel-rapl:0/max_energy_range_uj")).trim()))
+          .as("the child zone is also reachable inside its package, as in sysfs")
+          .isEqualTo("dram\n");
+      assertThat(
+              Long.parseLong(
+                  Files.readString(powercap.resolve("intel-rapl:0/max_energy_range_uj")).trim()))
           .isEqualTo(SimulatedRapl.MAX_ENERGY_RANGE_UJ);
       assertThat(rapl.hostWatts()).isBetween(2 * 35.0 + 2 * 6, 2 * 75.0 + 2 * 6);
     }

@@ -11,11 +11,13 @@ import java.util.Map;
 /**
  * Upstream Scaphandre 1.0.0 (unmodified, from crates.io) serving Prometheus metrics on a loopback
  * address, in a private mount namespace where a simulated RAPL tree is /sys/class/powercap
- * (e2e/lib/scaphandre-in-namespace.sh). Run as upstream's own install does: {@code prometheus --qemu}.
+ * (e2e/lib/scaphandre-in-namespace.sh). Run as upstream's own install does: {@code prometheus
+ * --qemu}.
  */
 public final class UpstreamScaphandre implements AutoCloseable {
-  private static final String MODULES = "intel_rapl_msr 20480 0 - Live 0x0000000000000000\n"
-      + "intel_rapl_common 36864 1 intel_rapl_msr, Live 0x0000000000000000\n";
+  private static final String MODULES =
+      "intel_rapl_msr 20480 0 - Live 0x0000000000000000\n"
+          + "intel_rapl_common 36864 1 intel_rapl_msr, Live 0x0000000000000000\n";
 
   private final ManagedProcess process;
   private final String metricsUrl;
@@ -25,7 +27,8 @@ public final class UpstreamScaphandre implements AutoCloseable {
     this.metricsUrl = metricsUrl;
   }
 
-  public static UpstreamScaphandre start(String name, SimulatedRapl rapl, String address, int port) {
+  public static UpstreamScaphandre start(
+      String name, SimulatedRapl rapl, String address, int port) {
     Path dir = E2e.work(name);
     Path modules = dir.resolve("proc-modules");
     try {
@@ -34,12 +37,24 @@ public final class UpstreamScaphandre implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     Path script = E2e.repoRoot().resolve("e2e/lib/scaphandre-in-namespace.sh");
-    ManagedProcess process = ManagedProcess.start(name, List.of(script.toString(),
-        rapl.powercap().toString(), E2e.cache().resolve("lib/fake-proc-modules.so").toString(),
-        modules.toString(), E2e.bin("scaphandre").toString(),
-        "prometheus", "--address", address, "--port", Integer.toString(port), "--qemu"),
-        Map.of("RUST_BACKTRACE", "1"));
-    UpstreamScaphandre scaphandre = new UpstreamScaphandre(process, "http://" + address + ":" + port + "/metrics");
+    ManagedProcess process =
+        ManagedProcess.start(
+            name,
+            List.of(
+                script.toString(),
+                rapl.powercap().toString(),
+                E2e.cache().resolve("lib/fake-proc-modules.so").toString(),
+                modules.toString(),
+                E2e.bin("scaphandre").toString(),
+                "prometheus",
+                "--address",
+                address,
+                "--port",
+                Integer.toString(port),
+                "--qemu"),
+            Map.of("RUST_BACKTRACE", "1"));
+    UpstreamScaphandre scaphandre =
+        new UpstreamScaphandre(process, "http://" + address + ":" + port + "/metrics");
     scaphandre.awaitHostPower(Duration.ofSeconds(90));
     return scaphandre;
   }
@@ -78,8 +93,13 @@ public final class UpstreamScaphandre implements AutoCloseable {
       }
       QemuGuests.sleep(3000);
     }
-    throw new AssertionError("Scaphandre reported no host power within " + timeout + " (" + last + "):\n"
-        + process.logTail());
+    throw new AssertionError(
+        "Scaphandre reported no host power within "
+            + timeout
+            + " ("
+            + last
+            + "):\n"
+            + process.logTail());
   }
 
   @Override

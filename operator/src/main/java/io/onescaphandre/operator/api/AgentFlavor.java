@@ -7,7 +7,9 @@ public enum AgentFlavor {
   /** Our own agent (agent-daemonset): host ids, RAPL state and OpenNebula labels built in. */
   @JsonProperty("builtin")
   BUILTIN,
-  /** Upstream Scaphandre ({@code prometheus --qemu --containers}), labels derived by relabelling. */
+  /**
+   * Upstream Scaphandre ({@code prometheus --qemu --containers}), labels derived by relabelling.
+   */
   @JsonProperty("scaphandre")
   SCAPHANDRE
 }

@@ -16,12 +16,14 @@ public class Condition {
   private String status;
   private String reason;
   private String message;
+
   /** RFC 3339 time at which status last changed. */
   private String lastTransitionTime;
 
   public Condition() {}
 
-  public Condition(String type, String status, String reason, String message, String lastTransitionTime) {
+  public Condition(
+      String type, String status, String reason, String message, String lastTransitionTime) {
     this.type = type;
     this.status = status;
     this.reason = reason;

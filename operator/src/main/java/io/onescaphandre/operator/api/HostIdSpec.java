@@ -14,13 +14,17 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class HostIdSpec {
   public static final List<HostIdSourceType> DEFAULT_SOURCES =
-      List.of(HostIdSourceType.NODE_LABEL, HostIdSourceType.STATIC, HostIdSourceType.HYPERVISOR_FILES);
+      List.of(
+          HostIdSourceType.NODE_LABEL, HostIdSourceType.STATIC, HostIdSourceType.HYPERVISOR_FILES);
 
-  @JsonPropertyDescription("Ordered sources: nodeLabel, static, hypervisorFiles, openNebulaApi."
-      + " Default: nodeLabel, static, hypervisorFiles.")
+  @JsonPropertyDescription(
+      "Ordered sources: nodeLabel, static, hypervisorFiles, openNebulaApi."
+          + " Default: nodeLabel, static, hypervisorFiles.")
   @Size(max = 4)
-  @ValidationRule(value = "self.all(s, self.exists_one(t, t == s))",
-      message = "each host id source may be listed once", reason = "FieldValueDuplicate")
+  @ValidationRule(
+      value = "self.all(s, self.exists_one(t, t == s))",
+      message = "each host id source may be listed once",
+      reason = "FieldValueDuplicate")
   private List<HostIdSourceType> sources = new ArrayList<>(DEFAULT_SOURCES);
 
   @JsonPropertyDescription("Node name to OpenNebula host id.")
@@ -28,10 +32,14 @@ public class HostIdSpec {
   // label their nodes or use openNebulaApi.
   @Size(max = 256)
   // OpenNebula's ids are C ints: contracts' HostId holds 0 to Integer.MAX_VALUE.
-  @ValidationRule(value = "self.all(k, self[k] >= 0 && self[k] <= " + Integer.MAX_VALUE + ")",
-      message = "host ids are from 0 to " + Integer.MAX_VALUE + " (OpenNebula's)", reason = "FieldValueInvalid")
-  @ValidationRule(value = "self.all(k, self.filter(j, self[j] == self[k]).size() == 1)",
-      message = "two nodes in hostId.static have the same host id", reason = "FieldValueDuplicate")
+  @ValidationRule(
+      value = "self.all(k, self[k] >= 0 && self[k] <= " + Integer.MAX_VALUE + ")",
+      message = "host ids are from 0 to " + Integer.MAX_VALUE + " (OpenNebula's)",
+      reason = "FieldValueInvalid")
+  @ValidationRule(
+      value = "self.all(k, self.filter(j, self[j] == self[k]).size() == 1)",
+      message = "two nodes in hostId.static have the same host id",
+      reason = "FieldValueDuplicate")
   @JsonProperty("static")
   private Map<String, Long> staticIds = new LinkedHashMap<>();
 

@@ -8,6 +8,7 @@ public final class MonitorNames {
 
   public static final String HOST_ID_LABEL = "one-scaphandre.io/host-id";
   public static final String HOST_ID_SOURCE_ANNOTATION = "one-scaphandre.io/host-id-source";
+
   /** Which monitor set a node's host-id label: the operator only ever removes labels it set. */
   public static final String LABELLED_BY_ANNOTATION = "one-scaphandre.io/labelled-by";
 
@@ -18,8 +19,12 @@ public final class MonitorNames {
   public static final String OPERATOR_NAME = "one-scaphandre-operator";
   public static final String MANAGED_SELECTOR = MANAGED_BY_LABEL + "=" + OPERATOR_NAME;
 
-  /** Node annotation with the node's BMC address for the redfish power source (wins over the monitor's map). */
+  /**
+   * Node annotation with the node's BMC address for the redfish power source (wins over the
+   * monitor's map).
+   */
   public static final String BMC_ADDRESS_ANNOTATION = "one-scaphandre.io/bmc-address";
+
   /**
    * Label a Secret must carry ({@code "true"}) before a monitor may mount it as BMC credentials:
    * the Secret's owner opts in, so a monitor's author cannot borrow any Secret of the namespace.

@@ -8,22 +8,34 @@ import java.util.Objects;
 public class NodeStatus {
   private String name;
   private Long hostId;
+
   /** nodeLabel, static, hypervisorFiles or openNebulaApi; absent when no source knows the node. */
   private String hostIdSource;
+
   private Boolean agentReady;
-  /** ok, degraded, absent or unreadable as reported by the agent's init; absent until it has run. */
+
+  /**
+   * ok, degraded, absent or unreadable as reported by the agent's init; absent until it has run.
+   */
   private String rapl;
+
   /**
    * The source that makes the node's host power as the agent's init found it (rapl, acpi, ipmi,
    * redfish, or estimate: a model); absent until it has run or when none is usable.
    */
   private String powerSource;
+
   /** Why the node has no host id, when it has none. */
   private String message;
 
   public NodeStatus() {}
 
-  public NodeStatus(String name, Long hostId, String hostIdSource, Boolean agentReady, String rapl,
+  public NodeStatus(
+      String name,
+      Long hostId,
+      String hostIdSource,
+      Boolean agentReady,
+      String rapl,
       String message) {
     this.name = name;
     this.hostId = hostId;

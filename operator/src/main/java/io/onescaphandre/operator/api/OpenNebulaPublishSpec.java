@@ -17,17 +17,20 @@ import java.util.List;
 public class OpenNebulaPublishSpec {
   public static final double DEFAULT_MIN_CHANGE_PERCENT = 5;
 
-  @JsonPropertyDescription("Write the host power attributes into each mapped host's TEMPLATE"
-      + " (one.host.update, append); needs HOST ADMIN rights. Off by default.")
+  @JsonPropertyDescription(
+      "Write the host power attributes into each mapped host's TEMPLATE"
+          + " (one.host.update, append); needs HOST ADMIN rights. Off by default.")
   @Default("false")
   private Boolean hostTemplate = false;
 
-  @JsonPropertyDescription("Which attributes to write (default all): POWER_STATE, POWER_W,"
-      + " POWER_PERIOD_S, BUSY_CPUS, IDLE_POWER_W, MARGINAL_POWER_PER_CPU_W, ENERGY_KWH, ENERGY_SINCE.")
+  @JsonPropertyDescription(
+      "Which attributes to write (default all): POWER_STATE, POWER_W,"
+          + " POWER_PERIOD_S, BUSY_CPUS, IDLE_POWER_W, MARGINAL_POWER_PER_CPU_W, ENERGY_KWH, ENERGY_SINCE.")
   private List<PublishedHostAttribute> attributes = allAttributes();
 
-  @JsonPropertyDescription("A host is written again only when a number moved by more than this"
-      + " percentage of its written value (or POWER_STATE or ENERGY_SINCE changed). Default 5.")
+  @JsonPropertyDescription(
+      "A host is written again only when a number moved by more than this"
+          + " percentage of its written value (or POWER_STATE or ENERGY_SINCE changed). Default 5.")
   @Default("5")
   @Min(0)
   @Max(100)
@@ -58,6 +61,7 @@ public class OpenNebulaPublishSpec {
   }
 
   public void setMinChangePercent(Double minChangePercent) {
-    this.minChangePercent = minChangePercent == null ? DEFAULT_MIN_CHANGE_PERCENT : minChangePercent;
+    this.minChangePercent =
+        minChangePercent == null ? DEFAULT_MIN_CHANGE_PERCENT : minChangePercent;
   }
 }

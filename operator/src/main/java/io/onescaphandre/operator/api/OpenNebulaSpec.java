@@ -1,14 +1,14 @@
 package io.onescaphandre.operator.api;
 
-import io.fabric8.generator.annotation.ValidationRule;
-import io.fabric8.generator.annotation.Size;
-import io.onescaphandre.contracts.duration.Durations;
-import io.onescaphandre.contracts.duration.DurationFields;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.onescaphandre.contracts.duration.DurationFields;
+import io.onescaphandre.contracts.duration.Durations;
 
 /** How to reach OpenNebula's XML-RPC API (host id source openNebulaApi, VM metadata). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,21 +27,33 @@ public class OpenNebulaSpec {
 
   private TlsSpec tls = new TlsSpec();
 
-  @JsonPropertyDescription("Timeout of one XML-RPC call, a duration such as 10s, from "
-      + DurationFields.OPENNEBULA_TIMEOUT_MIN + " to " + DurationFields.OPENNEBULA_TIMEOUT_MAX + ".")
+  @JsonPropertyDescription(
+      "Timeout of one XML-RPC call, a duration such as 10s, from "
+          + DurationFields.OPENNEBULA_TIMEOUT_MIN
+          + " to "
+          + DurationFields.OPENNEBULA_TIMEOUT_MAX
+          + ".")
   @Default(DEFAULT_TIMEOUT)
   @Pattern(Durations.PATTERN)
   @Size(min = Durations.MIN_LENGTH, max = Durations.MAX_LENGTH)
-  @ValidationRule(value = DurationFields.OPENNEBULA_TIMEOUT_RULE, message = DurationFields.OPENNEBULA_TIMEOUT_MESSAGE,
+  @ValidationRule(
+      value = DurationFields.OPENNEBULA_TIMEOUT_RULE,
+      message = DurationFields.OPENNEBULA_TIMEOUT_MESSAGE,
       reason = "FieldValueInvalid")
   private String timeout = DEFAULT_TIMEOUT;
 
-  @JsonPropertyDescription("How often the host and VM pools are read again, a duration such as 5m, from "
-      + DurationFields.OPENNEBULA_REFRESH_INTERVAL_MIN + " to " + DurationFields.OPENNEBULA_REFRESH_INTERVAL_MAX + ".")
+  @JsonPropertyDescription(
+      "How often the host and VM pools are read again, a duration such as 5m, from "
+          + DurationFields.OPENNEBULA_REFRESH_INTERVAL_MIN
+          + " to "
+          + DurationFields.OPENNEBULA_REFRESH_INTERVAL_MAX
+          + ".")
   @Default(DEFAULT_REFRESH_INTERVAL)
   @Pattern(Durations.PATTERN)
   @Size(min = Durations.MIN_LENGTH, max = Durations.MAX_LENGTH)
-  @ValidationRule(value = DurationFields.OPENNEBULA_REFRESH_INTERVAL_RULE, message = DurationFields.OPENNEBULA_REFRESH_INTERVAL_MESSAGE,
+  @ValidationRule(
+      value = DurationFields.OPENNEBULA_REFRESH_INTERVAL_RULE,
+      message = DurationFields.OPENNEBULA_REFRESH_INTERVAL_MESSAGE,
       reason = "FieldValueInvalid")
   private String refreshInterval = DEFAULT_REFRESH_INTERVAL;
 
@@ -103,7 +115,8 @@ public class OpenNebulaSpec {
     @Default("false")
     private Boolean insecureSkipVerify = false;
 
-    @JsonPropertyDescription("Secret holding the CA certificate (PEM) that signed OpenNebula's certificate.")
+    @JsonPropertyDescription(
+        "Secret holding the CA certificate (PEM) that signed OpenNebula's certificate.")
     private SecretKeyRef caSecretRef;
 
     public Boolean getInsecureSkipVerify() {

@@ -11,7 +11,9 @@ public enum PowerSourceType {
   /** The ACPI power meter (hwmon power_meter) of the node. */
   @JsonProperty("acpi")
   ACPI("acpi"),
-  /** The BMC's DCMI power reading, in-band through /dev/ipmi0 (the agent container runs privileged). */
+  /**
+   * The BMC's DCMI power reading, in-band through /dev/ipmi0 (the agent container runs privileged).
+   */
   @JsonProperty("ipmi")
   IPMI("ipmi"),
   /** The BMC's Redfish service, address per node, credentials from an opted-in Secret. */

@@ -1,17 +1,17 @@
 package io.onescaphandre.operator.api;
 
-import io.fabric8.generator.annotation.ValidationRule;
-import io.fabric8.generator.annotation.Size;
-import io.onescaphandre.contracts.duration.Durations;
-import io.onescaphandre.contracts.duration.DurationFields;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.onescaphandre.contracts.duration.DurationFields;
+import io.onescaphandre.contracts.duration.Durations;
 
 /**
- * Which scrape objects to make. The PodMonitor is the default path; the ScrapeConfig scrapes the same
- * agents by node address, so enable one of the two for a given Prometheus, not both.
+ * Which scrape objects to make. The PodMonitor is the default path; the ScrapeConfig scrapes the
+ * same agents by node address, so enable one of the two for a given Prometheus, not both.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PrometheusSpec {
@@ -20,8 +20,9 @@ public class PrometheusSpec {
   @JsonPropertyDescription("PodMonitor (monitoring.coreos.com/v1); enabled by default.")
   private ObjectSpec podMonitor = new ObjectSpec(true);
 
-  @JsonPropertyDescription("ScrapeConfig (monitoring.coreos.com/v1alpha1) with one static group per"
-      + " mapped node; disabled by default.")
+  @JsonPropertyDescription(
+      "ScrapeConfig (monitoring.coreos.com/v1alpha1) with one static group per"
+          + " mapped node; disabled by default.")
   private ObjectSpec scrapeConfig = new ObjectSpec(false);
 
   @JsonPropertyDescription("PrometheusRule with the recording rules; enabled by default.")
@@ -30,12 +31,18 @@ public class PrometheusSpec {
   @JsonPropertyDescription("ConfigMap holding a plain Prometheus job; enabled by default.")
   private ObjectSpec plainConfig = new ObjectSpec(true);
 
-  @JsonPropertyDescription("Scrape interval, a duration such as 30s or 1m, from "
-      + DurationFields.PROMETHEUS_INTERVAL_MIN + " to " + DurationFields.PROMETHEUS_INTERVAL_MAX + ".")
+  @JsonPropertyDescription(
+      "Scrape interval, a duration such as 30s or 1m, from "
+          + DurationFields.PROMETHEUS_INTERVAL_MIN
+          + " to "
+          + DurationFields.PROMETHEUS_INTERVAL_MAX
+          + ".")
   @Default(DEFAULT_INTERVAL)
   @Pattern(Durations.PATTERN)
   @Size(min = Durations.MIN_LENGTH, max = Durations.MAX_LENGTH)
-  @ValidationRule(value = DurationFields.PROMETHEUS_INTERVAL_RULE, message = DurationFields.PROMETHEUS_INTERVAL_MESSAGE,
+  @ValidationRule(
+      value = DurationFields.PROMETHEUS_INTERVAL_RULE,
+      message = DurationFields.PROMETHEUS_INTERVAL_MESSAGE,
       reason = "FieldValueInvalid")
   private String interval = DEFAULT_INTERVAL;
 
@@ -52,7 +59,8 @@ public class PrometheusSpec {
   }
 
   public void setScrapeConfig(ObjectSpec scrapeConfig) {
-    this.scrapeConfig = scrapeConfig == null ? new ObjectSpec(false) : scrapeConfig.withDefault(false);
+    this.scrapeConfig =
+        scrapeConfig == null ? new ObjectSpec(false) : scrapeConfig.withDefault(false);
   }
 
   public ObjectSpec getRules() {

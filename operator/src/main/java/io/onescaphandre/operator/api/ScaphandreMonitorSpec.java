@@ -9,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What to measure (which nodes), with which agent, how hosts are identified, and how it is scraped. */
+/**
+ * What to measure (which nodes), with which agent, how hosts are identified, and how it is scraped.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ScaphandreMonitorSpec {
   @JsonPropertyDescription("Node labels that select the OpenNebula hosts (as a pod nodeSelector).")
@@ -18,7 +20,8 @@ public class ScaphandreMonitorSpec {
   @JsonPropertyDescription("Tolerations of the agent pods, e.g. for tainted hypervisor nodes.")
   private List<Toleration> tolerations = new ArrayList<>();
 
-  @JsonPropertyDescription("Affinity of the agent pods; required node affinity also selects the hosts.")
+  @JsonPropertyDescription(
+      "Affinity of the agent pods; required node affinity also selects the hosts.")
   private Affinity affinity;
 
   private AgentSpec agent = new AgentSpec();

@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What the operator observed; written only by the StatusFactory's output. Its size does not grow with
- * the cluster: counts for all selected nodes, rows for at most {@value #MAX_NODE_ROWS} of them (an
- * object in etcd is limited to 1.5 MiB, and every watcher of monitors receives the whole status).
+ * What the operator observed; written only by the StatusFactory's output. Its size does not grow
+ * with the cluster: counts for all selected nodes, rows for at most {@value #MAX_NODE_ROWS} of them
+ * (an object in etcd is limited to 1.5 MiB, and every watcher of monitors receives the whole
+ * status).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ScaphandreMonitorStatus {
@@ -36,15 +37,20 @@ public class ScaphandreMonitorStatus {
   @JsonPropertyDescription("Nodes the monitor selects.")
   private Integer selectedNodes;
 
-  @JsonPropertyDescription("Selected nodes without a host id, with an agent not ready, or whose RAPL is not ok.")
+  @JsonPropertyDescription(
+      "Selected nodes without a host id, with an agent not ready, or whose RAPL is not ok.")
   private Integer nodesNeedingAttention;
 
-  @JsonPropertyDescription("Rows of at most " + MAX_NODE_ROWS + " selected nodes, sorted by name: every node"
-      + " while they are that few, else the nodes needing attention first. Every node also carries its"
-      + " host id in its one-scaphandre.io/host-id label.")
+  @JsonPropertyDescription(
+      "Rows of at most "
+          + MAX_NODE_ROWS
+          + " selected nodes, sorted by name: every node"
+          + " while they are that few, else the nodes needing attention first. Every node also carries its"
+          + " host id in its one-scaphandre.io/host-id label.")
   private List<NodeStatus> nodes = new ArrayList<>();
 
-  @JsonPropertyDescription("Selected nodes without a row in nodes (absent when every node has one).")
+  @JsonPropertyDescription(
+      "Selected nodes without a row in nodes (absent when every node has one).")
   private Integer nodesNotListed;
 
   public Long getObservedGeneration() {
@@ -154,7 +160,15 @@ public class ScaphandreMonitorStatus {
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, desiredAgents, readyAgents, mappedHosts, selectedNodes,
-        nodesNeedingAttention, nodes, nodesNotListed);
+    return Objects.hash(
+        observedGeneration,
+        conditions,
+        desiredAgents,
+        readyAgents,
+        mappedHosts,
+        selectedNodes,
+        nodesNeedingAttention,
+        nodes,
+        nodesNotListed);
   }
 }

@@ -81,8 +81,9 @@ public final class GenerateConfCommand implements Callable<Integer> {
       names = "--timeout",
       paramLabel = "DURATION",
       defaultValue = "10s",
-      description = "Time allowed for the whole call to OpenNebula: connecting, the headers and the whole"
-          + " answer (default: ${DEFAULT-VALUE}).")
+      description =
+          "Time allowed for the whole call to OpenNebula: connecting, the headers and the whole"
+              + " answer (default: ${DEFAULT-VALUE}).")
   private String timeout;
 
   @Option(
@@ -90,8 +91,9 @@ public final class GenerateConfCommand implements Callable<Integer> {
       paramLabel = "SIZE",
       converter = ByteSize.class,
       defaultValue = AnswerLimits.DEFAULT_MAX_ANSWER_SIZE,
-      description = "Largest answer read from OpenNebula (bytes, or with Ki, Mi, Gi); a larger one is"
-          + " refused while it streams in (default: ${DEFAULT-VALUE}).")
+      description =
+          "Largest answer read from OpenNebula (bytes, or with Ki, Mi, Gi); a larger one is"
+              + " refused while it streams in (default: ${DEFAULT-VALUE}).")
   private long maxAnswerBytes;
 
   @Option(
@@ -109,8 +111,9 @@ public final class GenerateConfCommand implements Callable<Integer> {
   @Option(
       names = "--format",
       defaultValue = "yaml",
-      description = "yaml (a scrape_configs entry) or file_sd (JSON for file_sd_configs)"
-          + " (default: ${DEFAULT-VALUE}).")
+      description =
+          "yaml (a scrape_configs entry) or file_sd (JSON for file_sd_configs)"
+              + " (default: ${DEFAULT-VALUE}).")
   private Format format;
 
   @Option(
@@ -122,8 +125,9 @@ public final class GenerateConfCommand implements Callable<Integer> {
       names = "--path.rootfs",
       paramLabel = "DIR",
       defaultValue = "/",
-      description = "Where the host's root file system is mounted, for --local"
-          + " (default: ${DEFAULT-VALUE}).")
+      description =
+          "Where the host's root file system is mounted, for --local"
+              + " (default: ${DEFAULT-VALUE}).")
   private Path rootfs;
 
   @Option(
@@ -182,14 +186,19 @@ public final class GenerateConfCommand implements Callable<Integer> {
             OpenNebulaConnectionSettings.parseDuration(timeout, "--timeout"),
             env,
             home);
-    List<OneHost> hosts = new XmlRpcOpenNebulaClient(settings, RetryPolicy.NONE, d -> {},
-        new AnswerLimits(maxAnswerBytes)).hostPool();
+    List<OneHost> hosts =
+        new XmlRpcOpenNebulaClient(
+                settings, RetryPolicy.NONE, d -> {}, new AnswerLimits(maxAnswerBytes))
+            .hostPool();
     List<ScrapeTarget> targets = targetsOf(hosts, port);
     if (targets.isEmpty()) {
       throw new OpenNebulaException(
           OpenNebulaException.Kind.NO_HOST_ID,
-          "OpenNebula at " + settings.endpoint() + " lists no KVM, QEMU or LXC host ("
-              + hosts.size() + " hosts in all). Check `onehost list` and that the user may see"
+          "OpenNebula at "
+              + settings.endpoint()
+              + " lists no KVM, QEMU or LXC host ("
+              + hosts.size()
+              + " hosts in all). Check `onehost list` and that the user may see"
               + " the hosts.");
     }
     return targets;
@@ -213,8 +222,15 @@ public final class GenerateConfCommand implements Callable<Integer> {
     return hosts.stream()
         .filter(OneHost::isMonitorable)
         .sorted(Comparator.comparingInt(OneHost::id))
-        .map(h -> new ScrapeTarget(h.name(), port, HostId.of(h.id()),
-            h.clusterName() == null || h.clusterName().isEmpty() ? Map.of() : Map.of("cluster", h.clusterName())))
+        .map(
+            h ->
+                new ScrapeTarget(
+                    h.name(),
+                    port,
+                    HostId.of(h.id()),
+                    h.clusterName() == null || h.clusterName().isEmpty()
+                        ? Map.of()
+                        : Map.of("cluster", h.clusterName())))
         .toList();
   }
 
@@ -224,13 +240,19 @@ public final class GenerateConfCommand implements Callable<Integer> {
     }
     Path etcHostname = rootfs.resolve("etc/hostname");
     try {
-      String fromFile = BoundedFiles.readUtf8(etcHostname, MAX_HOSTNAME_FILE_BYTES, "the host name file",
-          "a host name is at most 253 characters").strip();
+      String fromFile =
+          BoundedFiles.readUtf8(
+                  etcHostname,
+                  MAX_HOSTNAME_FILE_BYTES,
+                  "the host name file",
+                  "a host name is at most 253 characters")
+              .strip();
       if (!fromFile.isEmpty()) {
         return fromFile.lines().findFirst().orElseThrow().strip();
       }
     } catch (BoundedFiles.TooLarge e) {
-      throw new OpenNebulaException(OpenNebulaException.Kind.CONFIGURATION, e.getMessage() + ". Pass --hostname.");
+      throw new OpenNebulaException(
+          OpenNebulaException.Kind.CONFIGURATION, e.getMessage() + ". Pass --hostname.");
     } catch (IOException absent) {
       // fall back to the name of the machine this runs on
     }
@@ -239,7 +261,9 @@ public final class GenerateConfCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new OpenNebulaException(
           OpenNebulaException.Kind.CONFIGURATION,
-          "Cannot tell this host's name (" + etcHostname + " is missing and the local host name"
+          "Cannot tell this host's name ("
+              + etcHostname
+              + " is missing and the local host name"
               + " does not resolve). Pass --hostname.");
     }
   }

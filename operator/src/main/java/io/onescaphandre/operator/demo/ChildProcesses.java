@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Every process the demo starts: each writes its output to a log file of its own and is stopped,
- * with its descendants, by {@link #close()} (which the demo also runs from a shutdown hook on Ctrl-C).
- * Their standard input is a pipe from this JVM: children that watch it exit if the demo is killed.
+ * with its descendants, by {@link #close()} (which the demo also runs from a shutdown hook on
+ * Ctrl-C). Their standard input is a pipe from this JVM: children that watch it exit if the demo is
+ * killed.
  */
 public final class ChildProcesses implements AutoCloseable {
   private final Path logDir;
@@ -29,13 +30,15 @@ public final class ChildProcesses implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the demo is stopping");
     }
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(logFile(name).toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(logFile(name).toFile());
     pb.environment().putAll(env);
     Process p = pb.start();
     processes.add(p);
-    Files.writeString(pidFile(), p.pid() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.writeString(
+        pidFile(), p.pid() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     return p;
   }
 
@@ -48,11 +51,15 @@ public final class ChildProcesses implements AutoCloseable {
    * (kill -9): a shell loop, itself a child, stopped with the others otherwise.
    */
   public void startWatchdog() throws IOException {
-    String script = "while [ -d /proc/$DEMO_PARENT ]; do sleep 1; done; "
-        + "others=$(grep -vx $$ \"$DEMO_PIDS\"); kill $others 2>/dev/null; sleep 3; kill -9 $others 2>/dev/null";
-    start("watchdog", List.of("bash", "-c", script), Map.of(
-        "DEMO_PARENT", Long.toString(ProcessHandle.current().pid()),
-        "DEMO_PIDS", pidFile().toString()));
+    String script =
+        "while [ -d /proc/$DEMO_PARENT ]; do sleep 1; done; "
+            + "others=$(grep -vx $$ \"$DEMO_PIDS\"); kill $others 2>/dev/null; sleep 3; kill -9 $others 2>/dev/null";
+    start(
+        "watchdog",
+        List.of("bash", "-c", script),
+        Map.of(
+            "DEMO_PARENT", Long.toString(ProcessHandle.current().pid()),
+            "DEMO_PIDS", pidFile().toString()));
   }
 
   public Path logFile(String name) {
@@ -60,12 +67,14 @@ public final class ChildProcesses implements AutoCloseable {
   }
 
   /** Runs a process to its end within the timeout; returns its exit code. */
-  public int run(String name, List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
+  public int run(String name, List<String> command, long timeoutSeconds)
+      throws IOException, InterruptedException {
     Process p = start(name, command, Map.of());
     p.getOutputStream().close();
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       destroy(p);
-      throw new IOException(name + " did not finish within " + timeoutSeconds + " s; see " + logFile(name));
+      throw new IOException(
+          name + " did not finish within " + timeoutSeconds + " s; see " + logFile(name));
     }
     synchronized (this) {
       processes.remove(p);

@@ -28,17 +28,23 @@ public final class DemoCluster implements AutoCloseable {
   /** Kept in a field: java.util.logging holds loggers weakly and would forget the level. */
   private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");
 
-  private static final Map<String, String> PROMETHEUS_OPERATOR_KINDS = Map.of(
-      PrometheusOperatorCrds.POD_MONITORS, "PodMonitor",
-      PrometheusOperatorCrds.SCRAPE_CONFIGS, "ScrapeConfig",
-      PrometheusOperatorCrds.PROMETHEUS_RULES, "PrometheusRule");
+  private static final Map<String, String> PROMETHEUS_OPERATOR_KINDS =
+      Map.of(
+          PrometheusOperatorCrds.POD_MONITORS, "PodMonitor",
+          PrometheusOperatorCrds.SCRAPE_CONFIGS, "ScrapeConfig",
+          PrometheusOperatorCrds.PROMETHEUS_RULES, "PrometheusRule");
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
   private DemoCluster() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     client = server.createClient();
   }
@@ -54,8 +60,12 @@ public final class DemoCluster implements AutoCloseable {
     DemoCluster cluster = new DemoCluster();
     try {
       cluster.installCrds();
-      cluster.client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-          .endMetadata().build()).create();
+      cluster
+          .client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+          .create();
       for (DemoNode node : DemoNode.CLUSTER) {
         cluster.client.nodes().resource(node.toNode()).create();
       }
@@ -72,31 +82,57 @@ public final class DemoCluster implements AutoCloseable {
       if (in == null) {
         throw new IllegalStateException("the jar has no " + resource);
       }
-      CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+      CustomResourceDefinition crd =
+          client.apiextensions().v1().customResourceDefinitions().load(in).item();
       // Without the status subresource: the mock server would store a created monitor's status as
-      // null, and JOSDK's JSON patch of the status (computed against its cache's empty status) could
+      // null, and JOSDK's JSON patch of the status (computed against its cache's empty status)
+      // could
       // not apply. The schema and everything else are the operator's own.
       crd.getSpec().getVersions().forEach(v -> v.setSubresources(null));
       client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    PROMETHEUS_OPERATOR_KINDS.forEach((name, kind) -> {
-      String plural = name.substring(0, name.indexOf('.'));
-      String version = kind.equals("ScrapeConfig") ? "v1alpha1" : "v1";
-      client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
-          .withNewMetadata().withName(name).endMetadata()
-          .withNewSpec().withGroup("monitoring.coreos.com").withScope("Namespaced")
-            .withNewNames().withPlural(plural).withKind(kind).endNames()
-            .addNewVersion().withName(version).withServed(true).withStorage(true)
-              .withNewSchema().withNewOpenAPIV3Schema().withType("object")
-                .withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema()
-            .endVersion()
-          .endSpec().build()).create();
-    });
+    PROMETHEUS_OPERATOR_KINDS.forEach(
+        (name, kind) -> {
+          String plural = name.substring(0, name.indexOf('.'));
+          String version = kind.equals("ScrapeConfig") ? "v1alpha1" : "v1";
+          client
+              .apiextensions()
+              .v1()
+              .customResourceDefinitions()
+              .resource(
+                  new CustomResourceDefinitionBuilder()
+                      .withNewMetadata()
+                      .withName(name)
+                      .endMetadata()
+                      .withNewSpec()
+                      .withGroup("monitoring.coreos.com")
+                      .withScope("Namespaced")
+                      .withNewNames()
+                      .withPlural(plural)
+                      .withKind(kind)
+                      .endNames()
+                      .addNewVersion()
+                      .withName(version)
+                      .withServed(true)
+                      .withStorage(true)
+                      .withNewSchema()
+                      .withNewOpenAPIV3Schema()
+                      .withType("object")
+                      .withXKubernetesPreserveUnknownFields(true)
+                      .endOpenAPIV3Schema()
+                      .endSchema()
+                      .endVersion()
+                      .endSpec()
+                      .build())
+              .create();
+        });
   }
 
-  /** A client of the demo's API server with its own User-Agent (so its requests can be told apart). */
+  /**
+   * A client of the demo's API server with its own User-Agent (so its requests can be told apart).
+   */
   public KubernetesClient newClient(String userAgent) {
     return new KubernetesClientBuilder()
         .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(userAgent).build())

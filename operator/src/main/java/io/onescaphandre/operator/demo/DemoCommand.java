@@ -1,11 +1,11 @@
 package io.onescaphandre.operator.demo;
 
-import io.onescaphandre.contracts.duration.DurationField;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.onescaphandre.contracts.duration.DurationField;
 import io.onescaphandre.operator.api.Condition;
 import io.onescaphandre.operator.api.NodeStatus;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
@@ -38,36 +38,52 @@ import picocli.CommandLine.Option;
  * {@code demo}: the operator at work on this machine, with everything it cannot have here simulated
  * and labelled so. See the header it prints for what is real and what is not.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run the operator against an embedded Kubernetes API with three simulated OpenNebula"
-        + " KVM hosts, apply the sample ScaphandreMonitor, run the agent on this machine (real /proc,"
-        + " simulated RAPL) and show the monitor's status, its Prometheus job and live power per VM,"
-        + " until Ctrl-C.")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the operator against an embedded Kubernetes API with three simulated OpenNebula"
+            + " KVM hosts, apply the sample ScaphandreMonitor, run the agent on this machine (real /proc,"
+            + " simulated RAPL) and show the monitor's status, its Prometheus job and live power per VM,"
+            + " until Ctrl-C.")
 public final class DemoCommand implements Callable<Integer> {
   static final String OPERATOR_USER_AGENT = "one-scaphandre-operator (demo)";
   private static final String KUBELET_USER_AGENT = "one-scaphandre-demo-kubelet (simulated)";
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--duration", paramLabel = "<duration>",
+  @Option(
+      names = "--duration",
+      paramLabel = "<duration>",
       description = "stop after this long, e.g. 30s (default: run until Ctrl-C)")
   String duration;
 
-  @Option(names = "--workdir", paramLabel = "<dir>",
-      description = "where the simulated files and the logs go (default: a new temporary directory)")
+  @Option(
+      names = "--workdir",
+      paramLabel = "<dir>",
+      description =
+          "where the simulated files and the logs go (default: a new temporary directory)")
   Path workdir;
 
-  @Option(names = "--agent-jar", paramLabel = "<jar>",
-      description = "the agent jar (default: one-scaphandre-agent.jar next to this jar, else"
-          + " agent-daemonset/target/one-scaphandre-agent.jar)")
+  @Option(
+      names = "--agent-jar",
+      paramLabel = "<jar>",
+      description =
+          "the agent jar (default: one-scaphandre-agent.jar next to this jar, else"
+              + " agent-daemonset/target/one-scaphandre-agent.jar)")
   Path agentJar;
 
-  @Option(names = "--ready-timeout", paramLabel = "<duration>", defaultValue = "120s",
+  @Option(
+      names = "--ready-timeout",
+      paramLabel = "<duration>",
+      defaultValue = "120s",
       description = "how long to wait for the monitor to become Ready (default ${DEFAULT-VALUE})")
   String readyTimeout;
 
-  @Option(names = "--refresh", paramLabel = "<duration>", defaultValue = "1s",
+  @Option(
+      names = "--refresh",
+      paramLabel = "<duration>",
+      defaultValue = "1s",
       description = "how often the live table is refreshed (default ${DEFAULT-VALUE})")
   String refresh;
 
@@ -82,23 +98,31 @@ public final class DemoCommand implements Callable<Integer> {
     Duration readyWithin = parse("--ready-timeout", readyTimeout);
     Duration every = parse("--refresh", refresh);
     Path jar = resolveAgentJar();
-    Path dir = workdir != null ? Files.createDirectories(workdir) : Files.createTempDirectory("one-scaphandre-demo-");
+    Path dir =
+        workdir != null
+            ? Files.createDirectories(workdir)
+            : Files.createTempDirectory("one-scaphandre-demo-");
     Path operatorLog = dir.resolve("operator.log");
     PrintStream originalErr = System.err;
     if (!Files.isReadable(Path.of("/proc/stat"))) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
           "the demo needs Linux: the agent reads this machine's /proc, and there is no /proc/stat here");
     }
     if (System.getProperty("org.slf4j.simpleLogger.showDateTime") == null) {
       System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     }
     PrintStream log = new PrintStream(new FileOutputStream(operatorLog.toFile(), true), true);
-    // Whatever logs to stderr (the operator, JOSDK, Fabric8, Vert.x) goes to the log, not the screen.
+    // Whatever logs to stderr (the operator, JOSDK, Fabric8, Vert.x) goes to the log, not the
+    // screen.
     System.setErr(log);
-    Thread hook = new Thread(() -> {
-      stopRequested.countDown();
-      closeAll();
-    }, "demo-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              stopRequested.countDown();
+              closeAll();
+            },
+            "demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     long start = System.nanoTime();
     try {
@@ -113,18 +137,30 @@ public final class DemoCommand implements Callable<Integer> {
       }
       System.setErr(originalErr);
       log.close();
-      out.println("Stopped: operator, embedded API server and every process the demo started."
-          + " Logs: " + dir);
+      out.println(
+          "Stopped: operator, embedded API server and every process the demo started."
+              + " Logs: "
+              + dir);
       out.flush();
     }
   }
 
-  private int run(PrintWriter out, Path dir, Path jar, Duration runFor, Duration readyWithin,
-      Duration every, long start) throws Exception {
+  private int run(
+      PrintWriter out,
+      Path dir,
+      Path jar,
+      Duration runFor,
+      Duration readyWithin,
+      Duration every,
+      long start)
+      throws Exception {
     ScaphandreMonitor sample = SampleMonitor.load();
     String namespace = sample.getMetadata().getNamespace();
-    String javaExecutable = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String javaExecutable =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     DemoMachine machine = register(new DemoMachine(javaExecutable, jar, dir, "1s"));
     // The RAPL simulator (a JVM of its own) starts while the API server and the operator do.
     machine.startRaplSimulator(Duration.ofSeconds(90));
@@ -132,28 +168,51 @@ public final class DemoCommand implements Callable<Integer> {
     DemoCluster cluster = register(DemoCluster.start(namespace));
     progress(out, start, "embedded Kubernetes API at " + cluster.url() + " (4 simulated nodes)");
     KubernetesClient operatorClient = register(cluster.newClient(OPERATOR_USER_AGENT));
-    // No OpenNebula here: the sample's sources are nodeLabel and hypervisorFiles, and the mock server
+    // No OpenNebula here: the sample's sources are nodeLabel and hypervisorFiles, and the mock
+    // server
     // has no server-side apply.
-    Operator operator = MonitorOperator.builder(operatorClient).withServerSideApply(false)
-        .withCrdRecheckInterval(Duration.ofSeconds(2))
-        .withOpenNebulaHostDirectory(OpenNebulaHostDirectory.NONE).build();
+    Operator operator =
+        MonitorOperator.builder(operatorClient)
+            .withServerSideApply(false)
+            .withCrdRecheckInterval(Duration.ofSeconds(2))
+            .withOpenNebulaHostDirectory(OpenNebulaHostDirectory.NONE)
+            .build();
     register(operator::stop);
     operator.start();
-    progress(out, start, "operator started (the real one, log in " + dir.resolve("operator.log") + ")");
+    progress(
+        out, start, "operator started (the real one, log in " + dir.resolve("operator.log") + ")");
 
     KubernetesClient kubeletClient = register(cluster.newClient(KUBELET_USER_AGENT));
-    register(new DemoKubelet(kubeletClient, namespace, machine::runInit,
-        args -> machine.startAgent(firstSelectedNode(), args), machine::agentReady).start());
+    register(
+        new DemoKubelet(
+                kubeletClient,
+                namespace,
+                machine::runInit,
+                args -> machine.startAgent(firstSelectedNode(), args),
+                machine::agentReady)
+            .start());
     machine.awaitRapl();
-    progress(out, start, "simulated RAPL tree written (" + machine.sysfs() + "), its power following this"
-        + " machine's CPU load");
+    progress(
+        out,
+        start,
+        "simulated RAPL tree written ("
+            + machine.sysfs()
+            + "), its power following this"
+            + " machine's CPU load");
 
     KubernetesClient client = cluster.client();
     client.resource(sample).create();
-    progress(out, start, "applied examples/scaphandremonitor.yaml (ScaphandreMonitor " + namespace + "/"
-        + sample.getMetadata().getName() + ")");
+    progress(
+        out,
+        start,
+        "applied examples/scaphandremonitor.yaml (ScaphandreMonitor "
+            + namespace
+            + "/"
+            + sample.getMetadata().getName()
+            + ")");
 
-    ScaphandreMonitor ready = waitFor(readyWithin, () -> readyMonitor(client, sample), () -> notReadyYet(client, sample));
+    ScaphandreMonitor ready =
+        waitFor(readyWithin, () -> readyMonitor(client, sample), () -> notReadyYet(client, sample));
     if (ready == null) {
       return 1;
     }
@@ -163,25 +222,46 @@ public final class DemoCommand implements Callable<Integer> {
     out.print(StatusTable.render(ready, nodes));
     out.println();
     long mapped = ready.getStatus().getNodes().stream().filter(n -> n.getHostId() != null).count();
-    ConfigMap job = waitFor(readyWithin, () -> jobWithTargets(client, sample, mapped), () -> "no job yet");
+    ConfigMap job =
+        waitFor(readyWithin, () -> jobWithTargets(client, sample, mapped), () -> "no job yet");
     if (job == null) {
       return 1;
     }
-    out.println("PROMETHEUS JOB the operator generated (ConfigMap " + namespace + "/"
-        + job.getMetadata().getName() + ", key " + PlainJobConfigMapDependent.DATA_KEY + ";"
-        + " the addresses are the simulated nodes'):");
-    job.getData().get(PlainJobConfigMapDependent.DATA_KEY).lines().forEach(l -> out.println("  " + l));
+    out.println(
+        "PROMETHEUS JOB the operator generated (ConfigMap "
+            + namespace
+            + "/"
+            + job.getMetadata().getName()
+            + ", key "
+            + PlainJobConfigMapDependent.DATA_KEY
+            + ";"
+            + " the addresses are the simulated nodes'):");
+    job.getData()
+        .get(PlainJobConfigMapDependent.DATA_KEY)
+        .lines()
+        .forEach(l -> out.println("  " + l));
     out.println("  also made: " + ownedObjects(client, sample));
     out.println();
     try {
       List<Long> guests = SimulatedGuests.start(machine.children(), dir.resolve("guests"));
-      out.println("Simulated VMs started: " + java.util.stream.IntStream.range(0, guests.size())
-          .mapToObj(i -> SimulatedGuests.GUESTS.get(i).vmName() + " (pid " + guests.get(i) + ", busy "
-              + SimulatedGuests.GUESTS.get(i).busyPercent() + " % of a CPU)")
-          .collect(Collectors.joining(", ")) + ".");
+      out.println(
+          "Simulated VMs started: "
+              + java.util.stream.IntStream.range(0, guests.size())
+                  .mapToObj(
+                      i ->
+                          SimulatedGuests.GUESTS.get(i).vmName()
+                              + " (pid "
+                              + guests.get(i)
+                              + ", busy "
+                              + SimulatedGuests.GUESTS.get(i).busyPercent()
+                              + " % of a CPU)")
+                  .collect(Collectors.joining(", "))
+              + ".");
     } catch (IOException e) {
-      out.println("The simulated VMs could not start (they need bash 5 and mkfifo): " + e.getMessage()
-          + "; the live table shows this machine's processes only.");
+      out.println(
+          "The simulated VMs could not start (they need bash 5 and mkfifo): "
+              + e.getMessage()
+              + "; the live table shows this machine's processes only.");
     }
     out.flush();
     live(out, machine, ready, runFor, every);
@@ -190,13 +270,18 @@ public final class DemoCommand implements Callable<Integer> {
 
   private void header(PrintWriter out, Path dir, Path jar) {
     out.println("one-scaphandre demo: the operator and the agent at work on this machine.");
-    out.println("  SIMULATED  the Kubernetes API (Fabric8 mock server, CRUD mode) and its nodes one-kvm-01..03");
-    out.println("             (OpenNebula KVM hosts 7, 8, 9) and k8s-control-plane; the kubelet that runs the");
-    out.println("             agent pods; OpenNebula's /var/tmp/one_db/config on each host; the RAPL counters");
-    out.println("             (this machine has none: their power follows its CPU load); the VMs one-42..44");
+    out.println(
+        "  SIMULATED  the Kubernetes API (Fabric8 mock server, CRUD mode) and its nodes one-kvm-01..03");
+    out.println(
+        "             (OpenNebula KVM hosts 7, 8, 9) and k8s-control-plane; the kubelet that runs the");
+    out.println(
+        "             agent pods; OpenNebula's /var/tmp/one_db/config on each host; the RAPL counters");
+    out.println(
+        "             (this machine has none: their power follows its CPU load); the VMs one-42..44");
     out.println("             (shell loops named like QEMU).");
     out.println("  REAL       the operator; the agent (" + jar + "): its init on each node's");
-    out.println("             files, and one agent process reading this machine's /proc, sampling every 1s");
+    out.println(
+        "             files, and one agent process reading this machine's /proc, sampling every 1s");
     out.println("             (the monitor says 2s) so that the table moves every second.");
     out.println("  working directory " + dir + " (operator.log, logs/, simulated files)");
     out.println();
@@ -209,21 +294,35 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static String firstSelectedNode() {
-    return DemoNode.CLUSTER.stream().filter(DemoNode::openNebulaHost).findFirst().orElseThrow().name();
+    return DemoNode.CLUSTER.stream()
+        .filter(DemoNode::openNebulaHost)
+        .findFirst()
+        .orElseThrow()
+        .name();
   }
 
   /** The monitor once Ready with every selected node mapped, its agent ready and RAPL reported. */
-  private static Optional<ScaphandreMonitor> readyMonitor(KubernetesClient client, ScaphandreMonitor sample) {
+  private static Optional<ScaphandreMonitor> readyMonitor(
+      KubernetesClient client, ScaphandreMonitor sample) {
     ScaphandreMonitor m = current(client, sample);
     if (m == null || m.getStatus() == null) {
       return Optional.empty();
     }
-    boolean ready = m.getStatus().condition(Condition.READY).map(c -> Condition.TRUE.equals(c.getStatus()))
-        .orElse(false);
+    boolean ready =
+        m.getStatus()
+            .condition(Condition.READY)
+            .map(c -> Condition.TRUE.equals(c.getStatus()))
+            .orElse(false);
     List<NodeStatus> nodes = m.getStatus().getNodes();
     long expected = DemoNode.CLUSTER.stream().filter(DemoNode::openNebulaHost).count();
-    boolean complete = nodes.size() == expected && nodes.stream().allMatch(n -> n.getHostId() != null
-        && Boolean.TRUE.equals(n.getAgentReady()) && n.getRapl() != null);
+    boolean complete =
+        nodes.size() == expected
+            && nodes.stream()
+                .allMatch(
+                    n ->
+                        n.getHostId() != null
+                            && Boolean.TRUE.equals(n.getAgentReady())
+                            && n.getRapl() != null);
     return ready && complete ? Optional.of(m) : Optional.empty();
   }
 
@@ -232,25 +331,59 @@ public final class DemoCommand implements Callable<Integer> {
     if (m == null || m.getStatus() == null || m.getStatus().getConditions().isEmpty()) {
       return "the operator has not written the monitor's status";
     }
-    return m.getStatus().getConditions().stream().map(c -> c.getType() + "=" + c.getStatus() + " (" + c.getReason()
-        + ": " + c.getMessage() + ")").collect(Collectors.joining("; "))
-        + "; nodes: " + m.getStatus().getNodes().stream().map(n -> n.getName() + " hostId=" + n.getHostId()
-            + " agentReady=" + n.getAgentReady() + " rapl=" + n.getRapl()).collect(Collectors.joining(", "));
+    return m.getStatus().getConditions().stream()
+            .map(
+                c ->
+                    c.getType()
+                        + "="
+                        + c.getStatus()
+                        + " ("
+                        + c.getReason()
+                        + ": "
+                        + c.getMessage()
+                        + ")")
+            .collect(Collectors.joining("; "))
+        + "; nodes: "
+        + m.getStatus().getNodes().stream()
+            .map(
+                n ->
+                    n.getName()
+                        + " hostId="
+                        + n.getHostId()
+                        + " agentReady="
+                        + n.getAgentReady()
+                        + " rapl="
+                        + n.getRapl())
+            .collect(Collectors.joining(", "));
   }
 
   private static ScaphandreMonitor current(KubernetesClient client, ScaphandreMonitor sample) {
-    return client.resources(ScaphandreMonitor.class).inNamespace(sample.getMetadata().getNamespace())
-        .withName(sample.getMetadata().getName()).get();
+    return client
+        .resources(ScaphandreMonitor.class)
+        .inNamespace(sample.getMetadata().getNamespace())
+        .withName(sample.getMetadata().getName())
+        .get();
   }
 
-  private static Optional<ConfigMap> jobWithTargets(KubernetesClient client, ScaphandreMonitor sample, long mapped) {
-    ConfigMap cm = client.configMaps().inNamespace(sample.getMetadata().getNamespace())
-        .withName(MonitorResources.plainJobConfigMapName(sample)).get();
-    if (cm == null || cm.getData() == null || cm.getData().get(PlainJobConfigMapDependent.DATA_KEY) == null) {
+  private static Optional<ConfigMap> jobWithTargets(
+      KubernetesClient client, ScaphandreMonitor sample, long mapped) {
+    ConfigMap cm =
+        client
+            .configMaps()
+            .inNamespace(sample.getMetadata().getNamespace())
+            .withName(MonitorResources.plainJobConfigMapName(sample))
+            .get();
+    if (cm == null
+        || cm.getData() == null
+        || cm.getData().get(PlainJobConfigMapDependent.DATA_KEY) == null) {
       return Optional.empty();
     }
-    long targets = cm.getData().get(PlainJobConfigMapDependent.DATA_KEY).lines()
-        .filter(l -> l.strip().startsWith("host_id:")).count();
+    long targets =
+        cm.getData()
+            .get(PlainJobConfigMapDependent.DATA_KEY)
+            .lines()
+            .filter(l -> l.strip().startsWith("host_id:"))
+            .count();
     return targets == mapped ? Optional.of(cm) : Optional.empty();
   }
 
@@ -259,14 +392,30 @@ public final class DemoCommand implements Callable<Integer> {
     List<HasMetadata> owned = new ArrayList<>();
     owned.addAll(client.apps().daemonSets().inNamespace(ns).list().getItems());
     owned.addAll(client.serviceAccounts().inNamespace(ns).list().getItems());
-    owned.addAll(client.resources(io.fabric8.openshift.api.model.monitoring.v1.PodMonitor.class).inNamespace(ns)
-        .list().getItems());
-    owned.addAll(client.resources(io.fabric8.openshift.api.model.monitoring.v1alpha1.ScrapeConfig.class)
-        .inNamespace(ns).list().getItems());
-    owned.addAll(client.resources(io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class)
-        .inNamespace(ns).list().getItems());
-    return owned.stream().filter(o -> o.getMetadata().getOwnerReferences() != null
-            && o.getMetadata().getOwnerReferences().stream().anyMatch(r -> "ScaphandreMonitor".equals(r.getKind())))
+    owned.addAll(
+        client
+            .resources(io.fabric8.openshift.api.model.monitoring.v1.PodMonitor.class)
+            .inNamespace(ns)
+            .list()
+            .getItems());
+    owned.addAll(
+        client
+            .resources(io.fabric8.openshift.api.model.monitoring.v1alpha1.ScrapeConfig.class)
+            .inNamespace(ns)
+            .list()
+            .getItems());
+    owned.addAll(
+        client
+            .resources(io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class)
+            .inNamespace(ns)
+            .list()
+            .getItems());
+    return owned.stream()
+        .filter(
+            o ->
+                o.getMetadata().getOwnerReferences() != null
+                    && o.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(r -> "ScaphandreMonitor".equals(r.getKind())))
         .map(o -> o.getKind() + " " + o.getMetadata().getName())
         .collect(Collectors.joining(", "));
   }
@@ -286,29 +435,59 @@ public final class DemoCommand implements Callable<Integer> {
     }
     PrintWriter err = spec.commandLine().getErr();
     err.println("The demo gave up after " + timeout.toSeconds() + " s: " + whyNot.get());
-    err.println("See " + (workdir != null ? workdir : "the working directory") + "/operator.log and logs/.");
+    err.println(
+        "See "
+            + (workdir != null ? workdir : "the working directory")
+            + "/operator.log and logs/.");
     err.flush();
     return null;
   }
 
-  private void live(PrintWriter out, DemoMachine machine, ScaphandreMonitor monitor, Duration runFor,
-      Duration every) throws InterruptedException {
-    NodeStatus node = monitor.getStatus().getNodes().stream()
-        .filter(n -> n.getName().equals(machine.agentNode())).findFirst().orElseThrow();
-    String where = "this machine as " + node.getName() + " (host id " + node.getHostId() + "), agent 127.0.0.1:"
-        + machine.agentPort();
-    Set<String> simulated = SimulatedGuests.GUESTS.stream().map(SimulatedGuests.Guest::vmName)
-        .collect(Collectors.toSet());
+  private void live(
+      PrintWriter out,
+      DemoMachine machine,
+      ScaphandreMonitor monitor,
+      Duration runFor,
+      Duration every)
+      throws InterruptedException {
+    NodeStatus node =
+        monitor.getStatus().getNodes().stream()
+            .filter(n -> n.getName().equals(machine.agentNode()))
+            .findFirst()
+            .orElseThrow();
+    String where =
+        "this machine as "
+            + node.getName()
+            + " (host id "
+            + node.getHostId()
+            + "), agent 127.0.0.1:"
+            + machine.agentPort();
+    Set<String> simulated =
+        SimulatedGuests.GUESTS.stream()
+            .map(SimulatedGuests.Guest::vmName)
+            .collect(Collectors.toSet());
     boolean redraw = System.console() != null;
     String period = every.toMillis() / 1000.0 + " s";
-    out.println("Live power from the agent's /metrics, every " + period + (runFor == null ? "; Ctrl-C stops the demo."
-        : ", for " + runFor.toSeconds() + " s.") + " RAPL is simulated: its power follows this machine's CPU load.");
+    out.println(
+        "Live power from the agent's /metrics, every "
+            + period
+            + (runFor == null ? "; Ctrl-C stops the demo." : ", for " + runFor.toSeconds() + " s.")
+            + " RAPL is simulated: its power follows this machine's CPU load.");
     long end = runFor == null ? Long.MAX_VALUE : System.nanoTime() + runFor.toNanos();
     int previousLines = 0;
     while (System.nanoTime() < end) {
-      String frame = machine.metrics().map(PrometheusText::parse)
-          .map(m -> LiveTable.render(m, LocalTime.now(), where, simulated, machine.processRoles()))
-          .orElse("LIVE " + LocalTime.now().withNano(0) + "  the agent does not answer; see logs/agent-run.log\n");
+      String frame =
+          machine
+              .metrics()
+              .map(PrometheusText::parse)
+              .map(
+                  m ->
+                      LiveTable.render(
+                          m, LocalTime.now(), where, simulated, machine.processRoles()))
+              .orElse(
+                  "LIVE "
+                      + LocalTime.now().withNano(0)
+                      + "  the agent does not answer; see logs/agent-run.log\n");
       if (redraw && previousLines > 0) {
         out.print("\033[" + previousLines + "A\033[J");
       } else if (previousLines > 0) {
@@ -330,23 +509,35 @@ public final class DemoCommand implements Callable<Integer> {
       candidates.add(agentJar);
     } else {
       try {
-        Path self = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path self =
+            Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         // operator/target/one-scaphandre-operator.jar or operator/target/classes
         Path target = self.getParent();
         candidates.add(target.resolve("one-scaphandre-agent.jar"));
         if (target.getParent() != null && target.getParent().getParent() != null) {
-          candidates.add(target.getParent().getParent().resolve("agent-daemonset/target/one-scaphandre-agent.jar"));
+          candidates.add(
+              target
+                  .getParent()
+                  .getParent()
+                  .resolve("agent-daemonset/target/one-scaphandre-agent.jar"));
         }
       } catch (java.net.URISyntaxException | RuntimeException e) {
         // Not from a file: only the working directory is left to look in.
       }
       candidates.add(Path.of("agent-daemonset/target/one-scaphandre-agent.jar"));
     }
-    return candidates.stream().filter(Files::isRegularFile).findFirst().map(Path::toAbsolutePath)
-        .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-            "the agent jar is missing (looked at " + candidates.stream().map(Path::toString)
-                .collect(Collectors.joining(", ")) + "): build it with ./mvnw -q -DskipTests package,"
-                + " or pass --agent-jar"));
+    return candidates.stream()
+        .filter(Files::isRegularFile)
+        .findFirst()
+        .map(Path::toAbsolutePath)
+        .orElseThrow(
+            () ->
+                new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "the agent jar is missing (looked at "
+                        + candidates.stream().map(Path::toString).collect(Collectors.joining(", "))
+                        + "): build it with ./mvnw -q -DskipTests package,"
+                        + " or pass --agent-jar"));
   }
 
   private Duration parse(String option, String text) {

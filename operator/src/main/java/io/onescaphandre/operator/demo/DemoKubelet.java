@@ -40,8 +40,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SIMULATED: the DaemonSet controller and the kubelets of the demo cluster, which has none. For each
- * agent DaemonSet it makes one pod per node the pod template selects; for each pod it runs the
+ * SIMULATED: the DaemonSet controller and the kubelets of the demo cluster, which has none. For
+ * each agent DaemonSet it makes one pod per node the pod template selects; for each pod it runs the
  * template's init container command (the real agent {@code init}) as a child process against that
  * node's simulated root filesystem and the simulated RAPL tree, and puts the JSON it wrote into the
  * pod's {@code status.initContainerStatuses[init].state.terminated.message}, as a kubelet does with
@@ -64,16 +64,21 @@ public final class DemoKubelet implements AutoCloseable {
   private final InitRunner initRunner;
   private final Function<List<String>, Boolean> agentStarter;
   private final BooleanSupplier agentReady;
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "demo-kubelet");
-    t.setDaemon(true);
-    return t;
-  });
-  private final ExecutorService inits = Executors.newFixedThreadPool(3, r -> {
-    Thread t = new Thread(r, "demo-kubelet-init");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService loop =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "demo-kubelet");
+            t.setDaemon(true);
+            return t;
+          });
+  private final ExecutorService inits =
+      Executors.newFixedThreadPool(
+          3,
+          r -> {
+            Thread t = new Thread(r, "demo-kubelet-init");
+            t.setDaemon(true);
+            return t;
+          });
   private final Map<String, CompletableFuture<InitResult>> initsByPod = new ConcurrentHashMap<>();
   private volatile boolean agentStarted;
 
@@ -82,8 +87,12 @@ public final class DemoKubelet implements AutoCloseable {
    * @param agentStarter starts the agent container from its args, once; true when it started
    * @param agentReady whether the agent answers /readyz
    */
-  public DemoKubelet(KubernetesClient client, String namespace, InitRunner initRunner,
-      Function<List<String>, Boolean> agentStarter, BooleanSupplier agentReady) {
+  public DemoKubelet(
+      KubernetesClient client,
+      String namespace,
+      InitRunner initRunner,
+      Function<List<String>, Boolean> agentStarter,
+      BooleanSupplier agentReady) {
     this.client = client;
     this.namespace = namespace;
     this.initRunner = initRunner;
@@ -108,8 +117,14 @@ public final class DemoKubelet implements AutoCloseable {
   void sync() {
     List<Node> nodes = client.nodes().list().getItems();
     boolean ready = agentStarted && agentReady.getAsBoolean();
-    for (DaemonSet ds : client.apps().daemonSets().inNamespace(namespace)
-        .withLabel(MonitorNames.MANAGED_BY_LABEL, MonitorNames.OPERATOR_NAME).list().getItems()) {
+    for (DaemonSet ds :
+        client
+            .apps()
+            .daemonSets()
+            .inNamespace(namespace)
+            .withLabel(MonitorNames.MANAGED_BY_LABEL, MonitorNames.OPERATOR_NAME)
+            .list()
+            .getItems()) {
       syncDaemonSet(ds, nodes, ready);
     }
   }
@@ -118,12 +133,19 @@ public final class DemoKubelet implements AutoCloseable {
     PodSpec template = ds.getSpec().getTemplate().getSpec();
     List<Node> selected = NodeSelection.select(selectionOf(template), nodes);
     Map<String, Pod> existing = new LinkedHashMap<>();
-    for (Pod pod : client.pods().inNamespace(namespace)
-        .withLabels(ds.getSpec().getSelector().getMatchLabels()).list().getItems()) {
+    for (Pod pod :
+        client
+            .pods()
+            .inNamespace(namespace)
+            .withLabels(ds.getSpec().getSelector().getMatchLabels())
+            .list()
+            .getItems()) {
       existing.put(pod.getSpec().getNodeName(), pod);
     }
     if (!agentStarted && !selected.isEmpty()) {
-      agentStarted = agentStarter.apply(container(template.getContainers(), MonitorNames.AGENT_CONTAINER_NAME).getArgs());
+      agentStarted =
+          agentStarter.apply(
+              container(template.getContainers(), MonitorNames.AGENT_CONTAINER_NAME).getArgs());
     }
     // The inits (a JVM each) start before the API writes, so that they run while the pods are made.
     selected.forEach(node -> init(ds, node.getMetadata().getName()));
@@ -137,9 +159,15 @@ public final class DemoKubelet implements AutoCloseable {
       }
       PodStatus status = podStatus(ds, pod, node, agentIsReady);
       if (!Objects.equals(withoutTimes(pod.getStatus()), withoutTimes(status))) {
-        client.pods().inNamespace(namespace).withName(pod.getMetadata().getName())
+        client
+            .pods()
+            .inNamespace(namespace)
+            .withName(pod.getMetadata().getName())
             .editStatus(p -> new PodBuilder(p).withStatus(status).build());
-        LOG.info("kubelet stand-in: pod {} is {}, ready={}", pod.getMetadata().getName(), status.getPhase(),
+        LOG.info(
+            "kubelet stand-in: pod {} is {}, ready={}",
+            pod.getMetadata().getName(),
+            status.getPhase(),
             isReady(status));
       }
       if (isReady(status)) {
@@ -147,55 +175,82 @@ public final class DemoKubelet implements AutoCloseable {
       }
     }
     // Pods on nodes the template no longer selects are deleted, as the DaemonSet controller does.
-    existing.values().forEach(p -> {
-      initsByPod.remove(p.getMetadata().getName());
-      client.pods().inNamespace(namespace).resource(p).delete();
-    });
-    DaemonSetStatus status = new DaemonSetStatusBuilder()
-        .withObservedGeneration(ds.getMetadata().getGeneration())
-        .withDesiredNumberScheduled(selected.size())
-        .withCurrentNumberScheduled(selected.size())
-        .withUpdatedNumberScheduled(selected.size())
-        .withNumberReady(ready)
-        .withNumberAvailable(ready)
-        .withNumberUnavailable(selected.size() - ready)
-        .withNumberMisscheduled(0)
-        .build();
+    existing
+        .values()
+        .forEach(
+            p -> {
+              initsByPod.remove(p.getMetadata().getName());
+              client.pods().inNamespace(namespace).resource(p).delete();
+            });
+    DaemonSetStatus status =
+        new DaemonSetStatusBuilder()
+            .withObservedGeneration(ds.getMetadata().getGeneration())
+            .withDesiredNumberScheduled(selected.size())
+            .withCurrentNumberScheduled(selected.size())
+            .withUpdatedNumberScheduled(selected.size())
+            .withNumberReady(ready)
+            .withNumberAvailable(ready)
+            .withNumberUnavailable(selected.size() - ready)
+            .withNumberMisscheduled(0)
+            .build();
     if (!status.equals(ds.getStatus())) {
-      client.apps().daemonSets().inNamespace(namespace).withName(ds.getMetadata().getName())
-          .editStatus(d -> {
-            d.setStatus(status);
-            return d;
-          });
-      LOG.info("kubelet stand-in: DaemonSet {} {}/{} ready", ds.getMetadata().getName(), ready, selected.size());
+      client
+          .apps()
+          .daemonSets()
+          .inNamespace(namespace)
+          .withName(ds.getMetadata().getName())
+          .editStatus(
+              d -> {
+                d.setStatus(status);
+                return d;
+              });
+      LOG.info(
+          "kubelet stand-in: DaemonSet {} {}/{} ready",
+          ds.getMetadata().getName(),
+          ready,
+          selected.size());
     }
   }
 
   private static ScaphandreMonitorSpec selectionOf(PodSpec template) {
     ScaphandreMonitorSpec spec = new ScaphandreMonitorSpec();
-    spec.setNodeSelector(template.getNodeSelector() == null ? null : new LinkedHashMap<>(template.getNodeSelector()));
-    spec.setTolerations(template.getTolerations() == null ? null : new ArrayList<>(template.getTolerations()));
+    spec.setNodeSelector(
+        template.getNodeSelector() == null
+            ? null
+            : new LinkedHashMap<>(template.getNodeSelector()));
+    spec.setTolerations(
+        template.getTolerations() == null ? null : new ArrayList<>(template.getTolerations()));
     spec.setAffinity(template.getAffinity());
     return spec;
   }
 
   private static Container container(List<Container> containers, String name) {
-    return containers.stream().filter(c -> name.equals(c.getName())).findFirst()
-        .orElseThrow(() -> new IllegalStateException("the agent pod template has no container " + name));
+    return containers.stream()
+        .filter(c -> name.equals(c.getName()))
+        .findFirst()
+        .orElseThrow(
+            () -> new IllegalStateException("the agent pod template has no container " + name));
   }
 
   private Pod newPod(DaemonSet ds, String nodeName) {
-    PodSpec spec = new PodBuilder().withSpec(ds.getSpec().getTemplate().getSpec()).build().getSpec();
+    PodSpec spec =
+        new PodBuilder().withSpec(ds.getSpec().getTemplate().getSpec()).build().getSpec();
     spec.setNodeName(nodeName);
     return new PodBuilder()
         .withNewMetadata()
-          .withName(podName(ds, nodeName))
-          .withNamespace(namespace)
-          .withLabels(ds.getSpec().getTemplate().getMetadata().getLabels())
-          .withCreationTimestamp(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
-          .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("DaemonSet")
-              .withName(ds.getMetadata().getName()).withUid(ds.getMetadata().getUid())
-              .withController(true).withBlockOwnerDeletion(true).build())
+        .withName(podName(ds, nodeName))
+        .withNamespace(namespace)
+        .withLabels(ds.getSpec().getTemplate().getMetadata().getLabels())
+        .withCreationTimestamp(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+        .withOwnerReferences(
+            new OwnerReferenceBuilder()
+                .withApiVersion("apps/v1")
+                .withKind("DaemonSet")
+                .withName(ds.getMetadata().getName())
+                .withUid(ds.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build())
         .endMetadata()
         .withSpec(spec)
         .build();
@@ -208,45 +263,88 @@ public final class DemoKubelet implements AutoCloseable {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     PodStatusBuilder b = new PodStatusBuilder().withHostIP(NodeSelection.address(node));
     InitResult result = init.isDone() ? init.join() : null;
-    ContainerStatusBuilder initStatus = new ContainerStatusBuilder().withName(MonitorNames.INIT_CONTAINER_NAME)
-        .withImage("one-scaphandre-agent (this machine's agent jar)").withRestartCount(0);
+    ContainerStatusBuilder initStatus =
+        new ContainerStatusBuilder()
+            .withName(MonitorNames.INIT_CONTAINER_NAME)
+            .withImage("one-scaphandre-agent (this machine's agent jar)")
+            .withRestartCount(0);
     if (result == null) {
-      initStatus.withReady(false).withNewState().withNewRunning().withStartedAt(now).endRunning().endState();
+      initStatus
+          .withReady(false)
+          .withNewState()
+          .withNewRunning()
+          .withStartedAt(now)
+          .endRunning()
+          .endState();
     } else {
-      initStatus.withReady(result.exitCode() == 0).withNewState().withNewTerminated()
-          .withExitCode(result.exitCode()).withReason(result.exitCode() == 0 ? "Completed" : "Error")
-          .withMessage(result.message()).withFinishedAt(now).endTerminated().endState();
+      initStatus
+          .withReady(result.exitCode() == 0)
+          .withNewState()
+          .withNewTerminated()
+          .withExitCode(result.exitCode())
+          .withReason(result.exitCode() == 0 ? "Completed" : "Error")
+          .withMessage(result.message())
+          .withFinishedAt(now)
+          .endTerminated()
+          .endState();
     }
     boolean initDone = result != null && result.exitCode() == 0;
     boolean ready = initDone && agentIsReady;
-    ContainerStatus agent = new ContainerStatusBuilder().withName(MonitorNames.AGENT_CONTAINER_NAME)
-        .withImage("one-scaphandre-agent (this machine's agent jar)").withReady(ready).withRestartCount(0)
-        .withStarted(initDone)
-        .withNewState().withNewRunning().withStartedAt(now).endRunning().endState()
-        .build();
+    ContainerStatus agent =
+        new ContainerStatusBuilder()
+            .withName(MonitorNames.AGENT_CONTAINER_NAME)
+            .withImage("one-scaphandre-agent (this machine's agent jar)")
+            .withReady(ready)
+            .withRestartCount(0)
+            .withStarted(initDone)
+            .withNewState()
+            .withNewRunning()
+            .withStartedAt(now)
+            .endRunning()
+            .endState()
+            .build();
     b.withPhase(initDone ? "Running" : "Pending")
         .withInitContainerStatuses(initStatus.build())
         .withContainerStatuses(agent)
-        .addNewCondition().withType("PodScheduled").withStatus("True").endCondition()
-        .addNewCondition().withType("Initialized").withStatus(initDone ? "True" : "False").endCondition()
-        .addNewCondition().withType("ContainersReady").withStatus(ready ? "True" : "False").endCondition()
-        .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition();
+        .addNewCondition()
+        .withType("PodScheduled")
+        .withStatus("True")
+        .endCondition()
+        .addNewCondition()
+        .withType("Initialized")
+        .withStatus(initDone ? "True" : "False")
+        .endCondition()
+        .addNewCondition()
+        .withType("ContainersReady")
+        .withStatus(ready ? "True" : "False")
+        .endCondition()
+        .addNewCondition()
+        .withType("Ready")
+        .withStatus(ready ? "True" : "False")
+        .endCondition();
     return b.build();
   }
 
   /** The init container of the DaemonSet's pod on a node, started on first use. */
   private CompletableFuture<InitResult> init(DaemonSet ds, String nodeName) {
-    return initsByPod.computeIfAbsent(podName(ds, nodeName), k -> {
-      List<String> args = container(ds.getSpec().getTemplate().getSpec().getInitContainers(),
-          MonitorNames.INIT_CONTAINER_NAME).getArgs();
-      return CompletableFuture.supplyAsync(() -> {
-        try {
-          return initRunner.run(nodeName, args);
-        } catch (Exception e) {
-          return new InitResult(1, "demo kubelet could not run init: " + e.getMessage());
-        }
-      }, inits);
-    });
+    return initsByPod.computeIfAbsent(
+        podName(ds, nodeName),
+        k -> {
+          List<String> args =
+              container(
+                      ds.getSpec().getTemplate().getSpec().getInitContainers(),
+                      MonitorNames.INIT_CONTAINER_NAME)
+                  .getArgs();
+          return CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return initRunner.run(nodeName, args);
+                } catch (Exception e) {
+                  return new InitResult(1, "demo kubelet could not run init: " + e.getMessage());
+                }
+              },
+              inits);
+        });
   }
 
   private static String podName(DaemonSet ds, String nodeName) {
@@ -254,7 +352,8 @@ public final class DemoKubelet implements AutoCloseable {
   }
 
   private static boolean isReady(PodStatus status) {
-    return status.getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    return status.getConditions().stream()
+        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /** The status without its timestamps, so that a pod is written only when something changed. */
@@ -263,12 +362,15 @@ public final class DemoKubelet implements AutoCloseable {
       return "";
     }
     StringBuilder sb = new StringBuilder(Optional.ofNullable(status.getPhase()).orElse(""));
-    Optional.ofNullable(status.getInitContainerStatuses()).orElse(List.of()).forEach(c -> sb.append('|')
-        .append(c.getName()).append(c.getReady()).append(state(c)));
-    Optional.ofNullable(status.getContainerStatuses()).orElse(List.of()).forEach(c -> sb.append('|')
-        .append(c.getName()).append(c.getReady()).append(state(c)));
-    Optional.ofNullable(status.getConditions()).orElse(List.of()).forEach(c -> sb.append('|')
-        .append(c.getType()).append(c.getStatus()));
+    Optional.ofNullable(status.getInitContainerStatuses())
+        .orElse(List.of())
+        .forEach(c -> sb.append('|').append(c.getName()).append(c.getReady()).append(state(c)));
+    Optional.ofNullable(status.getContainerStatuses())
+        .orElse(List.of())
+        .forEach(c -> sb.append('|').append(c.getName()).append(c.getReady()).append(state(c)));
+    Optional.ofNullable(status.getConditions())
+        .orElse(List.of())
+        .forEach(c -> sb.append('|').append(c.getType()).append(c.getStatus()));
     return sb.toString();
   }
 
@@ -277,7 +379,9 @@ public final class DemoKubelet implements AutoCloseable {
       return "none";
     }
     if (c.getState().getTerminated() != null) {
-      return "terminated" + c.getState().getTerminated().getExitCode() + c.getState().getTerminated().getMessage();
+      return "terminated"
+          + c.getState().getTerminated().getExitCode()
+          + c.getState().getTerminated().getMessage();
     }
     return c.getState().getRunning() != null ? "running" : "waiting";
   }
@@ -299,6 +403,7 @@ public final class DemoKubelet implements AutoCloseable {
       return "";
     }
     byte[] bytes = Files.readAllBytes(file);
-    return new String(bytes, 0, Math.min(bytes.length, 4096), java.nio.charset.StandardCharsets.UTF_8);
+    return new String(
+        bytes, 0, Math.min(bytes.length, 4096), java.nio.charset.StandardCharsets.UTF_8);
   }
 }

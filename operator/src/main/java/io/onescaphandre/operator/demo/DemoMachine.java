@@ -23,9 +23,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * What runs on this machine: the agent jar's {@code simulate-rapl} (the simulated RAPL tree), its
  * {@code init} for each node's pod, one agent {@code run} with the real /proc, and the simulated
- * guests. The init and agent arguments are the DaemonSet's, with the container's paths mapped to this
- * machine: {@code --path.procfs} to the real /proc, {@code --path.sysfs} to the simulated sysfs,
- * {@code --path.rootfs} to the node's simulated root filesystem.
+ * guests. The init and agent arguments are the DaemonSet's, with the container's paths mapped to
+ * this machine: {@code --path.procfs} to the real /proc, {@code --path.sysfs} to the simulated
+ * sysfs, {@code --path.rootfs} to the node's simulated root filesystem.
  */
 public final class DemoMachine implements AutoCloseable {
   private final String javaExecutable;
@@ -35,7 +35,8 @@ public final class DemoMachine implements AutoCloseable {
   private final Map<String, Path> rootfsByNode = new LinkedHashMap<>();
   private final ChildProcesses children;
   private final String agentInterval;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private volatile int agentPort = -1;
   private volatile String agentNode;
   private volatile long agentPid = -1;
@@ -43,7 +44,8 @@ public final class DemoMachine implements AutoCloseable {
   private volatile CompletableFuture<String> raplReady =
       CompletableFuture.completedFuture("the RAPL simulator was not started");
 
-  public DemoMachine(String javaExecutable, Path agentJar, Path workdir, String agentInterval) throws IOException {
+  public DemoMachine(String javaExecutable, Path agentJar, Path workdir, String agentInterval)
+      throws IOException {
     this.javaExecutable = javaExecutable;
     this.agentJar = agentJar;
     this.workdir = workdir;
@@ -79,37 +81,44 @@ public final class DemoMachine implements AutoCloseable {
   }
 
   /**
-   * Starts {@code simulate-rapl}; {@link #awaitRapl()} waits until its tree is written. The simulated
-   * sysfs has no cgroup filesystem: where there are cgroups the agent takes a KVM VM only from its
-   * libvirt machine scope (VMs cannot be invented), and the simulated guests are shell loops outside
-   * any. On a host without cgroups, an emulator's argv names the VM (the guests' argv[0] is
-   * {@code qemu-kvm-one}); this machine's services then count as other processes.
+   * Starts {@code simulate-rapl}; {@link #awaitRapl()} waits until its tree is written. The
+   * simulated sysfs has no cgroup filesystem: where there are cgroups the agent takes a KVM VM only
+   * from its libvirt machine scope (VMs cannot be invented), and the simulated guests are shell
+   * loops outside any. On a host without cgroups, an emulator's argv names the VM (the guests'
+   * argv[0] is {@code qemu-kvm-one}); this machine's services then count as other processes.
    */
   public void startRaplSimulator(Duration timeout) throws IOException {
     List<String> command = javaCommand("-Xmx64m", "-XX:TieredStopAtLevel=1");
     command.addAll(List.of("simulate-rapl", "--path.sysfs=" + sysfs, "--path.procfs=/proc"));
     Process p = children.start("simulate-rapl", command, Map.of());
     simulatorPid = p.pid();
-    raplReady = CompletableFuture.supplyAsync(() -> {
-      try (BufferedReader log = Files.newBufferedReader(children.logFile("simulate-rapl"))) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && p.isAlive()) {
-          String line = log.readLine();
-          if (line == null) {
-            Thread.sleep(50);
-          } else if (line.startsWith("simulated RAPL tree ready")) {
-            return null;
-          }
-        }
-        return "the RAPL simulator did not start within " + timeout.toSeconds() + " s"
-            + (p.isAlive() ? "" : " (exit " + p.exitValue() + ")") + "; see " + children.logFile("simulate-rapl");
-      } catch (IOException e) {
-        return "cannot read " + children.logFile("simulate-rapl") + ": " + e.getMessage();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return "interrupted";
-      }
-    });
+    raplReady =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (BufferedReader log =
+                  Files.newBufferedReader(children.logFile("simulate-rapl"))) {
+                long deadline = System.nanoTime() + timeout.toNanos();
+                while (System.nanoTime() < deadline && p.isAlive()) {
+                  String line = log.readLine();
+                  if (line == null) {
+                    Thread.sleep(50);
+                  } else if (line.startsWith("simulated RAPL tree ready")) {
+                    return null;
+                  }
+                }
+                return "the RAPL simulator did not start within "
+                    + timeout.toSeconds()
+                    + " s"
+                    + (p.isAlive() ? "" : " (exit " + p.exitValue() + ")")
+                    + "; see "
+                    + children.logFile("simulate-rapl");
+              } catch (IOException e) {
+                return "cannot read " + children.logFile("simulate-rapl") + ": " + e.getMessage();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted";
+              }
+            });
   }
 
   /** Waits for the RAPL tree. */
@@ -127,16 +136,20 @@ public final class DemoMachine implements AutoCloseable {
     Path termination = workdir.resolve("nodes").resolve(nodeName).resolve("termination-log");
     Files.deleteIfExists(termination);
     List<String> command = javaCommand("-Xmx64m", "-XX:TieredStopAtLevel=1");
-    command.addAll(mapArgs(containerArgs, Map.of(
-        "--path.sysfs", sysfs.toString(),
-        "--path.rootfs", rootfs(nodeName).toString(),
-        "--path.procfs", "/proc",
-        "--termination-message-path", termination.toString())));
+    command.addAll(
+        mapArgs(
+            containerArgs,
+            Map.of(
+                "--path.sysfs", sysfs.toString(),
+                "--path.rootfs", rootfs(nodeName).toString(),
+                "--path.procfs", "/proc",
+                "--termination-message-path", termination.toString())));
     int exit = children.run("init-" + nodeName, command, 120);
     String message = DemoKubelet.terminationMessage(termination);
     if (exit != 0 && message.isBlank()) {
       // terminationMessagePolicy: FallbackToLogsOnError
-      List<String> lines = Files.readAllLines(children.logFile("init-" + nodeName), StandardCharsets.UTF_8);
+      List<String> lines =
+          Files.readAllLines(children.logFile("init-" + nodeName), StandardCharsets.UTF_8);
       message = String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
     }
     return new DemoKubelet.InitResult(exit, message);
@@ -150,12 +163,20 @@ public final class DemoMachine implements AutoCloseable {
     try {
       int port = freePort();
       List<String> command = javaCommand("-Xmx192m");
-      command.addAll(mapArgs(containerArgs, Map.of(
-          "--path.procfs", "/proc",
-          "--path.sysfs", sysfs.toString(),
-          "--path.rootfs", rootfs(nodeName).toString(),
-          "--web.listen-address", "127.0.0.1:" + port,
-          "--interval", agentInterval)));
+      command.addAll(
+          mapArgs(
+              containerArgs,
+              Map.of(
+                  "--path.procfs",
+                  "/proc",
+                  "--path.sysfs",
+                  sysfs.toString(),
+                  "--path.rootfs",
+                  rootfs(nodeName).toString(),
+                  "--web.listen-address",
+                  "127.0.0.1:" + port,
+                  "--interval",
+                  agentInterval)));
       agentPid = children.start("agent-run", command, Map.of()).pid();
       agentNode = nodeName;
       agentPort = port;
@@ -193,8 +214,12 @@ public final class DemoMachine implements AutoCloseable {
 
   private Optional<HttpResponse<String>> get(String path) {
     try {
-      return Optional.of(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agentPort + path))
-          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()));
+      return Optional.of(
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agentPort + path))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
     } catch (IOException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
@@ -212,8 +237,8 @@ public final class DemoMachine implements AutoCloseable {
   }
 
   /**
-   * The container's args with the values of some flags replaced ({@code --flag=value} or
-   * {@code --flag value}); flags of the map the container lacks are appended.
+   * The container's args with the values of some flags replaced ({@code --flag=value} or {@code
+   * --flag value}); flags of the map the container lacks are appended.
    */
   static List<String> mapArgs(List<String> args, Map<String, String> values) {
     List<String> result = new ArrayList<>();
@@ -247,9 +272,14 @@ public final class DemoMachine implements AutoCloseable {
     children.close();
   }
 
-  /** For the process list: whether a process's command line mentions this demo's working directory. */
+  /**
+   * For the process list: whether a process's command line mentions this demo's working directory.
+   */
   public static boolean mentions(ProcessHandle p, Path workdir) {
     return p.info().commandLine().map(c -> c.contains(workdir.toString())).orElse(false)
-        || p.info().arguments().map(a -> String.join(" ", a).contains(workdir.toString())).orElse(false);
+        || p.info()
+            .arguments()
+            .map(a -> String.join(" ", a).contains(workdir.toString()))
+            .orElse(false);
   }
 }

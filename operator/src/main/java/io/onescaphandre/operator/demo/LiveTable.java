@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 
 /**
  * One frame of the live view, from one scrape of the agent: host power with its RAPL domains, then
- * every consumer the agent attributes power to (VMs, pods, services, other processes, unattributed),
- * which add up to the host, then the top processes by power.
+ * every consumer the agent attributes power to (VMs, pods, services, other processes,
+ * unattributed), which add up to the host, then the top processes by power.
  */
 final class LiveTable {
   static final String HOST_POWER = "opennebula_host_power_watts";
@@ -29,6 +29,7 @@ final class LiveTable {
   static final String PROCESS_POWER = "scaph_process_power_consumption_microwatts";
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
   private static final int TOP_PROCESSES = 5;
+
   /** Every line fits 80 columns, so that a terminal can redraw the table in place. */
   private static final int COMMAND_WIDTH = 56;
 
@@ -39,48 +40,80 @@ final class LiveTable {
    * @param simulatedVms names of the VMs that are simulated guests
    * @param demoProcesses pids of the demo's own processes, with what each is
    */
-  static String render(PrometheusText metrics, LocalTime time, String where, Set<String> simulatedVms,
+  static String render(
+      PrometheusText metrics,
+      LocalTime time,
+      String where,
+      Set<String> simulatedVms,
       Map<String, String> demoProcesses) {
     StringBuilder sb = new StringBuilder();
     sb.append("LIVE ").append(time.format(TIME)).append("  ").append(where).append('\n');
     Optional<Double> host = metrics.value(HOST_POWER);
     if (host.isEmpty()) {
-      return sb.append("  waiting for the agent's first power sample (two RAPL readings)\n").toString();
+      return sb.append("  waiting for the agent's first power sample (two RAPL readings)\n")
+          .toString();
     }
     double hostWatts = host.get();
     String source = metrics.all(HOST_POWER).get(0).label("source");
-    Map<String, Double> domains = new TreeMap<>(Comparator.comparing(LiveTable::domainOrder)
-        .thenComparing(Comparator.naturalOrder()));
-    metrics.all(DOMAIN_POWER).forEach(s -> domains.merge(s.label("domain_name"), s.value() / 1e6, Double::sum));
-    sb.append("  HOST POWER ").append(watts(hostWatts))
-        .append(domains.isEmpty() ? "" : " = " + domains.entrySet().stream()
-            .map(e -> e.getKey() + " " + watts(e.getValue())).collect(Collectors.joining(" + ")))
-        .append(switch (source) {
-          case "rapl", "" -> "  (RAPL SIMULATED)\n";
-          case "estimate" -> "  (ESTIMATE: a model, not measured)\n";
-          default -> "  (from " + source + ")\n";
-        });
+    Map<String, Double> domains =
+        new TreeMap<>(
+            Comparator.comparing(LiveTable::domainOrder).thenComparing(Comparator.naturalOrder()));
+    metrics
+        .all(DOMAIN_POWER)
+        .forEach(s -> domains.merge(s.label("domain_name"), s.value() / 1e6, Double::sum));
+    sb.append("  HOST POWER ")
+        .append(watts(hostWatts))
+        .append(
+            domains.isEmpty()
+                ? ""
+                : " = "
+                    + domains.entrySet().stream()
+                        .map(e -> e.getKey() + " " + watts(e.getValue()))
+                        .collect(Collectors.joining(" + ")))
+        .append(
+            switch (source) {
+              case "rapl", "" -> "  (RAPL SIMULATED)\n";
+              case "estimate" -> "  (ESTIMATE: a model, not measured)\n";
+              default -> "  (from " + source + ")\n";
+            });
     if (!source.equals("estimate")) {
       // This machine's own power as the estimate models it, beside the simulated measurement.
-      metrics.all(SOURCE_POWER).stream().filter(s -> s.label("source").equals("estimate")).findFirst()
-          .ifPresent(e -> {
-            String curve = metrics.all(ESTIMATE_CURVE).stream().findFirst()
-                .map(c -> c.label("basis") + " " + c.label("cpu")).orElse("CPU use");
-            String line = "  ESTIMATE of this machine " + watts(e.value()) + " (model: " + curve + ")";
-            sb.append(line.length() <= 80 ? line : line.substring(0, 76) + "...)").append('\n');
-          });
+      metrics.all(SOURCE_POWER).stream()
+          .filter(s -> s.label("source").equals("estimate"))
+          .findFirst()
+          .ifPresent(
+              e -> {
+                String curve =
+                    metrics.all(ESTIMATE_CURVE).stream()
+                        .findFirst()
+                        .map(c -> c.label("basis") + " " + c.label("cpu"))
+                        .orElse("CPU use");
+                String line =
+                    "  ESTIMATE of this machine " + watts(e.value()) + " (model: " + curve + ")";
+                sb.append(line.length() <= 80 ? line : line.substring(0, 76) + "...)").append('\n');
+              });
     }
 
     TextTable table = new TextTable("CONSUMER", "POWER", "SHARE").alignRight(1, 2);
     double total = 0;
-    List<PrometheusText.Sample> vms = metrics.all(VM_POWER).stream()
-        .sorted(Comparator.comparingDouble(PrometheusText.Sample::value).reversed()
-            .thenComparing(s -> s.label("vmname")))
-        .toList();
+    List<PrometheusText.Sample> vms =
+        metrics.all(VM_POWER).stream()
+            .sorted(
+                Comparator.comparingDouble(PrometheusText.Sample::value)
+                    .reversed()
+                    .thenComparing(s -> s.label("vmname")))
+            .toList();
     for (PrometheusText.Sample vm : vms) {
       String name = vm.label("vmname");
-      table.row("VM " + name + " (" + vm.label("hypervisor") + (simulatedVms.contains(name) ? ", simulated guest" : "")
-          + ")", watts(vm.value()), share(vm.value(), hostWatts));
+      table.row(
+          "VM "
+              + name
+              + " ("
+              + vm.label("hypervisor")
+              + (simulatedVms.contains(name) ? ", simulated guest" : "")
+              + ")",
+          watts(vm.value()),
+          share(vm.value(), hostWatts));
       total += vm.value();
     }
     List<PrometheusText.Sample> pods = metrics.all(POD_POWER);
@@ -99,22 +132,33 @@ final class LiveTable {
     table.row("other processes", watts(other), share(other, hostWatts));
     total += other;
     double unattributed = metrics.value(UNATTRIBUTED_POWER).orElse(0.0);
-    table.row("unattributed (left to no one by the policy)", watts(unattributed), share(unattributed, hostWatts));
+    table.row(
+        "unattributed (left to no one by the policy)",
+        watts(unattributed),
+        share(unattributed, hostWatts));
     total += unattributed;
     table.row("TOTAL", watts(total), share(total, hostWatts));
     sb.append(table.render("  "));
 
-    List<PrometheusText.Sample> top = metrics.all(PROCESS_POWER).stream()
-        .filter(s -> s.label("vmname").isEmpty())
-        .sorted(Comparator.comparingDouble(PrometheusText.Sample::value).reversed())
-        .limit(TOP_PROCESSES)
-        .toList();
+    List<PrometheusText.Sample> top =
+        metrics.all(PROCESS_POWER).stream()
+            .filter(s -> s.label("vmname").isEmpty())
+            .sorted(Comparator.comparingDouble(PrometheusText.Sample::value).reversed())
+            .limit(TOP_PROCESSES)
+            .toList();
     if (!top.isEmpty()) {
       sb.append("  top processes outside VMs (already counted above):\n");
       TextTable processes = new TextTable("PID", "POWER", "COMMAND").alignRight(0, 1);
-      top.forEach(p -> processes.row(p.label("pid"), watts(p.value() / 1e6), abbreviate(
-          Optional.ofNullable(demoProcesses.get(p.label("pid"))).map(what -> "[demo: " + what + "] ").orElse("")
-              + command(p.label("cmdline")))));
+      top.forEach(
+          p ->
+              processes.row(
+                  p.label("pid"),
+                  watts(p.value() / 1e6),
+                  abbreviate(
+                      Optional.ofNullable(demoProcesses.get(p.label("pid")))
+                              .map(what -> "[demo: " + what + "] ")
+                              .orElse("")
+                          + command(p.label("cmdline")))));
       sb.append(processes.render("    "));
     }
     return sb.toString();
@@ -139,7 +183,10 @@ final class LiveTable {
     return host <= 0 ? "-" : String.format(Locale.ROOT, "%.1f %%", 100 * w / host);
   }
 
-  /** The command line with its program as a base name: /usr/lib/jvm/x/bin/java -jar a.jar is java -jar a.jar. */
+  /**
+   * The command line with its program as a base name: /usr/lib/jvm/x/bin/java -jar a.jar is java
+   * -jar a.jar.
+   */
   static String command(String cmdline) {
     int space = cmdline.indexOf(' ');
     String program = space < 0 ? cmdline : cmdline.substring(0, space);

@@ -37,7 +37,8 @@ public final class PrometheusText {
       try {
         samples.add(parseLine(l));
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException("line " + lineNumber + " is not a Prometheus sample: " + l, e);
+        throw new IllegalArgumentException(
+            "line " + lineNumber + " is not a Prometheus sample: " + l, e);
       }
     }
     return new PrometheusText(samples);

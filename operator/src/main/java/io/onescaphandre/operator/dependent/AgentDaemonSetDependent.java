@@ -44,47 +44,72 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
     return desiredFor(monitor, AgentImages.BUILTIN);
   }
 
-  /** @param defaultAgentImage the builtin agent's image when the spec names none */
+  /**
+   * @param defaultAgentImage the builtin agent's image when the spec names none
+   */
   public static DaemonSet desiredFor(ScaphandreMonitor monitor, String defaultAgentImage) {
     return desiredFor(monitor, defaultAgentImage, BmcAccess.NONE);
   }
 
-  /** @param bmc the BMC addresses and the opted-in credentials Secret, for the redfish source */
-  public static DaemonSet desiredFor(ScaphandreMonitor monitor, String defaultAgentImage, BmcAccess bmc) {
+  /**
+   * @param bmc the BMC addresses and the opted-in credentials Secret, for the redfish source
+   */
+  public static DaemonSet desiredFor(
+      ScaphandreMonitor monitor, String defaultAgentImage, BmcAccess bmc) {
     AgentSpec agent = monitor.getSpec().getAgent();
     AgentPower power = new AgentPower(monitor, bmc);
     boolean builtin = agent.getFlavor() == AgentFlavor.BUILTIN;
     return new DaemonSetBuilder()
-        .withMetadata(MonitorResources.metadata(monitor, MonitorResources.agentName(monitor), java.util.Map.of()))
+        .withMetadata(
+            MonitorResources.metadata(
+                monitor, MonitorResources.agentName(monitor), java.util.Map.of()))
         .withNewSpec()
-          .withNewSelector().withMatchLabels(MonitorResources.selectorLabels(monitor)).endSelector()
-          .withNewTemplate()
-            .withNewMetadata().withLabels(MonitorResources.labels(monitor)).endMetadata()
-            .withNewSpec()
-              .withServiceAccountName(MonitorResources.agentName(monitor))
-              // The builtin agent never talks to the API; upstream Scaphandre's --containers lists pods.
-              .withAutomountServiceAccountToken(!builtin)
-              .withHostPID(true)
-              .withNodeSelector(monitor.getSpec().getNodeSelector().isEmpty()
-                  ? null : monitor.getSpec().getNodeSelector())
-              .withTolerations(monitor.getSpec().getTolerations().isEmpty()
-                  ? null : monitor.getSpec().getTolerations())
-              .withAffinity(monitor.getSpec().getAffinity())
-              .withNewSecurityContext()
-                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-              .endSecurityContext()
-              .withInitContainers(builtin ? builtinInit(agent, defaultAgentImage, power) : modprobeInit(agent))
-              .withContainers(builtin ? builtinAgent(agent, defaultAgentImage, power) : scaphandreAgent(agent))
-              .withVolumes(builtin ? power.withVolumes(builtinVolumes()) : scaphandreVolumes())
-            .endSpec()
-          .endTemplate()
+        .withNewSelector()
+        .withMatchLabels(MonitorResources.selectorLabels(monitor))
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(MonitorResources.labels(monitor))
+        .endMetadata()
+        .withNewSpec()
+        .withServiceAccountName(MonitorResources.agentName(monitor))
+        // The builtin agent never talks to the API; upstream Scaphandre's --containers lists pods.
+        .withAutomountServiceAccountToken(!builtin)
+        .withHostPID(true)
+        .withNodeSelector(
+            monitor.getSpec().getNodeSelector().isEmpty()
+                ? null
+                : monitor.getSpec().getNodeSelector())
+        .withTolerations(
+            monitor.getSpec().getTolerations().isEmpty()
+                ? null
+                : monitor.getSpec().getTolerations())
+        .withAffinity(monitor.getSpec().getAffinity())
+        .withNewSecurityContext()
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .withInitContainers(
+            builtin ? builtinInit(agent, defaultAgentImage, power) : modprobeInit(agent))
+        .withContainers(
+            builtin ? builtinAgent(agent, defaultAgentImage, power) : scaphandreAgent(agent))
+        .withVolumes(builtin ? power.withVolumes(builtinVolumes()) : scaphandreVolumes())
+        .endSpec()
+        .endTemplate()
         .endSpec()
         .build();
   }
 
-  private static Container builtinInit(AgentSpec agent, String defaultAgentImage, AgentPower power) {
-    List<String> args = new ArrayList<>(List.of("init", "--path.sysfs=/host/sys", "--path.rootfs=/host",
-        "--termination-message-path=" + TERMINATION_LOG));
+  private static Container builtinInit(
+      AgentSpec agent, String defaultAgentImage, AgentPower power) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "init",
+                "--path.sysfs=/host/sys",
+                "--path.rootfs=/host",
+                "--termination-message-path=" + TERMINATION_LOG));
     // The same sources as the agent, probed once, so the node's status names the one in use.
     args.addAll(power.args());
     return new ContainerBuilder()
@@ -99,11 +124,13 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .withResources(initResources())
         // init --path.rootfs=/host runs "modprobe --dirname=/host": it reads /host/lib/modules. The
         // same volume at /lib/modules serves a plain modprobe (docs/interfaces.md).
-        .withVolumeMounts(power.withMounts(List.of(
-            readOnly("sys", "/host/sys"),
-            readOnly("modules", "/host/lib/modules"),
-            readOnly("modules", "/lib/modules"),
-            readOnly("var-tmp", "/host/var/tmp"))))
+        .withVolumeMounts(
+            power.withMounts(
+                List.of(
+                    readOnly("sys", "/host/sys"),
+                    readOnly("modules", "/host/lib/modules"),
+                    readOnly("modules", "/lib/modules"),
+                    readOnly("var-tmp", "/host/var/tmp"))))
         .build();
   }
 
@@ -113,7 +140,9 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .withImage(AgentImages.init(agent))
         .withImagePullPolicy(agent.getImagePullPolicy())
         // A missing module is not fatal: the CPU may be AMD or the driver built in.
-        .withCommand("sh", "-c",
+        .withCommand(
+            "sh",
+            "-c",
             "for m in intel_rapl_common intel_rapl_msr; do modprobe $m || echo \"modprobe $m failed\"; done")
         .withTerminationMessagePath(TERMINATION_LOG)
         .withTerminationMessagePolicy("FallbackToLogsOnError")
@@ -123,47 +152,83 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .build();
   }
 
-  /** The node's name, for the agent's line of the BMC endpoints file (init's probe and the agent). */
+  /**
+   * The node's name, for the agent's line of the BMC endpoints file (init's probe and the agent).
+   */
   private static io.fabric8.kubernetes.api.model.EnvVar nodeNameEnv() {
-    return new EnvVarBuilder().withName("NODE_NAME")
+    return new EnvVarBuilder()
+        .withName("NODE_NAME")
         // apiVersion set explicitly: the server defaults it, and a missing value would make
         // server-side apply see drift on every reconcile (keycloak #38846).
-        .withNewValueFrom().withNewFieldRef("v1", "spec.nodeName").endValueFrom().build();
+        .withNewValueFrom()
+        .withNewFieldRef("v1", "spec.nodeName")
+        .endValueFrom()
+        .build();
   }
 
-  /** Loading the RAPL kernel modules needs CAP_SYS_MODULE on the host: only this short-lived step gets it. */
+  /**
+   * Loading the RAPL kernel modules needs CAP_SYS_MODULE on the host: only this short-lived step
+   * gets it.
+   */
   private static SecurityContext privilegedInit() {
     return new SecurityContextBuilder().withPrivileged(true).withRunAsUser(0L).build();
   }
 
-  private static Container builtinAgent(AgentSpec agent, String defaultAgentImage, AgentPower power) {
-    List<String> args = new ArrayList<>(List.of("run",
-        "--path.procfs=/host/proc", "--path.sysfs=/host/sys", "--path.rootfs=/host",
-        "--web.listen-address=:" + agent.getPort(), "--interval=" + agent.getInterval()));
+  private static Container builtinAgent(
+      AgentSpec agent, String defaultAgentImage, AgentPower power) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--path.procfs=/host/proc",
+                "--path.sysfs=/host/sys",
+                "--path.rootfs=/host",
+                "--web.listen-address=:" + agent.getPort(),
+                "--interval=" + agent.getInterval()));
     args.addAll(power.args());
     args.addAll(agent.getExtraArgs());
     return agentContainer(agent, AgentImages.agent(agent, defaultAgentImage), args)
-        .withSecurityContext(power.needsPrivilegedAgent() ? ipmiAgentSecurityContext() : agentSecurityContext())
+        .withSecurityContext(
+            power.needsPrivilegedAgent() ? ipmiAgentSecurityContext() : agentSecurityContext())
         .withLivenessProbe(httpProbe("/healthz", 3))
         .withReadinessProbe(httpProbe("/readyz", 1))
-        .withVolumeMounts(power.withMounts(List.of(readOnly("proc", "/host/proc"), readOnly("sys", "/host/sys"),
-            new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())))
+        .withVolumeMounts(
+            power.withMounts(
+                List.of(
+                    readOnly("proc", "/host/proc"),
+                    readOnly("sys", "/host/sys"),
+                    new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())))
         .build();
   }
 
   private static Container scaphandreAgent(AgentSpec agent) {
-    List<String> args = new ArrayList<>(List.of("prometheus", "--address", "0.0.0.0",
-        "--port", String.valueOf(agent.getPort()), "--qemu", "--containers"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "prometheus",
+                "--address",
+                "0.0.0.0",
+                "--port",
+                String.valueOf(agent.getPort()),
+                "--qemu",
+                "--containers"));
     args.addAll(agent.getExtraArgs());
     // Scaphandre serves no health endpoint; an open port is what can be checked.
-    Probe tcp = new ProbeBuilder()
-        .withNewTcpSocket().withPort(new IntOrString(MonitorNames.METRICS_PORT_NAME)).endTcpSocket()
-        .withInitialDelaySeconds(5).withPeriodSeconds(10).withTimeoutSeconds(2).withFailureThreshold(3)
-        .build();
+    Probe tcp =
+        new ProbeBuilder()
+            .withNewTcpSocket()
+            .withPort(new IntOrString(MonitorNames.METRICS_PORT_NAME))
+            .endTcpSocket()
+            .withInitialDelaySeconds(5)
+            .withPeriodSeconds(10)
+            .withTimeoutSeconds(2)
+            .withFailureThreshold(3)
+            .build();
     return agentContainer(agent, AgentImages.agent(agent), args)
         .withLivenessProbe(tcp)
         .withReadinessProbe(tcp)
-        .withVolumeMounts(readOnly("powercap", "/sys/class/powercap"),
+        .withVolumeMounts(
+            readOnly("powercap", "/sys/class/powercap"),
             readOnly("powercap-devices", "/sys/devices/virtual/powercap"))
         .build();
   }
@@ -176,13 +241,14 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .withArgs(args)
         .withEnv(nodeNameEnv())
         .addNewPort()
-          .withName(MonitorNames.METRICS_PORT_NAME)
-          .withContainerPort(agent.getPort())
-          .withHostPort(agent.getPort())
-          .withProtocol("TCP")
+        .withName(MonitorNames.METRICS_PORT_NAME)
+        .withContainerPort(agent.getPort())
+        .withHostPort(agent.getPort())
+        .withProtocol("TCP")
         .endPort()
         .withSecurityContext(agentSecurityContext())
-        .withResources(agent.getResources() != null ? agent.getResources() : defaultResources(agent));
+        .withResources(
+            agent.getResources() != null ? agent.getResources() : defaultResources(agent));
   }
 
   /**
@@ -199,8 +265,12 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         .withAllowPrivilegeEscalation(false)
         .withReadOnlyRootFilesystem(true)
         .withRunAsUser(0L)
-        .withNewCapabilities().withDrop("ALL").endCapabilities()
-        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
         .build();
   }
 
@@ -219,9 +289,14 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
 
   private static Probe httpProbe(String path, int failureThreshold) {
     return new ProbeBuilder()
-        .withNewHttpGet().withPath(path).withPort(new IntOrString(MonitorNames.METRICS_PORT_NAME))
-          .withScheme("HTTP").endHttpGet()
-        .withInitialDelaySeconds(5).withPeriodSeconds(10).withTimeoutSeconds(2)
+        .withNewHttpGet()
+        .withPath(path)
+        .withPort(new IntOrString(MonitorNames.METRICS_PORT_NAME))
+        .withScheme("HTTP")
+        .endHttpGet()
+        .withInitialDelaySeconds(5)
+        .withPeriodSeconds(10)
+        .withTimeoutSeconds(2)
         .withFailureThreshold(failureThreshold)
         .build();
   }
@@ -253,16 +328,24 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
         hostPath("sys", "/sys", "Directory"),
         hostPath("modules", "/lib/modules", "Directory"),
         // OpenNebula 7 keeps the host id in /var/tmp/one_db; older versions only the IM status DBs
-        // in /var/tmp/one/im. Either may be missing (a host not installed yet): a hostPath of its own
-        // without a type would make the kubelet create it, root-owned, on the host. /var/tmp exists on
+        // in /var/tmp/one/im. Either may be missing (a host not installed yet): a hostPath of its
+        // own
+        // without a type would make the kubelet create it, root-owned, on the host. /var/tmp exists
+        // on
         // every host, so it is mounted (type Directory: never created) and the init reads below it.
         hostPath("var-tmp", "/var/tmp", "Directory"),
-        new VolumeBuilder().withName("tmp").withNewEmptyDir().withMedium("Memory")
-            .withSizeLimit(new Quantity("16Mi")).endEmptyDir().build());
+        new VolumeBuilder()
+            .withName("tmp")
+            .withNewEmptyDir()
+            .withMedium("Memory")
+            .withSizeLimit(new Quantity("16Mi"))
+            .endEmptyDir()
+            .build());
   }
 
   private static List<Volume> scaphandreVolumes() {
-    // powercap entries are symlinks into /sys/devices/virtual/powercap: both are mounted so they resolve.
+    // powercap entries are symlinks into /sys/devices/virtual/powercap: both are mounted so they
+    // resolve.
     return List.of(
         hostPath("modules", "/lib/modules", "Directory"),
         hostPath("powercap", "/sys/class/powercap", "Directory"),
@@ -270,7 +353,12 @@ public class AgentDaemonSetDependent extends OwnedDependent<DaemonSet> {
   }
 
   private static Volume hostPath(String name, String path, String type) {
-    return new VolumeBuilder().withName(name).withNewHostPath().withPath(path).withType(type).endHostPath()
+    return new VolumeBuilder()
+        .withName(name)
+        .withNewHostPath()
+        .withPath(path)
+        .withType(type)
+        .endHostPath()
         .build();
   }
 }

@@ -49,8 +49,11 @@ final class AgentPower {
 
   List<String> args() {
     List<String> args = new ArrayList<>();
-    args.add("--power.sources=" + spec.effectiveSources().stream().map(PowerSourceType::wireName)
-        .collect(Collectors.joining(",")));
+    args.add(
+        "--power.sources="
+            + spec.effectiveSources().stream()
+                .map(PowerSourceType::wireName)
+                .collect(Collectors.joining(",")));
     if (spec.getRemainderPolicy() != null) {
       args.add("--power.remainder-policy=" + spec.getRemainderPolicy());
     }
@@ -64,7 +67,11 @@ final class AgentPower {
       args.add("--estimate.max-watts=" + spec.getEstimate().getMaxWatts());
     }
     if (endpoints()) {
-      args.add("--redfish.endpoints-file=" + ENDPOINTS_DIR + "/" + BmcEndpointsConfigMapDependent.DATA_KEY);
+      args.add(
+          "--redfish.endpoints-file="
+              + ENDPOINTS_DIR
+              + "/"
+              + BmcEndpointsConfigMapDependent.DATA_KEY);
       if (spec.getRedfish().getChassis() != null) {
         args.add("--redfish.chassis=" + spec.getRedfish().getChassis());
       }
@@ -79,12 +86,20 @@ final class AgentPower {
   List<VolumeMount> withMounts(List<VolumeMount> mounts) {
     List<VolumeMount> result = new ArrayList<>(mounts);
     if (endpoints()) {
-      result.add(new VolumeMountBuilder().withName(ENDPOINTS_VOLUME).withMountPath(ENDPOINTS_DIR)
-          .withReadOnly(true).build());
+      result.add(
+          new VolumeMountBuilder()
+              .withName(ENDPOINTS_VOLUME)
+              .withMountPath(ENDPOINTS_DIR)
+              .withReadOnly(true)
+              .build());
     }
     if (credentials()) {
-      result.add(new VolumeMountBuilder().withName(CREDENTIALS_VOLUME).withMountPath(CREDENTIALS_DIR)
-          .withReadOnly(true).build());
+      result.add(
+          new VolumeMountBuilder()
+              .withName(CREDENTIALS_VOLUME)
+              .withMountPath(CREDENTIALS_DIR)
+              .withReadOnly(true)
+              .build());
     }
     return result;
   }
@@ -92,15 +107,27 @@ final class AgentPower {
   List<Volume> withVolumes(List<Volume> volumes) {
     List<Volume> result = new ArrayList<>(volumes);
     if (endpoints()) {
-      result.add(new VolumeBuilder().withName(ENDPOINTS_VOLUME).withNewConfigMap()
-          .withName(MonitorResources.bmcEndpointsName(monitor)).withOptional(true).endConfigMap().build());
+      result.add(
+          new VolumeBuilder()
+              .withName(ENDPOINTS_VOLUME)
+              .withNewConfigMap()
+              .withName(MonitorResources.bmcEndpointsName(monitor))
+              .withOptional(true)
+              .endConfigMap()
+              .build());
     }
     if (credentials()) {
-      result.add(new VolumeBuilder().withName(CREDENTIALS_VOLUME).withNewSecret()
-          .withSecretName(bmc.credentialsSecret()).withDefaultMode(0400)
-          .withItems(new KeyToPathBuilder().withKey("username").withPath("username").build(),
-              new KeyToPathBuilder().withKey("password").withPath("password").build())
-          .endSecret().build());
+      result.add(
+          new VolumeBuilder()
+              .withName(CREDENTIALS_VOLUME)
+              .withNewSecret()
+              .withSecretName(bmc.credentialsSecret())
+              .withDefaultMode(0400)
+              .withItems(
+                  new KeyToPathBuilder().withKey("username").withPath("username").build(),
+                  new KeyToPathBuilder().withKey("password").withPath("password").build())
+              .endSecret()
+              .build());
     }
     return result;
   }

@@ -23,7 +23,8 @@ public class AgentServiceAccountDependent extends OwnedDependent<ServiceAccount>
 
   public static ServiceAccount desiredFor(ScaphandreMonitor monitor) {
     return new ServiceAccountBuilder()
-        .withMetadata(MonitorResources.metadata(monitor, MonitorResources.agentName(monitor), Map.of()))
+        .withMetadata(
+            MonitorResources.metadata(monitor, MonitorResources.agentName(monitor), Map.of()))
         .build();
   }
 }

@@ -30,18 +30,25 @@ public class BmcEndpointsConfigMapDependent extends OwnedDependent<ConfigMap> {
   }
 
   public static ConfigMap desiredFor(ScaphandreMonitor monitor, BmcAccess bmc) {
-    StringBuilder lines = new StringBuilder("# <node name>=<BMC address>, written by the operator\n");
-    bmc.endpoints().forEach((node, address) -> lines.append(node).append('=').append(address).append('\n'));
+    StringBuilder lines =
+        new StringBuilder("# <node name>=<BMC address>, written by the operator\n");
+    bmc.endpoints()
+        .forEach((node, address) -> lines.append(node).append('=').append(address).append('\n'));
     return new ConfigMapBuilder()
-        .withMetadata(MonitorResources.metadata(monitor, MonitorResources.bmcEndpointsName(monitor), Map.of()))
+        .withMetadata(
+            MonitorResources.metadata(
+                monitor, MonitorResources.bmcEndpointsName(monitor), Map.of()))
         .addToData(DATA_KEY, lines.toString())
         .build();
   }
 
   /** Kept while the monitor reads Redfish and knows at least one BMC. */
-  public static final class Wanted implements Condition<ConfigMap, ScaphandreMonitor>, PureCondition {
+  public static final class Wanted
+      implements Condition<ConfigMap, ScaphandreMonitor>, PureCondition {
     @Override
-    public boolean isMet(DependentResource<ConfigMap, ScaphandreMonitor> dependent, ScaphandreMonitor monitor,
+    public boolean isMet(
+        DependentResource<ConfigMap, ScaphandreMonitor> dependent,
+        ScaphandreMonitor monitor,
         Context<ScaphandreMonitor> context) {
       return holdsFor(monitor, DesiredInputs.from(context));
     }

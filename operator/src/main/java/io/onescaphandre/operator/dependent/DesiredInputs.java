@@ -34,6 +34,8 @@ public record DesiredInputs(List<MappedNode> mappedNodes, String defaultAgentIma
   }
 
   public static DesiredInputs from(Context<ScaphandreMonitor> context) {
-    return context.managedWorkflowAndDependentResourceContext().getMandatory(KEY, DesiredInputs.class);
+    return context
+        .managedWorkflowAndDependentResourceContext()
+        .getMandatory(KEY, DesiredInputs.class);
   }
 }

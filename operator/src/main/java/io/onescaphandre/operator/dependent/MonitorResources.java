@@ -23,7 +23,9 @@ public final class MonitorResources {
     return monitor.getMetadata().getName() + "-prometheus-job";
   }
 
-  /** PodMonitor, ScrapeConfig and PrometheusRule are each alone of their kind: the monitor's name. */
+  /**
+   * PodMonitor, ScrapeConfig and PrometheusRule are each alone of their kind: the monitor's name.
+   */
   public static String prometheusObjectName(ScaphandreMonitor monitor) {
     return monitor.getMetadata().getName();
   }
@@ -43,8 +45,12 @@ public final class MonitorResources {
     return labels;
   }
 
-  /** Metadata of an owned object; user labels (Prometheus selectors) never replace the standard ones. */
-  public static ObjectMeta metadata(ScaphandreMonitor monitor, String name, Map<String, String> extraLabels) {
+  /**
+   * Metadata of an owned object; user labels (Prometheus selectors) never replace the standard
+   * ones.
+   */
+  public static ObjectMeta metadata(
+      ScaphandreMonitor monitor, String name, Map<String, String> extraLabels) {
     Map<String, String> labels = new LinkedHashMap<>(extraLabels);
     labels.putAll(labels(monitor));
     return new ObjectMetaBuilder()

@@ -1,11 +1,11 @@
 package io.onescaphandre.operator.dependent;
 
-import io.onescaphandre.contracts.prometheus.ScrapeTarget;
-import io.onescaphandre.contracts.prometheus.PlainPrometheusJob;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.onescaphandre.contracts.prometheus.PlainPrometheusJob;
+import io.onescaphandre.contracts.prometheus.ScrapeTarget;
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.hostid.MappedNode;
@@ -21,6 +21,7 @@ import java.util.Map;
 @KubernetesDependent(informer = @Informer(labelSelector = MonitorNames.MANAGED_SELECTOR))
 public class PlainJobConfigMapDependent extends OwnedDependent<ConfigMap> {
   public static final String DATA_KEY = "prometheus-job.yaml";
+
   /** The agents' job label everywhere the operator writes a scrape job (the alerts select it). */
   public static final String JOB_NAME = MonitorNames.AGENT_APP;
 
@@ -33,13 +34,15 @@ public class PlainJobConfigMapDependent extends OwnedDependent<ConfigMap> {
    * targets as YAML was most of a reconcile's CPU at 1,000 nodes (flight recording of the scale
    * benchmark), and the targets rarely change between two reconciles.
    */
-  private final Map<String, RenderedJob> rendered = Collections.synchronizedMap(
-      new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, RenderedJob> eldest) {
-          return size() > MAX_REMEMBERED_JOBS;
-        }
-      });
+  private final Map<String, RenderedJob> rendered =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, RenderedJob> eldest) {
+              return size() > MAX_REMEMBERED_JOBS;
+            }
+          });
+
   private static final int MAX_REMEMBERED_JOBS = 64;
 
   /** What jobYaml reads, and what it wrote. */
@@ -56,8 +59,12 @@ public class PlainJobConfigMapDependent extends OwnedDependent<ConfigMap> {
     String key = monitor.getMetadata().getNamespace() + "/" + monitor.getMetadata().getName();
     RenderedJob last = rendered.get(key);
     if (last == null || !last.renders(monitor, inputs.mappedNodes())) {
-      last = new RenderedJob(monitor.getSpec().getAgent().getPort(), monitor.getSpec().getPrometheus().getInterval(),
-          inputs.mappedNodes(), jobYaml(monitor, inputs.mappedNodes()));
+      last =
+          new RenderedJob(
+              monitor.getSpec().getAgent().getPort(),
+              monitor.getSpec().getPrometheus().getInterval(),
+              inputs.mappedNodes(),
+              jobYaml(monitor, inputs.mappedNodes()));
       rendered.put(key, last);
     }
     return configMap(monitor, last.yaml());
@@ -69,8 +76,11 @@ public class PlainJobConfigMapDependent extends OwnedDependent<ConfigMap> {
 
   private static ConfigMap configMap(ScaphandreMonitor monitor, String jobYaml) {
     return new ConfigMapBuilder()
-        .withMetadata(MonitorResources.metadata(monitor, MonitorResources.plainJobConfigMapName(monitor),
-            monitor.getSpec().getPrometheus().getPlainConfig().getLabels()))
+        .withMetadata(
+            MonitorResources.metadata(
+                monitor,
+                MonitorResources.plainJobConfigMapName(monitor),
+                monitor.getSpec().getPrometheus().getPlainConfig().getLabels()))
         .addToData(DATA_KEY, jobYaml)
         .build();
   }
@@ -78,8 +88,10 @@ public class PlainJobConfigMapDependent extends OwnedDependent<ConfigMap> {
   /** A YAML list holding one job, ready to paste under scrape_configs. */
   public static String jobYaml(ScaphandreMonitor monitor, List<MappedNode> mappedNodes) {
     int port = monitor.getSpec().getAgent().getPort();
-    List<ScrapeTarget> targets = mappedNodes.stream().map(n -> ScrapeConfigDependent.target(n, port)).toList();
-    return new PlainPrometheusJob(JOB_NAME, monitor.getSpec().getPrometheus().getInterval(), "/metrics", targets)
+    List<ScrapeTarget> targets =
+        mappedNodes.stream().map(n -> ScrapeConfigDependent.target(n, port)).toList();
+    return new PlainPrometheusJob(
+            JOB_NAME, monitor.getSpec().getPrometheus().getInterval(), "/metrics", targets)
         .yaml();
   }
 }

@@ -8,8 +8,8 @@ import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 
 /**
- * The PodMonitor: Prometheus discovers the agent pods and, with the node's metadata attached, copies
- * the node's host-id label onto every series. Needs Prometheus to list and watch Nodes.
+ * The PodMonitor: Prometheus discovers the agent pods and, with the node's metadata attached,
+ * copies the node's host-id label onto every series. Needs Prometheus to list and watch Nodes.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = MonitorNames.MANAGED_SELECTOR))
 public class PodMonitorDependent extends OwnedDependent<PodMonitor> {
@@ -25,21 +25,28 @@ public class PodMonitorDependent extends OwnedDependent<PodMonitor> {
 
   public static PodMonitor desiredFor(ScaphandreMonitor monitor) {
     return new PodMonitorBuilder()
-        .withMetadata(MonitorResources.metadata(monitor, MonitorResources.prometheusObjectName(monitor),
-            monitor.getSpec().getPrometheus().getPodMonitor().getLabels()))
+        .withMetadata(
+            MonitorResources.metadata(
+                monitor,
+                MonitorResources.prometheusObjectName(monitor),
+                monitor.getSpec().getPrometheus().getPodMonitor().getLabels()))
         .withNewSpec()
-          // job = the pods' app.kubernetes.io/name, one-scaphandre-agent: what the alerts select.
-          .withJobLabel(MonitorNames.NAME_LABEL)
-          .withNewSelector().withMatchLabels(MonitorResources.selectorLabels(monitor)).endSelector()
-          .withNewAttachMetadata().withNode(true).endAttachMetadata()
-          .withFallbackScrapeProtocol(ScrapeProtocols.fallbackFor(monitor))
-          .addNewPodMetricsEndpoint()
-            .withPort(MonitorNames.METRICS_PORT_NAME)
-            .withPath("/metrics")
-            .withInterval(monitor.getSpec().getPrometheus().getInterval())
-            .withRelabelings(Relabelings.podTargetRelabelings())
-            .withMetricRelabelings(Relabelings.metricRelabelings(monitor))
-          .endPodMetricsEndpoint()
+        // job = the pods' app.kubernetes.io/name, one-scaphandre-agent: what the alerts select.
+        .withJobLabel(MonitorNames.NAME_LABEL)
+        .withNewSelector()
+        .withMatchLabels(MonitorResources.selectorLabels(monitor))
+        .endSelector()
+        .withNewAttachMetadata()
+        .withNode(true)
+        .endAttachMetadata()
+        .withFallbackScrapeProtocol(ScrapeProtocols.fallbackFor(monitor))
+        .addNewPodMetricsEndpoint()
+        .withPort(MonitorNames.METRICS_PORT_NAME)
+        .withPath("/metrics")
+        .withInterval(monitor.getSpec().getPrometheus().getInterval())
+        .withRelabelings(Relabelings.podTargetRelabelings())
+        .withMetricRelabelings(Relabelings.metricRelabelings(monitor))
+        .endPodMetricsEndpoint()
         .endSpec()
         .build();
   }

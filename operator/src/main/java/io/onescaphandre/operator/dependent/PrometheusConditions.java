@@ -9,9 +9,9 @@ import io.onescaphandre.operator.api.ScaphandreMonitor;
 import java.util.function.Function;
 
 /**
- * Workflow conditions of the Prometheus objects. Activation: the CRD exists (otherwise the object is
- * neither reconciled nor deleted and no informer is started). Reconcile precondition: the monitor
- * enables the object (otherwise an existing one is deleted).
+ * Workflow conditions of the Prometheus objects. Activation: the CRD exists (otherwise the object
+ * is neither reconciled nor deleted and no informer is started). Reconcile precondition: the
+ * monitor enables the object (otherwise an existing one is deleted).
  */
 public final class PrometheusConditions {
   private PrometheusConditions() {}
@@ -24,14 +24,17 @@ public final class PrometheusConditions {
     }
 
     @Override
-    public boolean isMet(DependentResource<HasMetadata, ScaphandreMonitor> dependent,
-        ScaphandreMonitor primary, Context<ScaphandreMonitor> context) {
+    public boolean isMet(
+        DependentResource<HasMetadata, ScaphandreMonitor> dependent,
+        ScaphandreMonitor primary,
+        Context<ScaphandreMonitor> context) {
       return PrometheusOperatorCrds.from(context).present(context.getClient(), crdName);
     }
   }
 
   /** Whether the monitor enables the object; {@code render} asks it too. */
-  public abstract static class Enabled implements Condition<HasMetadata, ScaphandreMonitor>, PureCondition {
+  public abstract static class Enabled
+      implements Condition<HasMetadata, ScaphandreMonitor>, PureCondition {
     private final Function<PrometheusSpec, PrometheusSpec.ObjectSpec> object;
 
     Enabled(Function<PrometheusSpec, PrometheusSpec.ObjectSpec> object) {
@@ -39,8 +42,10 @@ public final class PrometheusConditions {
     }
 
     @Override
-    public boolean isMet(DependentResource<HasMetadata, ScaphandreMonitor> dependent,
-        ScaphandreMonitor primary, Context<ScaphandreMonitor> context) {
+    public boolean isMet(
+        DependentResource<HasMetadata, ScaphandreMonitor> dependent,
+        ScaphandreMonitor primary,
+        Context<ScaphandreMonitor> context) {
       return enabledFor(primary);
     }
 

@@ -2,6 +2,8 @@ package io.onescaphandre.operator.dependent;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.onescaphandre.operator.api.ScaphandreMonitor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,24 +11,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.onescaphandre.operator.api.ScaphandreMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Whether the Prometheus Operator's CRDs exist. Unlike JOSDK's CRDPresentActivationCondition, which
  * stops looking after ten checks, an absent CRD is looked up again every {@link #recheckInterval()}
- * for as long as the operator runs, so monitors appear whenever the Prometheus Operator is installed.
- * A present CRD is remembered. One per operator (its API server); the reconciler hands it to the
- * workflow's activation conditions, which JOSDK creates with no arguments, through the workflow
- * context ({@link #putInto}, {@link #from}).
+ * for as long as the operator runs, so monitors appear whenever the Prometheus Operator is
+ * installed. A present CRD is remembered. One per operator (its API server); the reconciler hands
+ * it to the workflow's activation conditions, which JOSDK creates with no arguments, through the
+ * workflow context ({@link #putInto}, {@link #from}).
  */
 public final class PrometheusOperatorCrds {
   public static final String POD_MONITORS = "podmonitors.monitoring.coreos.com";
   public static final String SCRAPE_CONFIGS = "scrapeconfigs.monitoring.coreos.com";
   public static final String PROMETHEUS_RULES = "prometheusrules.monitoring.coreos.com";
   public static final List<String> ALL = List.of(POD_MONITORS, SCRAPE_CONFIGS, PROMETHEUS_RULES);
+
   /** How long an absent CRD is believed absent in production. */
   public static final Duration DEFAULT_RECHECK_INTERVAL = Duration.ofSeconds(30);
 
@@ -71,12 +72,15 @@ public final class PrometheusOperatorCrds {
   }
 
   public static PrometheusOperatorCrds from(Context<ScaphandreMonitor> context) {
-    return context.managedWorkflowAndDependentResourceContext().getMandatory(KEY, PrometheusOperatorCrds.class);
+    return context
+        .managedWorkflowAndDependentResourceContext()
+        .getMandatory(KEY, PrometheusOperatorCrds.class);
   }
 
   private static boolean lookUp(KubernetesClient client, String crdName) {
     try {
-      return client.apiextensions().v1().customResourceDefinitions().withName(crdName).get() != null;
+      return client.apiextensions().v1().customResourceDefinitions().withName(crdName).get()
+          != null;
     } catch (KubernetesClientException e) {
       // Forbidden (no RBAC get on CRDs) or unreachable: the objects cannot be managed either way.
       LOG.warn("cannot look up CRD {}: {}", crdName, e.getMessage());

@@ -22,9 +22,14 @@ public class PrometheusRuleDependent extends OwnedDependent<PrometheusRule> {
 
   public static PrometheusRule desiredFor(ScaphandreMonitor monitor) {
     return new PrometheusRuleBuilder()
-        .withMetadata(MonitorResources.metadata(monitor, MonitorResources.prometheusObjectName(monitor),
-            monitor.getSpec().getPrometheus().getRules().getLabels()))
-        .withNewSpec().withGroups(RulesFile.shipped().groups()).endSpec()
+        .withMetadata(
+            MonitorResources.metadata(
+                monitor,
+                MonitorResources.prometheusObjectName(monitor),
+                monitor.getSpec().getPrometheus().getRules().getLabels()))
+        .withNewSpec()
+        .withGroups(RulesFile.shipped().groups())
+        .endSpec()
         .build();
   }
 }

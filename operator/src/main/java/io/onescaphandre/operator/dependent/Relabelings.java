@@ -8,8 +8,12 @@ import java.util.List;
 
 /** Relabelling rules that give series their OpenNebula labels (docs/interfaces.md). */
 public final class Relabelings {
-  /** Prometheus' sanitised name of the node label one-scaphandre.io/host-id (attachMetadata.node). */
-  public static final String NODE_HOST_ID_META = "__meta_kubernetes_node_label_one_scaphandre_io_host_id";
+  /**
+   * Prometheus' sanitised name of the node label one-scaphandre.io/host-id (attachMetadata.node).
+   */
+  public static final String NODE_HOST_ID_META =
+      "__meta_kubernetes_node_label_one_scaphandre_io_host_id";
+
   /**
    * OpenNebula names its KVM guests one-&lt;vm id&gt; on the QEMU command line ({@code -name
    * guest=one-42,debug-threads=on}) whatever the emulator binary; Prometheus anchors the regex.
@@ -18,7 +22,10 @@ public final class Relabelings {
 
   private Relabelings() {}
 
-  /** Target relabelings of the PodMonitor: host_id and one_host_id from the node label, node from the pod. */
+  /**
+   * Target relabelings of the PodMonitor: host_id and one_host_id from the node label, node from
+   * the pod.
+   */
   public static List<RelabelConfig> podTargetRelabelings() {
     return List.of(
         replace(NODE_HOST_ID_META, "host_id"),
@@ -32,15 +39,28 @@ public final class Relabelings {
       return List.of();
     }
     return List.of(
-        new RelabelConfigBuilder().withSourceLabels("cmdline").withRegex(GUEST_REGEX)
-            .withTargetLabel("one_vm_id").withReplacement("$1").withAction("replace").build(),
-        new RelabelConfigBuilder().withSourceLabels("cmdline").withRegex(GUEST_REGEX)
-            .withTargetLabel("vmname").withReplacement("one-$1").withAction("replace").build(),
+        new RelabelConfigBuilder()
+            .withSourceLabels("cmdline")
+            .withRegex(GUEST_REGEX)
+            .withTargetLabel("one_vm_id")
+            .withReplacement("$1")
+            .withAction("replace")
+            .build(),
+        new RelabelConfigBuilder()
+            .withSourceLabels("cmdline")
+            .withRegex(GUEST_REGEX)
+            .withTargetLabel("vmname")
+            .withReplacement("one-$1")
+            .withAction("replace")
+            .build(),
         new RelabelConfigBuilder().withRegex("cmdline").withAction("labeldrop").build());
   }
 
   private static RelabelConfig replace(String source, String target) {
-    return new RelabelConfigBuilder().withSourceLabels(source).withTargetLabel(target)
-        .withAction("replace").build();
+    return new RelabelConfigBuilder()
+        .withSourceLabels(source)
+        .withTargetLabel(target)
+        .withAction("replace")
+        .build();
   }
 }

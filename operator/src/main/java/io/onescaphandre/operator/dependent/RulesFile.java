@@ -10,8 +10,8 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * A Prometheus rule file (the {@code groups:} format promtool checks). The shipped one is
- * {@value #SHIPPED} on the classpath; its groups become the PrometheusRule's spec unchanged.
+ * A Prometheus rule file (the {@code groups:} format promtool checks). The shipped one is {@value
+ * #SHIPPED} on the classpath; its groups become the PrometheusRule's spec unchanged.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RulesFile(List<RuleGroup> groups) {

@@ -10,9 +10,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Where the operator finds the agent's {@link InitReport}: the termination message of the pod's init
- * container (docs/interfaces.md), since the agent has no API access. The report's JSON itself is the
- * contracts module's.
+ * Where the operator finds the agent's {@link InitReport}: the termination message of the pod's
+ * init container (docs/interfaces.md), since the agent has no API access. The report's JSON itself
+ * is the contracts module's.
  */
 public final class AgentReport {
   private AgentReport() {}

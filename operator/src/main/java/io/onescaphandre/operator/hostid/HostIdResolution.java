@@ -8,7 +8,8 @@ import java.util.List;
  * @param sourceFailureReason the Degraded reason when a host id source (OpenNebula) could not be
  *     asked; null when every source answered (the problems, if any, are then conflicts)
  */
-public record HostIdResolution(List<ResolvedNode> nodes, List<String> problems, String sourceFailureReason) {
+public record HostIdResolution(
+    List<ResolvedNode> nodes, List<String> problems, String sourceFailureReason) {
   public HostIdResolution {
     nodes = List.copyOf(nodes);
     problems = List.copyOf(problems);

@@ -19,10 +19,11 @@ import java.util.Set;
  */
 public final class NodeSelection {
   /** Taints the DaemonSet controller tolerates on its own (pkg/controller/daemon/util). */
-  private static final Set<String> DAEMONSET_TOLERATED_TAINTS = Set.of(
-      "node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable",
-      "node.kubernetes.io/disk-pressure", "node.kubernetes.io/memory-pressure",
-      "node.kubernetes.io/pid-pressure", "node.kubernetes.io/unschedulable");
+  private static final Set<String> DAEMONSET_TOLERATED_TAINTS =
+      Set.of(
+          "node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable",
+          "node.kubernetes.io/disk-pressure", "node.kubernetes.io/memory-pressure",
+          "node.kubernetes.io/pid-pressure", "node.kubernetes.io/unschedulable");
 
   private NodeSelection() {}
 
@@ -36,15 +37,20 @@ public final class NodeSelection {
 
   public static boolean selects(ScaphandreMonitorSpec spec, Node node) {
     Map<String, String> labels = labels(node);
-    boolean selectorMatches = spec.getNodeSelector().entrySet().stream()
-        .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+    boolean selectorMatches =
+        spec.getNodeSelector().entrySet().stream()
+            .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
     return selectorMatches && affinityMatches(spec, node, labels) && toleratesTaints(spec, node);
   }
 
-  /** The address Prometheus reaches the agent's hostPort on: InternalIP, else ExternalIP, else name. */
+  /**
+   * The address Prometheus reaches the agent's hostPort on: InternalIP, else ExternalIP, else name.
+   */
   public static String address(Node node) {
-    List<NodeAddress> addresses = node.getStatus() == null || node.getStatus().getAddresses() == null
-        ? List.of() : node.getStatus().getAddresses();
+    List<NodeAddress> addresses =
+        node.getStatus() == null || node.getStatus().getAddresses() == null
+            ? List.of()
+            : node.getStatus().getAddresses();
     for (String type : List.of("InternalIP", "ExternalIP", "Hostname")) {
       for (NodeAddress a : addresses) {
         if (type.equals(a.getType()) && a.getAddress() != null && !a.getAddress().isBlank()) {
@@ -59,13 +65,19 @@ public final class NodeSelection {
     return node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
   }
 
-  private static boolean affinityMatches(ScaphandreMonitorSpec spec, Node node, Map<String, String> labels) {
-    if (spec.getAffinity() == null || spec.getAffinity().getNodeAffinity() == null
-        || spec.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
+  private static boolean affinityMatches(
+      ScaphandreMonitorSpec spec, Node node, Map<String, String> labels) {
+    if (spec.getAffinity() == null
+        || spec.getAffinity().getNodeAffinity() == null
+        || spec.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+            == null) {
       return true;
     }
-    List<NodeSelectorTerm> terms = spec.getAffinity().getNodeAffinity()
-        .getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
+    List<NodeSelectorTerm> terms =
+        spec.getAffinity()
+            .getNodeAffinity()
+            .getRequiredDuringSchedulingIgnoredDuringExecution()
+            .getNodeSelectorTerms();
     if (terms == null || terms.isEmpty()) {
       return true;
     }
@@ -74,11 +86,13 @@ public final class NodeSelection {
   }
 
   private static boolean termMatches(NodeSelectorTerm term, Node node, Map<String, String> labels) {
-    boolean expressions = term.getMatchExpressions() == null || term.getMatchExpressions().stream()
-        .allMatch(r -> requirementMatches(r, labels));
+    boolean expressions =
+        term.getMatchExpressions() == null
+            || term.getMatchExpressions().stream().allMatch(r -> requirementMatches(r, labels));
     Map<String, String> fields = Map.of("metadata.name", node.getMetadata().getName());
-    boolean matchFields = term.getMatchFields() == null || term.getMatchFields().stream()
-        .allMatch(r -> requirementMatches(r, fields));
+    boolean matchFields =
+        term.getMatchFields() == null
+            || term.getMatchFields().stream().allMatch(r -> requirementMatches(r, fields));
     return expressions && matchFields;
   }
 
@@ -119,16 +133,19 @@ public final class NodeSelection {
   }
 
   static boolean tolerates(Toleration toleration, Taint taint) {
-    if (toleration.getEffect() != null && !toleration.getEffect().isEmpty()
+    if (toleration.getEffect() != null
+        && !toleration.getEffect().isEmpty()
         && !toleration.getEffect().equals(taint.getEffect())) {
       return false;
     }
     if ("Exists".equals(toleration.getOperator())) {
-      return toleration.getKey() == null || toleration.getKey().isEmpty()
+      return toleration.getKey() == null
+          || toleration.getKey().isEmpty()
           || toleration.getKey().equals(taint.getKey());
     }
     return java.util.Objects.equals(toleration.getKey(), taint.getKey())
-        && java.util.Objects.equals(emptyIfNull(toleration.getValue()), emptyIfNull(taint.getValue()));
+        && java.util.Objects.equals(
+            emptyIfNull(toleration.getValue()), emptyIfNull(taint.getValue()));
   }
 
   private static String emptyIfNull(String s) {

@@ -1,7 +1,7 @@
 package io.onescaphandre.operator.hostid;
 
-import io.onescaphandre.contracts.hostid.HostId;
 import io.fabric8.kubernetes.api.model.Node;
+import io.onescaphandre.contracts.hostid.HostId;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import java.time.Duration;
 import java.util.List;
@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * OpenNebula's view of which host a node is: the {@code openNebulaApi} host id source. The
- * implementation (package {@code io.onescaphandre.operator.opennebula}) reads the host pool with the
- * monitor's {@code spec.openNebula} settings and keeps its last good answer; the reconciler only asks.
+ * implementation (package {@code io.onescaphandre.operator.opennebula}) reads the host pool with
+ * the monitor's {@code spec.openNebula} settings and keeps its last good answer; the reconciler
+ * only asks.
  */
 @FunctionalInterface
 public interface OpenNebulaHostDirectory {
@@ -19,15 +20,16 @@ public interface OpenNebulaHostDirectory {
   OpenNebulaHostDirectory NONE = (monitor, nodes) -> Lookup.empty();
 
   /**
-   * How soon a monitor is reconciled again after OpenNebula could not be asked (a fixed Secret or
-   * a restarted oned shows up within this delay, even with a long refreshInterval).
+   * How soon a monitor is reconciled again after OpenNebula could not be asked (a fixed Secret or a
+   * restarted oned shows up within this delay, even with a long refreshInterval).
    */
   Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
 
   /**
-   * Host ids of the given nodes according to OpenNebula. Called only for monitors that list
-   * {@code openNebulaApi} among their sources, with the nodes still unmapped when that source's turn
-   * comes. Must not throw: unreachable OpenNebula, ambiguity and such are {@link Lookup#problems()}.
+   * Host ids of the given nodes according to OpenNebula. Called only for monitors that list {@code
+   * openNebulaApi} among their sources, with the nodes still unmapped when that source's turn
+   * comes. Must not throw: unreachable OpenNebula, ambiguity and such are {@link
+   * Lookup#problems()}.
    */
   Lookup lookup(ScaphandreMonitor monitor, List<Node> nodes);
 

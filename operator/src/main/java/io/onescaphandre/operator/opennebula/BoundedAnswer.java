@@ -9,11 +9,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An answer body read within a byte cap and a deadline. The HTTP client's own timeout stops when the
- * headers arrive; a server that then trickles its body (or stalls) would hold the caller forever. At
- * the deadline a watchdog closes the stream, which wakes a read blocked on it; past the cap a read
- * fails at once. After either, {@link #failure()} says which, so the caller reports that and not the
- * parse error the cut stream causes.
+ * An answer body read within a byte cap and a deadline. The HTTP client's own timeout stops when
+ * the headers arrive; a server that then trickles its body (or stalls) would hold the caller
+ * forever. At the deadline a watchdog closes the stream, which wakes a read blocked on it; past the
+ * cap a read fails at once. After either, {@link #failure()} says which, so the caller reports that
+ * and not the parse error the cut stream causes.
  */
 final class BoundedAnswer extends FilterInputStream {
   enum Failure {
@@ -21,18 +21,22 @@ final class BoundedAnswer extends FilterInputStream {
     DEADLINE
   }
 
-  private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "opennebula-answer-deadline");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private static final ScheduledExecutorService WATCHDOG =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "opennebula-answer-deadline");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private final long maxBytes;
   private final ScheduledFuture<?> watchdog;
   private long received;
   private volatile Failure failure;
 
-  /** @param deadlineNanos {@link System#nanoTime()} by which the whole answer must be read */
+  /**
+   * @param deadlineNanos {@link System#nanoTime()} by which the whole answer must be read
+   */
   BoundedAnswer(InputStream in, long maxBytes, long deadlineNanos) {
     super(in);
     this.maxBytes = maxBytes;
@@ -42,10 +46,14 @@ final class BoundedAnswer extends FilterInputStream {
       watchdog = null;
       closeQuietly(in);
     } else {
-      watchdog = WATCHDOG.schedule(() -> {
-        failure = Failure.DEADLINE;
-        closeQuietly(in);
-      }, remaining, TimeUnit.NANOSECONDS);
+      watchdog =
+          WATCHDOG.schedule(
+              () -> {
+                failure = Failure.DEADLINE;
+                closeQuietly(in);
+              },
+              remaining,
+              TimeUnit.NANOSECONDS);
     }
   }
 
@@ -96,8 +104,10 @@ final class BoundedAnswer extends FilterInputStream {
   private void check() throws IOException {
     Failure f = failure;
     if (f != null) {
-      throw new IOException(f == Failure.TOO_LARGE ? "answer larger than " + maxBytes + " bytes"
-          : "deadline passed after " + received + " bytes");
+      throw new IOException(
+          f == Failure.TOO_LARGE
+              ? "answer larger than " + maxBytes + " bytes"
+              : "deadline passed after " + received + " bytes");
     }
   }
 

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Keeps the last good answer of each pool: when OpenNebula fails, callers get that answer, its
- * age and the failure, so host labels survive an OpenNebula outage while the failure is still
- * reported. Without any earlier good answer the failure is thrown. Thread-safe.
+ * Keeps the last good answer of each pool: when OpenNebula fails, callers get that answer, its age
+ * and the failure, so host labels survive an OpenNebula outage while the failure is still reported.
+ * Without any earlier good answer the failure is thrown. Thread-safe.
  */
 public final class CachingOpenNebulaClient {
   private final OpenNebulaClient delegate;

@@ -18,20 +18,26 @@ public sealed interface HostMatchConflict {
   }
 
   /** The node's name or addresses match several OpenNebula hosts. */
-  record NodeMatchesSeveralHosts(String nodeName, List<HostRef> hosts) implements HostMatchConflict {
+  record NodeMatchesSeveralHosts(String nodeName, List<HostRef> hosts)
+      implements HostMatchConflict {
     @Override
     public String message() {
-      return "node " + nodeName + " matches several OpenNebula hosts: "
+      return "node "
+          + nodeName
+          + " matches several OpenNebula hosts: "
           + hosts.stream().map(HostRef::toString).collect(Collectors.joining(", "))
           + "; give it a host id with the node label or the static map";
     }
   }
 
   /** Several nodes match the same OpenNebula host. */
-  record HostMatchesSeveralNodes(HostRef host, List<String> nodeNames) implements HostMatchConflict {
+  record HostMatchesSeveralNodes(HostRef host, List<String> nodeNames)
+      implements HostMatchConflict {
     @Override
     public String message() {
-      return "OpenNebula host " + host + " matches several nodes: "
+      return "OpenNebula host "
+          + host
+          + " matches several nodes: "
           + String.join(", ", nodeNames)
           + "; give them host ids with the node label or the static map";
     }

@@ -9,7 +9,9 @@ import java.util.Optional;
  * name), a conflict, or {@code unmatchedNodes}.
  */
 public record HostMatchResult(
-    Map<String, HostMatch> matches, List<HostMatchConflict> conflicts, List<String> unmatchedNodes) {
+    Map<String, HostMatch> matches,
+    List<HostMatchConflict> conflicts,
+    List<String> unmatchedNodes) {
 
   public Optional<HostMatch> forNode(String nodeName) {
     return Optional.ofNullable(matches.get(nodeName));

@@ -14,14 +14,14 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Binds Kubernetes nodes to OpenNebula KVM/QEMU/LXC hosts by the host's NAME or
- * TEMPLATE/HOSTNAME, compared case-insensitively with the node's name and addresses.
+ * Binds Kubernetes nodes to OpenNebula KVM/QEMU/LXC hosts by the host's NAME or TEMPLATE/HOSTNAME,
+ * compared case-insensitively with the node's name and addresses.
  *
- * <p>Exact equality wins. Only when nothing is equal, a bare short name matches the first label
- * of a fully qualified name ({@code kvm-a} = {@code kvm-a.example.org}); two fully qualified
- * names in different domains never match, and IP addresses only match exactly. Whatever is
- * ambiguous (a node matching several hosts, a host matching several nodes) becomes a
- * {@link HostMatchConflict} and binds nobody: a wrong host id is worse than none.
+ * <p>Exact equality wins. Only when nothing is equal, a bare short name matches the first label of
+ * a fully qualified name ({@code kvm-a} = {@code kvm-a.example.org}); two fully qualified names in
+ * different domains never match, and IP addresses only match exactly. Whatever is ambiguous (a node
+ * matching several hosts, a host matching several nodes) becomes a {@link HostMatchConflict} and
+ * binds nobody: a wrong host id is worse than none.
  */
 public final class HostMatcher {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -89,8 +89,10 @@ public final class HostMatcher {
     private record Field(OneHost host, String label, String value) {}
 
     private final Map<String, List<Field>> exact = new HashMap<>();
+
     /** First label of fully qualified host names → fields. */
     private final Map<String, List<Field>> byFirstLabel = new HashMap<>();
+
     /** Bare (dot-less) host names → fields. */
     private final Map<String, List<Field>> bare = new HashMap<>();
 
@@ -127,8 +129,7 @@ public final class HostMatcher {
       Map<Integer, HostMatch> found = new LinkedHashMap<>();
       for (NodeValue value : valuesOf(node)) {
         for (Field field : exact.getOrDefault(normalize(value.value()), List.of())) {
-          found.putIfAbsent(
-              field.host().id(), match(node, field, value, ""));
+          found.putIfAbsent(field.host().id(), match(node, field, value, ""));
         }
       }
       return found;
@@ -158,8 +159,15 @@ public final class HostMatcher {
           node.name(),
           field.host().id(),
           field.host().name(),
-          value.label() + " '" + value.value() + "' = host " + field.label() + " '"
-              + field.value() + "'" + how);
+          value.label()
+              + " '"
+              + value.value()
+              + "' = host "
+              + field.label()
+              + " '"
+              + field.value()
+              + "'"
+              + how);
     }
 
     private record NodeValue(String label, String value) {}

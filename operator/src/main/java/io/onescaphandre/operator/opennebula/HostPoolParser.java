@@ -60,8 +60,14 @@ public final class HostPoolParser {
           "HOST number " + position + " of the pool has no " + (id == null ? "ID" : "NAME"));
     }
     return new OneHost(
-        id, name, hostname == null || hostname.isEmpty() ? null : hostname, imMad, vmMad, state,
-        clusterId, cluster);
+        id,
+        name,
+        hostname == null || hostname.isEmpty() ? null : hostname,
+        imMad,
+        vmMad,
+        state,
+        clusterId,
+        cluster);
   }
 
   private static String readTemplateHostname(XMLStreamReader xml) throws XMLStreamException {

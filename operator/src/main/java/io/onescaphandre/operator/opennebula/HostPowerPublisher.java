@@ -12,19 +12,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the agents' host power attributes into the hosts of one OpenNebula with
- * {@code one.host.update} in append mode (the attributes named replace their namesakes, the rest of
+ * Writes the agents' host power attributes into the hosts of one OpenNebula with {@code
+ * one.host.update} in append mode (the attributes named replace their namesakes, the rest of
  * HOST/TEMPLATE stays), the same attributes the {@code host/system} IM probe prints, and only when
- * one moved: a number by more than {@code minChangePercent} of the value last written (of the larger
- * of the two values, and at least of 1), a state or the counter's origin by any change. The
+ * one moved: a number by more than {@code minChangePercent} of the value last written (of the
+ * larger of the two values, and at least of 1), a state or the counter's origin by any change. The
  * values last written are remembered per host; for a host not written since the operator started,
- * its current TEMPLATE is read once ({@code one.host.info}), so a restart writes nothing new either.
- * Not thread-safe: one refresh at a time.
+ * its current TEMPLATE is read once ({@code one.host.info}), so a restart writes nothing new
+ * either. Not thread-safe: one refresh at a time.
  */
 public final class HostPowerPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(HostPowerPublisher.class);
+
   /** What a host's TEMPLATE says when its agent did not answer. */
   static final String AGENT_UNREACHABLE = "agent-unreachable";
+
   private static final String STATE = PublishedHostAttribute.POWER_STATE.name();
 
   private final OpenNebulaHostTemplates one;
@@ -35,7 +37,8 @@ public final class HostPowerPublisher {
   }
 
   /** What one refresh did. */
-  public record Result(List<Integer> written, List<Integer> unchanged, Map<Integer, String> failed) {}
+  public record Result(
+      List<Integer> written, List<Integer> unchanged, Map<Integer, String> failed) {}
 
   /**
    * @param agents for each mapped host id, the text its agent served on {@code /opennebula/host},
@@ -48,9 +51,13 @@ public final class HostPowerPublisher {
     for (Map.Entry<Integer, Optional<String>> agent : agents.entrySet()) {
       int hostId = agent.getKey();
       try {
-        Map<String, String> wanted = selected(agent.getValue()
-            .map(HostPowerPublisher::parse)
-            .orElse(Map.of(STATE, AGENT_UNREACHABLE)), spec.getAttributes());
+        Map<String, String> wanted =
+            selected(
+                agent
+                    .getValue()
+                    .map(HostPowerPublisher::parse)
+                    .orElse(Map.of(STATE, AGENT_UNREACHABLE)),
+                spec.getAttributes());
         Map<String, String> before = written.get(hostId);
         if (before == null) {
           before = one.hostTemplate(hostId);
@@ -77,7 +84,8 @@ public final class HostPowerPublisher {
   }
 
   /** Keeps what the TEMPLATE holds: the written values, or unchanged ones as they were. */
-  private static Map<String, String> merge(Map<String, String> before, Map<String, String> wanted, boolean wrote) {
+  private static Map<String, String> merge(
+      Map<String, String> before, Map<String, String> wanted, boolean wrote) {
     Map<String, String> kept = new HashMap<>();
     for (String key : wanted.keySet()) {
       String value = wrote ? wanted.get(key) : before.get(key);
@@ -88,7 +96,8 @@ public final class HostPowerPublisher {
     return kept;
   }
 
-  static boolean moved(Map<String, String> before, Map<String, String> wanted, double minChangePercent) {
+  static boolean moved(
+      Map<String, String> before, Map<String, String> wanted, double minChangePercent) {
     for (Map.Entry<String, String> e : wanted.entrySet()) {
       String key = e.getKey();
       if (key.equals(PublishedHostAttribute.POWER_PERIOD_S.name())) {
@@ -100,8 +109,10 @@ public final class HostPowerPublisher {
       }
       Double oldNumber = number(old);
       Double newNumber = number(e.getValue());
-      if (oldNumber == null || newNumber == null
-          || key.equals(STATE) || key.equals(PublishedHostAttribute.ENERGY_SINCE.name())) {
+      if (oldNumber == null
+          || newNumber == null
+          || key.equals(STATE)
+          || key.equals(PublishedHostAttribute.ENERGY_SINCE.name())) {
         if (!old.equals(e.getValue())) {
           return true;
         }
@@ -123,14 +134,17 @@ public final class HostPowerPublisher {
     }
   }
 
-  private static final java.util.regex.Pattern STATE_VALUE = java.util.regex.Pattern.compile("[a-z][a-z-]{0,31}");
-  private static final java.util.regex.Pattern NUMBER_VALUE = java.util.regex.Pattern.compile("\\d{1,15}(\\.\\d{1,9})?");
+  private static final java.util.regex.Pattern STATE_VALUE =
+      java.util.regex.Pattern.compile("[a-z][a-z-]{0,31}");
+  private static final java.util.regex.Pattern NUMBER_VALUE =
+      java.util.regex.Pattern.compile("\\d{1,15}(\\.\\d{1,9})?");
 
   /**
    * The chosen attributes, each checked against what the agent serves: a lower-case word for the
    * state, a plain non-negative decimal for the others. Anything else is refused, not written.
    */
-  private static Map<String, String> selected(Map<String, String> served, List<PublishedHostAttribute> names) {
+  private static Map<String, String> selected(
+      Map<String, String> served, List<PublishedHostAttribute> names) {
     Map<String, String> out = new LinkedHashMap<>();
     for (PublishedHostAttribute name : names) {
       String value = served.get(name.name());
@@ -139,8 +153,13 @@ public final class HostPowerPublisher {
       }
       boolean state = name == PublishedHostAttribute.POWER_STATE;
       if (!(state ? STATE_VALUE : NUMBER_VALUE).matcher(value).matches()) {
-        throw new IllegalArgumentException("the agent answered " + name + "=\"" + shorten(value) + "\", not "
-            + (state ? "a state such as ok" : "a non-negative number"));
+        throw new IllegalArgumentException(
+            "the agent answered "
+                + name
+                + "=\""
+                + shorten(value)
+                + "\", not "
+                + (state ? "a state such as ok" : "a non-negative number"));
       }
       out.put(name.name(), value);
     }
@@ -152,8 +171,8 @@ public final class HostPowerPublisher {
   }
 
   /**
-   * The agent's {@code KEY="VALUE"} lines (rendered by the agent's ProbeText, the format an IM probe
-   * prints). Anything else is refused: it would not be the agent talking.
+   * The agent's {@code KEY="VALUE"} lines (rendered by the agent's ProbeText, the format an IM
+   * probe prints). Anything else is refused: it would not be the agent talking.
    */
   static Map<String, String> parse(String text) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -162,10 +181,13 @@ public final class HostPowerPublisher {
         continue;
       }
       int eq = line.indexOf("=\"");
-      if (eq <= 0 || !line.endsWith("\"") || line.length() < eq + 3
+      if (eq <= 0
+          || !line.endsWith("\"")
+          || line.length() < eq + 3
           || !line.substring(0, eq).matches("[A-Z][A-Z0-9_]*")
           || line.substring(eq + 2, line.length() - 1).matches(".*[\"\\\\].*")) {
-        throw new IllegalArgumentException("the agent answered a line that is not KEY=\"VALUE\": " + shorten(line));
+        throw new IllegalArgumentException(
+            "the agent answered a line that is not KEY=\"VALUE\": " + shorten(line));
       }
       out.put(line.substring(0, eq), line.substring(eq + 2, line.length() - 1));
     }

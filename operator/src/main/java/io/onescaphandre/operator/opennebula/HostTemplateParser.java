@@ -30,7 +30,8 @@ final class HostTemplateParser {
         case XMLStreamConstants.END_ELEMENT -> {
           return text.toString().strip();
         }
-        case XMLStreamConstants.END_DOCUMENT -> throw new XMLStreamException("document ends inside an element");
+        case XMLStreamConstants.END_DOCUMENT ->
+            throw new XMLStreamException("document ends inside an element");
         default -> {
           // comments
         }

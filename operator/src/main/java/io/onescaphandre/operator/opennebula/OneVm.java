@@ -26,8 +26,8 @@ public record OneVm(
   public static final int LCM_RUNNING = 3;
 
   /**
-   * A VM counts as running when it is ACTIVE on a host. Every LCM sub-state of ACTIVE keeps the
-   * VM on that host (RUNNING, but also BOOT, MIGRATE, HOTPLUG, SHUTDOWN, BACKUP, …), and in all of
+   * A VM counts as running when it is ACTIVE on a host. Every LCM sub-state of ACTIVE keeps the VM
+   * on that host (RUNNING, but also BOOT, MIGRATE, HOTPLUG, SHUTDOWN, BACKUP, …), and in all of
    * them its process may use power, so its energy must still join to a user and group.
    */
   public boolean isRunning() {

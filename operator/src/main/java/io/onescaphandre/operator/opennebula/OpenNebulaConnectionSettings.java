@@ -1,14 +1,12 @@
 package io.onescaphandre.operator.opennebula;
 
 import io.onescaphandre.contracts.bytes.BoundedFiles;
-import io.onescaphandre.contracts.duration.DurationFields;
 import io.onescaphandre.contracts.duration.DurationField;
+import io.onescaphandre.contracts.duration.DurationFields;
 import io.onescaphandre.operator.opennebula.OpenNebulaException.Kind;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -37,7 +35,6 @@ public record OpenNebulaConnectionSettings(
   /** The Secret key holding {@code user:password} when the ScaphandreMonitor names none. */
   public static final String DEFAULT_SECRET_KEY = "one_auth";
 
-
   public OpenNebulaConnectionSettings {
     if (endpoint == null
         || endpoint.getScheme() == null
@@ -45,8 +42,11 @@ public record OpenNebulaConnectionSettings(
         || endpoint.getHost() == null) {
       throw new OpenNebulaException(
           Kind.CONFIGURATION,
-          "The OpenNebula endpoint '" + endpoint + "' is not an http(s) URL with a host; expected"
-              + " something like " + DEFAULT_ENDPOINT);
+          "The OpenNebula endpoint '"
+              + endpoint
+              + "' is not an http(s) URL with a host; expected"
+              + " something like "
+              + DEFAULT_ENDPOINT);
     }
     requireSession(session, "the session");
     if (timeout == null || timeout.isZero() || timeout.isNegative()) {
@@ -66,22 +66,29 @@ public record OpenNebulaConnectionSettings(
    *     blank for {@link #DEFAULT_TIMEOUT}
    */
   public static OpenNebulaConnectionSettings fromMonitorSpec(
-      String endpoint, String oneAuthSecretValue, Boolean insecureSkipVerify, String caPem,
+      String endpoint,
+      String oneAuthSecretValue,
+      Boolean insecureSkipVerify,
+      String caPem,
       String timeout) {
     return new OpenNebulaConnectionSettings(
         parseEndpoint(endpoint, "spec.openNebula.endpoint"),
-        sessionFromOneAuth(oneAuthSecretValue, "the Secret referenced by spec.openNebula.secretRef"),
+        sessionFromOneAuth(
+            oneAuthSecretValue, "the Secret referenced by spec.openNebula.secretRef"),
         Boolean.TRUE.equals(insecureSkipVerify),
         caPem,
         parseDuration(timeout, "spec.openNebula.timeout"));
   }
 
   /**
-   * As OpenNebula's command-line tools: the option, else {@code ONE_XMLRPC} /
-   * {@code ONE_AUTH}, else {@value #DEFAULT_ENDPOINT} / {@code ~/.one/one_auth}.
+   * As OpenNebula's command-line tools: the option, else {@code ONE_XMLRPC} / {@code ONE_AUTH},
+   * else {@value #DEFAULT_ENDPOINT} / {@code ~/.one/one_auth}.
    */
   public static OpenNebulaConnectionSettings fromCommandLine(
-      String endpointOption, Path authFileOption, Duration timeout, Map<String, String> env,
+      String endpointOption,
+      Path authFileOption,
+      Duration timeout,
+      Map<String, String> env,
       Path home) {
     String endpointSource;
     String endpoint;
@@ -109,15 +116,25 @@ public record OpenNebulaConnectionSettings(
     }
     String content;
     try {
-      content = BoundedFiles.readUtf8(authFile, MAX_AUTH_FILE_BYTES, "the OpenNebula session file",
-          "a one_auth file holds one line user:password");
+      content =
+          BoundedFiles.readUtf8(
+              authFile,
+              MAX_AUTH_FILE_BYTES,
+              "the OpenNebula session file",
+              "a one_auth file holds one line user:password");
     } catch (BoundedFiles.TooLarge e) {
-      throw new OpenNebulaException(Kind.CONFIGURATION, e.getMessage() + " (from " + authSource + ").", e);
+      throw new OpenNebulaException(
+          Kind.CONFIGURATION, e.getMessage() + " (from " + authSource + ").", e);
     } catch (IOException e) {
       throw new OpenNebulaException(
           Kind.CONFIGURATION,
-          "Cannot read the OpenNebula session file " + authFile + " (from " + authSource + "): "
-              + e.getClass().getSimpleName() + ". Check that it exists, is readable and holds"
+          "Cannot read the OpenNebula session file "
+              + authFile
+              + " (from "
+              + authSource
+              + "): "
+              + e.getClass().getSimpleName()
+              + ". Check that it exists, is readable and holds"
               + " one line user:password, or pass --auth-file.",
           e);
     }
@@ -145,7 +162,9 @@ public record OpenNebulaConnectionSettings(
     if (session == null || session.indexOf(':') <= 0 || session.endsWith(":")) {
       throw new OpenNebulaException(
           Kind.CONFIGURATION,
-          "The OpenNebula session in " + source + " is not of the form user:password (as in a"
+          "The OpenNebula session in "
+              + source
+              + " is not of the form user:password (as in a"
               + " one_auth file).");
     }
     return session;
@@ -157,20 +176,23 @@ public record OpenNebulaConnectionSettings(
     } catch (URISyntaxException e) {
       throw new OpenNebulaException(
           Kind.CONFIGURATION,
-          "The OpenNebula endpoint from " + source + " is not a URL: " + e.getMessage(), e);
+          "The OpenNebula endpoint from " + source + " is not a URL: " + e.getMessage(),
+          e);
     }
   }
 
   /**
    * A timeout of the one duration grammar within the bounds of {@code spec.openNebula.timeout}
-   * (contracts' {@link DurationFields#OPENNEBULA_TIMEOUT}); null or blank = {@link #DEFAULT_TIMEOUT}.
+   * (contracts' {@link DurationFields#OPENNEBULA_TIMEOUT}); null or blank = {@link
+   * #DEFAULT_TIMEOUT}.
    */
   public static Duration parseDuration(String text, String source) {
     if (text == null || text.isBlank()) {
       return DEFAULT_TIMEOUT;
     }
     try {
-      return new DurationField(source, DurationFields.OPENNEBULA_TIMEOUT_MIN, DurationFields.OPENNEBULA_TIMEOUT_MAX)
+      return new DurationField(
+              source, DurationFields.OPENNEBULA_TIMEOUT_MIN, DurationFields.OPENNEBULA_TIMEOUT_MAX)
           .parse(text);
     } catch (IllegalArgumentException e) {
       throw new OpenNebulaException(Kind.CONFIGURATION, e.getMessage());
@@ -179,9 +201,16 @@ public record OpenNebulaConnectionSettings(
 
   @Override
   public String toString() {
-    return "OpenNebulaConnectionSettings[endpoint=" + endpoint + ", user="
-        + session.substring(0, session.indexOf(':')) + ", insecureSkipVerify="
-        + insecureSkipVerify + ", caPem=" + (caPem == null ? "none" : "set") + ", timeout="
-        + timeout + "]";
+    return "OpenNebulaConnectionSettings[endpoint="
+        + endpoint
+        + ", user="
+        + session.substring(0, session.indexOf(':'))
+        + ", insecureSkipVerify="
+        + insecureSkipVerify
+        + ", caPem="
+        + (caPem == null ? "none" : "set")
+        + ", timeout="
+        + timeout
+        + "]";
   }
 }

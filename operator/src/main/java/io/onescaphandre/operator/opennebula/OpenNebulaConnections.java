@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * One caching client per distinct connection settings, shared by every reconcile, so that the
- * last good answer survives between reconciles and a changed Secret gives a new client.
+ * One caching client per distinct connection settings, shared by every reconcile, so that the last
+ * good answer survives between reconciles and a changed Secret gives a new client.
  */
 public final class OpenNebulaConnections {
   private final Map<OpenNebulaConnectionSettings, CachingOpenNebulaClient> clients =

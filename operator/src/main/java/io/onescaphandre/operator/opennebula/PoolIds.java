@@ -13,8 +13,9 @@ final class PoolIds {
    * @param describe how to name an entry, given its position (1-based) in the pool
    * @throws PoolInconsistency at the first id held twice
    */
-  static <T> void requireUnique(List<T> entries, ToIntFunction<T> id, String what,
-      Function<T, String> describe) throws PoolInconsistency {
+  static <T> void requireUnique(
+      List<T> entries, ToIntFunction<T> id, String what, Function<T, String> describe)
+      throws PoolInconsistency {
     int[] ids = new int[entries.size()];
     for (int i = 0; i < ids.length; i++) {
       ids[i] = id.applyAsInt(entries.get(i));
@@ -36,10 +37,21 @@ final class PoolIds {
             }
           }
         }
-        throw new PoolInconsistency(what + " id " + duplicate + " appears more than once: "
-            + what.toUpperCase(java.util.Locale.ROOT) + " number " + (first + 1) + " of the pool ("
-            + describe.apply(entries.get(first)) + ") and number " + (second + 1) + " ("
-            + describe.apply(entries.get(second)) + ")");
+        throw new PoolInconsistency(
+            what
+                + " id "
+                + duplicate
+                + " appears more than once: "
+                + what.toUpperCase(java.util.Locale.ROOT)
+                + " number "
+                + (first + 1)
+                + " of the pool ("
+                + describe.apply(entries.get(first))
+                + ") and number "
+                + (second + 1)
+                + " ("
+                + describe.apply(entries.get(second))
+                + ")");
       }
     }
   }

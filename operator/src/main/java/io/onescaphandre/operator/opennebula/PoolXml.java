@@ -38,20 +38,24 @@ final class PoolXml {
       start[0] = (char) c;
       int n = 1 + Math.max(0, peek.read(start, 1, start.length - 1));
       if (c != '<') {
-        throw new XMLStreamException("the answer's body string is not an XML document: it starts with '"
-            + printable(new String(start, 0, n)) + "'");
+        throw new XMLStreamException(
+            "the answer's body string is not an XML document: it starts with '"
+                + printable(new String(start, 0, n))
+                + "'");
       }
       peek.unread(start, 0, n);
       return peek;
     } catch (IOException e) {
-      throw e.getCause() instanceof XMLStreamException x ? x
+      throw e.getCause() instanceof XMLStreamException x
+          ? x
           : new XMLStreamException("reading the answer's body failed: " + e.getMessage(), e);
     }
   }
 
   private static String printable(String text) {
     StringBuilder out = new StringBuilder();
-    text.codePoints().forEach(cp -> out.append(cp < 0x20 || cp == 0x7f ? '?' : Character.toString(cp)));
+    text.codePoints()
+        .forEach(cp -> out.append(cp < 0x20 || cp == 0x7f ? '?' : Character.toString(cp)));
     return out + (text.length() >= 40 ? "…" : "");
   }
 
@@ -90,9 +94,9 @@ final class PoolXml {
   }
 
   /**
-   * The text of a leaf element, stripped; leaves the reader on its end tag. Unlike
-   * {@link XMLStreamReader#getElementText()} it builds no StringBuffer when the text comes as one
-   * event, which is the rule for the short values the parsers read (a million per VM pool).
+   * The text of a leaf element, stripped; leaves the reader on its end tag. Unlike {@link
+   * XMLStreamReader#getElementText()} it builds no StringBuffer when the text comes as one event,
+   * which is the rule for the short values the parsers read (a million per VM pool).
    */
   static String text(XMLStreamReader xml) throws XMLStreamException {
     String first = null;
@@ -113,11 +117,12 @@ final class PoolXml {
         case XMLStreamConstants.END_ELEMENT -> {
           return more != null ? more.toString().strip() : first == null ? "" : first.strip();
         }
-        case XMLStreamConstants.START_ELEMENT -> throw new XMLStreamException(
-            "<" + xml.getLocalName() + "> inside an element that should hold only text",
-            xml.getLocation());
-        case XMLStreamConstants.END_DOCUMENT -> throw new XMLStreamException(
-            "document ends inside an element");
+        case XMLStreamConstants.START_ELEMENT ->
+            throw new XMLStreamException(
+                "<" + xml.getLocalName() + "> inside an element that should hold only text",
+                xml.getLocation());
+        case XMLStreamConstants.END_DOCUMENT ->
+            throw new XMLStreamException("document ends inside an element");
         default -> {
           // comments and processing instructions do not count as text
         }

@@ -7,6 +7,7 @@ package io.onescaphandre.operator.opennebula;
  */
 final class Redaction {
   static final String MASK = "***";
+
   /** Shorter passwords are not searched for: they would mask ordinary words of the message. */
   private static final int MIN_SECRET_LENGTH = 4;
 
@@ -33,8 +34,8 @@ final class Redaction {
   }
 
   /**
-   * The exception with its message masked; its causes are dropped when any of them holds the
-   * secret (a logged stack trace would print them).
+   * The exception with its message masked; its causes are dropped when any of them holds the secret
+   * (a logged stack trace would print them).
    */
   OpenNebulaException apply(OpenNebulaException e) {
     boolean causeLeaks = false;
@@ -45,7 +46,8 @@ final class Redaction {
     if (!causeLeaks && message.equals(e.getMessage())) {
       return e;
     }
-    return causeLeaks ? new OpenNebulaException(e.kind(), message)
+    return causeLeaks
+        ? new OpenNebulaException(e.kind(), message)
         : new OpenNebulaException(e.kind(), message, e.getCause());
   }
 }

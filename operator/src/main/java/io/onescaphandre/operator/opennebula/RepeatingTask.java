@@ -33,11 +33,13 @@ final class RepeatingTask implements AutoCloseable {
       if (scheduler != null) {
         throw new IllegalStateException("already started");
       }
-      scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, name);
-        thread.setDaemon(true);
-        return thread;
-      });
+      scheduler =
+          Executors.newSingleThreadScheduledExecutor(
+              runnable -> {
+                Thread thread = new Thread(runnable, name);
+                thread.setDaemon(true);
+                return thread;
+              });
       scheduler.schedule(this::runAndReschedule, 0, TimeUnit.MILLISECONDS);
     }
   }
@@ -50,7 +52,8 @@ final class RepeatingTask implements AutoCloseable {
     }
     synchronized (lock) {
       if (scheduler != null && !scheduler.isShutdown()) {
-        scheduler.schedule(this::runAndReschedule, nextDelay.get().toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.schedule(
+            this::runAndReschedule, nextDelay.get().toMillis(), TimeUnit.MILLISECONDS);
       }
     }
   }

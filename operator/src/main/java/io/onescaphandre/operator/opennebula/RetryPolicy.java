@@ -3,8 +3,8 @@ package io.onescaphandre.operator.opennebula;
 import java.time.Duration;
 
 /**
- * Bounded retries with exponential backoff for answers that a retry can fix (no answer, HTTP
- * 5xx); an error answer of OpenNebula (wrong session, …) is never retried.
+ * Bounded retries with exponential backoff for answers that a retry can fix (no answer, HTTP 5xx);
+ * an error answer of OpenNebula (wrong session, …) is never retried.
  *
  * @param maxAttempts total attempts, at least 1
  */

@@ -1,7 +1,7 @@
 package io.onescaphandre.operator.opennebula;
 
-import java.io.Reader;
 import java.io.InputStream;
+import java.io.Reader;
 import javax.xml.XMLConstants;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamException;
@@ -9,8 +9,8 @@ import javax.xml.stream.XMLStreamReader;
 
 /**
  * StAX readers that never process a DTD, never resolve an entity other than the five predefined
- * ones and never fetch anything: OpenNebula answers have no DTD, so one is refused outright
- * ({@link #refuseDtd}) instead of being parsed (billion laughs, XXE file reads).
+ * ones and never fetch anything: OpenNebula answers have no DTD, so one is refused outright ({@link
+ * #refuseDtd}) instead of being parsed (billion laughs, XXE file reads).
  */
 final class SecureXml {
   private static final XMLInputFactory FACTORY = newFactory();

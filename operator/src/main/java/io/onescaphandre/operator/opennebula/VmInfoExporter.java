@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exports {@code opennebula_vm_info{one_vm_id, vm_name, uname, gname, one_host_id, hypervisor}}
- * = 1 for every running VM, refreshed from OpenNebula's VM pool on an interval. A VM that stops
- * running (or is deleted) disappears at the next refresh; while OpenNebula is unreachable the
- * last good pool stays exported.
+ * Exports {@code opennebula_vm_info{one_vm_id, vm_name, uname, gname, one_host_id, hypervisor}} = 1
+ * for every running VM, refreshed from OpenNebula's VM pool on an interval. A VM that stops running
+ * (or is deleted) disappears at the next refresh; while OpenNebula is unreachable the last good
+ * pool stays exported.
  */
 public final class VmInfoExporter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VmInfoExporter.class);
@@ -50,7 +50,8 @@ public final class VmInfoExporter implements AutoCloseable {
    * Exports the running VMs of every client the supplier gives at each refresh (one per OpenNebula
    * the monitors name); rows seen by several clients are exported once.
    */
-  public VmInfoExporter(Supplier<List<CachingOpenNebulaClient>> clients, MeterRegistry registry, Clock clock) {
+  public VmInfoExporter(
+      Supplier<List<CachingOpenNebulaClient>> clients, MeterRegistry registry, Clock clock) {
     this.clients = clients;
     this.publisher = VmInfoPublisher.forRegistry(registry);
     this.clock = clock;
@@ -82,7 +83,10 @@ public final class VmInfoExporter implements AutoCloseable {
       try {
         Answer<List<OneVm>> answer = client.vmPool(VmStateFilter.ACTIVE);
         answer.value().stream().filter(OneVm::isRunning).map(VmInfoRow::of).forEach(rows::add);
-        oldestPool = oldestPool == null || answer.fetchedAt().isBefore(oldestPool) ? answer.fetchedAt() : oldestPool;
+        oldestPool =
+            oldestPool == null || answer.fetchedAt().isBefore(oldestPool)
+                ? answer.fetchedAt()
+                : oldestPool;
         failure = failure == null ? answer.failure() : failure;
       } catch (OpenNebulaException e) {
         failure = failure == null ? e : failure;
@@ -93,7 +97,9 @@ public final class VmInfoExporter implements AutoCloseable {
     if (status.failure() != null) {
       LOG.warn(
           "opennebula_vm_info not refreshed{}: {}",
-          status.poolFetchedAt() == null ? "" : " (keeping the VM pool of " + status.poolFetchedAt() + ")",
+          status.poolFetchedAt() == null
+              ? ""
+              : " (keeping the VM pool of " + status.poolFetchedAt() + ")",
           status.failure().getMessage());
     }
     lastRefresh = status;

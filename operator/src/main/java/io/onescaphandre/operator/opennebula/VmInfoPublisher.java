@@ -13,11 +13,11 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.util.List;
 
 /**
- * Publishes the rows of {@code opennebula_vm_info}. Micrometer's Prometheus naming strips an
- * {@code _info} suffix from gauges (the series would come out as {@code opennebula_vm}), so on a
+ * Publishes the rows of {@code opennebula_vm_info}. Micrometer's Prometheus naming strips an {@code
+ * _info} suffix from gauges (the series would come out as {@code opennebula_vm}), so on a
  * Prometheus registry the rows are a native Prometheus Info metric named {@code opennebula_vm},
- * which the exposition writes as {@code opennebula_vm_info{…} 1}. Other registries get a
- * MultiGauge named {@code opennebula_vm_info}.
+ * which the exposition writes as {@code opennebula_vm_info{…} 1}. Other registries get a MultiGauge
+ * named {@code opennebula_vm_info}.
  */
 interface VmInfoPublisher extends AutoCloseable {
   String HELP = "OpenNebula VM running on a host (value 1), for joins by one_vm_id";
@@ -98,11 +98,7 @@ interface VmInfoPublisher extends AutoCloseable {
 
     @Override
     public void publish(List<VmInfoRow> rows) {
-      gauge.register(
-          rows.stream()
-              .map(row -> MultiGauge.Row.of(tags(row), 1))
-              .toList(),
-          true);
+      gauge.register(rows.stream().map(row -> MultiGauge.Row.of(tags(row), 1)).toList(), true);
     }
 
     private static Tags tags(VmInfoRow row) {

@@ -5,7 +5,11 @@ import java.util.List;
 
 /** The label values of one {@code opennebula_vm_info} series. */
 public record VmInfoRow(
-    String oneVmId, String vmName, String uname, String gname, String oneHostId,
+    String oneVmId,
+    String vmName,
+    String uname,
+    String gname,
+    String oneHostId,
     String hypervisor) {
 
   /** Label names in the order of {@link #values()}, as in docs/interfaces.md. */

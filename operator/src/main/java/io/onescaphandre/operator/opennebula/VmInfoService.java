@@ -1,8 +1,8 @@
 package io.onescaphandre.operator.opennebula;
 
-import io.onescaphandre.contracts.duration.DurationFields;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.onescaphandre.contracts.duration.DurationFields;
 import io.onescaphandre.operator.admission.OpenNebulaEndpoints;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import java.time.Clock;
@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * OpenNebula endpoints give the union of their VMs. A monitor whose Secret cannot be read is left
  * out (and logged); its status carries the same problem through the openNebulaApi host id source.
  *
- * <p><b>When:</b> now at {@link #start()}, then after the smallest {@code spec.openNebula.refreshInterval}
- * of those monitors, or {@code defaultInterval} when there is none. Each distinct settings has one
- * {@link CachingOpenNebulaClient}, so while an OpenNebula is unreachable its last good VM pool stays
- * exported; clients of settings no monitor names any more are dropped.
+ * <p><b>When:</b> now at {@link #start()}, then after the smallest {@code
+ * spec.openNebula.refreshInterval} of those monitors, or {@code defaultInterval} when there is
+ * none. Each distinct settings has one {@link CachingOpenNebulaClient}, so while an OpenNebula is
+ * unreachable its last good VM pool stays exported; clients of settings no monitor names any more
+ * are dropped.
  */
 public final class VmInfoService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VmInfoService.class);
@@ -54,15 +55,20 @@ public final class VmInfoService implements AutoCloseable {
   private Set<OpenNebulaConnectionSettings> inUse = Set.of();
   private List<CachingOpenNebulaClient> clients = List.of();
   private Duration nextDelay;
-  private final RepeatingTask refreshes = new RepeatingTask("opennebula-vm-info", this::refresh, this::nextDelay);
+  private final RepeatingTask refreshes =
+      new RepeatingTask("opennebula-vm-info", this::refresh, this::nextDelay);
 
   /**
    * @param targets the OpenNebulas to ask, called at each refresh (see {@link #monitorTargets})
    * @param defaultInterval the refresh interval when no target gives one
    * @param clientFactory the XML-RPC client of given settings ({@code XmlRpcOpenNebulaClient::new})
    */
-  public VmInfoService(MeterRegistry registry, Supplier<List<Target>> targets, Duration defaultInterval,
-      Clock clock, Function<OpenNebulaConnectionSettings, OpenNebulaClient> clientFactory) {
+  public VmInfoService(
+      MeterRegistry registry,
+      Supplier<List<Target>> targets,
+      Duration defaultInterval,
+      Clock clock,
+      Function<OpenNebulaConnectionSettings, OpenNebulaClient> clientFactory) {
     this.targets = targets;
     this.defaultInterval = defaultInterval;
     this.nextDelay = defaultInterval.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : defaultInterval;
@@ -71,12 +77,20 @@ public final class VmInfoService implements AutoCloseable {
   }
 
   /**
-   * The production wiring: the monitors in {@code namespaces} (all when empty) seen through
-   * {@code client}, XML-RPC over HTTP, the system clock.
+   * The production wiring: the monitors in {@code namespaces} (all when empty) seen through {@code
+   * client}, XML-RPC over HTTP, the system clock.
    */
-  public static VmInfoService forMonitors(MeterRegistry registry, KubernetesClient client, Set<String> namespaces,
+  public static VmInfoService forMonitors(
+      MeterRegistry registry,
+      KubernetesClient client,
+      Set<String> namespaces,
       Duration defaultInterval) {
-    return forMonitors(registry, client, namespaces, OpenNebulaEndpoints.ANY, AnswerLimits.DEFAULT,
+    return forMonitors(
+        registry,
+        client,
+        namespaces,
+        OpenNebulaEndpoints.ANY,
+        AnswerLimits.DEFAULT,
         defaultInterval);
   }
 
@@ -84,39 +98,76 @@ public final class VmInfoService implements AutoCloseable {
    * @param endpoints the endpoints the admin lets monitors send their session to
    * @param limits the bounds of OpenNebula's answers
    */
-  public static VmInfoService forMonitors(MeterRegistry registry, KubernetesClient client, Set<String> namespaces,
-      OpenNebulaEndpoints endpoints, AnswerLimits limits, Duration defaultInterval) {
-    return new VmInfoService(registry, monitorTargets(client, namespaces, endpoints), defaultInterval,
-        Clock.systemUTC(), settings -> new XmlRpcOpenNebulaClient(settings, limits));
+  public static VmInfoService forMonitors(
+      MeterRegistry registry,
+      KubernetesClient client,
+      Set<String> namespaces,
+      OpenNebulaEndpoints endpoints,
+      AnswerLimits limits,
+      Duration defaultInterval) {
+    return new VmInfoService(
+        registry,
+        monitorTargets(client, namespaces, endpoints),
+        defaultInterval,
+        Clock.systemUTC(),
+        settings -> new XmlRpcOpenNebulaClient(settings, limits));
   }
 
   /** The spec.openNebula of every monitor in the namespaces (all when empty), Secrets read now. */
-  public static Supplier<List<Target>> monitorTargets(KubernetesClient client, Set<String> namespaces) {
+  public static Supplier<List<Target>> monitorTargets(
+      KubernetesClient client, Set<String> namespaces) {
     return monitorTargets(client, namespaces, OpenNebulaEndpoints.ANY);
   }
 
-  /** As {@link #monitorTargets(KubernetesClient, Set)}, monitors naming a refused endpoint left out. */
-  public static Supplier<List<Target>> monitorTargets(KubernetesClient client, Set<String> namespaces,
-      OpenNebulaEndpoints endpoints) {
+  /**
+   * As {@link #monitorTargets(KubernetesClient, Set)}, monitors naming a refused endpoint left out.
+   */
+  public static Supplier<List<Target>> monitorTargets(
+      KubernetesClient client, Set<String> namespaces, OpenNebulaEndpoints endpoints) {
     return () -> {
-      Stream<ScaphandreMonitor> monitors = namespaces.isEmpty()
-          ? client.resources(ScaphandreMonitor.class).inAnyNamespace().list().getItems().stream()
-          : namespaces.stream().flatMap(ns -> client.resources(ScaphandreMonitor.class).inNamespace(ns).list()
-              .getItems().stream());
+      Stream<ScaphandreMonitor> monitors =
+          namespaces.isEmpty()
+              ? client
+                  .resources(ScaphandreMonitor.class)
+                  .inAnyNamespace()
+                  .list()
+                  .getItems()
+                  .stream()
+              : namespaces.stream()
+                  .flatMap(
+                      ns ->
+                          client
+                              .resources(ScaphandreMonitor.class)
+                              .inNamespace(ns)
+                              .list()
+                              .getItems()
+                              .stream());
       List<Target> found = new ArrayList<>();
-      monitors.filter(m -> m.getSpec() != null && m.getSpec().getOpenNebula() != null)
-          .sorted(Comparator.comparing((ScaphandreMonitor m) -> m.getMetadata().getNamespace())
-              .thenComparing(m -> m.getMetadata().getName()))
-          .forEach(m -> {
-            MonitorOpenNebulaSettings.Result r = MonitorOpenNebulaSettings.read(client, m, endpoints);
-            if (r.ok()) {
-              String interval = m.getSpec().getOpenNebula().getRefreshInterval();
-              found.add(new Target(r.settings(), DurationFields.OPENNEBULA_REFRESH_INTERVAL.parseIfValid(interval).orElse(null)));
-            } else {
-              LOG.warn("opennebula_vm_info leaves out monitor {}/{}: {}", m.getMetadata().getNamespace(),
-                  m.getMetadata().getName(), r.failureMessage());
-            }
-          });
+      monitors
+          .filter(m -> m.getSpec() != null && m.getSpec().getOpenNebula() != null)
+          .sorted(
+              Comparator.comparing((ScaphandreMonitor m) -> m.getMetadata().getNamespace())
+                  .thenComparing(m -> m.getMetadata().getName()))
+          .forEach(
+              m -> {
+                MonitorOpenNebulaSettings.Result r =
+                    MonitorOpenNebulaSettings.read(client, m, endpoints);
+                if (r.ok()) {
+                  String interval = m.getSpec().getOpenNebula().getRefreshInterval();
+                  found.add(
+                      new Target(
+                          r.settings(),
+                          DurationFields.OPENNEBULA_REFRESH_INTERVAL
+                              .parseIfValid(interval)
+                              .orElse(null)));
+                } else {
+                  LOG.warn(
+                      "opennebula_vm_info leaves out monitor {}/{}: {}",
+                      m.getMetadata().getNamespace(),
+                      m.getMetadata().getName(),
+                      r.failureMessage());
+                }
+              });
       return found;
     };
   }
@@ -139,8 +190,12 @@ public final class VmInfoService implements AutoCloseable {
       return exporter.lastRefresh();
     }
     Map<OpenNebulaConnectionSettings, Duration> distinct = new LinkedHashMap<>();
-    now.forEach(t -> distinct.merge(t.settings(), t.refreshInterval() == null ? defaultInterval : t.refreshInterval(),
-        (a, b) -> a.compareTo(b) <= 0 ? a : b));
+    now.forEach(
+        t ->
+            distinct.merge(
+                t.settings(),
+                t.refreshInterval() == null ? defaultInterval : t.refreshInterval(),
+                (a, b) -> a.compareTo(b) <= 0 ? a : b));
     List<CachingOpenNebulaClient> current = new ArrayList<>();
     for (OpenNebulaConnectionSettings settings : distinct.keySet()) {
       try {
@@ -155,7 +210,8 @@ public final class VmInfoService implements AutoCloseable {
       gone.forEach(connections::forget);
       inUse = Set.copyOf(distinct.keySet());
       clients = List.copyOf(current);
-      Duration smallest = distinct.values().stream().min(Comparator.naturalOrder()).orElse(defaultInterval);
+      Duration smallest =
+          distinct.values().stream().min(Comparator.naturalOrder()).orElse(defaultInterval);
       nextDelay = smallest.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : smallest;
     }
     return exporter.refresh();

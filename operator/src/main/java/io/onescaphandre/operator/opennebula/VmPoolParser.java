@@ -8,9 +8,9 @@ import javax.xml.stream.XMLStreamReader;
 
 /**
  * Streams {@code <VM_POOL>} (one.vmpool.info or one.vmpool.infoextended) into {@link OneVm}
- * records. The current host is the HISTORY record with the highest SEQ (the short body holds
- * only that one; the extended body holds them all). A pool that lists one VM id twice is refused,
- * both entries named.
+ * records. The current host is the HISTORY record with the highest SEQ (the short body holds only
+ * that one; the extended body holds them all). A pool that lists one VM id twice is refused, both
+ * entries named.
  */
 public final class VmPoolParser {
   private VmPoolParser() {}

@@ -13,9 +13,9 @@ import javax.xml.stream.XMLStreamException;
 
 /**
  * Reads OpenNebula's XML-RPC answer {@code [success, body|error, code]} as a stream: the body, a
- * pool document escaped inside an XML-RPC string, is handed to a {@link BodyParser} as a
- * {@link Reader} that unescapes the string's text while the parser reads it (see
- * {@link XmlRpcScanner}), so a pool of 100,000 VMs is never held as one String.
+ * pool document escaped inside an XML-RPC string, is handed to a {@link BodyParser} as a {@link
+ * Reader} that unescapes the string's text while the parser reads it (see {@link XmlRpcScanner}),
+ * so a pool of 100,000 VMs is never held as one String.
  */
 final class XmlRpcAnswerReader {
   /** xmlrpc-c (OpenNebula's server library) answers an unknown method with fault -506. */
@@ -34,8 +34,8 @@ final class XmlRpcAnswerReader {
   private XmlRpcAnswerReader() {}
 
   /**
-   * The second element of a successful answer that carries no document, such as the object id
-   * that {@code one.host.update} returns; failures are thrown as for {@link #read}.
+   * The second element of a successful answer that carries no document, such as the object id that
+   * {@code one.host.update} returns; failures are thrown as for {@link #read}.
    */
   static Object readValue(InputStream answer, String method) {
     return read(answer, method, null);
@@ -121,7 +121,10 @@ final class XmlRpcAnswerReader {
     } catch (PoolInconsistency e) {
       throw new OpenNebulaException(
           Kind.MALFORMED_ANSWER,
-          "OpenNebula's answer to " + method + " is refused: " + e.getMessage()
+          "OpenNebula's answer to "
+              + method
+              + " is refused: "
+              + e.getMessage()
               + ". No host id or VM is taken from it; check the OpenNebula database or the endpoint.",
           e);
     } catch (XMLStreamException e) {
@@ -131,7 +134,9 @@ final class XmlRpcAnswerReader {
               + method
               + " holds a document that is not the expected XML: "
               + e.getMessage()
-              + " (reading stopped near character " + xml.offset() + " of the answer)"
+              + " (reading stopped near character "
+              + xml.offset()
+              + " of the answer)"
               + ". Check that the endpoint is OpenNebula's XML-RPC API (oned, usually port 2633"
               + " path /RPC2).",
           e);
@@ -328,8 +333,13 @@ final class XmlRpcAnswerReader {
     if (code == XMLRPC_C_NO_SUCH_METHOD || NO_SUCH_METHOD_TEXT.matcher(message).find()) {
       return new OpenNebulaException(
           Kind.NO_SUCH_METHOD,
-          "OpenNebula does not know the method " + method + " (XML-RPC fault " + code + ": "
-              + message + "). Check the OpenNebula version of the endpoint.");
+          "OpenNebula does not know the method "
+              + method
+              + " (XML-RPC fault "
+              + code
+              + ": "
+              + message
+              + "). Check the OpenNebula version of the endpoint.");
     }
     return new OpenNebulaException(
         Kind.API_ERROR,
@@ -373,7 +383,9 @@ final class XmlRpcAnswerReader {
             + method
             + " is not an OpenNebula XML-RPC answer: "
             + e.getMessage()
-            + " (at character " + offset + " of the answer). Check that the endpoint is OpenNebula's XML-RPC API (oned, usually port 2633,"
+            + " (at character "
+            + offset
+            + " of the answer). Check that the endpoint is OpenNebula's XML-RPC API (oned, usually port 2633,"
             + " path /RPC2) and not a proxy or web page.",
         e);
   }

@@ -3,7 +3,9 @@ package io.onescaphandre.operator.opennebula;
 import java.util.List;
 import java.util.Map;
 
-/** Encodes an XML-RPC {@code methodCall}; parameters are String, Integer, Boolean or List of those. */
+/**
+ * Encodes an XML-RPC {@code methodCall}; parameters are String, Integer, Boolean or List of those.
+ */
 final class XmlRpcCall {
   private XmlRpcCall() {}
 

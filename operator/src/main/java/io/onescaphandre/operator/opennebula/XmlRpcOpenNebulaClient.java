@@ -49,8 +49,11 @@ public final class XmlRpcOpenNebulaClient implements OpenNebulaClient, OpenNebul
     this(settings, retryPolicy, sleeper, AnswerLimits.DEFAULT);
   }
 
-  public XmlRpcOpenNebulaClient(OpenNebulaConnectionSettings settings, RetryPolicy retryPolicy,
-      RetryPolicy.Sleeper sleeper, AnswerLimits limits) {
+  public XmlRpcOpenNebulaClient(
+      OpenNebulaConnectionSettings settings,
+      RetryPolicy retryPolicy,
+      RetryPolicy.Sleeper sleeper,
+      AnswerLimits limits) {
     this.settings = settings;
     this.retryPolicy = retryPolicy;
     this.sleeper = sleeper;
@@ -73,9 +76,10 @@ public final class XmlRpcOpenNebulaClient implements OpenNebulaClient, OpenNebul
 
   /**
    * {@code one.vmpool.info}, the short VM body: it holds every field {@link OneVm} needs (ID, NAME,
-   * UNAME, GNAME, STATE, LCM_STATE and the last HISTORY record with HID and VM_MAD, see OpenNebula's
-   * vm_pool.xsd), at a fraction of the size of {@code one.vmpool.infoextended}, whose full templates
-   * and every past HISTORY record the operator would only skip. Every OpenNebula version has it.
+   * UNAME, GNAME, STATE, LCM_STATE and the last HISTORY record with HID and VM_MAD, see
+   * OpenNebula's vm_pool.xsd), at a fraction of the size of {@code one.vmpool.infoextended}, whose
+   * full templates and every past HISTORY record the operator would only skip. Every OpenNebula
+   * version has it.
    */
   @Override
   public List<OneVm> vmPool(VmStateFilter filter) {
@@ -86,13 +90,14 @@ public final class XmlRpcOpenNebulaClient implements OpenNebulaClient, OpenNebul
   /** {@code one.host.info}: the host's TEMPLATE, single-valued attributes only. */
   @Override
   public java.util.Map<String, String> hostTemplate(int hostId) {
-    return call("one.host.info", List.of(settings.session(), hostId, false), HostTemplateParser::parse);
+    return call(
+        "one.host.info", List.of(settings.session(), hostId, false), HostTemplateParser::parse);
   }
 
   /**
    * {@code one.host.update} with type 1 (append): the attributes of {@code template} replace those
-   * of the same name in HOST/TEMPLATE, every other attribute stays. OpenNebula asks HOST ADMIN rights.
-   * Never retried: a write that timed out may have happened.
+   * of the same name in HOST/TEMPLATE, every other attribute stays. OpenNebula asks HOST ADMIN
+   * rights. Never retried: a write that timed out may have happened.
    */
   @Override
   public void appendHostTemplate(int hostId, String template) {
@@ -195,8 +200,15 @@ public final class XmlRpcOpenNebulaClient implements OpenNebulaClient, OpenNebul
   private OpenNebulaException tooLarge(String method, String detail) {
     return new OpenNebulaException(
         Kind.ANSWER_TOO_LARGE,
-        "OpenNebula's answer to " + method + " from " + settings.endpoint() + " is larger than the cap of "
-            + ByteSize.format(limits.maxAnswerBytes()) + " (" + detail + "); it was not read further."
+        "OpenNebula's answer to "
+            + method
+            + " from "
+            + settings.endpoint()
+            + " is larger than the cap of "
+            + ByteSize.format(limits.maxAnswerBytes())
+            + " ("
+            + detail
+            + "); it was not read further."
             + " Check the endpoint; if the pool really is that large, raise the cap"
             + " (run --opennebula.max-answer-size, generate-conf --max-answer-size).");
   }
@@ -204,9 +216,16 @@ public final class XmlRpcOpenNebulaClient implements OpenNebulaClient, OpenNebul
   private OpenNebulaException deadlinePassed(String method, long received) {
     return new OpenNebulaException(
         Kind.UNREACHABLE,
-        "OpenNebula at " + settings.endpoint() + " did not give its whole answer to " + method
-            + " within the timeout of " + settings.timeout() + " (one deadline for connecting, the headers"
-            + " and the body; " + ByteSize.format(received) + " of the body received). Check that oned is"
+        "OpenNebula at "
+            + settings.endpoint()
+            + " did not give its whole answer to "
+            + method
+            + " within the timeout of "
+            + settings.timeout()
+            + " (one deadline for connecting, the headers"
+            + " and the body; "
+            + ByteSize.format(received)
+            + " of the body received). Check that oned is"
             + " not overloaded and the network path, or raise the timeout.");
   }
 
@@ -234,7 +253,8 @@ public final class XmlRpcOpenNebulaClient implements OpenNebulaClient, OpenNebul
     }
     throw new OpenNebulaException(
         Kind.CONFIGURATION,
-        where + ". Check the endpoint URL: OpenNebula's XML-RPC API is usually"
+        where
+            + ". Check the endpoint URL: OpenNebula's XML-RPC API is usually"
             + " http://<frontend>:2633/RPC2.");
   }
 
@@ -243,8 +263,13 @@ public final class XmlRpcOpenNebulaClient implements OpenNebulaClient, OpenNebul
     if (e instanceof HttpConnectTimeoutException) {
       return new OpenNebulaException(
           Kind.UNREACHABLE,
-          "No connection to OpenNebula at " + endpoint + " within " + settings.timeout()
-              + " (" + method + "). Check the endpoint, the network path and firewalls.",
+          "No connection to OpenNebula at "
+              + endpoint
+              + " within "
+              + settings.timeout()
+              + " ("
+              + method
+              + "). Check the endpoint, the network path and firewalls.",
           e);
     }
     if (e instanceof HttpTimeoutException) {
@@ -253,7 +278,11 @@ public final class XmlRpcOpenNebulaClient implements OpenNebulaClient, OpenNebul
     if (e instanceof SSLException) {
       return new OpenNebulaException(
           Kind.CONFIGURATION,
-          "TLS with " + endpoint + " failed (" + e.getMessage() + "). Check the CA"
+          "TLS with "
+              + endpoint
+              + " failed ("
+              + e.getMessage()
+              + "). Check the CA"
               + " (spec.openNebula.tls.caSecretRef) or, for tests only, insecureSkipVerify.",
           e);
     }
@@ -263,10 +292,16 @@ public final class XmlRpcOpenNebulaClient implements OpenNebulaClient, OpenNebul
             : e.getCause() instanceof UnresolvedAddressException
                     || e instanceof UnknownHostException
                 ? "unknown host"
-                : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                : e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage());
     return new OpenNebulaException(
         Kind.UNREACHABLE,
-        "Cannot reach OpenNebula at " + endpoint + " (" + method + "): " + cause
+        "Cannot reach OpenNebula at "
+            + endpoint
+            + " ("
+            + method
+            + "): "
+            + cause
             + ". Check the endpoint (ONE_XMLRPC, --endpoint or spec.openNebula.endpoint) and that"
             + " oned listens there.",
         e);

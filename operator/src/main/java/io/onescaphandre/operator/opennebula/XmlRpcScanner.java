@@ -25,10 +25,10 @@ import javax.xml.stream.XMLStreamException;
  * which for 100,000 VMs cost as much as parsing the pool itself. {@link #body} instead unescapes
  * the string straight into the caller's buffer, copying the runs between two references in bulk.
  *
- * <p>Checked like a non-validating parser would: elements nest and close, one root, no text
- * outside it, no characters XML forbids. Hardened like {@link SecureXml}: a DOCTYPE is refused,
- * the only entities are the five predefined ones and character references, nothing is fetched.
- * Not thread-safe; one scanner reads one answer.
+ * <p>Checked like a non-validating parser would: elements nest and close, one root, no text outside
+ * it, no characters XML forbids. Hardened like {@link SecureXml}: a DOCTYPE is refused, the only
+ * entities are the five predefined ones and character references, nothing is fetched. Not
+ * thread-safe; one scanner reads one answer.
  */
 final class XmlRpcScanner {
   enum Token {
@@ -49,8 +49,10 @@ final class XmlRpcScanner {
   private int pos;
   private int limit;
   private boolean eof;
+
   /** Chars dropped from the front of {@link #buf}: the answer's offset of {@code buf[0]}. */
   private long shifted;
+
   private final Deque<String> open = new ArrayDeque<>();
   private boolean rootSeen;
   private String pendingEnd;
@@ -64,8 +66,8 @@ final class XmlRpcScanner {
 
   /**
    * A scanner over an answer in the encoding its XML declaration or byte order mark names (UTF-8
-   * when neither does); bytes that are not valid in that encoding are an error, not replaced.
-   * Text tokens longer than {@code maxTextChars} are refused.
+   * when neither does); bytes that are not valid in that encoding are an error, not replaced. Text
+   * tokens longer than {@code maxTextChars} are refused.
    */
   static XmlRpcScanner of(InputStream answer, int maxTextChars) throws XMLStreamException {
     try {
@@ -75,7 +77,9 @@ final class XmlRpcScanner {
       bytes.reset();
       Charset charset = StandardCharsets.UTF_8;
       int bom = 0;
-      if (head.length >= 3 && (head[0] & 0xff) == 0xef && (head[1] & 0xff) == 0xbb
+      if (head.length >= 3
+          && (head[0] & 0xff) == 0xef
+          && (head[1] & 0xff) == 0xbb
           && (head[2] & 0xff) == 0xbf) {
         bom = 3;
       } else if (head.length >= 2 && (head[0] & 0xff) == 0xfe && (head[1] & 0xff) == 0xff) {
@@ -147,8 +151,8 @@ final class XmlRpcScanner {
   }
 
   /**
-   * The next token. Comments and processing instructions are skipped; a text between two tags
-   * is one TEXT token (CDATA sections included), or several when a comment cuts it.
+   * The next token. Comments and processing instructions are skipped; a text between two tags is
+   * one TEXT token (CDATA sections included), or several when a comment cuts it.
    */
   Token next() throws XMLStreamException {
     try {
@@ -270,7 +274,8 @@ final class XmlRpcScanner {
     expect('=');
     skipWhitespace();
     if (!ensure(1) || (buf[pos] != '"' && buf[pos] != '\'')) {
-      throw new XMLStreamException("attribute " + attribute + " of <" + name + "> has no quoted value");
+      throw new XMLStreamException(
+          "attribute " + attribute + " of <" + name + "> has no quoted value");
     }
     char quote = buf[pos++];
     while (true) {
@@ -297,7 +302,8 @@ final class XmlRpcScanner {
         break;
       }
       if (length == MAX_NAME_CHARS) {
-        throw new XMLStreamException("the answer holds a name longer than " + MAX_NAME_CHARS + " chars");
+        throw new XMLStreamException(
+            "the answer holds a name longer than " + MAX_NAME_CHARS + " chars");
       }
       if (length == chars.length) {
         chars = Arrays.copyOf(chars, length * 2);
@@ -420,12 +426,16 @@ final class XmlRpcScanner {
       throw new XMLStreamException("the answer holds &" + reference + ";, not an XML character");
     }
     throw new XMLStreamException(
-        "the answer holds the entity &" + reference + ";, which is not declared (only the five"
+        "the answer holds the entity &"
+            + reference
+            + ";, which is not declared (only the five"
             + " predefined ones are)");
   }
 
   private static boolean isXmlChar(int c) {
-    return c == 0x9 || c == 0xa || c == 0xd
+    return c == 0x9
+        || c == 0xa
+        || c == 0xd
         || (c >= 0x20 && c <= 0xd7ff)
         || (c >= 0xe000 && c <= 0xfffd)
         || (c >= 0x10000 && c <= 0x10ffff);
@@ -456,7 +466,9 @@ final class XmlRpcScanner {
     }
   }
 
-  /** True when at least {@code count} chars are buffered after {@code pos}; reads more if needed. */
+  /**
+   * True when at least {@code count} chars are buffered after {@code pos}; reads more if needed.
+   */
   private boolean ensure(int count) throws IOException {
     while (limit - pos < count) {
       if (eof) {
@@ -507,8 +519,8 @@ final class XmlRpcScanner {
   }
 
   /**
-   * The text of the open element (positioned just after its start tag, or at its untyped text) as
-   * a Reader, unescaped on the fly; the Reader ends at the element's end tag and consumes it.
+   * The text of the open element (positioned just after its start tag, or at its untyped text) as a
+   * Reader, unescaped on the fly; the Reader ends at the element's end tag and consumes it.
    */
   BodyReader body() {
     return new BodyReader(open.peek());

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the operator keeps of an agent pod, and which pod changes concern it: the node it runs on, its
- * Ready condition and the report its init container left (docs/interfaces.md). A pod is 5 to 10 KB;
- * this is a few hundred bytes. During a rollout most pod updates (scheduled, container created, image
- * pulled) change none of these and cause no reconcile.
+ * What the operator keeps of an agent pod, and which pod changes concern it: the node it runs on,
+ * its Ready condition and the report its init container left (docs/interfaces.md). A pod is 5 to 10
+ * KB; this is a few hundred bytes. During a rollout most pod updates (scheduled, container created,
+ * image pulled) change none of these and cause no reconcile.
  */
 final class CachedAgentPods {
   private static final String READY = "Ready";
@@ -26,20 +26,20 @@ final class CachedAgentPods {
   static Pod prune(Pod pod) {
     return new PodBuilder()
         .withNewMetadata()
-          .withName(pod.getMetadata().getName())
-          .withNamespace(pod.getMetadata().getNamespace())
-          .withUid(pod.getMetadata().getUid())
-          .withResourceVersion(pod.getMetadata().getResourceVersion())
-          .withCreationTimestamp(pod.getMetadata().getCreationTimestamp())
-          .withDeletionTimestamp(pod.getMetadata().getDeletionTimestamp())
-          .withLabels(pod.getMetadata().getLabels())
+        .withName(pod.getMetadata().getName())
+        .withNamespace(pod.getMetadata().getNamespace())
+        .withUid(pod.getMetadata().getUid())
+        .withResourceVersion(pod.getMetadata().getResourceVersion())
+        .withCreationTimestamp(pod.getMetadata().getCreationTimestamp())
+        .withDeletionTimestamp(pod.getMetadata().getDeletionTimestamp())
+        .withLabels(pod.getMetadata().getLabels())
         .endMetadata()
         .withNewSpec()
-          .withNodeName(pod.getSpec() == null ? null : pod.getSpec().getNodeName())
+        .withNodeName(pod.getSpec() == null ? null : pod.getSpec().getNodeName())
         .endSpec()
         .withNewStatus()
-          .withConditions(readyCondition(pod).map(List::of).orElse(null))
-          .withInitContainerStatuses(initStatus(pod).map(List::of).orElse(null))
+        .withConditions(readyCondition(pod).map(List::of).orElse(null))
+        .withInitContainerStatuses(initStatus(pod).map(List::of).orElse(null))
         .endStatus()
         .build();
   }
@@ -62,14 +62,21 @@ final class CachedAgentPods {
     return Optional.ofNullable(pod.getStatus()).map(s -> s.getInitContainerStatuses()).stream()
         .flatMap(List::stream)
         .filter(s -> MonitorNames.INIT_CONTAINER_NAME.equals(s.getName()))
-        .map(s -> new ContainerStatusBuilder().withName(s.getName()).withState(s.getState())
-            .withLastState(s.getLastState()).build())
+        .map(
+            s ->
+                new ContainerStatusBuilder()
+                    .withName(s.getName())
+                    .withState(s.getState())
+                    .withLastState(s.getLastState())
+                    .build())
         .findFirst();
   }
 
-  private record Facts(String nodeName, String ready, Optional<InitReport> report, boolean deleting) {
+  private record Facts(
+      String nodeName, String ready, Optional<InitReport> report, boolean deleting) {
     static Facts of(Pod pod) {
-      return new Facts(pod.getSpec() == null ? null : pod.getSpec().getNodeName(),
+      return new Facts(
+          pod.getSpec() == null ? null : pod.getSpec().getNodeName(),
           readyCondition(pod).map(PodCondition::getStatus).orElse(null),
           AgentReport.of(pod),
           pod.getMetadata().getDeletionTimestamp() != null);

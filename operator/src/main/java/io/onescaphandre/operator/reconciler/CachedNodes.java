@@ -12,14 +12,14 @@ import java.util.TreeMap;
 
 /**
  * What the operator keeps of a Node, and which node changes concern it. A real Node is 10 to 50 KB
- * (images, conditions, managed fields) and its status is rewritten by the kubelet; the operator reads
- * only its name, labels, taints, addresses and the annotations it sets itself. Keeping only those
- * makes the cache of 5,000 nodes a few MiB, and a heartbeat no reconcile.
+ * (images, conditions, managed fields) and its status is rewritten by the kubelet; the operator
+ * reads only its name, labels, taints, addresses and the annotations it sets itself. Keeping only
+ * those makes the cache of 5,000 nodes a few MiB, and a heartbeat no reconcile.
  */
 final class CachedNodes {
   /** The annotations of ours the operator reads back (who set the label, from which source). */
-  private static final List<String> OWN_ANNOTATIONS = List.of(MonitorNames.HOST_ID_SOURCE_ANNOTATION,
-      MonitorNames.LABELLED_BY_ANNOTATION);
+  private static final List<String> OWN_ANNOTATIONS =
+      List.of(MonitorNames.HOST_ID_SOURCE_ANNOTATION, MonitorNames.LABELLED_BY_ANNOTATION);
 
   private CachedNodes() {}
 
@@ -27,17 +27,17 @@ final class CachedNodes {
   static Node prune(Node node) {
     return new NodeBuilder()
         .withNewMetadata()
-          .withName(node.getMetadata().getName())
-          .withUid(node.getMetadata().getUid())
-          .withResourceVersion(node.getMetadata().getResourceVersion())
-          .withLabels(node.getMetadata().getLabels())
-          .withAnnotations(ownAnnotations(node))
+        .withName(node.getMetadata().getName())
+        .withUid(node.getMetadata().getUid())
+        .withResourceVersion(node.getMetadata().getResourceVersion())
+        .withLabels(node.getMetadata().getLabels())
+        .withAnnotations(ownAnnotations(node))
         .endMetadata()
         .withNewSpec()
-          .withTaints(node.getSpec() == null ? null : node.getSpec().getTaints())
+        .withTaints(node.getSpec() == null ? null : node.getSpec().getTaints())
         .endSpec()
         .withNewStatus()
-          .withAddresses(node.getStatus() == null ? null : node.getStatus().getAddresses())
+        .withAddresses(node.getStatus() == null ? null : node.getStatus().getAddresses())
         .endStatus()
         .build();
   }
@@ -57,15 +57,21 @@ final class CachedNodes {
     return own.isEmpty() ? null : own;
   }
 
-  private record Facts(Map<String, String> labels, Map<String, String> annotations, List<Taint> taints,
+  private record Facts(
+      Map<String, String> labels,
+      Map<String, String> annotations,
+      List<Taint> taints,
       List<NodeAddress> addresses) {
     static Facts of(Node node) {
       return new Facts(
           Optional.ofNullable(node.getMetadata().getLabels()).orElse(Map.of()),
           Optional.ofNullable(ownAnnotations(node)).orElse(Map.of()),
-          node.getSpec() == null || node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints(),
+          node.getSpec() == null || node.getSpec().getTaints() == null
+              ? List.of()
+              : node.getSpec().getTaints(),
           node.getStatus() == null || node.getStatus().getAddresses() == null
-              ? List.of() : node.getStatus().getAddresses());
+              ? List.of()
+              : node.getStatus().getAddresses());
     }
   }
 }

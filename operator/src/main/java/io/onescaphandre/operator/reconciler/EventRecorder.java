@@ -27,14 +27,21 @@ public final class EventRecorder {
     this.client = client;
   }
 
-  /** @return how many events were emitted */
-  public int recordTransitions(ScaphandreMonitor monitor, ScaphandreMonitorStatus before,
-      ScaphandreMonitorStatus after, Instant now) {
+  /**
+   * @return how many events were emitted
+   */
+  public int recordTransitions(
+      ScaphandreMonitor monitor,
+      ScaphandreMonitorStatus before,
+      ScaphandreMonitorStatus after,
+      Instant now) {
     int emitted = 0;
     for (Condition c : after.getConditions()) {
       Optional<Condition> old = Optional.ofNullable(before).flatMap(b -> b.condition(c.getType()));
-      boolean changed = old.isEmpty() || !Objects.equals(old.get().getStatus(), c.getStatus())
-          || !Objects.equals(old.get().getReason(), c.getReason());
+      boolean changed =
+          old.isEmpty()
+              || !Objects.equals(old.get().getStatus(), c.getStatus())
+              || !Objects.equals(old.get().getReason(), c.getReason());
       if (changed) {
         emit(monitor, c, now);
         emitted++;
@@ -51,27 +58,40 @@ public final class EventRecorder {
   private void emit(ScaphandreMonitor monitor, Condition c, Instant now) {
     String ns = monitor.getMetadata().getNamespace();
     String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
-    Event event = new EventBuilder()
-        .withNewMetadata()
-          .withName(monitor.getMetadata().getName() + "." + Long.toHexString(now.toEpochMilli())
-              + Long.toHexString(SEQUENCE.incrementAndGet()))
-          .withNamespace(ns)
-        .endMetadata()
-        .withInvolvedObject(new ObjectReferenceBuilder()
-            .withApiVersion(monitor.getApiVersion()).withKind(monitor.getKind())
-            .withName(monitor.getMetadata().getName()).withNamespace(ns)
-            .withUid(monitor.getMetadata().getUid()).build())
-        .withType(isWarning(c) ? "Warning" : "Normal")
-        .withReason(c.getType() + c.getReason())
-        .withMessage(c.getType() + "=" + c.getStatus() + ": " + c.getMessage())
-        .withFirstTimestamp(time).withLastTimestamp(time).withCount(1)
-        .withNewSource().withComponent(MonitorNames.OPERATOR_NAME).endSource()
-        .build();
+    Event event =
+        new EventBuilder()
+            .withNewMetadata()
+            .withName(
+                monitor.getMetadata().getName()
+                    + "."
+                    + Long.toHexString(now.toEpochMilli())
+                    + Long.toHexString(SEQUENCE.incrementAndGet()))
+            .withNamespace(ns)
+            .endMetadata()
+            .withInvolvedObject(
+                new ObjectReferenceBuilder()
+                    .withApiVersion(monitor.getApiVersion())
+                    .withKind(monitor.getKind())
+                    .withName(monitor.getMetadata().getName())
+                    .withNamespace(ns)
+                    .withUid(monitor.getMetadata().getUid())
+                    .build())
+            .withType(isWarning(c) ? "Warning" : "Normal")
+            .withReason(c.getType() + c.getReason())
+            .withMessage(c.getType() + "=" + c.getStatus() + ": " + c.getMessage())
+            .withFirstTimestamp(time)
+            .withLastTimestamp(time)
+            .withCount(1)
+            .withNewSource()
+            .withComponent(MonitorNames.OPERATOR_NAME)
+            .endSource()
+            .build();
     try {
       client.v1().events().inNamespace(ns).resource(event).create();
     } catch (KubernetesClientException e) {
       // An event is a courtesy: failing to record one must not fail the reconcile.
-      LOG.warn("cannot record event for {}/{}: {}", ns, monitor.getMetadata().getName(), e.getMessage());
+      LOG.warn(
+          "cannot record event for {}/{}: {}", ns, monitor.getMetadata().getName(), e.getMessage());
     }
   }
 }

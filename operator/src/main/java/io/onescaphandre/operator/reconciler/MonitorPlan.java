@@ -20,17 +20,21 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * What a monitor should turn into, computed without writing or asking anything: the spec's problems,
- * what in it the admin's {@link AdmissionPolicy} refuses, the host id of each selected node, and the
- * inputs of the owned objects' desired state. A pure function of its arguments, which it does not
- * change; OpenNebula's answer is obtained before (for the nodes {@link #askOpenNebulaAbout} names).
- * The reconciler acts on it; {@code render} prints it.
+ * What a monitor should turn into, computed without writing or asking anything: the spec's
+ * problems, what in it the admin's {@link AdmissionPolicy} refuses, the host id of each selected
+ * node, and the inputs of the owned objects' desired state. A pure function of its arguments, which
+ * it does not change; OpenNebula's answer is obtained before (for the nodes {@link
+ * #askOpenNebulaAbout} names). The reconciler acts on it; {@code render} prints it.
  *
- * @param monitor the monitor as planned: the given one, or a copy of it with the default spec when it
- *     has none
+ * @param monitor the monitor as planned: the given one, or a copy of it with the default spec when
+ *     it has none
  */
-public record MonitorPlan(ScaphandreMonitor monitor, List<String> specProblems,
-    List<PolicyViolation> policyViolations, HostIdResolution resolution, DesiredInputs inputs,
+public record MonitorPlan(
+    ScaphandreMonitor monitor,
+    List<String> specProblems,
+    List<PolicyViolation> policyViolations,
+    HostIdResolution resolution,
+    DesiredInputs inputs,
     List<Node> allNodes) {
 
   public MonitorPlan {
@@ -40,23 +44,28 @@ public record MonitorPlan(ScaphandreMonitor monitor, List<String> specProblems,
   }
 
   /** Under the default policy of that image (see {@link AdmissionPolicy#defaults}). */
-  public static MonitorPlan compute(ScaphandreMonitor monitor, Collection<Node> allNodes,
-      Map<String, Pod> agentPodByNode, OpenNebulaHostDirectory.Lookup openNebula, String defaultAgentImage) {
-    return compute(monitor, allNodes, agentPodByNode, openNebula, AdmissionPolicy.defaults(defaultAgentImage));
+  public static MonitorPlan compute(
+      ScaphandreMonitor monitor,
+      Collection<Node> allNodes,
+      Map<String, Pod> agentPodByNode,
+      OpenNebulaHostDirectory.Lookup openNebula,
+      String defaultAgentImage) {
+    return compute(
+        monitor, allNodes, agentPodByNode, openNebula, AdmissionPolicy.defaults(defaultAgentImage));
   }
 
   /**
-   * The nodes whose host id OpenNebula's API should be asked for before {@link #compute}; empty when
-   * the spec is invalid or does not list the openNebulaApi source.
+   * The nodes whose host id OpenNebula's API should be asked for before {@link #compute}; empty
+   * when the spec is invalid or does not list the openNebulaApi source.
    */
-  public static List<Node> askOpenNebulaAbout(ScaphandreMonitor monitor, Collection<Node> allNodes,
-      Map<String, Pod> agentPodByNode) {
+  public static List<Node> askOpenNebulaAbout(
+      ScaphandreMonitor monitor, Collection<Node> allNodes, Map<String, Pod> agentPodByNode) {
     ScaphandreMonitor planned = withSpec(monitor);
     if (!SpecValidator.validate(planned).isEmpty()) {
       return List.of();
     }
-    return HostIdResolver.askOpenNebulaAbout(planned, NodeSelection.select(planned.getSpec(), allNodes),
-        agentPodByNode);
+    return HostIdResolver.askOpenNebulaAbout(
+        planned, NodeSelection.select(planned.getSpec(), allNodes), agentPodByNode);
   }
 
   /**
@@ -64,35 +73,57 @@ public record MonitorPlan(ScaphandreMonitor monitor, List<String> specProblems,
    * @param agentPodByNode the monitor's newest agent pod on each node
    * @param openNebula OpenNebula's answer about {@link #askOpenNebulaAbout} (empty when not asked)
    */
-  public static MonitorPlan compute(ScaphandreMonitor monitor, Collection<Node> allNodes,
-      Map<String, Pod> agentPodByNode, OpenNebulaHostDirectory.Lookup openNebula, AdmissionPolicy policy) {
+  public static MonitorPlan compute(
+      ScaphandreMonitor monitor,
+      Collection<Node> allNodes,
+      Map<String, Pod> agentPodByNode,
+      OpenNebulaHostDirectory.Lookup openNebula,
+      AdmissionPolicy policy) {
     return compute(monitor, allNodes, agentPodByNode, openNebula, policy, name -> null);
   }
 
   /**
-   * @param secrets the Secret of that name in the monitor's namespace, or null (the BMC credentials);
-   *     asked only for a valid monitor the policy admits that reads Redfish
+   * @param secrets the Secret of that name in the monitor's namespace, or null (the BMC
+   *     credentials); asked only for a valid monitor the policy admits that reads Redfish
    */
-  public static MonitorPlan compute(ScaphandreMonitor monitor, Collection<Node> allNodes,
-      Map<String, Pod> agentPodByNode, OpenNebulaHostDirectory.Lookup openNebula, AdmissionPolicy policy,
+  public static MonitorPlan compute(
+      ScaphandreMonitor monitor,
+      Collection<Node> allNodes,
+      Map<String, Pod> agentPodByNode,
+      OpenNebulaHostDirectory.Lookup openNebula,
+      AdmissionPolicy policy,
       Function<String, Secret> secrets) {
     ScaphandreMonitor planned = withSpec(monitor);
     List<String> problems = SpecValidator.validate(planned);
-    // Refused monitors are not resolved either: resolving may read their Secret and call OpenNebula.
+    // Refused monitors are not resolved either: resolving may read their Secret and call
+    // OpenNebula.
     List<PolicyViolation> violations = problems.isEmpty() ? policy.violations(planned) : List.of();
     String defaultAgentImage = policy.defaultAgentImage();
     if (!problems.isEmpty() || !violations.isEmpty()) {
-      return new MonitorPlan(planned, problems, violations, new HostIdResolution(List.of(), List.of()),
-          new DesiredInputs(List.of(), defaultAgentImage), List.copyOf(allNodes));
+      return new MonitorPlan(
+          planned,
+          problems,
+          violations,
+          new HostIdResolution(List.of(), List.of()),
+          new DesiredInputs(List.of(), defaultAgentImage),
+          List.copyOf(allNodes));
     }
     List<Node> selected = NodeSelection.select(planned.getSpec(), allNodes);
-    HostIdResolution resolution = HostIdResolver.resolve(planned, selected, agentPodByNode, openNebula);
-    return new MonitorPlan(planned, problems, violations, resolution,
-        new DesiredInputs(resolution.mapped(), defaultAgentImage, BmcAccess.resolve(planned, selected, secrets)),
+    HostIdResolution resolution =
+        HostIdResolver.resolve(planned, selected, agentPodByNode, openNebula);
+    return new MonitorPlan(
+        planned,
+        problems,
+        violations,
+        resolution,
+        new DesiredInputs(
+            resolution.mapped(), defaultAgentImage, BmcAccess.resolve(planned, selected, secrets)),
         List.copyOf(allNodes));
   }
 
-  /** The monitor itself when it has a spec, else a copy with the all-defaults spec it stands for. */
+  /**
+   * The monitor itself when it has a spec, else a copy with the all-defaults spec it stands for.
+   */
   static ScaphandreMonitor withSpec(ScaphandreMonitor monitor) {
     if (monitor.getSpec() != null) {
       return monitor;
@@ -109,16 +140,17 @@ public record MonitorPlan(ScaphandreMonitor monitor, List<String> specProblems,
   }
 
   /**
-   * Everything the operator writes for this monitor: the owned objects in the workflow's order, then
-   * the host-id labels of nodes (as Nodes holding only them) sorted by node name. Nothing when the
-   * spec is invalid.
+   * Everything the operator writes for this monitor: the owned objects in the workflow's order,
+   * then the host-id labels of nodes (as Nodes holding only them) sorted by node name. Nothing when
+   * the spec is invalid.
    */
   public List<HasMetadata> objectsToApply() {
     if (!valid()) {
       return List.of();
     }
     List<HasMetadata> objects = new ArrayList<>(WorkflowObjects.of(monitor, inputs));
-    NodeLabeler.wanted(monitor, resolution, allNodes).values()
+    NodeLabeler.wanted(monitor, resolution, allNodes)
+        .values()
         .forEach(target -> objects.add(NodeLabeler.labelsOf(monitor, target)));
     return objects;
   }

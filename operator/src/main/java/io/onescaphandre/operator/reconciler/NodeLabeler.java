@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Puts the host-id label on nodes whose id came from a source other than the label itself, so the
- * PodMonitor's relabelling finds it; removes the labels it set when they no longer apply. Labels set
- * by anyone else are never touched. Writes only what differs from the cached node.
+ * PodMonitor's relabelling finds it; removes the labels it set when they no longer apply. Labels
+ * set by anyone else are never touched. Writes only what differs from the cached node.
  *
  * <p>One per operator: its threads (up to {@value #PARALLEL_WRITES} node writes in flight) are made
  * when there is work, end when idle, and are stopped with the operator ({@link #close()}).
@@ -48,17 +48,26 @@ public final class NodeLabeler implements AutoCloseable {
   public NodeLabeler(KubernetesClient client) {
     this.client = client;
     AtomicInteger threads = new AtomicInteger();
-    this.writers = new ThreadPoolExecutor(PARALLEL_WRITES, PARALLEL_WRITES, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, "node-labeler-" + threads.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    this.writers =
+        new ThreadPoolExecutor(
+            PARALLEL_WRITES,
+            PARALLEL_WRITES,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "node-labeler-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     writers.allowCoreThreadTimeOut(true);
   }
 
-  /** @return how many nodes were written */
-  public int sync(ScaphandreMonitor monitor, HostIdResolution resolution, Collection<Node> allNodes) {
+  /**
+   * @return how many nodes were written
+   */
+  public int sync(
+      ScaphandreMonitor monitor, HostIdResolution resolution, Collection<Node> allNodes) {
     Map<String, ResolvedNode> wanted = wanted(monitor, resolution, allNodes);
     List<Runnable> writes = new ArrayList<>();
     for (Node node : allNodes) {
@@ -79,8 +88,8 @@ public final class NodeLabeler implements AutoCloseable {
    * The nodes that should carry this monitor's host-id label, by name, sorted: mapped from a source
    * other than the label itself, and not labelled by anyone else.
    */
-  public static Map<String, ResolvedNode> wanted(ScaphandreMonitor monitor, HostIdResolution resolution,
-      Collection<Node> allNodes) {
+  public static Map<String, ResolvedNode> wanted(
+      ScaphandreMonitor monitor, HostIdResolution resolution, Collection<Node> allNodes) {
     Map<String, ResolvedNode> mapped = new HashMap<>();
     resolution.nodes().stream()
         .filter(n -> n.mapped() && n.source() != HostIdSourceType.NODE_LABEL)
@@ -99,10 +108,10 @@ public final class NodeLabeler implements AutoCloseable {
   public static Node labelsOf(ScaphandreMonitor monitor, ResolvedNode target) {
     return new NodeBuilder()
         .withNewMetadata()
-          .withName(target.nodeName())
-          .addToLabels(MonitorNames.HOST_ID_LABEL, target.hostId().toString())
-          .addToAnnotations(MonitorNames.HOST_ID_SOURCE_ANNOTATION, target.source().wireName())
-          .addToAnnotations(MonitorNames.LABELLED_BY_ANNOTATION, NodeLabels.owner(monitor))
+        .withName(target.nodeName())
+        .addToLabels(MonitorNames.HOST_ID_LABEL, target.hostId().toString())
+        .addToAnnotations(MonitorNames.HOST_ID_SOURCE_ANNOTATION, target.source().wireName())
+        .addToAnnotations(MonitorNames.LABELLED_BY_ANNOTATION, NodeLabels.owner(monitor))
         .endMetadata()
         .build();
   }
@@ -138,7 +147,10 @@ public final class NodeLabeler implements AutoCloseable {
           write.get();
         } catch (ExecutionException e) {
           if (failure == null) {
-            failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            failure =
+                e.getCause() instanceof RuntimeException re
+                    ? re
+                    : new IllegalStateException(e.getCause());
           }
         }
       }
@@ -160,44 +172,59 @@ public final class NodeLabeler implements AutoCloseable {
   }
 
   private static String label(Node node) {
-    return node.getMetadata().getLabels() == null ? null
+    return node.getMetadata().getLabels() == null
+        ? null
         : node.getMetadata().getLabels().get(MonitorNames.HOST_ID_LABEL);
   }
 
   private static boolean carries(Node node, ResolvedNode target, ScaphandreMonitor monitor) {
-    Map<String, String> annotations = node.getMetadata().getAnnotations() == null
-        ? Map.of() : node.getMetadata().getAnnotations();
+    Map<String, String> annotations =
+        node.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : node.getMetadata().getAnnotations();
     return Objects.equals(label(node), target.hostId().toString())
-        && Objects.equals(annotations.get(MonitorNames.HOST_ID_SOURCE_ANNOTATION), target.source().wireName())
-        && Objects.equals(annotations.get(MonitorNames.LABELLED_BY_ANNOTATION), NodeLabels.owner(monitor));
+        && Objects.equals(
+            annotations.get(MonitorNames.HOST_ID_SOURCE_ANNOTATION), target.source().wireName())
+        && Objects.equals(
+            annotations.get(MonitorNames.LABELLED_BY_ANNOTATION), NodeLabels.owner(monitor));
   }
 
   private void setLabel(ScaphandreMonitor monitor, String nodeName, ResolvedNode target) {
-    LOG.info("labelling node {} {}={} (from {})", nodeName, MonitorNames.HOST_ID_LABEL, target.hostId(),
+    LOG.info(
+        "labelling node {} {}={} (from {})",
+        nodeName,
+        MonitorNames.HOST_ID_LABEL,
+        target.hostId(),
         target.source().wireName());
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(MonitorNames.HOST_ID_SOURCE_ANNOTATION, target.source().wireName());
     annotations.put(MonitorNames.LABELLED_BY_ANNOTATION, NodeLabels.owner(monitor));
-    mergePatch(nodeName, Map.of(MonitorNames.HOST_ID_LABEL, target.hostId().toString()), annotations);
+    mergePatch(
+        nodeName, Map.of(MonitorNames.HOST_ID_LABEL, target.hostId().toString()), annotations);
   }
 
   /**
-   * A JSON patch (RFC 6902) removing the keys the cached node has: removing a key with a merge patch's
-   * null is what RFC 7386 says, but not what every API server (the Fabric8 mock server) does, and a
-   * patch carries no resourceVersion, so a busy node's status updates cannot make it conflict. A key
-   * already gone fails the patch; the next reconcile, with a fresher cache, does not send it again.
+   * A JSON patch (RFC 6902) removing the keys the cached node has: removing a key with a merge
+   * patch's null is what RFC 7386 says, but not what every API server (the Fabric8 mock server)
+   * does, and a patch carries no resourceVersion, so a busy node's status updates cannot make it
+   * conflict. A key already gone fails the patch; the next reconcile, with a fresher cache, does
+   * not send it again.
    */
   private void removeLabel(Node cached) {
     String nodeName = cached.getMetadata().getName();
     LOG.info("removing {} from node {}", MonitorNames.HOST_ID_LABEL, nodeName);
     List<Map<String, String>> ops = new ArrayList<>();
-    Map<String, String> labels = cached.getMetadata().getLabels() == null ? Map.of() : cached.getMetadata().getLabels();
-    Map<String, String> annotations = cached.getMetadata().getAnnotations() == null
-        ? Map.of() : cached.getMetadata().getAnnotations();
+    Map<String, String> labels =
+        cached.getMetadata().getLabels() == null ? Map.of() : cached.getMetadata().getLabels();
+    Map<String, String> annotations =
+        cached.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : cached.getMetadata().getAnnotations();
     if (labels.containsKey(MonitorNames.HOST_ID_LABEL)) {
       ops.add(remove("/metadata/labels/", MonitorNames.HOST_ID_LABEL));
     }
-    for (String key : List.of(MonitorNames.HOST_ID_SOURCE_ANNOTATION, MonitorNames.LABELLED_BY_ANNOTATION)) {
+    for (String key :
+        List.of(MonitorNames.HOST_ID_SOURCE_ANNOTATION, MonitorNames.LABELLED_BY_ANNOTATION)) {
       if (annotations.containsKey(key)) {
         ops.add(remove("/metadata/annotations/", key));
       }
@@ -206,25 +233,35 @@ public final class NodeLabeler implements AutoCloseable {
       return;
     }
     try {
-      client.nodes().withName(nodeName).patch(PatchContext.of(PatchType.JSON), JSON.writeValueAsString(ops));
+      client
+          .nodes()
+          .withName(nodeName)
+          .patch(PatchContext.of(PatchType.JSON), JSON.writeValueAsString(ops));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode the label removal of node " + nodeName, e);
     }
   }
 
-  /** A JSON patch remove operation; '~' and '/' in the key escaped as JSON pointers want (RFC 6901). */
+  /**
+   * A JSON patch remove operation; '~' and '/' in the key escaped as JSON pointers want (RFC 6901).
+   */
   private static Map<String, String> remove(String parent, String key) {
     return Map.of("op", "remove", "path", parent + key.replace("~", "~0").replace("/", "~1"));
   }
 
   /** One JSON merge patch (RFC 7386) of the node's labels and annotations: one request per node. */
-  private void mergePatch(String nodeName, Map<String, String> labels, Map<String, String> annotations) {
+  private void mergePatch(
+      String nodeName, Map<String, String> labels, Map<String, String> annotations) {
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("labels", labels);
     metadata.put("annotations", annotations);
     try {
-      client.nodes().withName(nodeName).patch(PatchContext.of(PatchType.JSON_MERGE),
-          JSON.writeValueAsString(Map.of("metadata", metadata)));
+      client
+          .nodes()
+          .withName(nodeName)
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              JSON.writeValueAsString(Map.of("metadata", metadata)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode the label patch of node " + nodeName, e);
     }

@@ -15,8 +15,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The checks of the CRD schema, again in Java: API servers without CEL (old versions, the mock server,
- * {@code render} on a file) must not turn a bad spec into bad objects. Each problem is one sentence.
+ * The checks of the CRD schema, again in Java: API servers without CEL (old versions, the mock
+ * server, {@code render} on a file) must not turn a bad spec into bad objects. Each problem is one
+ * sentence.
  */
 public final class SpecValidator {
   private static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
@@ -51,8 +52,10 @@ public final class SpecValidator {
     }
     checkDuration(DurationFields.AGENT_INTERVAL, agent.getInterval(), problems);
     if (!PULL_POLICIES.contains(agent.getImagePullPolicy())) {
-      problems.add("agent.imagePullPolicy '" + agent.getImagePullPolicy()
-          + "' is not Always, IfNotPresent or Never");
+      problems.add(
+          "agent.imagePullPolicy '"
+              + agent.getImagePullPolicy()
+              + "' is not Always, IfNotPresent or Never");
     }
     if (agent.getExtraArgs().stream().anyMatch(a -> a == null || a.isBlank())) {
       problems.add("agent.extraArgs must not hold empty arguments");
@@ -71,50 +74,78 @@ public final class SpecValidator {
       problems.add("hostId.sources lists openNebulaApi but spec.openNebula is not set");
     }
     Map<Long, List<String>> nodesById = new TreeMap<>();
-    new TreeMap<>(spec.getHostId().getStaticIds()).forEach((node, id) -> {
-      if (id == null || id < 0 || id > Integer.MAX_VALUE) {
-        problems.add("hostId.static." + node + " is " + id + ": host ids are from 0 to " + Integer.MAX_VALUE);
-      } else {
-        nodesById.computeIfAbsent(id, k -> new ArrayList<>()).add(node);
-      }
-    });
-    nodesById.forEach((id, nodes) -> {
-      if (nodes.size() > 1) {
-        problems.add("hostId.static gives host id " + id + " to several nodes: " + String.join(", ", nodes));
-      }
-    });
+    new TreeMap<>(spec.getHostId().getStaticIds())
+        .forEach(
+            (node, id) -> {
+              if (id == null || id < 0 || id > Integer.MAX_VALUE) {
+                problems.add(
+                    "hostId.static."
+                        + node
+                        + " is "
+                        + id
+                        + ": host ids are from 0 to "
+                        + Integer.MAX_VALUE);
+              } else {
+                nodesById.computeIfAbsent(id, k -> new ArrayList<>()).add(node);
+              }
+            });
+    nodesById.forEach(
+        (id, nodes) -> {
+          if (nodes.size() > 1) {
+            problems.add(
+                "hostId.static gives host id "
+                    + id
+                    + " to several nodes: "
+                    + String.join(", ", nodes));
+          }
+        });
   }
 
-  private static void checkPower(io.onescaphandre.operator.api.PowerSpec power, List<String> problems) {
+  private static void checkPower(
+      io.onescaphandre.operator.api.PowerSpec power, List<String> problems) {
     List<io.onescaphandre.operator.api.PowerSourceType> sources = power.getSources();
     if (sources != null) {
       if (sources.stream().anyMatch(java.util.Objects::isNull)) {
         problems.add("power.sources holds an unknown source (rapl, acpi, ipmi, redfish, estimate)");
       } else if (Set.copyOf(sources).size() != sources.size()) {
-        problems.add("power.sources lists a source more than once: " + sources.stream()
-            .map(io.onescaphandre.operator.api.PowerSourceType::wireName).toList());
+        problems.add(
+            "power.sources lists a source more than once: "
+                + sources.stream()
+                    .map(io.onescaphandre.operator.api.PowerSourceType::wireName)
+                    .toList());
       }
     }
     var estimate = power.getEstimate();
     if (estimate != null && (estimate.getIdleWatts() == null) != (estimate.getMaxWatts() == null)) {
       problems.add("power.estimate.idleWatts and maxWatts go together");
-    } else if (estimate != null && estimate.getIdleWatts() != null
+    } else if (estimate != null
+        && estimate.getIdleWatts() != null
         && !(estimate.getIdleWatts() >= 0 && estimate.getIdleWatts() < estimate.getMaxWatts())) {
       problems.add("power.estimate.idleWatts must be at least 0 and below maxWatts");
     }
-    power.getRedfish().getEndpoints().forEach((node, address) -> {
-      if (address == null || !io.onescaphandre.operator.dependent.BmcAccess.validAddress(address)) {
-        problems.add("power.redfish.endpoints." + node + " '" + address
-            + "' is not host[:port] or http(s)://host[:port]");
-      }
-    });
+    power
+        .getRedfish()
+        .getEndpoints()
+        .forEach(
+            (node, address) -> {
+              if (address == null
+                  || !io.onescaphandre.operator.dependent.BmcAccess.validAddress(address)) {
+                problems.add(
+                    "power.redfish.endpoints."
+                        + node
+                        + " '"
+                        + address
+                        + "' is not host[:port] or http(s)://host[:port]");
+              }
+            });
   }
 
   private static void checkOpenNebula(OpenNebulaSpec one, List<String> problems) {
     if (one.getEndpoint() == null || !one.getEndpoint().matches("https?://.+")) {
       problems.add("openNebula.endpoint must be an http(s) URL such as http://frontend:2633/RPC2");
     }
-    if (one.getSecretRef() == null || one.getSecretRef().getName() == null
+    if (one.getSecretRef() == null
+        || one.getSecretRef().getName() == null
         || one.getSecretRef().getName().isBlank()) {
       problems.add("openNebula.secretRef.name is required");
     }
@@ -122,7 +153,9 @@ public final class SpecValidator {
     checkDuration(DurationFields.OPENNEBULA_TIMEOUT, one.getTimeout(), problems);
   }
 
-  /** The CRD's CEL rule of the field, again: the same grammar and bounds, from the same constants. */
+  /**
+   * The CRD's CEL rule of the field, again: the same grammar and bounds, from the same constants.
+   */
   private static void checkDuration(DurationField field, String value, List<String> problems) {
     try {
       field.parse(value);

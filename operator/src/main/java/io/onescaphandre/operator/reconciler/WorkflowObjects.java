@@ -42,8 +42,12 @@ public final class WorkflowObjects {
       }
       Object resource = instantiate(dependent.type());
       if (!(resource instanceof OwnedDependent<?> owned)) {
-        throw new IllegalStateException("dependent " + dependent.name() + " (" + dependent.type().getName()
-            + ") is not an OwnedDependent: render cannot compute its desired state");
+        throw new IllegalStateException(
+            "dependent "
+                + dependent.name()
+                + " ("
+                + dependent.type().getName()
+                + ") is not an OwnedDependent: render cannot compute its desired state");
       }
       objects.add(owned.desiredFrom(monitor, inputs));
     }
@@ -51,7 +55,8 @@ public final class WorkflowObjects {
   }
 
   @SuppressWarnings("rawtypes")
-  private static boolean preconditionHolds(Dependent dependent, ScaphandreMonitor monitor, DesiredInputs inputs) {
+  private static boolean preconditionHolds(
+      Dependent dependent, ScaphandreMonitor monitor, DesiredInputs inputs) {
     Class<? extends Condition> type = dependent.reconcilePrecondition();
     if (type == Condition.class) {
       return true;
@@ -60,8 +65,12 @@ public final class WorkflowObjects {
     if (condition instanceof PureCondition pure) {
       return pure.holdsFor(monitor, inputs);
     }
-    throw new IllegalStateException("dependent " + dependent.name() + " has the reconcile precondition "
-        + type.getName() + ", which render cannot evaluate without a cluster");
+    throw new IllegalStateException(
+        "dependent "
+            + dependent.name()
+            + " has the reconcile precondition "
+            + type.getName()
+            + ", which render cannot evaluate without a cluster");
   }
 
   private static Object instantiate(Class<?> type) {

@@ -20,6 +20,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 public final class RenderInputs {
   /** The monitor is at most 1.5 MiB (checked before); SnakeYAML's own default limit is 3 MB. */
   private static final YAMLMapper YAML = new YAMLMapper();
+
   private static final KubernetesSerialization KUBE = new KubernetesSerialization();
 
   private static final int DEFAULT_CODE_POINT_LIMIT = new LoaderOptions().getCodePointLimit();
@@ -41,11 +42,13 @@ public final class RenderInputs {
   public static ScaphandreMonitor monitor(String text) throws IOException {
     List<JsonNode> docs = documents(text);
     if (docs.size() != 1) {
-      throw new IllegalArgumentException("expected one ScaphandreMonitor, found " + docs.size() + " documents");
+      throw new IllegalArgumentException(
+          "expected one ScaphandreMonitor, found " + docs.size() + " documents");
     }
     JsonNode doc = docs.get(0);
     if (!"ScaphandreMonitor".equals(doc.path("kind").asText())) {
-      throw new IllegalArgumentException("expected kind ScaphandreMonitor, found '" + doc.path("kind").asText() + "'");
+      throw new IllegalArgumentException(
+          "expected kind ScaphandreMonitor, found '" + doc.path("kind").asText() + "'");
     }
     ScaphandreMonitor monitor = KUBE.convertValue(doc, ScaphandreMonitor.class);
     if (monitor.getMetadata() == null || monitor.getMetadata().getName() == null) {
@@ -67,8 +70,8 @@ public final class RenderInputs {
   }
 
   /**
-   * As {@link #nodes(String)}, for a text of up to {@code maxChars} (a large cluster's
-   * {@code kubectl get nodes -o yaml} exceeds SnakeYAML's default 3 MB limit).
+   * As {@link #nodes(String)}, for a text of up to {@code maxChars} (a large cluster's {@code
+   * kubectl get nodes -o yaml} exceeds SnakeYAML's default 3 MB limit).
    */
   public static List<Node> nodes(String text, long maxChars) throws IOException {
     List<Node> nodes = new ArrayList<>();
@@ -104,15 +107,23 @@ public final class RenderInputs {
   public static Pod agentPod(ScaphandreMonitor monitor, String nodeName, String report) {
     return new PodBuilder()
         .withNewMetadata()
-          .withName(MonitorResources.agentName(monitor) + "-" + nodeName)
-          .withNamespace(monitor.getMetadata().getNamespace())
-          .withLabels(MonitorResources.labels(monitor))
+        .withName(MonitorResources.agentName(monitor) + "-" + nodeName)
+        .withNamespace(monitor.getMetadata().getNamespace())
+        .withLabels(MonitorResources.labels(monitor))
         .endMetadata()
-        .withNewSpec().withNodeName(nodeName).endSpec()
+        .withNewSpec()
+        .withNodeName(nodeName)
+        .endSpec()
         .withNewStatus()
-          .addNewInitContainerStatus().withName(MonitorNames.INIT_CONTAINER_NAME)
-            .withNewState().withNewTerminated().withExitCode(0).withMessage(report).endTerminated().endState()
-          .endInitContainerStatus()
+        .addNewInitContainerStatus()
+        .withName(MonitorNames.INIT_CONTAINER_NAME)
+        .withNewState()
+        .withNewTerminated()
+        .withExitCode(0)
+        .withMessage(report)
+        .endTerminated()
+        .endState()
+        .endInitContainerStatus()
         .endStatus()
         .build();
   }

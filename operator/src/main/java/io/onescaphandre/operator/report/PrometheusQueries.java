@@ -33,23 +33,33 @@ final class PrometheusQueries {
   private final HttpClient http;
   private final String bearerToken;
 
-  /** @param bearerToken sent as {@code Authorization: Bearer}, or null */
+  /**
+   * @param bearerToken sent as {@code Authorization: Bearer}, or null
+   */
   PrometheusQueries(URI base, Duration timeout, String bearerToken) {
     this.bearerToken = bearerToken;
     String text = base.toString();
     this.base = URI.create(text.endsWith("/") ? text : text + "/");
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
   }
 
   List<Sample> vector(String query, Instant at) {
-    String form = "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
-        + "&time=" + at.getEpochSecond();
-    HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve("api/v1/query"))
-        .timeout(timeout)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(form));
+    String form =
+        "query="
+            + URLEncoder.encode(query, StandardCharsets.UTF_8)
+            + "&time="
+            + at.getEpochSecond();
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(base.resolve("api/v1/query"))
+            .timeout(timeout)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Accept", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(form));
     if (bearerToken != null) {
       builder.header("Authorization", "Bearer " + bearerToken);
     }
@@ -58,36 +68,55 @@ final class PrometheusQueries {
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new ReportException("Prometheus at " + base + " did not answer (" + e + "). Check --prometheus.");
+      throw new ReportException(
+          "Prometheus at " + base + " did not answer (" + e + "). Check --prometheus.");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ReportException("interrupted while asking Prometheus");
     }
     if (response.statusCode() == 401 || response.statusCode() == 403) {
-      throw new ReportException("Prometheus at " + base + " refused the request (HTTP " + response.statusCode()
-          + "). Check --bearer-token-file.");
+      throw new ReportException(
+          "Prometheus at "
+              + base
+              + " refused the request (HTTP "
+              + response.statusCode()
+              + "). Check --bearer-token-file.");
     }
     JsonNode root;
     try {
       root = JSON.readTree(response.body());
     } catch (IOException e) {
-      throw new ReportException("Prometheus at " + base + " answered HTTP " + response.statusCode()
-          + " with something that is not its API's JSON. Check --prometheus (the server's base URL,"
-          + " e.g. http://prometheus:9090).");
+      throw new ReportException(
+          "Prometheus at "
+              + base
+              + " answered HTTP "
+              + response.statusCode()
+              + " with something that is not its API's JSON. Check --prometheus (the server's base URL,"
+              + " e.g. http://prometheus:9090).");
     }
     if (!"success".equals(root.path("status").asText())) {
-      throw new ReportException("Prometheus refused the query " + query + ": "
-          + root.path("errorType").asText("HTTP " + response.statusCode()) + ": " + root.path("error").asText());
+      throw new ReportException(
+          "Prometheus refused the query "
+              + query
+              + ": "
+              + root.path("errorType").asText("HTTP " + response.statusCode())
+              + ": "
+              + root.path("error").asText());
     }
     JsonNode data = root.path("data");
     if (!"vector".equals(data.path("resultType").asText())) {
-      throw new ReportException("Prometheus answered " + query + " with a " + data.path("resultType").asText()
-          + ", not a vector");
+      throw new ReportException(
+          "Prometheus answered "
+              + query
+              + " with a "
+              + data.path("resultType").asText()
+              + ", not a vector");
     }
     List<Sample> samples = new ArrayList<>();
     for (JsonNode element : data.path("result")) {
       Map<String, String> labels = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = element.path("metric").fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = element.path("metric").fields();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> label = it.next();
         labels.put(label.getKey(), label.getValue().asText());
       }

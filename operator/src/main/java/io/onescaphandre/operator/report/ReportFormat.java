@@ -13,7 +13,9 @@ import java.util.Set;
 
 /** Writes an {@link EnergyReport} as a readable table, CSV (RFC 4180) or JSON. */
 enum ReportFormat {
-  table, csv, json;
+  table,
+  csv,
+  json;
 
   /** What the report is priced with. */
   record Pricing(double pricePerKwh, double pue, String currency) {
@@ -27,7 +29,11 @@ enum ReportFormat {
   }
 
   /** Sections: vm, user, group. */
-  enum Section { vm, user, group }
+  enum Section {
+    vm,
+    user,
+    group
+  }
 
   String render(EnergyReport report, Pricing pricing, Set<Section> sections) {
     return switch (this) {
@@ -48,15 +54,31 @@ enum ReportFormat {
   private static String table(EnergyReport report, Pricing pricing, Set<Section> sections) {
     StringBuilder out = new StringBuilder();
     ReportPeriod p = report.period();
-    out.append(String.format(Locale.ROOT, "Energy from %s to %s (%s, %.1f h), PUE %s, %s %s per kWh%n",
-        p.from(), p.to(), p.zone(), p.length().toSeconds() / 3600.0, BigDecimal.valueOf(pricing.pue()).toPlainString(),
-        BigDecimal.valueOf(pricing.pricePerKwh()).toPlainString(), pricing.currency()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Energy from %s to %s (%s, %.1f h), PUE %s, %s %s per kWh%n",
+            p.from(),
+            p.to(),
+            p.zone(),
+            p.length().toSeconds() / 3600.0,
+            BigDecimal.valueOf(pricing.pue()).toPlainString(),
+            BigDecimal.valueOf(pricing.pricePerKwh()).toPlainString(),
+            pricing.currency()));
     if (sections.contains(Section.vm)) {
       List<String[]> rows = new ArrayList<>();
       rows.add(new String[] {"VM", "NAME", "USER", "GROUP", "IT_KWH", "FACILITY_KWH", "COST"});
       for (EnergyReport.VmEnergy vm : report.vms()) {
-        rows.add(new String[] {vm.vmId(), vm.name(), vm.user(), vm.group(), kwh(vm.itKwh()),
-            kwh(pricing.facilityKwh(vm.itKwh())), money(pricing.cost(vm.itKwh()))});
+        rows.add(
+            new String[] {
+              vm.vmId(),
+              vm.name(),
+              vm.user(),
+              vm.group(),
+              kwh(vm.itKwh()),
+              kwh(pricing.facilityKwh(vm.itKwh())),
+              money(pricing.cost(vm.itKwh()))
+            });
       }
       out.append('\n');
       columns(rows, out);
@@ -74,12 +96,19 @@ enum ReportFormat {
     return out.toString();
   }
 
-  private static void totals(String title, List<EnergyReport.Total> totals, Pricing pricing, StringBuilder out) {
+  private static void totals(
+      String title, List<EnergyReport.Total> totals, Pricing pricing, StringBuilder out) {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {title, "VMS", "IT_KWH", "FACILITY_KWH", "COST"});
     for (EnergyReport.Total t : totals) {
-      rows.add(new String[] {title.equals("TOTAL") ? "all" : t.key(), Integer.toString(t.vms()), kwh(t.itKwh()),
-          kwh(pricing.facilityKwh(t.itKwh())), money(pricing.cost(t.itKwh()))});
+      rows.add(
+          new String[] {
+            title.equals("TOTAL") ? "all" : t.key(),
+            Integer.toString(t.vms()),
+            kwh(t.itKwh()),
+            kwh(pricing.facilityKwh(t.itKwh())),
+            money(pricing.cost(t.itKwh()))
+          });
     }
     columns(rows, out);
   }
@@ -104,14 +133,34 @@ enum ReportFormat {
   }
 
   private static String csv(EnergyReport report, Pricing pricing, Set<Section> sections) {
-    StringBuilder out = new StringBuilder("scope,id,name,user,group,vms,it_kwh,facility_kwh,cost,currency,from,to\n");
-    String tail = "," + field(pricing.currency()) + "," + report.period().from() + "," + report.period().to() + "\n";
+    StringBuilder out =
+        new StringBuilder(
+            "scope,id,name,user,group,vms,it_kwh,facility_kwh,cost,currency,from,to\n");
+    String tail =
+        ","
+            + field(pricing.currency())
+            + ","
+            + report.period().from()
+            + ","
+            + report.period().to()
+            + "\n";
     if (sections.contains(Section.vm)) {
       for (EnergyReport.VmEnergy vm : report.vms()) {
-        out.append("vm,").append(field(vm.vmId())).append(',').append(field(vm.name())).append(',')
-            .append(field(vm.user())).append(',').append(field(vm.group())).append(",1,")
-            .append(kwh(vm.itKwh())).append(',').append(kwh(pricing.facilityKwh(vm.itKwh()))).append(',')
-            .append(money(pricing.cost(vm.itKwh()))).append(tail);
+        out.append("vm,")
+            .append(field(vm.vmId()))
+            .append(',')
+            .append(field(vm.name()))
+            .append(',')
+            .append(field(vm.user()))
+            .append(',')
+            .append(field(vm.group()))
+            .append(",1,")
+            .append(kwh(vm.itKwh()))
+            .append(',')
+            .append(kwh(pricing.facilityKwh(vm.itKwh())))
+            .append(',')
+            .append(money(pricing.cost(vm.itKwh())))
+            .append(tail);
       }
     }
     if (sections.contains(Section.user)) {
@@ -128,18 +177,44 @@ enum ReportFormat {
     return out.toString();
   }
 
-  private static void totalLine(StringBuilder out, String scope, String id, String user, String group,
-      EnergyReport.Total t, Pricing pricing, String tail) {
-    out.append(scope).append(',').append(field(id)).append(",,").append(field(user)).append(',')
-        .append(field(group)).append(',').append(t.vms()).append(',').append(kwh(t.itKwh())).append(',')
-        .append(kwh(pricing.facilityKwh(t.itKwh()))).append(',').append(money(pricing.cost(t.itKwh())))
+  private static void totalLine(
+      StringBuilder out,
+      String scope,
+      String id,
+      String user,
+      String group,
+      EnergyReport.Total t,
+      Pricing pricing,
+      String tail) {
+    out.append(scope)
+        .append(',')
+        .append(field(id))
+        .append(",,")
+        .append(field(user))
+        .append(',')
+        .append(field(group))
+        .append(',')
+        .append(t.vms())
+        .append(',')
+        .append(kwh(t.itKwh()))
+        .append(',')
+        .append(kwh(pricing.facilityKwh(t.itKwh())))
+        .append(',')
+        .append(money(pricing.cost(t.itKwh())))
         .append(tail);
   }
 
-  /** RFC 4180: quoted when it holds a comma, a quote or a line break; a leading = + - @ is quoted too. */
+  /**
+   * RFC 4180: quoted when it holds a comma, a quote or a line break; a leading = + - @ is quoted
+   * too.
+   */
   static String field(String value) {
     boolean formula = !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0;
-    if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r") || formula) {
+    if (value.contains(",")
+        || value.contains("\"")
+        || value.contains("\n")
+        || value.contains("\r")
+        || formula) {
       return "\"" + (formula ? "'" : "") + value.replace("\"", "\"\"") + "\"";
     }
     return value;
@@ -177,13 +252,15 @@ enum ReportFormat {
     amounts(total, report.total().itKwh(), pricing);
     root.put("total", total);
     try {
-      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
+      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root)
+          + "\n";
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private static List<Map<String, Object>> totalsJson(String key, List<EnergyReport.Total> totals, Pricing pricing) {
+  private static List<Map<String, Object>> totalsJson(
+      String key, List<EnergyReport.Total> totals, Pricing pricing) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (EnergyReport.Total t : totals) {
       Map<String, Object> row = new LinkedHashMap<>();

@@ -19,18 +19,26 @@ record ReportPeriod(Instant from, Instant to, ZoneId zone) {
 
   ReportPeriod {
     if (!from.isBefore(to)) {
-      throw new ReportException("the period is empty: --from " + from + " is not before --to " + to);
+      throw new ReportException(
+          "the period is empty: --from " + from + " is not before --to " + to);
     }
   }
 
-  /** The last calendar month before {@code now}, in {@code zone}, as OpenNebula's showback counts months. */
+  /**
+   * The last calendar month before {@code now}, in {@code zone}, as OpenNebula's showback counts
+   * months.
+   */
   static ReportPeriod lastCalendarMonth(Instant now, ZoneId zone) {
     LocalDate firstOfThisMonth = now.atZone(zone).toLocalDate().withDayOfMonth(1);
-    return new ReportPeriod(firstOfThisMonth.minusMonths(1).atStartOfDay(zone).toInstant(),
-        firstOfThisMonth.atStartOfDay(zone).toInstant(), zone);
+    return new ReportPeriod(
+        firstOfThisMonth.minusMonths(1).atStartOfDay(zone).toInstant(),
+        firstOfThisMonth.atStartOfDay(zone).toInstant(),
+        zone);
   }
 
-  /** {@code 2026-10-01} (start of that day in {@code zone}), or an ISO date-time with offset or Z. */
+  /**
+   * {@code 2026-10-01} (start of that day in {@code zone}), or an ISO date-time with offset or Z.
+   */
   static Instant parse(String text, ZoneId zone, String option) {
     try {
       return LocalDate.parse(text).atStartOfDay(zone).toInstant();
@@ -38,8 +46,12 @@ record ReportPeriod(Instant from, Instant to, ZoneId zone) {
       try {
         return OffsetDateTime.parse(text).toInstant().truncatedTo(ChronoUnit.SECONDS);
       } catch (DateTimeParseException e) {
-        throw new ReportException(option + " must be a date (2026-10-01) or a date-time with offset"
-            + " (2026-10-01T00:00:00Z), not '" + text + "'");
+        throw new ReportException(
+            option
+                + " must be a date (2026-10-01) or a date-time with offset"
+                + " (2026-10-01T00:00:00Z), not '"
+                + text
+                + "'");
       }
     }
   }

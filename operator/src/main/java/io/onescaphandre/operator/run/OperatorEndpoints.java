@@ -19,9 +19,9 @@ import java.util.function.Supplier;
  * OpenMetrics when the Accept header asks) on the metrics address, {@code /healthz} (liveness) and
  * {@code /readyz} (readiness) on the health address. One server when both addresses are the same.
  *
- * <p>Held under abuse by the JDK server's own limits, the agent's alike ({@link BoundedHttpServer}):
- * each server has its own pool, so slow clients of the metrics port cannot starve the health port's
- * probes.
+ * <p>Held under abuse by the JDK server's own limits, the agent's alike ({@link
+ * BoundedHttpServer}): each server has its own pool, so slow clients of the metrics port cannot
+ * starve the health port's probes.
  */
 public final class OperatorEndpoints implements AutoCloseable {
   /** A probe's answer: healthy or not, and a line saying why. */
@@ -41,8 +41,12 @@ public final class OperatorEndpoints implements AutoCloseable {
    *
    * @throws UncheckedIOException naming the address when one cannot be bound
    */
-  public static OperatorEndpoints start(InetSocketAddress metricsAt, InetSocketAddress healthAt,
-      PrometheusMeterRegistry registry, Supplier<Health> liveness, Supplier<Health> readiness) {
+  public static OperatorEndpoints start(
+      InetSocketAddress metricsAt,
+      InetSocketAddress healthAt,
+      PrometheusMeterRegistry registry,
+      Supplier<Health> liveness,
+      Supplier<Health> readiness) {
     BoundedHttpServer metricsServer = BoundedHttpServer.bind(metricsAt, "operator-http-metrics");
     boolean shared = metricsAt.equals(healthAt) && metricsAt.getPort() != 0;
     BoundedHttpServer healthServer;
@@ -59,7 +63,8 @@ public final class OperatorEndpoints implements AutoCloseable {
     metricsServer.server().createContext("/metrics", exchange -> metrics(exchange, registry));
     healthServer.server().createContext("/healthz", probe(liveness));
     healthServer.server().createContext("/readyz", probe(readiness));
-    OperatorEndpoints endpoints = new OperatorEndpoints(metricsServer.address(), healthServer.address());
+    OperatorEndpoints endpoints =
+        new OperatorEndpoints(metricsServer.address(), healthServer.address());
     endpoints.servers.add(metricsServer);
     if (!shared) {
       endpoints.servers.add(healthServer);
@@ -82,11 +87,13 @@ public final class OperatorEndpoints implements AutoCloseable {
     servers.forEach(BoundedHttpServer::close);
   }
 
-  private static void metrics(HttpExchange exchange, PrometheusMeterRegistry registry) throws IOException {
+  private static void metrics(HttpExchange exchange, PrometheusMeterRegistry registry)
+      throws IOException {
     if (!onlyGet(exchange)) {
       return;
     }
-    String contentType = BoundedHttpServer.metricsContentType(exchange.getRequestHeaders().getFirst("Accept"));
+    String contentType =
+        BoundedHttpServer.metricsContentType(exchange.getRequestHeaders().getFirst("Accept"));
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     registry.scrape(body, contentType);
     respond(exchange, 200, contentType, body.toByteArray());
@@ -103,7 +110,10 @@ public final class OperatorEndpoints implements AutoCloseable {
       } catch (RuntimeException e) {
         health = new Health(false, "check failed: " + e);
       }
-      respond(exchange, health.ok() ? 200 : 503, "text/plain; charset=utf-8",
+      respond(
+          exchange,
+          health.ok() ? 200 : 503,
+          "text/plain; charset=utf-8",
           (health.detail() + "\n").getBytes(StandardCharsets.UTF_8));
     };
   }
@@ -114,7 +124,10 @@ public final class OperatorEndpoints implements AutoCloseable {
       return true;
     }
     exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-    respond(exchange, 405, "text/plain; charset=utf-8",
+    respond(
+        exchange,
+        405,
+        "text/plain; charset=utf-8",
         "only GET and HEAD\n".getBytes(StandardCharsets.UTF_8));
     return false;
   }

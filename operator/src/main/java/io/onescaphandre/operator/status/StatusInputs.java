@@ -19,9 +19,15 @@ import java.util.Map;
  * @param reconcileError message of the error that stopped the reconcile, null when none
  * @param policyViolations what the monitor asks for that the operator's admission policy refuses
  */
-public record StatusInputs(Long generation, List<String> specProblems, HostIdResolution resolution,
-    Map<String, Pod> agentPodByNode, DaemonSet daemonSet, List<String> missingCrds,
-    String reconcileError, List<PolicyViolation> policyViolations) {
+public record StatusInputs(
+    Long generation,
+    List<String> specProblems,
+    HostIdResolution resolution,
+    Map<String, Pod> agentPodByNode,
+    DaemonSet daemonSet,
+    List<String> missingCrds,
+    String reconcileError,
+    List<PolicyViolation> policyViolations) {
   public StatusInputs {
     specProblems = List.copyOf(specProblems);
     policyViolations = List.copyOf(policyViolations);
@@ -30,9 +36,23 @@ public record StatusInputs(Long generation, List<String> specProblems, HostIdRes
   }
 
   /** With no policy violation. */
-  public StatusInputs(Long generation, List<String> specProblems, HostIdResolution resolution,
-      Map<String, Pod> agentPodByNode, DaemonSet daemonSet, List<String> missingCrds, String reconcileError) {
-    this(generation, specProblems, resolution, agentPodByNode, daemonSet, missingCrds, reconcileError, List.of());
+  public StatusInputs(
+      Long generation,
+      List<String> specProblems,
+      HostIdResolution resolution,
+      Map<String, Pod> agentPodByNode,
+      DaemonSet daemonSet,
+      List<String> missingCrds,
+      String reconcileError) {
+    this(
+        generation,
+        specProblems,
+        resolution,
+        agentPodByNode,
+        daemonSet,
+        missingCrds,
+        reconcileError,
+        List.of());
   }
 
   /** Whether the monitor can be reconciled: its spec is valid and the admin's policy allows it. */

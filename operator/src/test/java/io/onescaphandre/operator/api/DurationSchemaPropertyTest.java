@@ -29,23 +29,28 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * The property of issue 15, item 3, in the unit tier: for every duration field, every value the
- * generated CRD's schema admits (its pattern, min/maxLength, and its CEL rule evaluated by CEL itself)
- * the agent's and the operator's parsers read as the same duration as CEL's {@code duration()}, and
- * every value the schema refuses they refuse too. The real kube-apiserver checks a sample of the same
- * in e2e phase E13 (E13DurationGrammarIT).
+ * generated CRD's schema admits (its pattern, min/maxLength, and its CEL rule evaluated by CEL
+ * itself) the agent's and the operator's parsers read as the same duration as CEL's {@code
+ * duration()}, and every value the schema refuses they refuse too. The real kube-apiserver checks a
+ * sample of the same in e2e phase E13 (E13DurationGrammarIT).
  */
 class DurationSchemaPropertyTest {
   private static final Path GENERATED_CRD =
       Path.of("target/classes/META-INF/fabric8/scaphandremonitors.one-scaphandre.io-v1.yml");
-  private static final CelCompiler CEL = CelCompilerFactory.standardCelCompilerBuilder()
-      .addVar("self", SimpleType.STRING).addVar("expected", SimpleType.STRING).build();
+  private static final CelCompiler CEL =
+      CelCompilerFactory.standardCelCompilerBuilder()
+          .addVar("self", SimpleType.STRING)
+          .addVar("expected", SimpleType.STRING)
+          .build();
   private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
   private static final int SAMPLES_PER_FIELD = 4_000;
 
   /** One field's schema as the API server sees it. */
-  private record FieldSchema(Pattern pattern, int minLength, int maxLength, CelRuntime.Program rule) {
+  private record FieldSchema(
+      Pattern pattern, int minLength, int maxLength, CelRuntime.Program rule) {
     boolean admits(String text) {
-      if (text.codePointCount(0, text.length()) < minLength || text.codePointCount(0, text.length()) > maxLength
+      if (text.codePointCount(0, text.length()) < minLength
+          || text.codePointCount(0, text.length()) > maxLength
           || !pattern.matcher(text).find()) {
         return false;
       }
@@ -59,8 +64,10 @@ class DurationSchemaPropertyTest {
 
   @Test
   void whatTheSchemaAdmitsIsParsedAlikeAndWhatItRefusesIsRefused() throws Exception {
-    JsonNode spec = new YAMLMapper().readTree(Files.readString(GENERATED_CRD))
-        .at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties");
+    JsonNode spec =
+        new YAMLMapper()
+            .readTree(Files.readString(GENERATED_CRD))
+            .at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties");
     CelRuntime.Program sameDuration = program("duration(self) == duration(expected)");
     Random random = new Random(15_3);
     for (DurationField field : DurationField.specFields()) {
@@ -69,20 +76,29 @@ class DurationSchemaPropertyTest {
       for (String text : samples(field, random)) {
         boolean schemaAdmits = schema.admits(text);
         Optional<Duration> parsed = parse(field, text);
-        assertThat(parsed.isPresent()).as("%s '%s': schema admits %s", field.name(), text, schemaAdmits)
+        assertThat(parsed.isPresent())
+            .as("%s '%s': schema admits %s", field.name(), text, schemaAdmits)
             .isEqualTo(schemaAdmits);
         if (schemaAdmits) {
           admitted++;
-          assertThat(sameDuration.eval(Map.of("self", text, "expected", Durations.format(parsed.get()))))
-              .as("%s '%s' is %s for CEL too", field.name(), text, parsed.get()).isEqualTo(true);
+          assertThat(
+                  sameDuration.eval(
+                      Map.of("self", text, "expected", Durations.format(parsed.get()))))
+              .as("%s '%s' is %s for CEL too", field.name(), text, parsed.get())
+              .isEqualTo(true);
         }
       }
       // Both sides of the property are exercised, not only refusals.
-      assertThat(admitted).as(field.name() + " admitted samples").isGreaterThan(SAMPLES_PER_FIELD / 10);
+      assertThat(admitted)
+          .as(field.name() + " admitted samples")
+          .isGreaterThan(SAMPLES_PER_FIELD / 10);
     }
   }
 
-  /** How the agent (its --interval converter) or the operator (SpecValidator, render) reads the field. */
+  /**
+   * How the agent (its --interval converter) or the operator (SpecValidator, render) reads the
+   * field.
+   */
   private static Optional<Duration> parse(DurationField field, String text) {
     try {
       if (field.equals(DurationFields.AGENT_INTERVAL)) {
@@ -107,8 +123,11 @@ class DurationSchemaPropertyTest {
     JsonNode rules = node.path("x-kubernetes-validations");
     assertThat(rules).as(field.name() + " CEL rules").hasSize(1);
     assertThat(rules.get(0).path("message").asText()).contains(field.name(), field.range());
-    return new FieldSchema(Pattern.compile(node.path("pattern").asText()), node.path("minLength").asInt(),
-        node.path("maxLength").asInt(), program(rules.get(0).path("rule").asText()));
+    return new FieldSchema(
+        Pattern.compile(node.path("pattern").asText()),
+        node.path("minLength").asInt(),
+        node.path("maxLength").asInt(),
+        program(rules.get(0).path("rule").asText()));
   }
 
   private static CelRuntime.Program program(String expression) throws Exception {
@@ -126,15 +145,44 @@ class DurationSchemaPropertyTest {
         }
       }
     }
-    samples.addAll(List.of("0s", "1m30s", "90s", "1h", "24h", "1d", "1.5s", "1m1m", "30s1m", "", "s", "-1s",
-        "999999h", "1000000h", "PT10S", " 2s", "2s ", "2s\n", "1h0m0s0ms", "5m0s", "0h5m", "00005m"));
+    samples.addAll(
+        List.of(
+            "0s",
+            "1m30s",
+            "90s",
+            "1h",
+            "24h",
+            "1d",
+            "1.5s",
+            "1m1m",
+            "30s1m",
+            "",
+            "s",
+            "-1s",
+            "999999h",
+            "1000000h",
+            "PT10S",
+            " 2s",
+            "2s ",
+            "2s\n",
+            "1h0m0s0ms",
+            "5m0s",
+            "0h5m",
+            "00005m"));
     String[] units = {"h", "m", "s", "ms"};
-    String[] noise = {"d", "w", "y", "us", "ns", ".", "-", "+", " ", "H", "Ms", "µs", "0", "m", "s"};
+    String[] noise = {
+      "d", "w", "y", "us", "ns", ".", "-", "+", " ", "H", "Ms", "µs", "0", "m", "s"
+    };
     while (samples.size() < SAMPLES_PER_FIELD) {
       StringBuilder text = new StringBuilder();
       // A random duration of the grammar around the field's range ...
-      long millis = (long) Math.exp(Math.log(Math.max(1, field.min().toMillis() / 10))
-          + random.nextDouble() * (Math.log(field.max().toMillis() * 10.0) - Math.log(Math.max(1, field.min().toMillis() / 10))));
+      long millis =
+          (long)
+              Math.exp(
+                  Math.log(Math.max(1, field.min().toMillis() / 10))
+                      + random.nextDouble()
+                          * (Math.log(field.max().toMillis() * 10.0)
+                              - Math.log(Math.max(1, field.min().toMillis() / 10))));
       long[] unitMillis = {3_600_000L, 60_000L, 1_000L, 1L};
       for (int u = 0; u < units.length; u++) {
         long amount = millis / unitMillis[u];
@@ -147,10 +195,13 @@ class DurationSchemaPropertyTest {
       // ... written out of order, with a foreign unit or a stray character now and then.
       switch (random.nextInt(6)) {
         case 0 -> value = value.replaceFirst("([0-9]+[hms]+)([0-9]+[hms]+)", "$2$1");
-        case 1 -> value = new StringBuilder(value).insert(random.nextInt(value.length() + 1),
-            noise[random.nextInt(noise.length)]).toString();
+        case 1 ->
+            value =
+                new StringBuilder(value)
+                    .insert(random.nextInt(value.length() + 1), noise[random.nextInt(noise.length)])
+                    .toString();
         case 2 -> value = random.nextInt(1_000_000) + units[random.nextInt(units.length)];
-        default -> { }
+        default -> {}
       }
       samples.add(value);
     }

@@ -33,17 +33,33 @@ class GenerateConfCommandTest {
           + "</HOST_POOL>";
 
   private static String host(int id, String name, String driver, int clusterId, String cluster) {
-    return "<HOST><ID>" + id + "</ID><NAME>" + name + "</NAME><STATE>2</STATE><IM_MAD>" + driver
-        + "</IM_MAD><VM_MAD>" + driver + "</VM_MAD><CLUSTER_ID>" + clusterId
-        + "</CLUSTER_ID><CLUSTER>" + cluster + "</CLUSTER><TEMPLATE><HOSTNAME>" + name
+    return "<HOST><ID>"
+        + id
+        + "</ID><NAME>"
+        + name
+        + "</NAME><STATE>2</STATE><IM_MAD>"
+        + driver
+        + "</IM_MAD><VM_MAD>"
+        + driver
+        + "</VM_MAD><CLUSTER_ID>"
+        + clusterId
+        + "</CLUSTER_ID><CLUSTER>"
+        + cluster
+        + "</CLUSTER><TEMPLATE><HOSTNAME>"
+        + name
         + "</HOSTNAME></TEMPLATE></HOST>";
   }
 
   private static String answer(boolean ok, String text, int code) {
     String escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     return "<?xml version=\"1.0\"?><methodResponse><params><param><value><array><data>"
-        + "<value><boolean>" + (ok ? 1 : 0) + "</boolean></value><value><string>" + escaped
-        + "</string></value><value><i4>" + code + "</i4></value></data></array></value></param>"
+        + "<value><boolean>"
+        + (ok ? 1 : 0)
+        + "</boolean></value><value><string>"
+        + escaped
+        + "</string></value><value><i4>"
+        + code
+        + "</i4></value></data></array></value></param>"
         + "</params></methodResponse>";
   }
 
@@ -56,17 +72,24 @@ class GenerateConfCommandTest {
   @BeforeEach
   void startFakeOpenNebula() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/RPC2", exchange -> {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      String reply = body.contains("<string>oneadmin:pw</string>")
-          ? answer(true, hostPool, 0)
-          : answer(false, "[one.hostpool.info] User couldn't be authenticated, aborting call.", 256);
-      byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, bytes.length);
-      try (OutputStream response = exchange.getResponseBody()) {
-        response.write(bytes);
-      }
-    });
+    server.createContext(
+        "/RPC2",
+        exchange -> {
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          String reply =
+              body.contains("<string>oneadmin:pw</string>")
+                  ? answer(true, hostPool, 0)
+                  : answer(
+                      false,
+                      "[one.hostpool.info] User couldn't be authenticated, aborting call.",
+                      256);
+          byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, bytes.length);
+          try (OutputStream response = exchange.getResponseBody()) {
+            response.write(bytes);
+          }
+        });
     server.start();
     Files.writeString(home.resolve("one_auth"), "oneadmin:pw\n");
   }
@@ -97,7 +120,9 @@ class GenerateConfCommandTest {
 
     assertThat(exit).isZero();
     assertThat(err.toString()).isEmpty();
-    assertThat(out.toString()).isEqualTo("""
+    assertThat(out.toString())
+        .isEqualTo(
+            """
         - job_name: scaphandre
           static_configs:
           - targets:
@@ -129,20 +154,35 @@ class GenerateConfCommandTest {
 
   @Test
   void fileSdFormatWithAnotherPort() throws IOException {
-    int exit = run("--endpoint", endpoint(), "--auth-file", home.resolve("one_auth").toString(),
-        "--format", "file_sd", "--port", "9100");
+    int exit =
+        run(
+            "--endpoint",
+            endpoint(),
+            "--auth-file",
+            home.resolve("one_auth").toString(),
+            "--format",
+            "file_sd",
+            "--port",
+            "9100");
 
     assertThat(exit).isZero();
     List<?> groups = new ObjectMapper().readValue(out.toString(), List.class);
-    assertThat(groups).hasSize(4).first().isEqualTo(Map.of(
-        "targets", List.of("kvm-a.example.org:9100"),
-        "labels", Map.of("host_id", "0", "one_host_id", "0", "cluster", "default")));
+    assertThat(groups)
+        .hasSize(4)
+        .first()
+        .isEqualTo(
+            Map.of(
+                "targets", List.of("kvm-a.example.org:9100"),
+                "labels", Map.of("host_id", "0", "one_host_id", "0", "cluster", "default")));
   }
 
   @Test
   void takesEndpointAndAuthFileFromTheEnvironmentLikeOpenNebulasTools() {
-    int exit = run(Map.of("ONE_XMLRPC", endpoint(), "ONE_AUTH", home.resolve("one_auth").toString()),
-        "--job-name", "opennebula-power");
+    int exit =
+        run(
+            Map.of("ONE_XMLRPC", endpoint(), "ONE_AUTH", home.resolve("one_auth").toString()),
+            "--job-name",
+            "opennebula-power");
 
     assertThat(exit).isZero();
     assertThat(out.toString()).startsWith("- job_name: opennebula-power\n");
@@ -156,8 +196,10 @@ class GenerateConfCommandTest {
 
     assertThat(exit).isEqualTo(1);
     assertThat(out.toString()).isEmpty();
-    assertThat(err.toString()).contains("User couldn't be authenticated")
-        .contains("Check the user:password").doesNotContain("nope");
+    assertThat(err.toString())
+        .contains("User couldn't be authenticated")
+        .contains("Check the user:password")
+        .doesNotContain("nope");
   }
 
   @Test
@@ -169,7 +211,9 @@ class GenerateConfCommandTest {
 
     assertThat(exit).isEqualTo(1);
     assertThat(out.toString()).isEmpty();
-    assertThat(err.toString()).contains("Cannot reach OpenNebula at " + endpoint).contains("Check the endpoint");
+    assertThat(err.toString())
+        .contains("Cannot reach OpenNebula at " + endpoint)
+        .contains("Check the endpoint");
   }
 
   @Test
@@ -195,7 +239,8 @@ class GenerateConfCommandTest {
   @Test
   void localUsesTheHostsOwnFilesAndHostname(@TempDir Path rootfs) throws IOException {
     Files.createDirectories(rootfs.resolve("var/tmp/one_db"));
-    Files.writeString(rootfs.resolve("var/tmp/one_db/config"),
+    Files.writeString(
+        rootfs.resolve("var/tmp/one_db/config"),
         "<MONITOR_CONFIGURATION><HOST_ID>12</HOST_ID></MONITOR_CONFIGURATION>");
     Files.createDirectories(rootfs.resolve("etc"));
     Files.writeString(rootfs.resolve("etc/hostname"), "lxc-d\n");
@@ -203,7 +248,9 @@ class GenerateConfCommandTest {
     int exit = run("--local", "--path.rootfs", rootfs.toString());
 
     assertThat(exit).isZero();
-    assertThat(out.toString()).isEqualTo("""
+    assertThat(out.toString())
+        .isEqualTo(
+            """
         - job_name: scaphandre
           static_configs:
           - targets:
@@ -219,7 +266,15 @@ class GenerateConfCommandTest {
     Files.createDirectories(rootfs.resolve("var/tmp/one/im"));
     Files.writeString(rootfs.resolve("var/tmp/one/im/status_kvm_5.db"), "");
 
-    int exit = run("--local", "--path.rootfs", rootfs.toString(), "--hostname", "kvm-5", "--format", "file_sd");
+    int exit =
+        run(
+            "--local",
+            "--path.rootfs",
+            rootfs.toString(),
+            "--hostname",
+            "kvm-5",
+            "--format",
+            "file_sd");
 
     assertThat(exit).isZero();
     assertThat(out.toString()).contains("\"kvm-5:8080\"").contains("\"one_host_id\" : \"5\"");
@@ -246,8 +301,11 @@ class GenerateConfCommandTest {
   void anOversizeSessionFileIsRefusedBeforeReading() throws IOException {
     Path big = Files.writeString(home.resolve("big_auth"), "oneadmin:pw\n" + "#".repeat(100_000));
     assertThat(run("--endpoint", endpoint(), "--auth-file", big.toString())).isEqualTo(1);
-    assertThat(err.toString()).contains("the OpenNebula session file " + big, "larger than the cap of 64 KiB",
-        "(from --auth-file)");
+    assertThat(err.toString())
+        .contains(
+            "the OpenNebula session file " + big,
+            "larger than the cap of 64 KiB",
+            "(from --auth-file)");
     assertThat(out.toString()).isEmpty();
   }
 
@@ -258,20 +316,37 @@ class GenerateConfCommandTest {
       pool.append(host(i, "kvm-" + i, "kvm", 0, "default"));
     }
     hostPool = pool.append("</HOST_POOL>").toString();
-    assertThat(run("--endpoint", endpoint(), "--auth-file", home.resolve("one_auth").toString(),
-        "--max-answer-size=8Ki")).isEqualTo(1);
+    assertThat(
+            run(
+                "--endpoint",
+                endpoint(),
+                "--auth-file",
+                home.resolve("one_auth").toString(),
+                "--max-answer-size=8Ki"))
+        .isEqualTo(1);
     assertThat(err.toString()).contains("larger than the cap of 8 KiB");
     assertThat(out.toString()).isEmpty();
-    assertThat(run("--endpoint", endpoint(), "--auth-file", home.resolve("one_auth").toString(),
-        "--max-answer-size=1Mi")).isZero();
+    assertThat(
+            run(
+                "--endpoint",
+                endpoint(),
+                "--auth-file",
+                home.resolve("one_auth").toString(),
+                "--max-answer-size=1Mi"))
+        .isZero();
   }
 
   @Test
   void oneHostListedTwiceIsRefusedNamingBoth() {
-    hostPool = "<HOST_POOL>" + host(7, "kvm-a", "kvm", 0, "default") + host(7, "kvm-b", "kvm", 0, "default")
-        + "</HOST_POOL>";
-    assertThat(run("--endpoint", endpoint(), "--auth-file", home.resolve("one_auth").toString())).isEqualTo(1);
-    assertThat(err.toString()).contains("host id 7 appears more than once", "NAME kvm-a", "NAME kvm-b");
+    hostPool =
+        "<HOST_POOL>"
+            + host(7, "kvm-a", "kvm", 0, "default")
+            + host(7, "kvm-b", "kvm", 0, "default")
+            + "</HOST_POOL>";
+    assertThat(run("--endpoint", endpoint(), "--auth-file", home.resolve("one_auth").toString()))
+        .isEqualTo(1);
+    assertThat(err.toString())
+        .contains("host id 7 appears more than once", "NAME kvm-a", "NAME kvm-b");
     assertThat(out.toString()).isEmpty();
   }
 }

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The whole demo, as the README runs it, for a few seconds. Needs the agent jar (package it first). */
+/**
+ * The whole demo, as the README runs it, for a few seconds. Needs the agent jar (package it first).
+ */
 class DemoCommandTest {
   @TempDir Path workdir;
 
@@ -22,10 +24,13 @@ class DemoCommandTest {
   void showsStatusJobAndLivePowerThenLeavesNoProcessBehind() {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cmd = new CommandLine(new DemoCommand())
-        .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+    CommandLine cmd =
+        new CommandLine(new DemoCommand())
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true));
 
-    int exit = cmd.execute("--duration", "8s", "--workdir", workdir.toString(), "--ready-timeout", "180s");
+    int exit =
+        cmd.execute("--duration", "8s", "--workdir", workdir.toString(), "--ready-timeout", "180s");
 
     String text = out.toString();
     System.out.println(text);
@@ -34,18 +39,31 @@ class DemoCommandTest {
 
     String status = section(text, "STATUS of the monitor", "PROMETHEUS JOB");
     assertThat(status).contains("agents ready 3/3, hosts mapped 3").contains("Ready=True");
-    assertThat(status).containsPattern("one-kvm-01\\s+10\\.20\\.0\\.11\\s+7\\s+nodeLabel\\s+yes\\s+ok \\(simulated\\)");
-    assertThat(status).containsPattern("one-kvm-02\\s+10\\.20\\.0\\.12\\s+8\\s+hypervisorFiles\\s+yes\\s+ok \\(simulated\\)");
-    assertThat(status).containsPattern("one-kvm-03\\s+10\\.20\\.0\\.13\\s+9\\s+hypervisorFiles\\s+yes\\s+ok \\(simulated\\)");
+    assertThat(status)
+        .containsPattern(
+            "one-kvm-01\\s+10\\.20\\.0\\.11\\s+7\\s+nodeLabel\\s+yes\\s+ok \\(simulated\\)");
+    assertThat(status)
+        .containsPattern(
+            "one-kvm-02\\s+10\\.20\\.0\\.12\\s+8\\s+hypervisorFiles\\s+yes\\s+ok \\(simulated\\)");
+    assertThat(status)
+        .containsPattern(
+            "one-kvm-03\\s+10\\.20\\.0\\.13\\s+9\\s+hypervisorFiles\\s+yes\\s+ok \\(simulated\\)");
     assertThat(status).contains("not selected by spec.nodeSelector: k8s-control-plane");
 
     String job = section(text, "PROMETHEUS JOB", "Live power");
     assertThat(job).contains("job_name:").contains("static_configs:");
-    for (String[] target : List.of(new String[] {"10.20.0.11:8080", "7"}, new String[] {"10.20.0.12:8080", "8"},
-        new String[] {"10.20.0.13:8080", "9"})) {
-      assertThat(job).containsPattern("- " + Pattern.quote(target[0]) + "\\s+labels:\\s+host_id: \"" + target[1] + "\"");
+    for (String[] target :
+        List.of(
+            new String[] {"10.20.0.11:8080", "7"},
+            new String[] {"10.20.0.12:8080", "8"},
+            new String[] {"10.20.0.13:8080", "9"})) {
+      assertThat(job)
+          .containsPattern(
+              "- " + Pattern.quote(target[0]) + "\\s+labels:\\s+host_id: \"" + target[1] + "\"");
     }
-    assertThat(job).contains("PodMonitor opennebula").contains("PrometheusRule opennebula")
+    assertThat(job)
+        .contains("PodMonitor opennebula")
+        .contains("PrometheusRule opennebula")
         .contains("DaemonSet opennebula-agent");
 
     String live = text.substring(text.lastIndexOf("LIVE "));
@@ -54,7 +72,9 @@ class DemoCommandTest {
     assertThat(host.find()).as("host power in %s", live).isTrue();
     assertThat(Double.parseDouble(host.group(1))).isGreaterThan(30);
     for (String vm : List.of("one-42", "one-43", "one-44")) {
-      assertThat(live).containsPattern("VM " + vm + " \\(kvm, simulated guest\\)\\s+\\d+\\.\\d W\\s+\\d+\\.\\d %");
+      assertThat(live)
+          .containsPattern(
+              "VM " + vm + " \\(kvm, simulated guest\\)\\s+\\d+\\.\\d W\\s+\\d+\\.\\d %");
     }
     Matcher total = Pattern.compile("TOTAL\\s+\\d+\\.\\d W\\s+(\\d+\\.\\d) %").matcher(live);
     assertThat(total.find()).isTrue();
@@ -62,22 +82,30 @@ class DemoCommandTest {
     assertThat(watts(live, "one-42")).isGreaterThan(watts(live, "one-44"));
 
     assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList())
-        .as("children of the test JVM after the demo").isEmpty();
+        .as("children of the test JVM after the demo")
+        .isEmpty();
     assertThat(ProcessHandle.allProcesses().filter(p -> DemoMachine.mentions(p, workdir)).toList())
-        .as("processes started by the demo").isEmpty();
+        .as("processes started by the demo")
+        .isEmpty();
   }
 
   @Test
   void aMissingAgentJarIsReportedClearly() {
     StringWriter err = new StringWriter();
     CommandLine cmd = new CommandLine(new DemoCommand()).setErr(new PrintWriter(err, true));
-    int exit = cmd.execute("--agent-jar", workdir.resolve("nope.jar").toString(), "--workdir", workdir.toString());
+    int exit =
+        cmd.execute(
+            "--agent-jar", workdir.resolve("nope.jar").toString(), "--workdir", workdir.toString());
     assertThat(exit).isNotZero();
-    assertThat(err.toString()).contains("the agent jar is missing").contains("nope.jar").contains("--agent-jar");
+    assertThat(err.toString())
+        .contains("the agent jar is missing")
+        .contains("nope.jar")
+        .contains("--agent-jar");
   }
 
   private static double watts(String live, String vm) {
-    Matcher m = Pattern.compile("VM " + vm + " \\(kvm, simulated guest\\)\\s+(\\d+\\.\\d) W").matcher(live);
+    Matcher m =
+        Pattern.compile("VM " + vm + " \\(kvm, simulated guest\\)\\s+(\\d+\\.\\d) W").matcher(live);
     assertThat(m.find()).isTrue();
     return Double.parseDouble(m.group(1));
   }

@@ -1,12 +1,12 @@
 package io.onescaphandre.operator.demo;
 
-import io.onescaphandre.contracts.hostid.HostId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.onescaphandre.contracts.hostid.HostId;
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.dependent.AgentDaemonSetDependent;
@@ -38,13 +38,21 @@ class DemoKubeletTest {
     client = cluster.client();
     DaemonSet ds = AgentDaemonSetDependent.desiredFor(monitor);
     client.apps().daemonSets().resource(ds).create();
-    kubelet = new DemoKubelet(cluster.newClient("kubelet-under-test"), monitor.getMetadata().getNamespace(),
-        (node, args) -> {
-          initArgsByNode.put(node, args);
-          return new DemoKubelet.InitResult(0, "{\"version\":1,\"hostId\":" + (node.endsWith("2") ? 8 : 9)
-              + ",\"rapl\":\"ok\"}\n");
-        },
-        args -> agentStarts.add(args), agentReady::get).start();
+    kubelet =
+        new DemoKubelet(
+                cluster.newClient("kubelet-under-test"),
+                monitor.getMetadata().getNamespace(),
+                (node, args) -> {
+                  initArgsByNode.put(node, args);
+                  return new DemoKubelet.InitResult(
+                      0,
+                      "{\"version\":1,\"hostId\":"
+                          + (node.endsWith("2") ? 8 : 9)
+                          + ",\"rapl\":\"ok\"}\n");
+                },
+                args -> agentStarts.add(args),
+                agentReady::get)
+            .start();
   }
 
   @AfterEach
@@ -59,48 +67,87 @@ class DemoKubeletTest {
 
   /** The DaemonSet, once the kubelet stand-in has written its status. */
   private DaemonSet daemonSet() {
-    DaemonSet ds = client.apps().daemonSets().inNamespace(monitor.getMetadata().getNamespace())
-        .withName(monitor.getMetadata().getName() + "-agent").get();
+    DaemonSet ds =
+        client
+            .apps()
+            .daemonSets()
+            .inNamespace(monitor.getMetadata().getNamespace())
+            .withName(monitor.getMetadata().getName() + "-agent")
+            .get();
     assertThat(ds.getStatus()).as("DaemonSet status").isNotNull();
     return ds;
   }
 
   @Test
   void onePodPerSelectedNodeWithTheInitReportThenReadyWithTheAgent() {
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(pods()).extracting(p -> p.getSpec().getNodeName())
-          .containsExactlyInAnyOrder("one-kvm-01", "one-kvm-02", "one-kvm-03");
-      assertThat(pods()).allSatisfy(p -> assertThat(AgentReport.of(p)).isPresent());
-      assertThat(daemonSet().getStatus().getDesiredNumberScheduled()).isEqualTo(3);
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(pods())
+                  .extracting(p -> p.getSpec().getNodeName())
+                  .containsExactlyInAnyOrder("one-kvm-01", "one-kvm-02", "one-kvm-03");
+              assertThat(pods()).allSatisfy(p -> assertThat(AgentReport.of(p)).isPresent());
+              assertThat(daemonSet().getStatus().getDesiredNumberScheduled()).isEqualTo(3);
+            });
     assertThat(daemonSet().getStatus().getNumberReady()).isZero();
-    assertThat(pods()).allSatisfy(p -> assertThat(p.getStatus().getConditions())
-        .anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=False")));
-    Pod kvm2 = pods().stream().filter(p -> p.getSpec().getNodeName().equals("one-kvm-02")).findFirst().orElseThrow();
+    assertThat(pods())
+        .allSatisfy(
+            p ->
+                assertThat(p.getStatus().getConditions())
+                    .anySatisfy(
+                        c ->
+                            assertThat(c.getType() + "=" + c.getStatus())
+                                .isEqualTo("Ready=False")));
+    Pod kvm2 =
+        pods().stream()
+            .filter(p -> p.getSpec().getNodeName().equals("one-kvm-02"))
+            .findFirst()
+            .orElseThrow();
     assertThat(AgentReport.of(kvm2).orElseThrow().hostId()).isEqualTo(new HostId(8));
-    assertThat(kvm2.getMetadata().getLabels()).containsEntry(MonitorNames.MANAGED_BY_LABEL, MonitorNames.OPERATOR_NAME);
+    assertThat(kvm2.getMetadata().getLabels())
+        .containsEntry(MonitorNames.MANAGED_BY_LABEL, MonitorNames.OPERATOR_NAME);
     assertThat(initArgsByNode.get("one-kvm-02")).first().isEqualTo("init");
-    assertThat(agentStarts).singleElement().satisfies(args -> assertThat(args).first().isEqualTo("run"));
+    assertThat(agentStarts)
+        .singleElement()
+        .satisfies(args -> assertThat(args).first().isEqualTo("run"));
 
     agentReady.set(true);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(daemonSet().getStatus().getNumberReady()).isEqualTo(3);
-      assertThat(pods()).allSatisfy(p -> assertThat(p.getStatus().getConditions())
-          .anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=True")));
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(daemonSet().getStatus().getNumberReady()).isEqualTo(3);
+              assertThat(pods())
+                  .allSatisfy(
+                      p ->
+                          assertThat(p.getStatus().getConditions())
+                              .anySatisfy(
+                                  c ->
+                                      assertThat(c.getType() + "=" + c.getStatus())
+                                          .isEqualTo("Ready=True")));
+            });
   }
 
   @Test
   void aNodeThatIsNoLongerSelectedLosesItsPod() {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pods()).hasSize(3));
-    client.nodes().withName("one-kvm-03").edit(n -> {
-      n.getMetadata().getLabels().remove(DemoNode.OPENNEBULA_HOST_LABEL);
-      return n;
-    });
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(pods()).extracting(p -> p.getSpec().getNodeName())
-          .containsExactlyInAnyOrder("one-kvm-01", "one-kvm-02");
-      assertThat(daemonSet().getStatus().getDesiredNumberScheduled()).isEqualTo(2);
-    });
+    client
+        .nodes()
+        .withName("one-kvm-03")
+        .edit(
+            n -> {
+              n.getMetadata().getLabels().remove(DemoNode.OPENNEBULA_HOST_LABEL);
+              return n;
+            });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(pods())
+                  .extracting(p -> p.getSpec().getNodeName())
+                  .containsExactlyInAnyOrder("one-kvm-01", "one-kvm-02");
+              assertThat(daemonSet().getStatus().getDesiredNumberScheduled()).isEqualTo(2);
+            });
   }
 }

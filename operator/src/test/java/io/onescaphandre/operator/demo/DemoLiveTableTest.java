@@ -8,7 +8,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DemoLiveTableTest {
-  private static final String METRICS = """
+  private static final String METRICS =
+      """
       opennebula_host_power_watts{source="rapl"} 100.0
       opennebula_power_source_watts{source="rapl"} 100.0
       opennebula_power_source_watts{source="estimate"} 61.5
@@ -28,39 +29,66 @@ class DemoLiveTableTest {
 
   @Test
   void consumersAddUpToTheHostAndProcessesAreNamedPlainly() {
-    String table = LiveTable.render(PrometheusText.parse(METRICS), LocalTime.of(12, 0, 3), "here",
-        Set.of("one-42"), Map.of("7", "the agent"));
+    String table =
+        LiveTable.render(
+            PrometheusText.parse(METRICS),
+            LocalTime.of(12, 0, 3),
+            "here",
+            Set.of("one-42"),
+            Map.of("7", "the agent"));
     assertThat(table).startsWith("LIVE 12:00:03  here\n");
-    assertThat(table).contains("HOST POWER 100.0 W = package 90.0 W + dram 10.0 W  (RAPL SIMULATED)\n"
-        + "  ESTIMATE of this machine 61.5 W (model: ccf Cascade Lake)\n");
+    assertThat(table)
+        .contains(
+            "HOST POWER 100.0 W = package 90.0 W + dram 10.0 W  (RAPL SIMULATED)\n"
+                + "  ESTIMATE of this machine 61.5 W (model: ccf Cascade Lake)\n");
     assertThat(table.lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
-    assertThat(table).containsPattern("VM one-42 \\(kvm, simulated guest\\)\\s+40.0 W\\s+40.0 %\\n"
-        + "  VM one-43 \\(kvm\\)\\s+20.0 W\\s+20.0 %\\n");
+    assertThat(table)
+        .containsPattern(
+            "VM one-42 \\(kvm, simulated guest\\)\\s+40.0 W\\s+40.0 %\\n"
+                + "  VM one-43 \\(kvm\\)\\s+20.0 W\\s+20.0 %\\n");
     assertThat(table).containsPattern("systemd services \\(2 series\\)\\s+10.0 W\\s+10.0 %");
     assertThat(table).containsPattern("other processes\\s+25.0 W\\s+25.0 %");
     assertThat(table).containsPattern("unattributed .*\\s+5.0 W\\s+5.0 %");
     assertThat(table).containsPattern("TOTAL\\s+100.0 W\\s+100.0 %");
     assertThat(table).doesNotContain("pods");
     // VM processes are in the VM rows; the others by power, the demo's own marked.
-    assertThat(table).containsPattern("9\\s+9.0 W\\s+make -j2\\n\\s+7\\s+3.0 W\\s+\\[demo: the agent\\] java -jar agent.jar run");
+    assertThat(table)
+        .containsPattern(
+            "9\\s+9.0 W\\s+make -j2\\n\\s+7\\s+3.0 W\\s+\\[demo: the agent\\] java -jar agent.jar run");
     assertThat(table).doesNotContain("qemu-kvm-one");
   }
 
   @Test
   void anEstimatedHostIsMarkedAsSuch() {
-    String table = LiveTable.render(PrometheusText.parse("""
+    String table =
+        LiveTable.render(
+            PrometheusText.parse(
+                """
         opennebula_host_power_watts{source="estimate"} 42.0
         opennebula_power_source_watts{source="estimate"} 42.0
         opennebula_other_power_watts 42.0
-        """), LocalTime.of(12, 0), "here", Set.of(), Map.of());
-    assertThat(table).contains("HOST POWER 42.0 W  (ESTIMATE: a model, not measured)")
-        .doesNotContain("RAPL SIMULATED").doesNotContain("ESTIMATE of this machine");
+        """),
+            LocalTime.of(12, 0),
+            "here",
+            Set.of(),
+            Map.of());
+    assertThat(table)
+        .contains("HOST POWER 42.0 W  (ESTIMATE: a model, not measured)")
+        .doesNotContain("RAPL SIMULATED")
+        .doesNotContain("ESTIMATE of this machine");
   }
 
   @Test
   void beforeTheSecondRaplReadingThereIsNoPowerYet() {
-    String table = LiveTable.render(PrometheusText.parse("opennebula_rapl_state{state=\"ok\"} 1\n"),
-        LocalTime.of(12, 0), "here", Set.of(), Map.of());
-    assertThat(table).contains("waiting for the agent's first power sample").doesNotContain("TOTAL");
+    String table =
+        LiveTable.render(
+            PrometheusText.parse("opennebula_rapl_state{state=\"ok\"} 1\n"),
+            LocalTime.of(12, 0),
+            "here",
+            Set.of(),
+            Map.of());
+    assertThat(table)
+        .contains("waiting for the agent's first power sample")
+        .doesNotContain("TOTAL");
   }
 }

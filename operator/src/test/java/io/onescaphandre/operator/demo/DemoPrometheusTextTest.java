@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 class DemoPrometheusTextTest {
   @Test
   void readsNamesLabelsEscapesAndSpecialValues() {
-    PrometheusText text = PrometheusText.parse("""
+    PrometheusText text =
+        PrometheusText.parse(
+            """
         # HELP opennebula_host_power_watts Host power
         # TYPE opennebula_host_power_watts gauge
         opennebula_host_power_watts 96.5
@@ -19,11 +21,17 @@ class DemoPrometheusTextTest {
         up +Inf 1712345678000
         """);
     assertThat(text.value("opennebula_host_power_watts")).contains(96.5);
-    assertThat(text.all("opennebula_vm_power_watts")).singleElement().satisfies(s -> {
-      assertThat(s.labels()).containsExactly(Map.entry("hypervisor", "kvm"), Map.entry("one_vm_id", "42"),
-          Map.entry("vmname", "one-42"));
-      assertThat(s.value()).isEqualTo(31.25);
-    });
+    assertThat(text.all("opennebula_vm_power_watts"))
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.labels())
+                  .containsExactly(
+                      Map.entry("hypervisor", "kvm"),
+                      Map.entry("one_vm_id", "42"),
+                      Map.entry("vmname", "one-42"));
+              assertThat(s.value()).isEqualTo(31.25);
+            });
     PrometheusText.Sample process = text.all("scaph_process_power_consumption_microwatts").get(0);
     assertThat(process.label("cmdline")).isEqualTo("a \"quoted\" arg, x\\y");
     assertThat(process.label("vmname")).isEmpty();

@@ -28,13 +28,15 @@ class DemoSampleTest {
     assertThat(SpecValidator.validate(monitor)).isEmpty();
     assertThat(monitor.getMetadata().getName()).isEqualTo("opennebula");
     assertThat(monitor.getMetadata().getNamespace()).isEqualTo("one-scaphandre");
-    assertThat(monitor.getSpec().getNodeSelector()).containsExactly(Map.entry(DemoNode.OPENNEBULA_HOST_LABEL, "true"));
+    assertThat(monitor.getSpec().getNodeSelector())
+        .containsExactly(Map.entry(DemoNode.OPENNEBULA_HOST_LABEL, "true"));
     assertThat(monitor.getSpec().getAgent().getFlavor()).isEqualTo(AgentFlavor.BUILTIN);
     assertThat(monitor.getSpec().getHostId().getSources())
         .containsExactly(HostIdSourceType.NODE_LABEL, HostIdSourceType.HYPERVISOR_FILES);
     var prometheus = monitor.getSpec().getPrometheus();
     assertThat(prometheus.getPodMonitor().isOn()).isTrue();
-    assertThat(prometheus.getPodMonitor().getLabels()).containsEntry("release", "kube-prometheus-stack");
+    assertThat(prometheus.getPodMonitor().getLabels())
+        .containsEntry("release", "kube-prometheus-stack");
     assertThat(prometheus.getRules().getLabels()).containsEntry("release", "kube-prometheus-stack");
     assertThat(prometheus.getScrapeConfig().isOn()).isFalse();
     assertThat(prometheus.getPlainConfig().isOn()).isTrue();
@@ -60,8 +62,12 @@ class DemoSampleTest {
   @Test
   void theMonitorSelectsTheThreeKvmHostsAndNotTheControlPlane() {
     ScaphandreMonitor monitor = SampleMonitor.load();
-    List<String> selected = NodeSelection.select(monitor.getSpec(),
-        DemoNode.CLUSTER.stream().map(DemoNode::toNode).toList()).stream().map(n -> n.getMetadata().getName()).toList();
+    List<String> selected =
+        NodeSelection.select(
+                monitor.getSpec(), DemoNode.CLUSTER.stream().map(DemoNode::toNode).toList())
+            .stream()
+            .map(n -> n.getMetadata().getName())
+            .toList();
     assertThat(selected).containsExactly("one-kvm-01", "one-kvm-02", "one-kvm-03");
   }
 }

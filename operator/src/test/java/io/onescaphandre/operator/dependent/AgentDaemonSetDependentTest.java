@@ -32,8 +32,11 @@ class AgentDaemonSetDependentTest {
   }
 
   private static String arg(Container c, String flag) {
-    return c.getArgs().stream().filter(a -> a.startsWith(flag + "=")).findFirst()
-        .map(a -> a.substring(flag.length() + 1)).orElseThrow(() -> new AssertionError(flag + " not in " + c.getArgs()));
+    return c.getArgs().stream()
+        .filter(a -> a.startsWith(flag + "="))
+        .findFirst()
+        .map(a -> a.substring(flag.length() + 1))
+        .orElseThrow(() -> new AssertionError(flag + " not in " + c.getArgs()));
   }
 
   @Test
@@ -43,13 +46,18 @@ class AgentDaemonSetDependentTest {
     DaemonSet ds = AgentDaemonSetDependent.desiredFor(m, "one-scaphandre-agent:0.1.0");
 
     assertThat(ds.getMetadata().getName()).isEqualTo("lab-agent");
-    assertThat(ds.getMetadata().getLabels()).containsOnly(
-        Map.entry(MonitorNames.NAME_LABEL, "one-scaphandre-agent"), Map.entry(MonitorNames.INSTANCE_LABEL, "lab"),
-        Map.entry(MonitorNames.MANAGED_BY_LABEL, "one-scaphandre-operator"));
-    assertThat(ds.getSpec().getSelector().getMatchLabels()).containsOnly(
-        Map.entry(MonitorNames.NAME_LABEL, "one-scaphandre-agent"), Map.entry(MonitorNames.INSTANCE_LABEL, "lab"));
+    assertThat(ds.getMetadata().getLabels())
+        .containsOnly(
+            Map.entry(MonitorNames.NAME_LABEL, "one-scaphandre-agent"),
+            Map.entry(MonitorNames.INSTANCE_LABEL, "lab"),
+            Map.entry(MonitorNames.MANAGED_BY_LABEL, "one-scaphandre-operator"));
+    assertThat(ds.getSpec().getSelector().getMatchLabels())
+        .containsOnly(
+            Map.entry(MonitorNames.NAME_LABEL, "one-scaphandre-agent"),
+            Map.entry(MonitorNames.INSTANCE_LABEL, "lab"));
     assertThat(pod(ds).getHostPID()).isTrue();
-    assertThat(pod(ds).getNodeSelector()).containsOnly(Map.entry("node-role.one-scaphandre.io/kvm", "true"));
+    assertThat(pod(ds).getNodeSelector())
+        .containsOnly(Map.entry("node-role.one-scaphandre.io/kvm", "true"));
     assertThat(pod(ds).getAutomountServiceAccountToken()).isFalse();
     assertThat(pod(ds).getServiceAccountName()).isEqualTo("lab-agent");
 
@@ -59,11 +67,14 @@ class AgentDaemonSetDependentTest {
     assertThat(agent.getCommand()).isEmpty();
     assertThat(agent.getArgs()).first().isEqualTo("run");
     assertThat(arg(agent, "--web.listen-address")).isEqualTo(":9101");
-    assertThat(agent.getPorts()).singleElement().satisfies(p -> {
-      assertThat(p.getName()).isEqualTo("metrics");
-      assertThat(p.getContainerPort()).isEqualTo(9101);
-      assertThat(p.getHostPort()).isEqualTo(9101);
-    });
+    assertThat(agent.getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getName()).isEqualTo("metrics");
+              assertThat(p.getContainerPort()).isEqualTo(9101);
+              assertThat(p.getHostPort()).isEqualTo(9101);
+            });
     var sc = agent.getSecurityContext();
     assertThat(sc.getPrivileged()).isFalse();
     assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
@@ -77,10 +88,14 @@ class AgentDaemonSetDependentTest {
     assertThat(agent.getResources().getLimits()).containsKey("memory");
     assertHttpProbe(agent.getLivenessProbe(), "/healthz");
     assertHttpProbe(agent.getReadinessProbe(), "/readyz");
-    // Every host path the long-running container sees is read-only; /tmp is its only writable place.
-    assertThat(agent.getVolumeMounts()).filteredOn(v -> !"tmp".equals(v.getName()))
-        .isNotEmpty().allSatisfy(v -> assertThat(v.getReadOnly()).isTrue());
-    assertThat(agent.getVolumeMounts()).extracting(VolumeMount::getMountPath)
+    // Every host path the long-running container sees is read-only; /tmp is its only writable
+    // place.
+    assertThat(agent.getVolumeMounts())
+        .filteredOn(v -> !"tmp".equals(v.getName()))
+        .isNotEmpty()
+        .allSatisfy(v -> assertThat(v.getReadOnly()).isTrue());
+    assertThat(agent.getVolumeMounts())
+        .extracting(VolumeMount::getMountPath)
         .containsExactlyInAnyOrder("/host/proc", "/host/sys", "/tmp");
   }
 
@@ -96,9 +111,14 @@ class AgentDaemonSetDependentTest {
     assertThat(init.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
     assertThat(init.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
     assertThat(init.getVolumeMounts()).allSatisfy(v -> assertThat(v.getReadOnly()).isTrue());
-    assertThat(Stream.concat(pod(ds).getInitContainers().stream(), pod(ds).getContainers().stream())
-        .filter(c -> c.getSecurityContext() != null && Boolean.TRUE.equals(c.getSecurityContext().getPrivileged())))
-        .extracting(Container::getName).containsExactly("init");
+    assertThat(
+            Stream.concat(pod(ds).getInitContainers().stream(), pod(ds).getContainers().stream())
+                .filter(
+                    c ->
+                        c.getSecurityContext() != null
+                            && Boolean.TRUE.equals(c.getSecurityContext().getPrivileged())))
+        .extracting(Container::getName)
+        .containsExactly("init");
   }
 
   @Test
@@ -107,13 +127,19 @@ class AgentDaemonSetDependentTest {
     Container init = init(ds);
     String rootfs = arg(init, "--path.rootfs");
     Map<String, String> hostPathByVolume = hostPaths(ds);
-    Function<String, String> mountedHostPath = containerPath -> init.getVolumeMounts().stream()
-        .filter(v -> v.getMountPath().equals(containerPath)).findFirst()
-        .map(v -> hostPathByVolume.get(v.getName())).orElse(null);
-    // The agent's ModuleLoader runs "modprobe --dirname=<rootfs>", which reads <rootfs>/lib/modules.
+    Function<String, String> mountedHostPath =
+        containerPath ->
+            init.getVolumeMounts().stream()
+                .filter(v -> v.getMountPath().equals(containerPath))
+                .findFirst()
+                .map(v -> hostPathByVolume.get(v.getName()))
+                .orElse(null);
+    // The agent's ModuleLoader runs "modprobe --dirname=<rootfs>", which reads
+    // <rootfs>/lib/modules.
     assertThat(mountedHostPath.apply(rootfs + "/lib/modules")).isEqualTo("/lib/modules");
     assertThat(mountedHostPath.apply("/lib/modules")).isEqualTo("/lib/modules");
-    // HypervisorFilesHostIdFinder reads <rootfs>/var/tmp/one_db/config and <rootfs>/var/tmp/one/im, both below
+    // HypervisorFilesHostIdFinder reads <rootfs>/var/tmp/one_db/config and <rootfs>/var/tmp/one/im,
+    // both below
     // the host's /var/tmp.
     assertThat(mountedHostPath.apply(rootfs + "/var/tmp")).isEqualTo("/var/tmp");
     assertThat(mountedHostPath.apply(arg(init, "--path.sysfs"))).isEqualTo("/sys");
@@ -127,8 +153,10 @@ class AgentDaemonSetDependentTest {
       ScaphandreMonitor m = monitor("lab");
       m.getSpec().getAgent().setFlavor(flavor);
       assertThat(pod(AgentDaemonSetDependent.desiredFor(m)).getVolumes())
-          .filteredOn(v -> v.getHostPath() != null).isNotEmpty()
-          .allSatisfy(v -> assertThat(v.getHostPath().getType()).as(v.getName()).isIn("Directory", "File"));
+          .filteredOn(v -> v.getHostPath() != null)
+          .isNotEmpty()
+          .allSatisfy(
+              v -> assertThat(v.getHostPath().getType()).as(v.getName()).isIn("Directory", "File"));
     }
   }
 
@@ -159,15 +187,18 @@ class AgentDaemonSetDependentTest {
     assertThat(agent.getSecurityContext().getPrivileged()).isFalse();
     assertThat(agent.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(agent.getVolumeMounts()).allSatisfy(v -> assertThat(v.getReadOnly()).isTrue());
-    assertThat(hostPaths(ds).values()).containsExactlyInAnyOrder(
-        "/lib/modules", "/sys/class/powercap", "/sys/devices/virtual/powercap");
+    assertThat(hostPaths(ds).values())
+        .containsExactlyInAnyOrder(
+            "/lib/modules", "/sys/class/powercap", "/sys/devices/virtual/powercap");
     assertThat(init(ds).getImage()).isEqualTo(AgentImages.MODPROBE);
     assertThat(pod(ds).getAutomountServiceAccountToken()).isTrue();
   }
 
   private static Map<String, String> hostPaths(DaemonSet ds) {
-    return pod(ds).getVolumes().stream().filter(v -> v.getHostPath() != null)
-        .collect(java.util.stream.Collectors.toMap(Volume::getName, v -> v.getHostPath().getPath()));
+    return pod(ds).getVolumes().stream()
+        .filter(v -> v.getHostPath() != null)
+        .collect(
+            java.util.stream.Collectors.toMap(Volume::getName, v -> v.getHostPath().getPath()));
   }
 
   private static void assertHttpProbe(Probe probe, String path) {

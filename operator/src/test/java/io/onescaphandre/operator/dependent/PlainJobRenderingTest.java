@@ -9,7 +9,9 @@ import io.onescaphandre.operator.hostid.MappedNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The workflow's plain job is the pure one, rendered again only when what it is made of changed. */
+/**
+ * The workflow's plain job is the pure one, rendered again only when what it is made of changed.
+ */
 class PlainJobRenderingTest {
   private final PlainJobConfigMapDependent dependent = new PlainJobConfigMapDependent();
 
@@ -17,15 +19,23 @@ class PlainJobRenderingTest {
   void theRememberedJobIsTheOneRenderFromScratchGives() {
     ScaphandreMonitor m = monitor("lab");
     List<MappedNode> one = List.of(new MappedNode("kvm-1", new HostId(1), "10.0.0.1"));
-    List<MappedNode> two = List.of(new MappedNode("kvm-1", new HostId(1), "10.0.0.1"), new MappedNode("kvm-2", new HostId(2), "10.0.0.2"));
+    List<MappedNode> two =
+        List.of(
+            new MappedNode("kvm-1", new HostId(1), "10.0.0.1"),
+            new MappedNode("kvm-2", new HostId(2), "10.0.0.2"));
 
     assertThat(dependent.desiredFrom(m, new DesiredInputs(one)))
         .isEqualTo(PlainJobConfigMapDependent.desiredFor(m, one));
     assertThat(dependent.desiredFrom(m, new DesiredInputs(two)))
         .isEqualTo(PlainJobConfigMapDependent.desiredFor(m, two));
     m.getSpec().getAgent().setPort(9100);
-    assertThat(dependent.desiredFrom(m, new DesiredInputs(two)).getData().get(PlainJobConfigMapDependent.DATA_KEY))
-        .contains("10.0.0.2:9100").doesNotContain(":8080");
+    assertThat(
+            dependent
+                .desiredFrom(m, new DesiredInputs(two))
+                .getData()
+                .get(PlainJobConfigMapDependent.DATA_KEY))
+        .contains("10.0.0.2:9100")
+        .doesNotContain(":8080");
     m.getSpec().getPrometheus().setInterval("1m");
     assertThat(dependent.desiredFrom(m, new DesiredInputs(two)))
         .isEqualTo(PlainJobConfigMapDependent.desiredFor(m, two));

@@ -47,23 +47,33 @@ class HostIdFromAgentReportTest {
   @Test
   void theInitReportsOfTheAgentPodsMapTheirNodes() {
     ScaphandreMonitor m = client.resource(monitor("lab")).create();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> MonitorAssert.assertThat(current())
-        .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.HOST_IDS_MISSING));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                MonitorAssert.assertThat(current())
+                    .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.HOST_IDS_MISSING));
 
     client.resource(agentPod(m, "kvm-1", report(12L, "ok"), true)).create();
     client.resource(agentPod(m, "kvm-2", report(13L, "ok", "acpi"), true)).create();
 
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      MonitorAssert.assertThat(current()).hasMappedHosts(2)
-          .hasNode("kvm-1", 12L, "hypervisorFiles").hasNode("kvm-2", 13L, "hypervisorFiles")
-          .hasCondition(Condition.DEGRADED, Condition.FALSE, Reasons.AS_EXPECTED);
-      // status.nodes names the source of each node's host power, as the init found it.
-      assertThat(current().getStatus().getNodes()).extracting(n -> n.getName() + "=" + n.getPowerSource())
-          .containsExactlyInAnyOrder("kvm-1=rapl", "kvm-2=acpi");
-      assertThat(client.nodes().withName("kvm-1").get().getMetadata().getLabels())
-          .containsEntry(MonitorNames.HOST_ID_LABEL, "12");
-      assertThat(client.nodes().withName("kvm-2").get().getMetadata().getAnnotations())
-          .containsEntry(MonitorNames.HOST_ID_SOURCE_ANNOTATION, "hypervisorFiles");
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              MonitorAssert.assertThat(current())
+                  .hasMappedHosts(2)
+                  .hasNode("kvm-1", 12L, "hypervisorFiles")
+                  .hasNode("kvm-2", 13L, "hypervisorFiles")
+                  .hasCondition(Condition.DEGRADED, Condition.FALSE, Reasons.AS_EXPECTED);
+              // status.nodes names the source of each node's host power, as the init found it.
+              assertThat(current().getStatus().getNodes())
+                  .extracting(n -> n.getName() + "=" + n.getPowerSource())
+                  .containsExactlyInAnyOrder("kvm-1=rapl", "kvm-2=acpi");
+              assertThat(client.nodes().withName("kvm-1").get().getMetadata().getLabels())
+                  .containsEntry(MonitorNames.HOST_ID_LABEL, "12");
+              assertThat(client.nodes().withName("kvm-2").get().getMetadata().getAnnotations())
+                  .containsEntry(MonitorNames.HOST_ID_SOURCE_ANNOTATION, "hypervisorFiles");
+            });
   }
 }

@@ -10,21 +10,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Hosts whose TEMPLATE changes as oned changes it, for {@link FakeOpenNebula}:
- * {@code one.host.update(session, id, template, type)} ("A:sis", RequestManagerUpdateTemplate) with
- * type 1 (append) replaces the attributes named in {@code template} and keeps every other one
+ * Hosts whose TEMPLATE changes as oned changes it, for {@link FakeOpenNebula}: {@code
+ * one.host.update(session, id, template, type)} ("A:sis", RequestManagerUpdateTemplate) with type 1
+ * (append) replaces the attributes named in {@code template} and keeps every other one
  * (Template::merge), type 0 replaces the whole TEMPLATE; attribute names are upper-cased; it needs
  * ADMIN rights on the host (HostUpdateTemplate's auth_op); it answers {@code [true, id, 0]}, an
- * unknown host {@code [false, "... Error getting host [id].", 0x0400]}, a session without the
- * right 0x0200, a template that does not parse 0x2000, another type 0x1000. Single attributes only
- * (what the operator writes); the pool documents stay valid against host.xsd and host_pool.xsd.
+ * unknown host {@code [false, "... Error getting host [id].", 0x0400]}, a session without the right
+ * 0x0200, a template that does not parse 0x2000, another type 0x1000. Single attributes only (what
+ * the operator writes); the pool documents stay valid against host.xsd and host_pool.xsd.
  */
 final class FakeHostPool {
-  private static final Pattern PARAM = Pattern.compile(
-      "<param>\\s*<value>\\s*(?:<(i4|int|string|boolean)>(.*?)</\\1>|<string/>|([^<]*))\\s*</value>\\s*</param>",
-      Pattern.DOTALL);
+  private static final Pattern PARAM =
+      Pattern.compile(
+          "<param>\\s*<value>\\s*(?:<(i4|int|string|boolean)>(.*?)</\\1>|<string/>|([^<]*))\\s*</value>\\s*</param>",
+          Pattern.DOTALL);
   private static final Pattern ATTRIBUTE =
-      Pattern.compile("\\s*([A-Za-z0-9_]+)\\s*=\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([^\\s\"\\[\\]=]+))\\s*");
+      Pattern.compile(
+          "\\s*([A-Za-z0-9_]+)\\s*=\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([^\\s\"\\[\\]=]+))\\s*");
 
   private final Map<Integer, OpenNebulaFixtures.HostFixture> fixtures = new TreeMap<>();
   private final Map<Integer, Map<String, String>> templates = new TreeMap<>();
@@ -46,7 +48,9 @@ final class FakeHostPool {
   }
 
   boolean answers(String method) {
-    return method.equals("one.hostpool.info") || method.equals("one.host.info") || method.equals("one.host.update");
+    return method.equals("one.hostpool.info")
+        || method.equals("one.host.info")
+        || method.equals("one.host.update");
   }
 
   synchronized Map<String, String> template(int id) {
@@ -58,52 +62,65 @@ final class FakeHostPool {
     switch (method) {
       case "one.hostpool.info":
         return OpenNebulaFixtures.success(poolXml());
-      case "one.host.info": {
-        int id = Integer.parseInt(params.get(1));
-        if (!fixtures.containsKey(id)) {
-          return OpenNebulaFixtures.error("[one.host.info] Error getting host [" + id + "].", 0x0400);
-        }
-        return OpenNebulaFixtures.success(hostXml(id));
-      }
-      default: {
-        int id = Integer.parseInt(params.get(1));
-        String template = params.get(2);
-        int type = Integer.parseInt(params.get(3));
-        if (!fixtures.containsKey(id)) {
-          return OpenNebulaFixtures.error("[one.host.update] Error getting host [" + id + "].", 0x0400);
-        }
-        if (!hostAdmin) {
-          return OpenNebulaFixtures.error(
-              "[one.host.update] User [2] : Not authorized to perform ADMIN HOST [" + id + "].", 0x0200);
-        }
-        if (type != 0 && type != 1) {
-          return OpenNebulaFixtures.error("[one.host.update] Wrong update type", 0x1000);
-        }
-        Map<String, String> parsed = new LinkedHashMap<>();
-        String[] lines = template.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-          if (lines[i].isBlank()) {
-            continue;
+      case "one.host.info":
+        {
+          int id = Integer.parseInt(params.get(1));
+          if (!fixtures.containsKey(id)) {
+            return OpenNebulaFixtures.error(
+                "[one.host.info] Error getting host [" + id + "].", 0x0400);
           }
-          Matcher m = ATTRIBUTE.matcher(lines[i]);
-          if (!m.matches()) {
-            return OpenNebulaFixtures.error("[one.host.update] Cannot update template. Parse error: syntax"
-                + " error, at line " + (i + 1) + ".", 0x2000);
+          return OpenNebulaFixtures.success(hostXml(id));
+        }
+      default:
+        {
+          int id = Integer.parseInt(params.get(1));
+          String template = params.get(2);
+          int type = Integer.parseInt(params.get(3));
+          if (!fixtures.containsKey(id)) {
+            return OpenNebulaFixtures.error(
+                "[one.host.update] Error getting host [" + id + "].", 0x0400);
           }
-          String value = m.group(2) != null ? m.group(2).replace("\\\"", "\"").replace("\\\\", "\\") : m.group(3);
-          parsed.put(m.group(1).toUpperCase(Locale.ROOT), value);
+          if (!hostAdmin) {
+            return OpenNebulaFixtures.error(
+                "[one.host.update] User [2] : Not authorized to perform ADMIN HOST [" + id + "].",
+                0x0200);
+          }
+          if (type != 0 && type != 1) {
+            return OpenNebulaFixtures.error("[one.host.update] Wrong update type", 0x1000);
+          }
+          Map<String, String> parsed = new LinkedHashMap<>();
+          String[] lines = template.split("\n", -1);
+          for (int i = 0; i < lines.length; i++) {
+            if (lines[i].isBlank()) {
+              continue;
+            }
+            Matcher m = ATTRIBUTE.matcher(lines[i]);
+            if (!m.matches()) {
+              return OpenNebulaFixtures.error(
+                  "[one.host.update] Cannot update template. Parse error: syntax"
+                      + " error, at line "
+                      + (i + 1)
+                      + ".",
+                  0x2000);
+            }
+            String value =
+                m.group(2) != null
+                    ? m.group(2).replace("\\\"", "\"").replace("\\\\", "\\")
+                    : m.group(3);
+            parsed.put(m.group(1).toUpperCase(Locale.ROOT), value);
+          }
+          updates.add(id + ":" + type + ":" + template);
+          Map<String, String> current = templates.get(id);
+          if (type == 0) {
+            current.clear();
+          }
+          parsed.forEach(
+              (k, v) -> {
+                current.remove(k); // Template::merge: the new attribute replaces every namesake
+                current.put(k, v);
+              });
+          return success(id);
         }
-        updates.add(id + ":" + type + ":" + template);
-        Map<String, String> current = templates.get(id);
-        if (type == 0) {
-          current.clear();
-        }
-        parsed.forEach((k, v) -> {
-          current.remove(k); // Template::merge: the new attribute replaces every namesake
-          current.put(k, v);
-        });
-        return success(id);
-      }
     }
   }
 
@@ -121,8 +138,18 @@ final class FakeHostPool {
     int start = host.indexOf("<TEMPLATE>");
     int end = host.indexOf("</TEMPLATE>") + "</TEMPLATE>".length();
     StringBuilder template = new StringBuilder("<TEMPLATE>");
-    templates.get(id).forEach((k, v) ->
-        template.append('<').append(k).append("><![CDATA[").append(v).append("]]></").append(k).append('>'));
+    templates
+        .get(id)
+        .forEach(
+            (k, v) ->
+                template
+                    .append('<')
+                    .append(k)
+                    .append("><![CDATA[")
+                    .append(v)
+                    .append("]]></")
+                    .append(k)
+                    .append('>'));
     template.append("</TEMPLATE>");
     host.replace(start, end, template.toString());
     return host.toString();
@@ -132,7 +159,9 @@ final class FakeHostPool {
   private static String success(int id) {
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<methodResponse>\r\n<params>\r\n"
         + "<param><value><array><data>\r\n<value><boolean>1</boolean></value>\r\n"
-        + "<value><i4>" + id + "</i4></value>\r\n"
+        + "<value><i4>"
+        + id
+        + "</i4></value>\r\n"
         + "<value><i4>0</i4></value>\r\n</data></array></value></param>\r\n</params>\r\n"
         + "</methodResponse>\r\n";
   }
@@ -142,8 +171,12 @@ final class FakeHostPool {
     Matcher m = PARAM.matcher(request);
     while (m.find()) {
       String text = m.group(2) != null ? m.group(2) : m.group(3) != null ? m.group(3) : "";
-      out.add(text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'")
-          .replace("&amp;", "&"));
+      out.add(
+          text.replace("&lt;", "<")
+              .replace("&gt;", ">")
+              .replace("&quot;", "\"")
+              .replace("&apos;", "'")
+              .replace("&amp;", "&"));
     }
     return out;
   }

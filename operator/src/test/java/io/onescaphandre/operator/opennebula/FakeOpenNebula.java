@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 /** A local XML-RPC server (port 0) that answers like oned, per method, and records the calls. */
 final class FakeOpenNebula implements AutoCloseable {
   static final String SESSION = "oneadmin:opennebula";
+
   /** Authenticated, with USE but not ADMIN rights on hosts (once {@link #statefulHosts} is on). */
   static final String VIEWER_SESSION = "viewer:opennebula";
 
@@ -47,7 +48,8 @@ final class FakeOpenNebula implements AutoCloseable {
     server.createContext(
         "/RPC2",
         exchange -> {
-          String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
           String method = group(METHOD, body);
           String session = group(FIRST_STRING, body);
           calls.add(new Call(method, session, body));

@@ -13,7 +13,9 @@ class FixtureSchemaTest {
   @Test
   void hostPoolFixtureValidatesAgainstHostPoolXsd() {
     assertThatCode(
-            () -> XsdValidation.validate(OpenNebulaFixtures.hostPool(OpenNebulaFixtures.HOSTS), "host_pool.xsd"))
+            () ->
+                XsdValidation.validate(
+                    OpenNebulaFixtures.hostPool(OpenNebulaFixtures.HOSTS), "host_pool.xsd"))
         .doesNotThrowAnyException();
   }
 
@@ -26,16 +28,19 @@ class FixtureSchemaTest {
   @Test
   void extendedVmPoolFixtureValidatesAgainstVmPoolExtendedXsd() {
     assertThatCode(
-            () -> XsdValidation.validate(
-                OpenNebulaFixtures.vmPoolExtended(OpenNebulaFixtures.VMS), "vm_pool_extended.xsd"))
+            () ->
+                XsdValidation.validate(
+                    OpenNebulaFixtures.vmPoolExtended(OpenNebulaFixtures.VMS),
+                    "vm_pool_extended.xsd"))
         .doesNotThrowAnyException();
   }
 
   @Test
   void shortVmPoolFixtureValidatesAgainstVmPoolXsd() {
     assertThatCode(
-            () -> XsdValidation.validate(
-                OpenNebulaFixtures.vmPoolShort(OpenNebulaFixtures.VMS), "vm_pool.xsd"))
+            () ->
+                XsdValidation.validate(
+                    OpenNebulaFixtures.vmPoolShort(OpenNebulaFixtures.VMS), "vm_pool.xsd"))
         .doesNotThrowAnyException();
   }
 

@@ -36,8 +36,12 @@ class HostMatcherTest {
     HostMatchResult result = match(node("kvm-a.example.org", "192.168.1.10"));
 
     assertThat(result.forNode("kvm-a.example.org"))
-        .contains(new HostMatch("kvm-a.example.org", 0, "kvm-a.example.org",
-            "node name 'kvm-a.example.org' = host NAME 'kvm-a.example.org'"));
+        .contains(
+            new HostMatch(
+                "kvm-a.example.org",
+                0,
+                "kvm-a.example.org",
+                "node name 'kvm-a.example.org' = host NAME 'kvm-a.example.org'"));
     assertThat(result.conflicts()).isEmpty();
   }
 
@@ -45,14 +49,19 @@ class HostMatcherTest {
   void matchesTemplateHostnameAndIgnoresCase() {
     HostMatchResult result = match(node("KVM-B.Example.ORG."));
 
-    assertThat(result.forNode("KVM-B.Example.ORG.")).get().extracting(HostMatch::hostId).isEqualTo(3);
+    assertThat(result.forNode("KVM-B.Example.ORG."))
+        .get()
+        .extracting(HostMatch::hostId)
+        .isEqualTo(3);
   }
 
   @Test
   void matchesAnAddressAgainstAHostNamedByIp() {
     HostMatchResult result = match(node("worker-7", "10.0.0.17"));
 
-    assertThat(result.forNode("worker-7")).get().extracting(HostMatch::hostId, HostMatch::reason)
+    assertThat(result.forNode("worker-7"))
+        .get()
+        .extracting(HostMatch::hostId, HostMatch::reason)
         .containsExactly(7, "node address '10.0.0.17' = host NAME '10.0.0.17'");
   }
 
@@ -60,15 +69,21 @@ class HostMatcherTest {
   void aShortNodeNameMatchesAFullyQualifiedHostAndTheOtherWayRound() {
     HostMatchResult result = match(node("kvm-a"), node("qemu-c.lan.example"));
 
-    assertThat(result.forNode("kvm-a")).get().extracting(HostMatch::hostId, HostMatch::reason)
+    assertThat(result.forNode("kvm-a"))
+        .get()
+        .extracting(HostMatch::hostId, HostMatch::reason)
         .containsExactly(0, "node name 'kvm-a' = host NAME 'kvm-a.example.org' (short name)");
-    assertThat(result.forNode("qemu-c.lan.example")).get().extracting(HostMatch::hostId)
+    assertThat(result.forNode("qemu-c.lan.example"))
+        .get()
+        .extracting(HostMatch::hostId)
         .isEqualTo(7);
   }
 
   @Test
   void lxcHostsMatchLikeKvmHosts() {
-    assertThat(match(node("lxc-d")).forNode("lxc-d")).get().extracting(HostMatch::hostId)
+    assertThat(match(node("lxc-d")).forNode("lxc-d"))
+        .get()
+        .extracting(HostMatch::hostId)
         .isEqualTo(12);
   }
 
@@ -94,11 +109,14 @@ class HostMatcherTest {
 
     assertThat(result.matches()).isEmpty();
     assertThat(result.conflicts())
-        .containsExactly(new NodeMatchesSeveralHosts("web1",
-            List.of(new HostRef(30, "web1.a.example"), new HostRef(31, "web1.b.example"))));
+        .containsExactly(
+            new NodeMatchesSeveralHosts(
+                "web1",
+                List.of(new HostRef(30, "web1.a.example"), new HostRef(31, "web1.b.example"))));
     assertThat(result.conflicts().get(0).message())
-        .isEqualTo("node web1 matches several OpenNebula hosts: web1.a.example (id 30),"
-            + " web1.b.example (id 31); give it a host id with the node label or the static map");
+        .isEqualTo(
+            "node web1 matches several OpenNebula hosts: web1.a.example (id 30),"
+                + " web1.b.example (id 31); give it a host id with the node label or the static map");
   }
 
   @Test
@@ -123,8 +141,9 @@ class HostMatcherTest {
 
     assertThat(result.matches()).containsOnlyKeys("lxc-d");
     assertThat(result.conflicts())
-        .containsExactly(new HostMatchesSeveralNodes(new HostRef(3, "kvm-b"),
-            List.of("kvm-b", "kvm-b.example.org")));
+        .containsExactly(
+            new HostMatchesSeveralNodes(
+                new HostRef(3, "kvm-b"), List.of("kvm-b", "kvm-b.example.org")));
     assertThat(result.conflicts().get(0).message())
         .contains("OpenNebula host kvm-b (id 3) matches several nodes: kvm-b, kvm-b.example.org");
   }
@@ -132,7 +151,8 @@ class HostMatcherTest {
   @Test
   void everyNodeEndsUpInExactlyOnePlace() {
     HostMatchResult result =
-        match(node("kvm-a"), node("web1"), node("nowhere"), node("kvm-b"), node("kvm-b.example.org"));
+        match(
+            node("kvm-a"), node("web1"), node("nowhere"), node("kvm-b"), node("kvm-b.example.org"));
 
     assertThat(result.matches()).containsOnlyKeys("kvm-a");
     assertThat(result.unmatchedNodes()).containsExactly("nowhere");

@@ -33,12 +33,14 @@ class OpenNebulaConnectionSettingsTest {
   void environmentComesBeforeDefaultsAndOptionsBeforeEnvironment() throws IOException {
     Path envAuth = Files.writeString(home.resolve("env_auth"), "envuser:pw");
     Path optionAuth = Files.writeString(home.resolve("option_auth"), "optuser:pw");
-    Map<String, String> env = Map.of("ONE_XMLRPC", "http://front:2633/RPC2", "ONE_AUTH", envAuth.toString());
+    Map<String, String> env =
+        Map.of("ONE_XMLRPC", "http://front:2633/RPC2", "ONE_AUTH", envAuth.toString());
 
     OpenNebulaConnectionSettings fromEnv =
         OpenNebulaConnectionSettings.fromCommandLine(null, null, Duration.ofSeconds(3), env, home);
-    OpenNebulaConnectionSettings fromOptions = OpenNebulaConnectionSettings.fromCommandLine(
-        "https://other:443/RPC2", optionAuth, null, env, home);
+    OpenNebulaConnectionSettings fromOptions =
+        OpenNebulaConnectionSettings.fromCommandLine(
+            "https://other:443/RPC2", optionAuth, null, env, home);
 
     assertThat(fromEnv.endpoint()).hasToString("http://front:2633/RPC2");
     assertThat(fromEnv.session()).isEqualTo("envuser:pw");
@@ -49,26 +51,33 @@ class OpenNebulaConnectionSettingsTest {
 
   @Test
   void aMissingAuthFileSaysWhereItLookedAndWhatToDo() {
-    assertThatThrownBy(() -> OpenNebulaConnectionSettings.fromCommandLine(null, null, null, Map.of(), home))
-        .isInstanceOfSatisfying(OpenNebulaException.class, e -> {
-          assertThat(e.kind()).isEqualTo(Kind.CONFIGURATION);
-          assertThat(e.getMessage()).contains(home.resolve(".one/one_auth").toString())
-              .contains("the default ~/.one/one_auth").contains("--auth-file");
-        });
+    assertThatThrownBy(
+            () -> OpenNebulaConnectionSettings.fromCommandLine(null, null, null, Map.of(), home))
+        .isInstanceOfSatisfying(
+            OpenNebulaException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.CONFIGURATION);
+              assertThat(e.getMessage())
+                  .contains(home.resolve(".one/one_auth").toString())
+                  .contains("the default ~/.one/one_auth")
+                  .contains("--auth-file");
+            });
   }
 
   @Test
   void anAuthFileWithoutColonIsRefused() throws IOException {
     Path auth = Files.writeString(home.resolve("auth"), "justapassword\n");
 
-    assertThatThrownBy(() -> OpenNebulaConnectionSettings.fromCommandLine(null, auth, null, Map.of(), home))
+    assertThatThrownBy(
+            () -> OpenNebulaConnectionSettings.fromCommandLine(null, auth, null, Map.of(), home))
         .hasMessageContaining("is not of the form user:password");
   }
 
   @Test
   void monitorSpecValuesBecomeSettings() {
-    OpenNebulaConnectionSettings settings = OpenNebulaConnectionSettings.fromMonitorSpec(
-        "https://one.example:2633/RPC2", "serveradmin:tok3n\n", true, null, "1m30s");
+    OpenNebulaConnectionSettings settings =
+        OpenNebulaConnectionSettings.fromMonitorSpec(
+            "https://one.example:2633/RPC2", "serveradmin:tok3n\n", true, null, "1m30s");
 
     assertThat(settings.insecureSkipVerify()).isTrue();
     assertThat(settings.timeout()).isEqualTo(Duration.ofSeconds(90));
@@ -77,46 +86,63 @@ class OpenNebulaConnectionSettingsTest {
 
   @Test
   void badMonitorSpecValuesAreClearErrors() {
-    assertThatThrownBy(() -> OpenNebulaConnectionSettings.fromMonitorSpec("ftp://x/RPC2", "a:b", null, null, null))
+    assertThatThrownBy(
+            () ->
+                OpenNebulaConnectionSettings.fromMonitorSpec(
+                    "ftp://x/RPC2", "a:b", null, null, null))
         .hasMessageContaining("is not an http(s) URL");
-    assertThatThrownBy(() -> OpenNebulaConnectionSettings.fromMonitorSpec("http://x/RPC2", "", null, null, null))
+    assertThatThrownBy(
+            () ->
+                OpenNebulaConnectionSettings.fromMonitorSpec("http://x/RPC2", "", null, null, null))
         .hasMessageContaining("spec.openNebula.secretRef");
-    assertThatThrownBy(() -> OpenNebulaConnectionSettings.fromMonitorSpec("http://x/RPC2", "a:b", null, null, "ten"))
+    assertThatThrownBy(
+            () ->
+                OpenNebulaConnectionSettings.fromMonitorSpec(
+                    "http://x/RPC2", "a:b", null, null, "ten"))
         .hasMessageContaining("spec.openNebula.timeout: 'ten' is not a duration such as");
   }
 
   @Test
   void durationsInGoAndIsoForms() {
-    assertThat(OpenNebulaConnectionSettings.parseDuration("1m30s", "t")).isEqualTo(Duration.ofSeconds(90));
-    assertThat(OpenNebulaConnectionSettings.parseDuration("5m", "t")).isEqualTo(Duration.ofMinutes(5));
-    assertThat(OpenNebulaConnectionSettings.parseDuration(null, "t")).isEqualTo(Duration.ofSeconds(10));
+    assertThat(OpenNebulaConnectionSettings.parseDuration("1m30s", "t"))
+        .isEqualTo(Duration.ofSeconds(90));
+    assertThat(OpenNebulaConnectionSettings.parseDuration("5m", "t"))
+        .isEqualTo(Duration.ofMinutes(5));
+    assertThat(OpenNebulaConnectionSettings.parseDuration(null, "t"))
+        .isEqualTo(Duration.ofSeconds(10));
     // One grammar (contracts' Durations) with the bounds of spec.openNebula.timeout: no ISO-8601.
     assertThatThrownBy(() -> OpenNebulaConnectionSettings.parseDuration("PT15S", "--timeout"))
-        .isInstanceOf(OpenNebulaException.class).hasMessageContaining("--timeout: 'PT15S' is not a duration");
+        .isInstanceOf(OpenNebulaException.class)
+        .hasMessageContaining("--timeout: 'PT15S' is not a duration");
     assertThatThrownBy(() -> OpenNebulaConnectionSettings.parseDuration("500ms", "t"))
-        .isInstanceOf(OpenNebulaException.class).hasMessageContaining("outside 1s to 5m");
+        .isInstanceOf(OpenNebulaException.class)
+        .hasMessageContaining("outside 1s to 5m");
     assertThatThrownBy(() -> OpenNebulaConnectionSettings.parseDuration("0s", "t"))
         .isInstanceOf(OpenNebulaException.class);
   }
 
   @Test
   void toStringNeverShowsThePassword() {
-    OpenNebulaConnectionSettings settings = new OpenNebulaConnectionSettings(
-        URI.create("http://x:2633/RPC2"), "oneadmin:hunter2", false, null, null);
+    OpenNebulaConnectionSettings settings =
+        new OpenNebulaConnectionSettings(
+            URI.create("http://x:2633/RPC2"), "oneadmin:hunter2", false, null, null);
 
     assertThat(settings.toString()).contains("user=oneadmin").doesNotContain("hunter2");
   }
 
   @Test
   void aCaWithoutCertificateIsAConfigurationError() {
-    OpenNebulaConnectionSettings settings = new OpenNebulaConnectionSettings(
-        URI.create("https://x:2633/RPC2"), "a:b", false, "not a pem", null);
+    OpenNebulaConnectionSettings settings =
+        new OpenNebulaConnectionSettings(
+            URI.create("https://x:2633/RPC2"), "a:b", false, "not a pem", null);
 
     assertThatThrownBy(() -> new XmlRpcOpenNebulaClient(settings))
-        .isInstanceOfSatisfying(OpenNebulaException.class, e -> {
-          assertThat(e.kind()).isEqualTo(Kind.CONFIGURATION);
-          assertThat(e.getMessage()).contains("holds no PEM certificate");
-        });
+        .isInstanceOfSatisfying(
+            OpenNebulaException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.CONFIGURATION);
+              assertThat(e.getMessage()).contains("holds no PEM certificate");
+            });
   }
 
   @Test

@@ -35,16 +35,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Whoever may create a monitor cannot make the operator read a Secret that did not opt in, nor send a
- * session to an endpoint the admin did not allow; and nothing of any Secret reaches the status, the
- * Events or the operator's log (stdout and stderr, captured for the whole test). Mock API server,
- * SSA off, fake oned on loopback.
+ * Whoever may create a monitor cannot make the operator read a Secret that did not opt in, nor send
+ * a session to an endpoint the admin did not allow; and nothing of any Secret reaches the status,
+ * the Events or the operator's log (stdout and stderr, captured for the whole test). Mock API
+ * server, SSA off, fake oned on loopback.
  */
 class OpenNebulaCredentialsMockTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
   /** Values no message would contain by chance. */
   private static final String NOT_OPTED_IN = "oneadmin:NotOptedIn-7f3a91";
+
   private static final String OPTED_IN_WRONG = "oneadmin:WrongPass-c61e02";
   private static final String OPTED_IN_FOREIGN = "oneadmin:ForeignEndpoint-5d7b44";
 
@@ -62,16 +64,22 @@ class OpenNebulaCredentialsMockTest {
     stderr = System.err;
     System.setOut(new PrintStream(tee(stdout), true, StandardCharsets.UTF_8));
     System.setErr(new PrintStream(tee(stderr), true, StandardCharsets.UTF_8));
-    List<HostFixture> hosts = List.of(new HostFixture(5, "kvm-a", "kvm-a", "kvm", "kvm", 2, 0, "default"));
-    allowed = new FakeOpenNebula().answerBody("one.hostpool.info", OpenNebulaFixtures.hostPool(hosts));
-    foreign = new FakeOpenNebula().answerBody("one.hostpool.info", OpenNebulaFixtures.hostPool(hosts));
+    List<HostFixture> hosts =
+        List.of(new HostFixture(5, "kvm-a", "kvm-a", "kvm", "kvm", 2, 0, "default"));
+    allowed =
+        new FakeOpenNebula().answerBody("one.hostpool.info", OpenNebulaFixtures.hostPool(hosts));
+    foreign =
+        new FakeOpenNebula().answerBody("one.hostpool.info", OpenNebulaFixtures.hostPool(hosts));
     cluster = MockCluster.start();
     client = cluster.client();
     client.nodes().resource(kvmNode("kvm-a", "10.0.0.1")).create();
-    OpenNebulaConnections connections = new OpenNebulaConnections(
-        s -> new XmlRpcOpenNebulaClient(s, RetryPolicy.NONE, RetryPolicy.Sleeper.THREAD), Clock.systemUTC());
-    cluster.runOperator(new OpenNebulaApiHostDirectory(client, connections,
-        OpenNebulaEndpoints.of(List.of(allowed.endpoint().toString()))));
+    OpenNebulaConnections connections =
+        new OpenNebulaConnections(
+            s -> new XmlRpcOpenNebulaClient(s, RetryPolicy.NONE, RetryPolicy.Sleeper.THREAD),
+            Clock.systemUTC());
+    cluster.runOperator(
+        new OpenNebulaApiHostDirectory(
+            client, connections, OpenNebulaEndpoints.of(List.of(allowed.endpoint().toString()))));
   }
 
   private OutputStream tee(PrintStream original) {
@@ -104,10 +112,20 @@ class OpenNebulaCredentialsMockTest {
   }
 
   private void secret(String name, String session, boolean optedIn) {
-    SecretBuilder secret = new SecretBuilder().withNewMetadata().withName(name).withNamespace(NAMESPACE)
-        .endMetadata().addToData("one_auth", Base64.getEncoder().encodeToString(session.getBytes(StandardCharsets.UTF_8)));
+    SecretBuilder secret =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(NAMESPACE)
+            .endMetadata()
+            .addToData(
+                "one_auth",
+                Base64.getEncoder().encodeToString(session.getBytes(StandardCharsets.UTF_8)));
     if (optedIn) {
-      secret.editMetadata().addToLabels(MonitorOpenNebulaSettings.CREDENTIALS_LABEL, "true").endMetadata();
+      secret
+          .editMetadata()
+          .addToLabels(MonitorOpenNebulaSettings.CREDENTIALS_LABEL, "true")
+          .endMetadata();
     }
     client.resource(secret.build()).create();
   }
@@ -136,28 +154,43 @@ class OpenNebulaCredentialsMockTest {
     monitorUsing("wrong-session", allowed.endpoint(), "wrong-session");
     monitorUsing("sends-elsewhere", foreign.endpoint(), "for-foreign");
 
-    await().atMost(WAIT).untilAsserted(() -> {
-      MonitorAssert.assertThat(current("takes-any-secret"))
-          .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.OPEN_NEBULA_SECRET_NOT_OPTED_IN)
-          .conditionMessageContains(Condition.DEGRADED, "Secret " + NAMESPACE + "/not-opted-in")
-          .conditionMessageContains(Condition.DEGRADED, MonitorOpenNebulaSettings.CREDENTIALS_LABEL + "=true");
-      MonitorAssert.assertThat(current("wrong-session"))
-          .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.OPEN_NEBULA_AUTHENTICATION_FAILED);
-      MonitorAssert.assertThat(current("sends-elsewhere"))
-          .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.OPEN_NEBULA_ENDPOINT_NOT_ALLOWED)
-          .conditionMessageContains(Condition.DEGRADED, foreign.endpoint().toString())
-          .conditionMessageContains(Condition.DEGRADED, OpenNebulaEndpoints.FLAG);
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              MonitorAssert.assertThat(current("takes-any-secret"))
+                  .hasCondition(
+                      Condition.DEGRADED, Condition.TRUE, Reasons.OPEN_NEBULA_SECRET_NOT_OPTED_IN)
+                  .conditionMessageContains(
+                      Condition.DEGRADED, "Secret " + NAMESPACE + "/not-opted-in")
+                  .conditionMessageContains(
+                      Condition.DEGRADED, MonitorOpenNebulaSettings.CREDENTIALS_LABEL + "=true");
+              MonitorAssert.assertThat(current("wrong-session"))
+                  .hasCondition(
+                      Condition.DEGRADED,
+                      Condition.TRUE,
+                      Reasons.OPEN_NEBULA_AUTHENTICATION_FAILED);
+              MonitorAssert.assertThat(current("sends-elsewhere"))
+                  .hasCondition(
+                      Condition.DEGRADED, Condition.TRUE, Reasons.OPEN_NEBULA_ENDPOINT_NOT_ALLOWED)
+                  .conditionMessageContains(Condition.DEGRADED, foreign.endpoint().toString())
+                  .conditionMessageContains(Condition.DEGRADED, OpenNebulaEndpoints.FLAG);
+            });
     cluster.awaitQuiet(Duration.ofMillis(500));
 
-    // The not-opted-in session was never sent; the foreign endpoint was never called and its Secret never fetched.
+    // The not-opted-in session was never sent; the foreign endpoint was never called and its Secret
+    // never fetched.
     assertThat(allowed.calls).extracting(FakeOpenNebula.Call::session).containsOnly(OPTED_IN_WRONG);
     assertThat(foreign.calls).isEmpty();
-    assertThat(cluster.operatorRequestsSinceLastCall()).noneMatch(r -> r.contains("/secrets/for-foreign"));
+    assertThat(cluster.operatorRequestsSinceLastCall())
+        .noneMatch(r -> r.contains("/secrets/for-foreign"));
 
-    String status = JSON.asJson(client.resources(ScaphandreMonitor.class).inNamespace(NAMESPACE).list());
+    String status =
+        JSON.asJson(client.resources(ScaphandreMonitor.class).inNamespace(NAMESPACE).list());
     String events = JSON.asJson(client.v1().events().inNamespace(NAMESPACE).list());
-    assertThat(events).contains(Reasons.OPEN_NEBULA_SECRET_NOT_OPTED_IN, Reasons.OPEN_NEBULA_ENDPOINT_NOT_ALLOWED);
+    assertThat(events)
+        .contains(
+            Reasons.OPEN_NEBULA_SECRET_NOT_OPTED_IN, Reasons.OPEN_NEBULA_ENDPOINT_NOT_ALLOWED);
     String logged;
     synchronized (log) {
       logged = log.toString(StandardCharsets.UTF_8);
@@ -165,9 +198,12 @@ class OpenNebulaCredentialsMockTest {
     for (String session : List.of(NOT_OPTED_IN, OPTED_IN_WRONG, OPTED_IN_FOREIGN)) {
       String password = session.substring(session.indexOf(':') + 1);
       String base64 = Base64.getEncoder().encodeToString(session.getBytes(StandardCharsets.UTF_8));
-      for (Map.Entry<String, String> place : Map.of("status", status, "Events", events, "log", logged).entrySet()) {
-        assertThat(place.getValue()).as("%s holds nothing of the Secret %s", place.getKey(), session)
-            .doesNotContain(password).doesNotContain(base64);
+      for (Map.Entry<String, String> place :
+          Map.of("status", status, "Events", events, "log", logged).entrySet()) {
+        assertThat(place.getValue())
+            .as("%s holds nothing of the Secret %s", place.getKey(), session)
+            .doesNotContain(password)
+            .doesNotContain(base64);
       }
     }
   }

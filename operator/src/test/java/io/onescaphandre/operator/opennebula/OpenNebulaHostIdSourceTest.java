@@ -38,14 +38,16 @@ import org.junit.jupiter.api.Test;
  */
 class OpenNebulaHostIdSourceTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final List<HostFixture> HOSTS = List.of(
-      new HostFixture(5, "kvm-a", "kvm-a.example.org", "kvm", "kvm", 2, 0, "default"),
-      new HostFixture(9, "lxc-b", "lxc-b", "lxc", "lxc", 2, 101, "containers"),
-      new HostFixture(20, "vcenter-c", "vcenter-c", "vcenter", "vcenter", 2, 0, "default"));
+  private static final List<HostFixture> HOSTS =
+      List.of(
+          new HostFixture(5, "kvm-a", "kvm-a.example.org", "kvm", "kvm", 2, 0, "default"),
+          new HostFixture(9, "lxc-b", "lxc-b", "lxc", "lxc", 2, 101, "containers"),
+          new HostFixture(20, "vcenter-c", "vcenter-c", "vcenter", "vcenter", 2, 0, "default"));
 
   private FakeOpenNebula one;
   private MockCluster cluster;
   private KubernetesClient client;
+
   /** Settings of every OpenNebula client the operator created, in order. */
   private final List<OpenNebulaConnectionSettings> clientsCreated = new CopyOnWriteArrayList<>();
 
@@ -57,10 +59,14 @@ class OpenNebulaHostIdSourceTest {
     cluster.installPrometheusOperatorCrds();
     client.nodes().resource(kvmNode("kvm-a", "10.0.0.1")).create();
     client.nodes().resource(kvmNode("lxc-b", "10.0.0.2")).create();
-    OpenNebulaConnections connections = new OpenNebulaConnections(settings -> {
-      clientsCreated.add(settings);
-      return new XmlRpcOpenNebulaClient(settings, RetryPolicy.NONE, RetryPolicy.Sleeper.THREAD);
-    }, Clock.systemUTC());
+    OpenNebulaConnections connections =
+        new OpenNebulaConnections(
+            settings -> {
+              clientsCreated.add(settings);
+              return new XmlRpcOpenNebulaClient(
+                  settings, RetryPolicy.NONE, RetryPolicy.Sleeper.THREAD);
+            },
+            Clock.systemUTC());
     cluster.runOperator(new OpenNebulaApiHostDirectory(client, connections));
   }
 
@@ -71,12 +77,23 @@ class OpenNebulaHostIdSourceTest {
   }
 
   private void secret(String session) {
-    Map<String, String> data = Map.of("one_auth", Base64.getEncoder().encodeToString(
-        (session + "\n").getBytes(StandardCharsets.UTF_8)));
+    Map<String, String> data =
+        Map.of(
+            "one_auth",
+            Base64.getEncoder().encodeToString((session + "\n").getBytes(StandardCharsets.UTF_8)));
     var existing = client.secrets().inNamespace(NAMESPACE).withName("one-auth");
     if (existing.get() == null) {
-      client.resource(new SecretBuilder().withNewMetadata().withName("one-auth").withNamespace(NAMESPACE)
-          .addToLabels(MonitorOpenNebulaSettings.CREDENTIALS_LABEL, "true").endMetadata().withData(data).build()).create();
+      client
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("one-auth")
+                  .withNamespace(NAMESPACE)
+                  .addToLabels(MonitorOpenNebulaSettings.CREDENTIALS_LABEL, "true")
+                  .endMetadata()
+                  .withData(data)
+                  .build())
+          .create();
     } else {
       existing.edit(s -> new SecretBuilder(s).withData(data).build());
     }
@@ -105,9 +122,15 @@ class OpenNebulaHostIdSourceTest {
   }
 
   private void awaitBothMapped() {
-    await().atMost(WAIT).untilAsserted(() -> MonitorAssert.assertThat(current()).hasMappedHosts(2)
-        .hasNode("kvm-a", 5L, "openNebulaApi").hasNode("lxc-b", 9L, "openNebulaApi")
-        .hasCondition(Condition.DEGRADED, Condition.FALSE, Reasons.AS_EXPECTED));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                MonitorAssert.assertThat(current())
+                    .hasMappedHosts(2)
+                    .hasNode("kvm-a", 5L, "openNebulaApi")
+                    .hasNode("lxc-b", 9L, "openNebulaApi")
+                    .hasCondition(Condition.DEGRADED, Condition.FALSE, Reasons.AS_EXPECTED));
   }
 
   @Test
@@ -115,28 +138,38 @@ class OpenNebulaHostIdSourceTest {
     secret(FakeOpenNebula.SESSION);
     create();
     awaitBothMapped();
-    await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(labels("kvm-a")).containsEntry(MonitorNames.HOST_ID_LABEL, "5");
-      assertThat(labels("lxc-b")).containsEntry(MonitorNames.HOST_ID_LABEL, "9");
-      ScrapeConfig scrape = client.resources(ScrapeConfig.class).inNamespace(NAMESPACE).withName("lab").get();
-      assertThat(scrape).isNotNull();
-      assertThat(scrape.getSpec().getStaticConfigs())
-          .anySatisfy(c -> assertThat(c.getLabels()).containsEntry("host_id", "5"))
-          .anySatisfy(c -> assertThat(c.getLabels()).containsEntry("host_id", "9"));
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(labels("kvm-a")).containsEntry(MonitorNames.HOST_ID_LABEL, "5");
+              assertThat(labels("lxc-b")).containsEntry(MonitorNames.HOST_ID_LABEL, "9");
+              ScrapeConfig scrape =
+                  client.resources(ScrapeConfig.class).inNamespace(NAMESPACE).withName("lab").get();
+              assertThat(scrape).isNotNull();
+              assertThat(scrape.getSpec().getStaticConfigs())
+                  .anySatisfy(c -> assertThat(c.getLabels()).containsEntry("host_id", "5"))
+                  .anySatisfy(c -> assertThat(c.getLabels()).containsEntry("host_id", "9"));
+            });
     Node kvm = client.nodes().withName("kvm-a").get();
     assertThat(kvm.getMetadata().getAnnotations())
         .containsEntry(MonitorNames.HOST_ID_SOURCE_ANNOTATION, "openNebulaApi");
-    assertThat(one.calls).allSatisfy(c -> assertThat(c.session()).isEqualTo(FakeOpenNebula.SESSION));
-    // Reconciles come back every refreshInterval and reuse the one client; an unchanged pool writes nothing.
-    // First let what the mapping itself caused (status patch, events) land: on a loaded machine it can
+    assertThat(one.calls)
+        .allSatisfy(c -> assertThat(c.session()).isEqualTo(FakeOpenNebula.SESSION));
+    // Reconciles come back every refreshInterval and reuse the one client; an unchanged pool writes
+    // nothing.
+    // First let what the mapping itself caused (status patch, events) land: on a loaded machine it
+    // can
     // still be in flight here. If every refresh wrote, this wait would time out and fail the test.
-    await().atMost(WAIT).until(() -> {
-      cluster.operatorWritesSinceLastCall();
-      int before = one.calls.size();
-      await().atMost(WAIT).until(() -> one.calls.size() > before);
-      return cluster.operatorWritesSinceLastCall().isEmpty();
-    });
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              cluster.operatorWritesSinceLastCall();
+              int before = one.calls.size();
+              await().atMost(WAIT).until(() -> one.calls.size() > before);
+              return cluster.operatorWritesSinceLastCall().isEmpty();
+            });
     int calls = one.calls.size();
     await().atMost(WAIT).until(() -> one.calls.size() >= calls + 3);
     assertThat(cluster.operatorWritesSinceLastCall()).isEmpty();
@@ -148,11 +181,19 @@ class OpenNebulaHostIdSourceTest {
   void aRefusedSessionIsDegradedWithOpenNebulasWordsAndNothingCrashes() {
     secret("oneadmin:wrong");
     create();
-    await().atMost(WAIT).untilAsserted(() -> MonitorAssert.assertThat(current())
-        .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.OPEN_NEBULA_AUTHENTICATION_FAILED)
-        .conditionMessageContains(Condition.DEGRADED, "User couldn't be authenticated")
-        .conditionMessageContains(Condition.DEGRADED, "spec.openNebula.secretRef")
-        .hasNode("kvm-a", null, null).hasMappedHosts(0));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                MonitorAssert.assertThat(current())
+                    .hasCondition(
+                        Condition.DEGRADED,
+                        Condition.TRUE,
+                        Reasons.OPEN_NEBULA_AUTHENTICATION_FAILED)
+                    .conditionMessageContains(Condition.DEGRADED, "User couldn't be authenticated")
+                    .conditionMessageContains(Condition.DEGRADED, "spec.openNebula.secretRef")
+                    .hasNode("kvm-a", null, null)
+                    .hasMappedHosts(0));
     assertThat(labels("kvm-a")).doesNotContainKey(MonitorNames.HOST_ID_LABEL);
     assertThat(cluster.reconciles().failed()).isZero();
   }
@@ -160,10 +201,16 @@ class OpenNebulaHostIdSourceTest {
   @Test
   void aMissingSecretIsDegradedNamingIt() {
     create();
-    await().atMost(WAIT).untilAsserted(() -> MonitorAssert.assertThat(current())
-        .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.OPEN_NEBULA_SECRET_MISSING)
-        .conditionMessageContains(Condition.DEGRADED, "Secret " + NAMESPACE + "/one-auth")
-        .conditionMessageContains(Condition.DEGRADED, "does not exist"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                MonitorAssert.assertThat(current())
+                    .hasCondition(
+                        Condition.DEGRADED, Condition.TRUE, Reasons.OPEN_NEBULA_SECRET_MISSING)
+                    .conditionMessageContains(
+                        Condition.DEGRADED, "Secret " + NAMESPACE + "/one-auth")
+                    .conditionMessageContains(Condition.DEGRADED, "does not exist"));
     assertThat(one.calls).isEmpty();
     assertThat(cluster.reconciles().failed()).isZero();
   }
@@ -174,20 +221,32 @@ class OpenNebulaHostIdSourceTest {
     create();
     awaitBothMapped();
     one.close();
-    await().atMost(WAIT).untilAsserted(() -> MonitorAssert.assertThat(current())
-        .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.OPEN_NEBULA_UNREACHABLE)
-        .conditionMessageContains(Condition.DEGRADED, "host ids kept from the host pool read at")
-        .hasNode("kvm-a", 5L, "openNebulaApi").hasNode("lxc-b", 9L, "openNebulaApi").hasMappedHosts(2));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                MonitorAssert.assertThat(current())
+                    .hasCondition(
+                        Condition.DEGRADED, Condition.TRUE, Reasons.OPEN_NEBULA_UNREACHABLE)
+                    .conditionMessageContains(
+                        Condition.DEGRADED, "host ids kept from the host pool read at")
+                    .hasNode("kvm-a", 5L, "openNebulaApi")
+                    .hasNode("lxc-b", 9L, "openNebulaApi")
+                    .hasMappedHosts(2));
     assertThat(labels("kvm-a")).containsEntry(MonitorNames.HOST_ID_LABEL, "5");
-    // While OpenNebula stays away the status says the same thing: nothing is written again. First let
+    // While OpenNebula stays away the status says the same thing: nothing is written again. First
+    // let
     // the writes of the transition itself land (a loaded machine delays them); if every reconcile
     // wrote, this wait would time out and fail the test.
-    await().atMost(WAIT).until(() -> {
-      cluster.operatorWritesSinceLastCall();
-      long before = cluster.reconciles().finished();
-      await().atMost(WAIT).until(() -> cluster.reconciles().finished() > before);
-      return cluster.operatorWritesSinceLastCall().isEmpty();
-    });
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              cluster.operatorWritesSinceLastCall();
+              long before = cluster.reconciles().finished();
+              await().atMost(WAIT).until(() -> cluster.reconciles().finished() > before);
+              return cluster.operatorWritesSinceLastCall().isEmpty();
+            });
     long reconciles = cluster.reconciles().finished();
     await().atMost(WAIT).until(() -> cluster.reconciles().finished() >= reconciles + 3);
     assertThat(cluster.operatorWritesSinceLastCall()).isEmpty();
@@ -199,12 +258,18 @@ class OpenNebulaHostIdSourceTest {
     client.nodes().resource(kvmNode("kvm-a.example.org", "10.0.0.3")).create();
     secret(FakeOpenNebula.SESSION);
     create();
-    await().atMost(WAIT).untilAsserted(() -> MonitorAssert.assertThat(current())
-        .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.HOST_ID_CONFLICT)
-        .conditionMessageContains(Condition.DEGRADED,
-            "OpenNebula host kvm-a (id 5) matches several nodes: kvm-a, kvm-a.example.org")
-        .hasNode("kvm-a", null, null).hasNode("kvm-a.example.org", null, null)
-        .hasNode("lxc-b", 9L, "openNebulaApi"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                MonitorAssert.assertThat(current())
+                    .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.HOST_ID_CONFLICT)
+                    .conditionMessageContains(
+                        Condition.DEGRADED,
+                        "OpenNebula host kvm-a (id 5) matches several nodes: kvm-a, kvm-a.example.org")
+                    .hasNode("kvm-a", null, null)
+                    .hasNode("kvm-a.example.org", null, null)
+                    .hasNode("lxc-b", 9L, "openNebulaApi"));
     assertThat(labels("kvm-a")).doesNotContainKey(MonitorNames.HOST_ID_LABEL);
   }
 
@@ -212,11 +277,19 @@ class OpenNebulaHostIdSourceTest {
   void aRotatedSecretIsUsedThroughANewClient() {
     secret("oneadmin:old-password");
     create();
-    await().atMost(WAIT).untilAsserted(() -> MonitorAssert.assertThat(current())
-        .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.OPEN_NEBULA_AUTHENTICATION_FAILED));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                MonitorAssert.assertThat(current())
+                    .hasCondition(
+                        Condition.DEGRADED,
+                        Condition.TRUE,
+                        Reasons.OPEN_NEBULA_AUTHENTICATION_FAILED));
     secret(FakeOpenNebula.SESSION);
     awaitBothMapped();
-    assertThat(clientsCreated).extracting(OpenNebulaConnectionSettings::session)
+    assertThat(clientsCreated)
+        .extracting(OpenNebulaConnectionSettings::session)
         .containsExactly("oneadmin:old-password", FakeOpenNebula.SESSION);
     int before = one.calls.size();
     await().atMost(WAIT).until(() -> one.calls.size() > before + 1);

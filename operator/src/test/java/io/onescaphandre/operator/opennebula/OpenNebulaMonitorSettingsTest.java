@@ -33,7 +33,10 @@ class OpenNebulaMonitorSettingsTest {
     secret("auth-string", Map.of("one_auth", "serveradmin:token"), true);
     secret("auth-other-key", Map.of("credentials", "oneadmin:s3cret"), false);
     secret("auth-no-colon", Map.of("one_auth", "oneadmin"), false);
-    secret("ca", Map.of("ca.crt", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"), false);
+    secret(
+        "ca",
+        Map.of("ca.crt", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"),
+        false);
   }
 
   @AfterAll
@@ -42,12 +45,20 @@ class OpenNebulaMonitorSettingsTest {
   }
 
   private static void secret(String name, Map<String, String> values, boolean asStringData) {
-    SecretBuilder b = new SecretBuilder().withNewMetadata().withName(name).withNamespace(NAMESPACE)
-        .addToLabels(MonitorOpenNebulaSettings.CREDENTIALS_LABEL, "true").endMetadata();
+    SecretBuilder b =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(NAMESPACE)
+            .addToLabels(MonitorOpenNebulaSettings.CREDENTIALS_LABEL, "true")
+            .endMetadata();
     if (asStringData) {
       b.withStringData(values);
     } else {
-      values.forEach((k, v) -> b.addToData(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+      values.forEach(
+          (k, v) ->
+              b.addToData(
+                  k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
     }
     client.resource(b.build()).create();
   }
@@ -64,7 +75,8 @@ class OpenNebulaMonitorSettingsTest {
 
   @Test
   void theSessionComesFromTheSecretsDataAndTheTimeoutFromTheSpec() {
-    MonitorOpenNebulaSettings.Result r = MonitorOpenNebulaSettings.read(client, monitorWith("auth-data", null));
+    MonitorOpenNebulaSettings.Result r =
+        MonitorOpenNebulaSettings.read(client, monitorWith("auth-data", null));
     assertThat(r.ok()).isTrue();
     assertThat(r.settings().session()).isEqualTo("oneadmin:s3cret");
     assertThat(r.settings().endpoint()).hasToString("https://frontend.example.org:2633/RPC2");
@@ -74,52 +86,72 @@ class OpenNebulaMonitorSettingsTest {
 
   @Test
   void stringDataAndAnotherKeyWork() {
-    assertThat(MonitorOpenNebulaSettings.read(client, monitorWith("auth-string", null)).settings().session())
+    assertThat(
+            MonitorOpenNebulaSettings.read(client, monitorWith("auth-string", null))
+                .settings()
+                .session())
         .isEqualTo("serveradmin:token");
-    assertThat(MonitorOpenNebulaSettings.read(client, monitorWith("auth-other-key", "credentials")).settings()
-        .session()).isEqualTo("oneadmin:s3cret");
+    assertThat(
+            MonitorOpenNebulaSettings.read(client, monitorWith("auth-other-key", "credentials"))
+                .settings()
+                .session())
+        .isEqualTo("oneadmin:s3cret");
   }
 
   @Test
   void theCaComesFromItsSecretUnderCaCrtByDefault() {
     ScaphandreMonitor m = monitorWith("auth-data", null);
     m.getSpec().getOpenNebula().getTls().setCaSecretRef(new SecretKeyRef("ca", null));
-    assertThat(MonitorOpenNebulaSettings.read(client, m).settings().caPem()).startsWith("-----BEGIN CERTIFICATE-----");
+    assertThat(MonitorOpenNebulaSettings.read(client, m).settings().caPem())
+        .startsWith("-----BEGIN CERTIFICATE-----");
   }
 
   @Test
   void aMissingSecretOrKeyIsNamedWithItsNamespace() {
-    MonitorOpenNebulaSettings.Result missing = MonitorOpenNebulaSettings.read(client, monitorWith("nope", null));
+    MonitorOpenNebulaSettings.Result missing =
+        MonitorOpenNebulaSettings.read(client, monitorWith("nope", null));
     assertThat(missing.ok()).isFalse();
     assertThat(missing.failureReason()).isEqualTo(Reasons.OPEN_NEBULA_SECRET_MISSING);
     assertThat(missing.failureMessage())
         .isEqualTo("Secret " + NAMESPACE + "/nope (spec.openNebula.secretRef) does not exist");
 
-    MonitorOpenNebulaSettings.Result noKey = MonitorOpenNebulaSettings.read(client, monitorWith("auth-other-key", null));
+    MonitorOpenNebulaSettings.Result noKey =
+        MonitorOpenNebulaSettings.read(client, monitorWith("auth-other-key", null));
     assertThat(noKey.failureReason()).isEqualTo(Reasons.OPEN_NEBULA_SECRET_MISSING);
     assertThat(noKey.failureMessage())
-        .isEqualTo("Secret " + NAMESPACE + "/auth-other-key (spec.openNebula.secretRef) has no key one_auth");
+        .isEqualTo(
+            "Secret "
+                + NAMESPACE
+                + "/auth-other-key (spec.openNebula.secretRef) has no key one_auth");
 
     ScaphandreMonitor noCa = monitorWith("auth-data", null);
     noCa.getSpec().getOpenNebula().getTls().setCaSecretRef(new SecretKeyRef("auth-data", "ca.pem"));
     assertThat(MonitorOpenNebulaSettings.read(client, noCa).failureMessage())
-        .isEqualTo("Secret " + NAMESPACE + "/auth-data (spec.openNebula.tls.caSecretRef) has no key ca.pem nor ca.crt");
+        .isEqualTo(
+            "Secret "
+                + NAMESPACE
+                + "/auth-data (spec.openNebula.tls.caSecretRef) has no key ca.pem nor ca.crt");
   }
 
   @Test
   void aValueThatIsNotUserColonPasswordIsInvalidAndNotPrinted() {
-    MonitorOpenNebulaSettings.Result r = MonitorOpenNebulaSettings.read(client, monitorWith("auth-no-colon", null));
+    MonitorOpenNebulaSettings.Result r =
+        MonitorOpenNebulaSettings.read(client, monitorWith("auth-no-colon", null));
     assertThat(r.failureReason()).isEqualTo(Reasons.OPEN_NEBULA_SETTINGS_INVALID);
-    assertThat(r.failureMessage()).contains("Secret " + NAMESPACE + "/auth-no-colon key one_auth")
-        .contains("user:password").doesNotContain("oneadmin");
+    assertThat(r.failureMessage())
+        .contains("Secret " + NAMESPACE + "/auth-no-colon key one_auth")
+        .contains("user:password")
+        .doesNotContain("oneadmin");
   }
 
   @Test
   void everyFailureKindHasAReason() {
     for (Kind kind : Kind.values()) {
-      assertThat(MonitorOpenNebulaSettings.reasonOf(new OpenNebulaException(kind, "x"))).startsWith("OpenNebula");
+      assertThat(MonitorOpenNebulaSettings.reasonOf(new OpenNebulaException(kind, "x")))
+          .startsWith("OpenNebula");
     }
-    assertThat(MonitorOpenNebulaSettings.reasonOf(new OpenNebulaException(Kind.AUTHENTICATION, "x")))
+    assertThat(
+            MonitorOpenNebulaSettings.reasonOf(new OpenNebulaException(Kind.AUTHENTICATION, "x")))
         .isEqualTo(Reasons.OPEN_NEBULA_AUTHENTICATION_FAILED);
     assertThat(MonitorOpenNebulaSettings.reasonOf(new OpenNebulaException(Kind.UNREACHABLE, "x")))
         .isEqualTo(Reasons.OPEN_NEBULA_UNREACHABLE);

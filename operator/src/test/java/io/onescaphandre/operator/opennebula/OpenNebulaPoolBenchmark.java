@@ -37,14 +37,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Time and memory of reading OpenNebula's pools at the sizes the operator is built for: 5,000 hosts
  * and 100,000 VMs ({@code one.vmpool.info}, every VM ACTIVE; {@code one.vmpool.infoextended} for
- * comparison). Goal: each under 1 s and within a
- * 256 MiB heap. Not part of the default test run (the class name matches no surefire pattern, and it
- * is tagged {@code benchmark}); docs/benchmarks/opennebula.md has the command and the figures.
+ * comparison). Goal: each under 1 s and within a 256 MiB heap. Not part of the default test run
+ * (the class name matches no surefire pattern, and it is tagged {@code benchmark});
+ * docs/benchmarks/opennebula.md has the command and the figures.
  *
- * <p>Reported per case, medians of 7 runs after 3 warm-ups ({@code -Dbenchmark.runs},
- * {@code -Dbenchmark.warmups}): wall time,
- * bytes allocated by the parsing thread, peak heap occupancy during the run (heap pools' peak after a
- * GC and a peak reset, garbage included) and the heap the result retains.
+ * <p>Reported per case, medians of 7 runs after 3 warm-ups ({@code -Dbenchmark.runs}, {@code
+ * -Dbenchmark.warmups}): wall time, bytes allocated by the parsing thread, peak heap occupancy
+ * during the run (heap pools' peak after a GC and a peak reset, garbage included) and the heap the
+ * result retains.
  */
 @Tag("benchmark")
 class OpenNebulaPoolBenchmark {
@@ -54,8 +54,7 @@ class OpenNebulaPoolBenchmark {
   static final int WARMUPS = Integer.getInteger("benchmark.warmups", 3);
   static final int RUNS = Integer.getInteger("benchmark.runs", 7);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   @Timeout(value = 20, unit = TimeUnit.MINUTES)
@@ -63,46 +62,71 @@ class OpenNebulaPoolBenchmark {
     Path hostAnswer = dir.resolve("hostpool.xml");
     Path shortAnswer = dir.resolve("vmpool-short.xml");
     Path extendedAnswer = dir.resolve("vmpool-extended.xml");
-    writeAnswer(hostAnswer, "<HOST_POOL>", "</HOST_POOL>", HOSTS, i -> {
-      StringBuilder xml = new StringBuilder(2048);
-      OpenNebulaFixtures.appendHost(host(i), xml);
-      return xml.toString();
-    });
+    writeAnswer(
+        hostAnswer,
+        "<HOST_POOL>",
+        "</HOST_POOL>",
+        HOSTS,
+        i -> {
+          StringBuilder xml = new StringBuilder(2048);
+          OpenNebulaFixtures.appendHost(host(i), xml);
+          return xml.toString();
+        });
     writeAnswer(shortAnswer, "<VM_POOL>", "</VM_POOL>", VMS, OpenNebulaPoolBenchmark::shortVm);
-    writeAnswer(extendedAnswer, "<VM_POOL>", "</VM_POOL>", VMS, OpenNebulaPoolBenchmark::extendedVm);
-    System.out.printf(Locale.ROOT, "%nOpenNebula pool benchmark: java %s, %d CPUs, max heap %d MiB%n",
-        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+    writeAnswer(
+        extendedAnswer, "<VM_POOL>", "</VM_POOL>", VMS, OpenNebulaPoolBenchmark::extendedVm);
+    System.out.printf(
+        Locale.ROOT,
+        "%nOpenNebula pool benchmark: java %s, %d CPUs, max heap %d MiB%n",
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20);
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "answers (XML-RPC, escaped): host pool %d MiB, one.vmpool.info %d MiB, one.vmpool.infoextended %d MiB%n",
-        Files.size(hostAnswer) >> 20, Files.size(shortAnswer) >> 20, Files.size(extendedAnswer) >> 20);
+        Files.size(hostAnswer) >> 20,
+        Files.size(shortAnswer) >> 20,
+        Files.size(extendedAnswer) >> 20);
 
-    List<OneHost> hosts = measure("parse one.hostpool.info, " + HOSTS + " hosts", () -> read(hostAnswer,
-        "one.hostpool.info", HostPoolParser::parse));
+    List<OneHost> hosts =
+        measure(
+            "parse one.hostpool.info, " + HOSTS + " hosts",
+            () -> read(hostAnswer, "one.hostpool.info", HostPoolParser::parse));
     assertThat(hosts).hasSize(HOSTS);
-    List<OneVm> vms = measure("parse one.vmpool.info, " + VMS + " VMs", () -> read(shortAnswer,
-        "one.vmpool.info", VmPoolParser::parse));
+    List<OneVm> vms =
+        measure(
+            "parse one.vmpool.info, " + VMS + " VMs",
+            () -> read(shortAnswer, "one.vmpool.info", VmPoolParser::parse));
     assertThat(vms).hasSize(VMS);
     assertThat(vms.get(VMS - 1).hostId()).isEqualTo((VMS - 1) % HOSTS);
     vms = null;
 
     // Where the time goes: the XML-RPC layer alone (unescaping the body) and the pool parser alone
     // (on the unescaped document).
-    assertThat(measure("  XML-RPC layer only (body read, not parsed)", () -> read(shortAnswer,
-        "one.vmpool.info", OpenNebulaPoolBenchmark::countChars))).isPositive();
+    assertThat(
+            measure(
+                "  XML-RPC layer only (body read, not parsed)",
+                () -> read(shortAnswer, "one.vmpool.info", OpenNebulaPoolBenchmark::countChars)))
+        .isPositive();
     Path vmDocument = dir.resolve("vmpool-short-document.xml");
     writeDocument(vmDocument, "<VM_POOL>", "</VM_POOL>", VMS, OpenNebulaPoolBenchmark::shortVm);
-    assertThat(measure("  VmPoolParser only (unescaped document)", () -> {
-      try (java.io.Reader in = Files.newBufferedReader(vmDocument)) {
-        return VmPoolParser.parse(in);
-      } catch (IOException | javax.xml.stream.XMLStreamException e) {
-        throw new IllegalStateException(e);
-      }
-    })).hasSize(VMS);
+    assertThat(
+            measure(
+                "  VmPoolParser only (unescaped document)",
+                () -> {
+                  try (java.io.Reader in = Files.newBufferedReader(vmDocument)) {
+                    return VmPoolParser.parse(in);
+                  } catch (IOException | javax.xml.stream.XMLStreamException e) {
+                    throw new IllegalStateException(e);
+                  }
+                }))
+        .hasSize(VMS);
     Files.delete(vmDocument);
     // For comparison: the same VMs in the full body of one.vmpool.infoextended.
-    List<OneVm> extended = measure("parse one.vmpool.infoextended, " + VMS + " VMs", () -> read(
-        extendedAnswer, "one.vmpool.infoextended", VmPoolParser::parse));
+    List<OneVm> extended =
+        measure(
+            "parse one.vmpool.infoextended, " + VMS + " VMs",
+            () -> read(extendedAnswer, "one.vmpool.infoextended", VmPoolParser::parse));
     assertThat(extended).hasSize(VMS);
     assertThat(extended.get(VMS - 1).hostId()).isEqualTo((VMS - 1) % HOSTS);
     extended = null;
@@ -112,18 +136,26 @@ class OpenNebulaPoolBenchmark {
     for (int i = 0; i < NODES; i++) {
       nodes.add(new NodeIdentity("kvm-" + i, List.of("10.1." + (i / 250) + "." + (i % 250))));
     }
-    HostMatchResult matched = measure("HostMatcher, " + NODES + " nodes x " + HOSTS + " hosts",
-        () -> HostMatcher.match(nodes, hosts));
+    HostMatchResult matched =
+        measure(
+            "HostMatcher, " + NODES + " nodes x " + HOSTS + " hosts",
+            () -> HostMatcher.match(nodes, hosts));
     assertThat(matched.matches()).hasSize(NODES);
 
     try (Served served = new Served(hostAnswer, shortAnswer)) {
-      XmlRpcOpenNebulaClient client = new XmlRpcOpenNebulaClient(new OpenNebulaConnectionSettings(
-          served.endpoint(), FakeOpenNebula.SESSION, false, null, Duration.ofSeconds(30)),
-          RetryPolicy.NONE, d -> {});
+      XmlRpcOpenNebulaClient client =
+          new XmlRpcOpenNebulaClient(
+              new OpenNebulaConnectionSettings(
+                  served.endpoint(), FakeOpenNebula.SESSION, false, null, Duration.ofSeconds(30)),
+              RetryPolicy.NONE,
+              d -> {});
       assertThat(measure("XmlRpcOpenNebulaClient.hostPool() over loopback HTTP", client::hostPool))
           .hasSize(HOSTS);
-      assertThat(measure("XmlRpcOpenNebulaClient.vmPool(ACTIVE) over loopback HTTP",
-          () -> client.vmPool(OpenNebulaClient.VmStateFilter.ACTIVE))).hasSize(VMS);
+      assertThat(
+              measure(
+                  "XmlRpcOpenNebulaClient.vmPool(ACTIVE) over loopback HTTP",
+                  () -> client.vmPool(OpenNebulaClient.VmStateFilter.ACTIVE)))
+          .hasSize(VMS);
     }
   }
 
@@ -141,22 +173,32 @@ class OpenNebulaPoolBenchmark {
 
   private static HostFixture host(int i) {
     String mad = i % 10 == 0 ? "lxc" : "kvm";
-    return new HostFixture(i, "kvm-" + i, "kvm-" + i + ".example.org", mad, mad, 2, i % 20, "cluster-" + (i % 20));
+    return new HostFixture(
+        i, "kvm-" + i, "kvm-" + i + ".example.org", mad, mad, 2, i % 20, "cluster-" + (i % 20));
   }
 
   private static VmFixture vm(int i) {
     int host = i % HOSTS;
-    return new VmFixture(i, "vm-" + i, "user" + (i % 500), "group" + (i % 50), 3, 3,
-        List.of(new HistoryFixture(0, (host + 1) % HOSTS, "kvm-" + ((host + 1) % HOSTS), "kvm"),
+    return new VmFixture(
+        i,
+        "vm-" + i,
+        "user" + (i % 500),
+        "group" + (i % 50),
+        3,
+        3,
+        List.of(
+            new HistoryFixture(0, (host + 1) % HOSTS, "kvm-" + ((host + 1) % HOSTS), "kvm"),
             new HistoryFixture(1, host, "kvm-" + host, "kvm")));
   }
 
   /** {@code [true, <pool>, 0]} written piece by piece: the benchmark itself never holds a pool. */
-  private static void writeAnswer(Path file, String open, String close, int count, IntFunction<String> element)
+  private static void writeAnswer(
+      Path file, String open, String close, int count, IntFunction<String> element)
       throws IOException {
     String empty = OpenNebulaFixtures.success("\u0000");
     int hole = empty.indexOf('\u0000');
-    try (Writer out = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16)) {
+    try (Writer out =
+        new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16)) {
       out.write(empty.substring(0, hole));
       out.write(OpenNebulaFixtures.esc(open));
       for (int i = 0; i < count; i++) {
@@ -180,9 +222,11 @@ class OpenNebulaPoolBenchmark {
     return total;
   }
 
-  private static void writeDocument(Path file, String open, String close, int count, IntFunction<String> element)
+  private static void writeDocument(
+      Path file, String open, String close, int count, IntFunction<String> element)
       throws IOException {
-    try (Writer out = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16)) {
+    try (Writer out =
+        new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16)) {
       out.write(open);
       for (int i = 0; i < count; i++) {
         out.write(element.apply(i));
@@ -200,9 +244,12 @@ class OpenNebulaPoolBenchmark {
   }
 
   private static <T> T measure(String name, Supplier<T> run) {
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(p -> p.getType() == MemoryType.HEAP).toList();
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    List<MemoryPoolMXBean> heap =
+        ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == MemoryType.HEAP)
+            .toList();
     for (int i = 0; i < WARMUPS; i++) {
       run.get();
     }
@@ -225,10 +272,16 @@ class OpenNebulaPoolBenchmark {
       System.gc();
       retained.add(usedHeap() - before);
     }
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "%-58s median %7.1f ms (min %.1f, max %.1f); allocated %5d MiB; peak heap %4d MiB; result %4d MiB%n",
-        name, median(nanos) / 1e6, Collections.min(nanos) / 1e6, Collections.max(nanos) / 1e6,
-        median(allocated) >> 20, median(peaks) >> 20, Math.max(0, median(retained)) >> 20);
+        name,
+        median(nanos) / 1e6,
+        Collections.min(nanos) / 1e6,
+        Collections.max(nanos) / 1e6,
+        median(allocated) >> 20,
+        median(peaks) >> 20,
+        Math.max(0, median(retained)) >> 20);
     return result;
   }
 
@@ -249,21 +302,28 @@ class OpenNebulaPoolBenchmark {
 
     Served(Path hostAnswer, Path vmAnswer) throws IOException {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      server.createContext("/RPC2", exchange -> {
-        String request = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        Path file = request.contains("<methodName>one.hostpool.info</methodName>") ? hostAnswer
-            : request.contains("<methodName>one.vmpool.info</methodName>") ? vmAnswer : null;
-        if (file == null) {
-          exchange.sendResponseHeaders(404, -1);
-          exchange.close();
-          return;
-        }
-        exchange.getResponseHeaders().add("Content-Type", "text/xml");
-        exchange.sendResponseHeaders(200, Files.size(file));
-        try (OutputStream out = exchange.getResponseBody()) {
-          Files.copy(file, out);
-        }
-      });
+      server.createContext(
+          "/RPC2",
+          exchange -> {
+            String request =
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            Path file =
+                request.contains("<methodName>one.hostpool.info</methodName>")
+                    ? hostAnswer
+                    : request.contains("<methodName>one.vmpool.info</methodName>")
+                        ? vmAnswer
+                        : null;
+            if (file == null) {
+              exchange.sendResponseHeaders(404, -1);
+              exchange.close();
+              return;
+            }
+            exchange.getResponseHeaders().add("Content-Type", "text/xml");
+            exchange.sendResponseHeaders(200, Files.size(file));
+            try (OutputStream out = exchange.getResponseBody()) {
+              Files.copy(file, out);
+            }
+          });
       server.start();
     }
 

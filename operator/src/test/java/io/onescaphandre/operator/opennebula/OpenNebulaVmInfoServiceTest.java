@@ -23,17 +23,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** opennebula_vm_info as the run command serves it: targets from the monitors, refreshed on their interval. */
+/**
+ * opennebula_vm_info as the run command serves it: targets from the monitors, refreshed on their
+ * interval.
+ */
 class OpenNebulaVmInfoServiceTest {
   private FakeOpenNebula one;
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final List<OpenNebulaConnectionSettings> clientsCreated = new CopyOnWriteArrayList<>();
-  private final AtomicReference<List<VmInfoService.Target>> targets = new AtomicReference<>(List.of());
+  private final AtomicReference<List<VmInfoService.Target>> targets =
+      new AtomicReference<>(List.of());
 
   @BeforeEach
   void start() throws Exception {
-    one = new FakeOpenNebula()
-        .answerBody("one.vmpool.info", OpenNebulaFixtures.vmPoolShort(OpenNebulaFixtures.VMS));
+    one =
+        new FakeOpenNebula()
+            .answerBody("one.vmpool.info", OpenNebulaFixtures.vmPoolShort(OpenNebulaFixtures.VMS));
   }
 
   @AfterEach
@@ -42,10 +48,15 @@ class OpenNebulaVmInfoServiceTest {
   }
 
   private VmInfoService service() {
-    return new VmInfoService(registry, targets::get, Duration.ofMinutes(5), Clock.systemUTC(), settings -> {
-      clientsCreated.add(settings);
-      return new XmlRpcOpenNebulaClient(settings, RetryPolicy.NONE, d -> {});
-    });
+    return new VmInfoService(
+        registry,
+        targets::get,
+        Duration.ofMinutes(5),
+        Clock.systemUTC(),
+        settings -> {
+          clientsCreated.add(settings);
+          return new XmlRpcOpenNebulaClient(settings, RetryPolicy.NONE, d -> {});
+        });
   }
 
   private List<String> vmInfoLines() {
@@ -54,8 +65,10 @@ class OpenNebulaVmInfoServiceTest {
 
   @Test
   void monitorsWithTheSameSettingsAreAskedOnceAndTheSmallestIntervalWins() {
-    targets.set(List.of(new VmInfoService.Target(one.settings(), Duration.ofMinutes(5)),
-        new VmInfoService.Target(one.settings(), Duration.ofSeconds(30))));
+    targets.set(
+        List.of(
+            new VmInfoService.Target(one.settings(), Duration.ofMinutes(5)),
+            new VmInfoService.Target(one.settings(), Duration.ofSeconds(30))));
     try (VmInfoService service = service()) {
       VmInfoExporter.RefreshStatus status = service.refresh();
 
@@ -64,8 +77,10 @@ class OpenNebulaVmInfoServiceTest {
       assertThat(one.methodsCalled()).containsExactly("one.vmpool.info");
       assertThat(clientsCreated).hasSize(1);
       assertThat(service.nextDelay()).isEqualTo(Duration.ofSeconds(30));
-      assertThat(vmInfoLines()).hasSize(4).contains(
-          "opennebula_vm_info{gname=\"users\",hypervisor=\"lxc\",one_host_id=\"12\",one_vm_id=\"42\",uname=\"carol\",vm_name=\"ct-1\"} 1");
+      assertThat(vmInfoLines())
+          .hasSize(4)
+          .contains(
+              "opennebula_vm_info{gname=\"users\",hypervisor=\"lxc\",one_host_id=\"12\",one_vm_id=\"42\",uname=\"carol\",vm_name=\"ct-1\"} 1");
     }
     assertThat(vmInfoLines()).isEmpty();
   }
@@ -92,7 +107,9 @@ class OpenNebulaVmInfoServiceTest {
 
   @Test
   void aRotatedSessionGetsANewClientAndAnUnreachableOpenNebulaKeepsItsLastPool() {
-    targets.set(List.of(new VmInfoService.Target(one.settings("oneadmin:old", Duration.ofSeconds(2)), null)));
+    targets.set(
+        List.of(
+            new VmInfoService.Target(one.settings("oneadmin:old", Duration.ofSeconds(2)), null)));
     try (VmInfoService service = service()) {
       VmInfoExporter.RefreshStatus refused = service.refresh();
       assertThat(refused.ok()).isFalse();
@@ -101,7 +118,8 @@ class OpenNebulaVmInfoServiceTest {
 
       targets.set(List.of(new VmInfoService.Target(one.settings(), null)));
       assertThat(service.refresh().ok()).isTrue();
-      assertThat(clientsCreated).extracting(OpenNebulaConnectionSettings::session)
+      assertThat(clientsCreated)
+          .extracting(OpenNebulaConnectionSettings::session)
           .containsExactly("oneadmin:old", FakeOpenNebula.SESSION);
       List<String> good = vmInfoLines();
       assertThat(good).hasSize(4);
@@ -125,7 +143,9 @@ class OpenNebulaVmInfoServiceTest {
     service.close();
     int calls = one.calls.size();
     assertThat(vmInfoLines()).isEmpty();
-    await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+    await()
+        .pollDelay(Duration.ofMillis(1500))
+        .atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(one.calls).hasSize(calls));
   }
 
@@ -133,8 +153,17 @@ class OpenNebulaVmInfoServiceTest {
   void theTargetsAreTheMonitorsSpecOpenNebulaWithTheirSecrets() {
     try (MockCluster cluster = MockCluster.start()) {
       KubernetesClient client = cluster.client();
-      client.resource(new SecretBuilder().withNewMetadata().withName("one-auth").withNamespace(NAMESPACE)
-          .addToLabels(MonitorOpenNebulaSettings.CREDENTIALS_LABEL, "true").endMetadata().withStringData(Map.of("one_auth", FakeOpenNebula.SESSION)).build()).create();
+      client
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("one-auth")
+                  .withNamespace(NAMESPACE)
+                  .addToLabels(MonitorOpenNebulaSettings.CREDENTIALS_LABEL, "true")
+                  .endMetadata()
+                  .withStringData(Map.of("one_auth", FakeOpenNebula.SESSION))
+                  .build())
+          .create();
       client.resource(withOpenNebula(monitor("a"), "one-auth", "2m")).create();
       client.resource(withOpenNebula(monitor("b"), "missing-secret", "1m")).create();
       client.resource(monitor("c")).create();
@@ -142,13 +171,17 @@ class OpenNebulaVmInfoServiceTest {
       elsewhere.getMetadata().setNamespace("other");
       client.resource(elsewhere).create();
 
-      List<VmInfoService.Target> found = VmInfoService.monitorTargets(client, java.util.Set.of(NAMESPACE)).get();
+      List<VmInfoService.Target> found =
+          VmInfoService.monitorTargets(client, java.util.Set.of(NAMESPACE)).get();
 
-      assertThat(found).singleElement().satisfies(t -> {
-        assertThat(t.settings().endpoint()).isEqualTo(one.endpoint());
-        assertThat(t.settings().session()).isEqualTo(FakeOpenNebula.SESSION);
-        assertThat(t.refreshInterval()).isEqualTo(Duration.ofMinutes(2));
-      });
+      assertThat(found)
+          .singleElement()
+          .satisfies(
+              t -> {
+                assertThat(t.settings().endpoint()).isEqualTo(one.endpoint());
+                assertThat(t.settings().session()).isEqualTo(FakeOpenNebula.SESSION);
+                assertThat(t.refreshInterval()).isEqualTo(Duration.ofMinutes(2));
+              });
       // all namespaces: d's Secret is not in its namespace, so it is left out too
       assertThat(VmInfoService.monitorTargets(client, java.util.Set.of()).get()).hasSize(1);
 

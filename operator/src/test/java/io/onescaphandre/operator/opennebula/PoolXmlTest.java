@@ -11,15 +11,18 @@ import org.junit.jupiter.api.Test;
 class PoolXmlTest {
 
   private static OneVm onlyVm(String vmChildren) throws XMLStreamException {
-    return VmPoolParser.parse(new StringReader("<VM_POOL><VM>" + vmChildren + "</VM></VM_POOL>")).get(0);
+    return VmPoolParser.parse(new StringReader("<VM_POOL><VM>" + vmChildren + "</VM></VM_POOL>"))
+        .get(0);
   }
 
   @Test
   void textInSeveralPiecesIsJoinedAndStripped() throws XMLStreamException {
-    OneVm vm = onlyVm("<ID> 7\n</ID><NAME>\n a &lt;b&gt; <![CDATA[& c]]><!-- x --> d&#233; </NAME>"
-        + "<UNAME><![CDATA[alice]]></UNAME><GNAME></GNAME><STATE>3</STATE><LCM_STATE>3</LCM_STATE>"
-        + "<HISTORY_RECORDS><HISTORY><SEQ>0</SEQ><HID>4</HID><VM_MAD><![CDATA[kvm]]></VM_MAD></HISTORY>"
-        + "</HISTORY_RECORDS>");
+    OneVm vm =
+        onlyVm(
+            "<ID> 7\n</ID><NAME>\n a &lt;b&gt; <![CDATA[& c]]><!-- x --> d&#233; </NAME>"
+                + "<UNAME><![CDATA[alice]]></UNAME><GNAME></GNAME><STATE>3</STATE><LCM_STATE>3</LCM_STATE>"
+                + "<HISTORY_RECORDS><HISTORY><SEQ>0</SEQ><HID>4</HID><VM_MAD><![CDATA[kvm]]></VM_MAD></HISTORY>"
+                + "</HISTORY_RECORDS>");
 
     assertThat(vm).isEqualTo(new OneVm(7, "a <b> & c d\u00e9", "alice", "", 3, 3, 4, "kvm"));
   }

@@ -26,8 +26,10 @@ class VmInfoExporterTest {
   void start() throws Exception {
     one = new FakeOpenNebula();
     one.answerBody("one.vmpool.info", OpenNebulaFixtures.vmPoolShort(OpenNebulaFixtures.VMS));
-    client = new CachingOpenNebulaClient(
-        new XmlRpcOpenNebulaClient(one.settings(), RetryPolicy.NONE, d -> {}), Clock.systemUTC());
+    client =
+        new CachingOpenNebulaClient(
+            new XmlRpcOpenNebulaClient(one.settings(), RetryPolicy.NONE, d -> {}),
+            Clock.systemUTC());
   }
 
   @AfterEach
@@ -47,11 +49,12 @@ class VmInfoExporterTest {
 
       assertThat(status.ok()).isTrue();
       assertThat(status.runningVms()).isEqualTo(4);
-      assertThat(vmInfoLines(registry)).containsExactlyInAnyOrder(
-          "opennebula_vm_info{gname=\"users\",hypervisor=\"kvm\",one_host_id=\"0\",one_vm_id=\"40\",uname=\"alice\",vm_name=\"web-1\"} 1",
-          "opennebula_vm_info{gname=\"oneadmin\",hypervisor=\"kvm\",one_host_id=\"3\",one_vm_id=\"41\",uname=\"bob\",vm_name=\"db <primary> & co\"} 1",
-          "opennebula_vm_info{gname=\"users\",hypervisor=\"lxc\",one_host_id=\"12\",one_vm_id=\"42\",uname=\"carol\",vm_name=\"ct-1\"} 1",
-          "opennebula_vm_info{gname=\"users\",hypervisor=\"kvm\",one_host_id=\"7\",one_vm_id=\"43\",uname=\"alice\",vm_name=\"booting\"} 1");
+      assertThat(vmInfoLines(registry))
+          .containsExactlyInAnyOrder(
+              "opennebula_vm_info{gname=\"users\",hypervisor=\"kvm\",one_host_id=\"0\",one_vm_id=\"40\",uname=\"alice\",vm_name=\"web-1\"} 1",
+              "opennebula_vm_info{gname=\"oneadmin\",hypervisor=\"kvm\",one_host_id=\"3\",one_vm_id=\"41\",uname=\"bob\",vm_name=\"db <primary> & co\"} 1",
+              "opennebula_vm_info{gname=\"users\",hypervisor=\"lxc\",one_host_id=\"12\",one_vm_id=\"42\",uname=\"carol\",vm_name=\"ct-1\"} 1",
+              "opennebula_vm_info{gname=\"users\",hypervisor=\"kvm\",one_host_id=\"7\",one_vm_id=\"43\",uname=\"alice\",vm_name=\"booting\"} 1");
       assertThat(registry.scrape()).contains("# TYPE opennebula_vm_info gauge");
     }
   }
@@ -62,8 +65,16 @@ class VmInfoExporterTest {
     try (VmInfoExporter exporter = new VmInfoExporter(client, registry)) {
       exporter.refresh();
       List<VmFixture> afterShutdown = new ArrayList<>(OpenNebulaFixtures.VMS);
-      afterShutdown.set(0, new VmFixture(40, "web-1", "alice", "users", 8, 0,
-          List.of(new HistoryFixture(0, 0, "kvm-a.example.org", "kvm"))));
+      afterShutdown.set(
+          0,
+          new VmFixture(
+              40,
+              "web-1",
+              "alice",
+              "users",
+              8,
+              0,
+              List.of(new HistoryFixture(0, 0, "kvm-a.example.org", "kvm"))));
       one.answerBody("one.vmpool.info", OpenNebulaFixtures.vmPoolShort(afterShutdown));
 
       exporter.refresh();
@@ -87,8 +98,14 @@ class VmInfoExporterTest {
 
       List<Gauge> gauges = List.copyOf(registry.find("opennebula_vm_info").gauges());
       assertThat(gauges).hasSize(4).allSatisfy(g -> assertThat(g.value()).isEqualTo(1.0));
-      assertThat(registry.find("opennebula_vm_info").tag("one_vm_id", "42").tag("hypervisor", "lxc")
-          .tag("one_host_id", "12").gauge()).isNotNull();
+      assertThat(
+              registry
+                  .find("opennebula_vm_info")
+                  .tag("one_vm_id", "42")
+                  .tag("hypervisor", "lxc")
+                  .tag("one_host_id", "12")
+                  .gauge())
+          .isNotNull();
     }
   }
 
@@ -108,8 +125,11 @@ class VmInfoExporterTest {
   @Test
   void withoutAnyPoolNothingIsExportedAndTheFailureIsReported() throws Exception {
     try (FakeOpenNebula wrongSession = new FakeOpenNebula()) {
-      CachingOpenNebulaClient badClient = new CachingOpenNebulaClient(new XmlRpcOpenNebulaClient(
-          wrongSession.settings("x:y", Duration.ofSeconds(5)), RetryPolicy.NONE, d -> {}), Clock.systemUTC());
+      CachingOpenNebulaClient badClient =
+          new CachingOpenNebulaClient(
+              new XmlRpcOpenNebulaClient(
+                  wrongSession.settings("x:y", Duration.ofSeconds(5)), RetryPolicy.NONE, d -> {}),
+              Clock.systemUTC());
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       try (VmInfoExporter exporter = new VmInfoExporter(badClient, registry)) {
         VmInfoExporter.RefreshStatus status = exporter.refresh();

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /** The XML-RPC envelope scanner: what the body parser gets out of the answer's string. */
 class XmlRpcAnswerReaderTest {
-  private static final String HEAD = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<methodResponse>"
-      + "<params><param><value><array><data><value><boolean>1</boolean></value><value>";
+  private static final String HEAD =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<methodResponse>"
+          + "<params><param><value><array><data><value><boolean>1</boolean></value><value>";
   private static final String TAIL =
       "</value><value><i4>0</i4></value></data></array></value></param></params></methodResponse>\r\n";
 
@@ -45,20 +46,28 @@ class XmlRpcAnswerReaderTest {
 
   private static String body(String answer, Charset charset) {
     byte[] bytes = answer.getBytes(charset);
-    String bulk = XmlRpcAnswerReader.read(new ByteArrayInputStream(bytes), "m", b -> {
-      try {
-        return whole(b);
-      } catch (IOException e) {
-        throw new javax.xml.stream.XMLStreamException(e.getMessage(), e);
-      }
-    });
-    String single = XmlRpcAnswerReader.read(new ByteArrayInputStream(bytes), "m", b -> {
-      try {
-        return charByChar(b);
-      } catch (IOException e) {
-        throw new javax.xml.stream.XMLStreamException(e.getMessage(), e);
-      }
-    });
+    String bulk =
+        XmlRpcAnswerReader.read(
+            new ByteArrayInputStream(bytes),
+            "m",
+            b -> {
+              try {
+                return whole(b);
+              } catch (IOException e) {
+                throw new javax.xml.stream.XMLStreamException(e.getMessage(), e);
+              }
+            });
+    String single =
+        XmlRpcAnswerReader.read(
+            new ByteArrayInputStream(bytes),
+            "m",
+            b -> {
+              try {
+                return charByChar(b);
+              } catch (IOException e) {
+                throw new javax.xml.stream.XMLStreamException(e.getMessage(), e);
+              }
+            });
     assertThat(single).isEqualTo(bulk);
     return bulk;
   }
@@ -66,7 +75,9 @@ class XmlRpcAnswerReaderTest {
   private static OpenNebulaException failure(String answer) {
     try {
       XmlRpcAnswerReader.read(
-          new ByteArrayInputStream(answer.getBytes(StandardCharsets.UTF_8)), "m", XmlRpcAnswerReaderTest::whole0);
+          new ByteArrayInputStream(answer.getBytes(StandardCharsets.UTF_8)),
+          "m",
+          XmlRpcAnswerReaderTest::whole0);
     } catch (OpenNebulaException e) {
       return e;
     }
@@ -83,15 +94,23 @@ class XmlRpcAnswerReaderTest {
 
   @Test
   void unescapesEveryPredefinedEntityAndCharacterReferences() {
-    assertThat(body(HEAD + "<string>&lt;A x=&quot;1&quot; y=&apos;2&apos;&gt;a &amp;amp; b&#233;&#xE9;"
-        + "&#x1F600;&lt;/A&gt;</string>" + TAIL))
+    assertThat(
+            body(
+                HEAD
+                    + "<string>&lt;A x=&quot;1&quot; y=&apos;2&apos;&gt;a &amp;amp; b&#233;&#xE9;"
+                    + "&#x1F600;&lt;/A&gt;</string>"
+                    + TAIL))
         .isEqualTo("<A x=\"1\" y='2'>a &amp; b\u00e9\u00e9\uD83D\uDE00</A>");
   }
 
   @Test
   void cdataAndCommentsInsideTheStringAreHandledLikeAnXmlParserWould() {
-    assertThat(body(HEAD + "<string>&lt;A&gt;<![CDATA[<B>&amp;]]]]><!-- gone --><?pi gone?>&lt;/A&gt;"
-        + "</string>" + TAIL))
+    assertThat(
+            body(
+                HEAD
+                    + "<string>&lt;A&gt;<![CDATA[<B>&amp;]]]]><!-- gone --><?pi gone?>&lt;/A&gt;"
+                    + "</string>"
+                    + TAIL))
         .isEqualTo("<A><B>&amp;]]</A>");
   }
 
@@ -117,18 +136,24 @@ class XmlRpcAnswerReaderTest {
 
   @Test
   void bytesThatAreNotUtf8AreMalformedNotReplaced() {
-    byte[] latin1 = (HEAD + "<string>caf\u00e9</string>" + TAIL).getBytes(StandardCharsets.ISO_8859_1);
-    assertThatThrownBy(() -> XmlRpcAnswerReader.read(new ByteArrayInputStream(latin1), "m",
-        XmlRpcAnswerReaderTest::whole0))
-        .isInstanceOfSatisfying(OpenNebulaException.class,
-            e -> assertThat(e.kind()).isEqualTo(Kind.MALFORMED_ANSWER));
+    byte[] latin1 =
+        (HEAD + "<string>caf\u00e9</string>" + TAIL).getBytes(StandardCharsets.ISO_8859_1);
+    assertThatThrownBy(
+            () ->
+                XmlRpcAnswerReader.read(
+                    new ByteArrayInputStream(latin1), "m", XmlRpcAnswerReaderTest::whole0))
+        .isInstanceOfSatisfying(
+            OpenNebulaException.class, e -> assertThat(e.kind()).isEqualTo(Kind.MALFORMED_ANSWER));
   }
 
   @Test
   void anUndeclaredEntityIsRefused() {
     assertThat(failure(HEAD + "<string>&lt;A&gt;&xxe;&lt;/A&gt;</string>" + TAIL).getMessage())
-        .contains("&xxe;").contains("not declared");
-    assertThat(failure(HEAD.replace("<boolean>1", "<boolean>&nope;1") + "<string/>" + TAIL).getMessage())
+        .contains("&xxe;")
+        .contains("not declared");
+    assertThat(
+            failure(HEAD.replace("<boolean>1", "<boolean>&nope;1") + "<string/>" + TAIL)
+                .getMessage())
         .contains("&nope;");
   }
 
@@ -145,7 +170,8 @@ class XmlRpcAnswerReaderTest {
 
   @Test
   void anEmptyBodyIsRefused() {
-    assertThat(failure(HEAD + "<string/>" + TAIL).getMessage()).contains("the answer body is empty");
+    assertThat(failure(HEAD + "<string/>" + TAIL).getMessage())
+        .contains("the answer body is empty");
     assertThat(failure(HEAD + "  " + TAIL).getMessage()).contains("the answer body is empty");
   }
 
@@ -153,7 +179,8 @@ class XmlRpcAnswerReaderTest {
   void tagsThatDoNotNestAreRefused() {
     assertThat(failure(HEAD + "<string>x</value>" + TAIL).getMessage())
         .contains("expected </string>, got </value>");
-    assertThat(failure(HEAD + "<string>x</string>" + TAIL.replace("</data>", "</dada>")).getMessage())
+    assertThat(
+            failure(HEAD + "<string>x</string>" + TAIL.replace("</data>", "</dada>")).getMessage())
         .contains("expected </data>, got </dada>");
   }
 
@@ -174,8 +201,11 @@ class XmlRpcAnswerReaderTest {
 
   @Test
   void aDoctypeIsRefusedBeforeAnyEntityIsRead() {
-    String answer = "<?xml version=\"1.0\"?><!DOCTYPE methodResponse [<!ENTITY a \"b\">]>"
-        + HEAD.substring(HEAD.indexOf("<methodResponse>")) + "<string>&a;</string>" + TAIL;
+    String answer =
+        "<?xml version=\"1.0\"?><!DOCTYPE methodResponse [<!ENTITY a \"b\">]>"
+            + HEAD.substring(HEAD.indexOf("<methodResponse>"))
+            + "<string>&a;</string>"
+            + TAIL;
     assertThat(failure(answer).getMessage()).contains("DOCTYPE declaration, which is refused");
   }
 
@@ -192,19 +222,25 @@ class XmlRpcAnswerReaderTest {
 
   @Test
   void attributesCommentsAndWhitespaceInTheEnvelopeAreTolerated() {
-    String answer = "\uFEFF<?xml version='1.0'?>\n<!-- oned -->\n<methodResponse a=\"1\" b='2'>\n"
-        + "<params>\n<param>\n<value>\n<array>\n<data>\n<value><boolean>1</boolean></value>\n"
-        + "<value><string><![CDATA[<VM_POOL/>]]></string></value>\n<value><i4>0</i4></value>\n"
-        + "</data>\n</array>\n</value>\n</param>\n</params>\n</methodResponse >\n<!-- end -->\n";
+    String answer =
+        "\uFEFF<?xml version='1.0'?>\n<!-- oned -->\n<methodResponse a=\"1\" b='2'>\n"
+            + "<params>\n<param>\n<value>\n<array>\n<data>\n<value><boolean>1</boolean></value>\n"
+            + "<value><string><![CDATA[<VM_POOL/>]]></string></value>\n<value><i4>0</i4></value>\n"
+            + "</data>\n</array>\n</value>\n</param>\n</params>\n</methodResponse >\n<!-- end -->\n";
     assertThat(body(answer)).isEqualTo("<VM_POOL/>");
   }
 
   @Test
   void thePoolParsersReadTheScannersBody() {
-    List<OneVm> vms = XmlRpcAnswerReader.read(new ByteArrayInputStream(OpenNebulaFixtures.success(
-        OpenNebulaFixtures.vmPoolShort(OpenNebulaFixtures.VMS)).getBytes(StandardCharsets.UTF_8)),
-        "one.vmpool.info", VmPoolParser::parse);
+    List<OneVm> vms =
+        XmlRpcAnswerReader.read(
+            new ByteArrayInputStream(
+                OpenNebulaFixtures.success(OpenNebulaFixtures.vmPoolShort(OpenNebulaFixtures.VMS))
+                    .getBytes(StandardCharsets.UTF_8)),
+            "one.vmpool.info",
+            VmPoolParser::parse);
     assertThat(vms).hasSize(OpenNebulaFixtures.VMS.size());
-    assertThat(vms.get(1)).isEqualTo(new OneVm(41, "db <primary> & co", "bob", "oneadmin", 3, 3, 3, "kvm"));
+    assertThat(vms.get(1))
+        .isEqualTo(new OneVm(41, "db <primary> & co", "bob", "oneadmin", 3, 3, 3, "kvm"));
   }
 }

@@ -57,13 +57,16 @@ class AdmissionPolicyMockTest {
     return client.apps().daemonSets().inNamespace(NAMESPACE).withName("lab-agent").get();
   }
 
-  private void editAgent(java.util.function.Consumer<io.onescaphandre.operator.api.AgentSpec> edit) {
+  private void editAgent(
+      java.util.function.Consumer<io.onescaphandre.operator.api.AgentSpec> edit) {
     cluster.editMonitor(NAMESPACE, "lab", m -> edit.accept(m.getSpec().getAgent()));
   }
 
   private List<String> eventReasons() {
     return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
-        .filter(e -> "lab".equals(e.getInvolvedObject().getName())).map(e -> e.getReason()).toList();
+        .filter(e -> "lab".equals(e.getInvolvedObject().getName()))
+        .map(e -> e.getReason())
+        .toList();
   }
 
   /** A monitor within the default policy, reconciled and quiet: its DaemonSet as applied. */
@@ -79,94 +82,195 @@ class AdmissionPolicyMockTest {
   @Test
   void aForeignImageOrExtraArgsLeaveTheDaemonSetAsItWas() {
     DaemonSet before = createLabAndAwaitItsDaemonSet();
-    assertThat(before.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(DEFAULT_IMAGE);
+    assertThat(before.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo(DEFAULT_IMAGE);
 
     editAgent(a -> a.setImage("evil.example/miner:1"));
-    await().atMost(WAIT).untilAsserted(() -> {
-      MonitorAssert.assertThat(current()).observedGeneration(2)
-          .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.AGENT_IMAGE_NOT_ALLOWED)
-          .conditionMessageContains(Condition.DEGRADED, "agent image evil.example/miner:1 is not allowed")
-          .conditionMessageContains(Condition.DEGRADED, "init image evil.example/miner:1")
-          .hasCondition(Condition.READY, Condition.FALSE, Reasons.AGENT_IMAGE_NOT_ALLOWED)
-          .hasCondition(Condition.PROGRESSING, Condition.FALSE, Reasons.AGENT_IMAGE_NOT_ALLOWED);
-      assertThat(eventReasons()).contains("Degraded" + Reasons.AGENT_IMAGE_NOT_ALLOWED);
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              MonitorAssert.assertThat(current())
+                  .observedGeneration(2)
+                  .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.AGENT_IMAGE_NOT_ALLOWED)
+                  .conditionMessageContains(
+                      Condition.DEGRADED, "agent image evil.example/miner:1 is not allowed")
+                  .conditionMessageContains(Condition.DEGRADED, "init image evil.example/miner:1")
+                  .hasCondition(Condition.READY, Condition.FALSE, Reasons.AGENT_IMAGE_NOT_ALLOWED)
+                  .hasCondition(
+                      Condition.PROGRESSING, Condition.FALSE, Reasons.AGENT_IMAGE_NOT_ALLOWED);
+              assertThat(eventReasons()).contains("Degraded" + Reasons.AGENT_IMAGE_NOT_ALLOWED);
+            });
     cluster.awaitQuiet(Duration.ofMillis(300));
     assertThat(daemonSet()).as("the DaemonSet is not touched").isEqualTo(before);
 
-    editAgent(a -> {
-      a.setImage(null);
-      a.setExtraArgs(new ArrayList<>(List.of("--web.listen-address=:1")));
-    });
-    await().atMost(WAIT).untilAsserted(() -> {
-      MonitorAssert.assertThat(current()).observedGeneration(3)
-          .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.EXTRA_ARGS_NOT_ALLOWED);
-      assertThat(eventReasons()).contains("Degraded" + Reasons.EXTRA_ARGS_NOT_ALLOWED);
-    });
+    editAgent(
+        a -> {
+          a.setImage(null);
+          a.setExtraArgs(new ArrayList<>(List.of("--web.listen-address=:1")));
+        });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              MonitorAssert.assertThat(current())
+                  .observedGeneration(3)
+                  .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.EXTRA_ARGS_NOT_ALLOWED);
+              assertThat(eventReasons()).contains("Degraded" + Reasons.EXTRA_ARGS_NOT_ALLOWED);
+            });
     cluster.awaitQuiet(Duration.ofMillis(300));
     assertThat(daemonSet()).isEqualTo(before);
 
     // Back within the policy: reconciled again, the condition clears.
-    editAgent(a -> {
-      a.setExtraArgs(new ArrayList<>());
-      a.setInterval("5s");
-    });
-    await().atMost(WAIT).untilAsserted(() -> {
-      MonitorAssert.assertThat(current()).observedGeneration(4)
-          .hasCondition(Condition.DEGRADED, Condition.FALSE, Reasons.AS_EXPECTED);
-      assertThat(daemonSet().getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--interval=5s");
-    });
+    editAgent(
+        a -> {
+          a.setExtraArgs(new ArrayList<>());
+          a.setInterval("5s");
+        });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              MonitorAssert.assertThat(current())
+                  .observedGeneration(4)
+                  .hasCondition(Condition.DEGRADED, Condition.FALSE, Reasons.AS_EXPECTED);
+              assertThat(
+                      daemonSet()
+                          .getSpec()
+                          .getTemplate()
+                          .getSpec()
+                          .getContainers()
+                          .get(0)
+                          .getArgs())
+                  .contains("--interval=5s");
+            });
   }
 
   @Test
   void anImageTheAdminAllowsIsApplied() {
     cluster.stopOperator();
-    cluster.runOperator(o -> o.withAdmissionPolicy(new AdmissionPolicy(DEFAULT_IMAGE,
-        Set.of("registry.example/one-scaphandre-agent:*"), Set.of(), false, false)));
+    cluster.runOperator(
+        o ->
+            o.withAdmissionPolicy(
+                new AdmissionPolicy(
+                    DEFAULT_IMAGE,
+                    Set.of("registry.example/one-scaphandre-agent:*"),
+                    Set.of(),
+                    false,
+                    false)));
     ScaphandreMonitor m = monitor("lab");
     m.getSpec().getHostId().setStaticIds(new LinkedHashMap<>(Map.of("kvm-1", 11L)));
     m.getSpec().getAgent().setImage("registry.example/one-scaphandre-agent:0.2.0");
     m.getSpec().getAgent().setInitImage(DEFAULT_IMAGE);
     client.resource(m).create();
-    await().atMost(WAIT).untilAsserted(() -> assertThat(daemonSet()).isNotNull()
-        .satisfies(ds -> assertThat(ds.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-            .isEqualTo("registry.example/one-scaphandre-agent:0.2.0")));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(daemonSet())
+                    .isNotNull()
+                    .satisfies(
+                        ds ->
+                            assertThat(
+                                    ds.getSpec()
+                                        .getTemplate()
+                                        .getSpec()
+                                        .getContainers()
+                                        .get(0)
+                                        .getImage())
+                                .isEqualTo("registry.example/one-scaphandre-agent:0.2.0")));
   }
 
   @Test
   void ipmiWithoutTheAdminsConsentIsRefusedAndTheDaemonSetStaysUnprivileged() {
     DaemonSet before = createLabAndAwaitItsDaemonSet();
-    assertThat(before.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext().getPrivileged())
+    assertThat(
+            before
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getSecurityContext()
+                .getPrivileged())
         .isFalse();
 
-    client.resources(ScaphandreMonitor.class).inNamespace(NAMESPACE).withName("lab").edit(edited -> {
-      edited.getSpec().getPower().setSources(new ArrayList<>(List.of(PowerSourceType.IPMI, PowerSourceType.RAPL)));
-      return edited;
-    });
-    await().atMost(WAIT).untilAsserted(() -> {
-      MonitorAssert.assertThat(current()).observedGeneration(2)
-          .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.PRIVILEGED_POWER_SOURCE_NOT_ALLOWED)
-          .conditionMessageContains(Condition.DEGRADED, "--allow-privileged-power-sources")
-          .hasCondition(Condition.READY, Condition.FALSE, Reasons.PRIVILEGED_POWER_SOURCE_NOT_ALLOWED);
-      assertThat(eventReasons()).contains("Degraded" + Reasons.PRIVILEGED_POWER_SOURCE_NOT_ALLOWED);
-    });
+    client
+        .resources(ScaphandreMonitor.class)
+        .inNamespace(NAMESPACE)
+        .withName("lab")
+        .edit(
+            edited -> {
+              edited
+                  .getSpec()
+                  .getPower()
+                  .setSources(new ArrayList<>(List.of(PowerSourceType.IPMI, PowerSourceType.RAPL)));
+              return edited;
+            });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              MonitorAssert.assertThat(current())
+                  .observedGeneration(2)
+                  .hasCondition(
+                      Condition.DEGRADED,
+                      Condition.TRUE,
+                      Reasons.PRIVILEGED_POWER_SOURCE_NOT_ALLOWED)
+                  .conditionMessageContains(Condition.DEGRADED, "--allow-privileged-power-sources")
+                  .hasCondition(
+                      Condition.READY,
+                      Condition.FALSE,
+                      Reasons.PRIVILEGED_POWER_SOURCE_NOT_ALLOWED);
+              assertThat(eventReasons())
+                  .contains("Degraded" + Reasons.PRIVILEGED_POWER_SOURCE_NOT_ALLOWED);
+            });
     cluster.awaitQuiet(Duration.ofMillis(300));
-    assertThat(daemonSet()).as("the DaemonSet is not touched: no privileged agent").isEqualTo(before);
+    assertThat(daemonSet())
+        .as("the DaemonSet is not touched: no privileged agent")
+        .isEqualTo(before);
   }
 
   @Test
   void ipmiIsAppliedPrivilegedWhenTheAdminAllowsIt() {
     cluster.stopOperator();
-    cluster.runOperator(o -> o.withAdmissionPolicy(new AdmissionPolicy(DEFAULT_IMAGE,
-        AdmissionPolicy.defaultAgentImages(), AdmissionPolicy.defaultInitImages(), false, true)));
+    cluster.runOperator(
+        o ->
+            o.withAdmissionPolicy(
+                new AdmissionPolicy(
+                    DEFAULT_IMAGE,
+                    AdmissionPolicy.defaultAgentImages(),
+                    AdmissionPolicy.defaultInitImages(),
+                    false,
+                    true)));
     ScaphandreMonitor m = monitor("lab");
     m.getSpec().getHostId().setStaticIds(new LinkedHashMap<>(Map.of("kvm-1", 11L)));
-    m.getSpec().getPower().setSources(new ArrayList<>(List.of(PowerSourceType.IPMI, PowerSourceType.RAPL)));
+    m.getSpec()
+        .getPower()
+        .setSources(new ArrayList<>(List.of(PowerSourceType.IPMI, PowerSourceType.RAPL)));
     client.resource(m).create();
-    await().atMost(WAIT).untilAsserted(() -> assertThat(daemonSet()).isNotNull()
-        .satisfies(ds -> assertThat(ds.getSpec().getTemplate().getSpec().getContainers().get(0)
-            .getSecurityContext().getPrivileged()).isTrue()));
-    await().atMost(WAIT).untilAsserted(() -> MonitorAssert.assertThat(current())
-        .hasCondition(Condition.DEGRADED, Condition.FALSE, Reasons.AS_EXPECTED));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(daemonSet())
+                    .isNotNull()
+                    .satisfies(
+                        ds ->
+                            assertThat(
+                                    ds.getSpec()
+                                        .getTemplate()
+                                        .getSpec()
+                                        .getContainers()
+                                        .get(0)
+                                        .getSecurityContext()
+                                        .getPrivileged())
+                                .isTrue()));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                MonitorAssert.assertThat(current())
+                    .hasCondition(Condition.DEGRADED, Condition.FALSE, Reasons.AS_EXPECTED));
   }
 }

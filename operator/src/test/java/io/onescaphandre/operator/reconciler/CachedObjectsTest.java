@@ -22,21 +22,39 @@ class CachedObjectsTest {
 
   @Test
   void aPrunedNodeKeepsLabelsTaintsAddressesAndOnlyOurAnnotations() {
-    Node node = new NodeBuilder(kvmNode("kvm-1", "10.0.0.1"))
-        .editMetadata().withResourceVersion("7")
-          .addToAnnotations(MonitorNames.LABELLED_BY_ANNOTATION, "ns/lab")
-          .addToAnnotations("node.alpha.kubernetes.io/ttl", "0")
-          .addNewManagedField().withManager("kubelet").endManagedField()
-        .endMetadata()
-        .editOrNewSpec().addNewTaint().withKey("dedicated").withEffect("NoSchedule").endTaint().endSpec()
-        .editStatus().addNewImage().addToNames("registry/big:1").withSizeBytes(1L << 30).endImage()
-          .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
-        .build();
+    Node node =
+        new NodeBuilder(kvmNode("kvm-1", "10.0.0.1"))
+            .editMetadata()
+            .withResourceVersion("7")
+            .addToAnnotations(MonitorNames.LABELLED_BY_ANNOTATION, "ns/lab")
+            .addToAnnotations("node.alpha.kubernetes.io/ttl", "0")
+            .addNewManagedField()
+            .withManager("kubelet")
+            .endManagedField()
+            .endMetadata()
+            .editOrNewSpec()
+            .addNewTaint()
+            .withKey("dedicated")
+            .withEffect("NoSchedule")
+            .endTaint()
+            .endSpec()
+            .editStatus()
+            .addNewImage()
+            .addToNames("registry/big:1")
+            .withSizeBytes(1L << 30)
+            .endImage()
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus("True")
+            .endCondition()
+            .endStatus()
+            .build();
 
     Node pruned = CachedNodes.prune(node);
 
     assertThat(pruned.getMetadata().getLabels()).isEqualTo(node.getMetadata().getLabels());
-    assertThat(pruned.getMetadata().getAnnotations()).containsOnlyKeys(MonitorNames.LABELLED_BY_ANNOTATION);
+    assertThat(pruned.getMetadata().getAnnotations())
+        .containsOnlyKeys(MonitorNames.LABELLED_BY_ANNOTATION);
     assertThat(pruned.getMetadata().getResourceVersion()).isEqualTo("7");
     assertThat(pruned.getMetadata().getManagedFields()).isEmpty();
     assertThat(pruned.getSpec().getTaints()).isEqualTo(node.getSpec().getTaints());
@@ -48,12 +66,27 @@ class CachedObjectsTest {
   @Test
   void aHeartbeatConcernsNoMonitorALabelDoes() {
     Node before = kvmNode("kvm-1", "10.0.0.1");
-    Node heartbeat = new NodeBuilder(before).editMetadata().withResourceVersion("8").endMetadata()
-        .editStatus().addNewCondition().withType("Ready").withStatus("True")
-          .withLastHeartbeatTime("2026-01-01T00:00:10Z").endCondition().endStatus().build();
-    Node relabelled = new NodeBuilder(before).editMetadata().addToLabels(MonitorNames.HOST_ID_LABEL, "3")
-        .endMetadata().build();
-    Node otherAnnotation = new NodeBuilder(before).editMetadata().addToAnnotations("x", "y").endMetadata().build();
+    Node heartbeat =
+        new NodeBuilder(before)
+            .editMetadata()
+            .withResourceVersion("8")
+            .endMetadata()
+            .editStatus()
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus("True")
+            .withLastHeartbeatTime("2026-01-01T00:00:10Z")
+            .endCondition()
+            .endStatus()
+            .build();
+    Node relabelled =
+        new NodeBuilder(before)
+            .editMetadata()
+            .addToLabels(MonitorNames.HOST_ID_LABEL, "3")
+            .endMetadata()
+            .build();
+    Node otherAnnotation =
+        new NodeBuilder(before).editMetadata().addToAnnotations("x", "y").endMetadata().build();
 
     assertThat(CachedNodes.concernsMonitors(CachedNodes.prune(before), heartbeat)).isFalse();
     assertThat(CachedNodes.concernsMonitors(CachedNodes.prune(before), otherAnnotation)).isFalse();
@@ -62,31 +95,56 @@ class CachedObjectsTest {
 
   @Test
   void aPrunedPodKeepsItsNodeReadinessAndReport() {
-    Pod pod = new PodBuilder(agentPod(M, "kvm-1", report(4L, "ok"), true))
-        .editSpec().addNewContainer().withName("agent").withImage("agent:1").endContainer().endSpec()
-        .editStatus().addNewCondition().withType("PodScheduled").withStatus("True").endCondition().endStatus()
-        .build();
+    Pod pod =
+        new PodBuilder(agentPod(M, "kvm-1", report(4L, "ok"), true))
+            .editSpec()
+            .addNewContainer()
+            .withName("agent")
+            .withImage("agent:1")
+            .endContainer()
+            .endSpec()
+            .editStatus()
+            .addNewCondition()
+            .withType("PodScheduled")
+            .withStatus("True")
+            .endCondition()
+            .endStatus()
+            .build();
 
     Pod pruned = CachedAgentPods.prune(pod);
 
     assertThat(pruned.getSpec().getNodeName()).isEqualTo("kvm-1");
     assertThat(pruned.getSpec().getContainers()).isEmpty();
-    assertThat(pruned.getStatus().getConditions()).singleElement()
+    assertThat(pruned.getStatus().getConditions())
+        .singleElement()
         .satisfies(c -> assertThat(c.getType()).isEqualTo("Ready"));
     assertThat(AgentReport.of(pruned)).isEqualTo(AgentReport.of(pod));
     assertThat(pruned.getMetadata().getLabels()).isEqualTo(pod.getMetadata().getLabels());
-    assertThat(pruned.getMetadata().getCreationTimestamp()).isEqualTo(pod.getMetadata().getCreationTimestamp());
+    assertThat(pruned.getMetadata().getCreationTimestamp())
+        .isEqualTo(pod.getMetadata().getCreationTimestamp());
   }
 
   @Test
   void onlyReadinessReportNodeAndDeletionOfAPodConcernMonitors() {
     Pod before = agentPod(M, "kvm-1", report(4L, "ok"), false);
-    Pod pulled = new PodBuilder(before).editStatus().addNewContainerStatus().withName("agent").withImage("agent:1")
-        .withImageID("sha256:1").endContainerStatus().endStatus().build();
+    Pod pulled =
+        new PodBuilder(before)
+            .editStatus()
+            .addNewContainerStatus()
+            .withName("agent")
+            .withImage("agent:1")
+            .withImageID("sha256:1")
+            .endContainerStatus()
+            .endStatus()
+            .build();
     Pod ready = agentPod(M, "kvm-1", report(4L, "ok"), true);
     Pod otherReport = agentPod(M, "kvm-1", report(5L, "ok"), false);
-    Pod deleting = new PodBuilder(before).editMetadata().withDeletionTimestamp("2026-01-01T00:00:00Z").endMetadata()
-        .build();
+    Pod deleting =
+        new PodBuilder(before)
+            .editMetadata()
+            .withDeletionTimestamp("2026-01-01T00:00:00Z")
+            .endMetadata()
+            .build();
 
     Pod cached = CachedAgentPods.prune(before);
     assertThat(CachedAgentPods.concernsMonitors(cached, pulled)).isFalse();

@@ -32,7 +32,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Create, update, drift, steady state and delete of a monitor against the mock API server (SSA off). */
+/**
+ * Create, update, drift, steady state and delete of a monitor against the mock API server (SSA
+ * off).
+ */
 class MonitorLifecycleMockTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
@@ -71,23 +74,30 @@ class MonitorLifecycleMockTest {
 
   private void createAndAwaitAll() {
     create();
-    await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(get(ServiceAccount.class, "lab-agent")).isNotNull();
-      assertThat(get(DaemonSet.class, "lab-agent")).isNotNull();
-      assertThat(get(PodMonitor.class, "lab")).isNotNull();
-      assertThat(get(ScrapeConfig.class, "lab")).isNotNull();
-      assertThat(get(PrometheusRule.class, "lab")).isNotNull();
-      assertThat(get(ConfigMap.class, "lab-prometheus-job")).isNotNull();
-      MonitorAssert.assertThat(current()).observedGeneration(1).hasMappedHosts(2)
-          .hasNode("kvm-1", 11L, "static").hasNode("kvm-2", 12L, "static");
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(get(ServiceAccount.class, "lab-agent")).isNotNull();
+              assertThat(get(DaemonSet.class, "lab-agent")).isNotNull();
+              assertThat(get(PodMonitor.class, "lab")).isNotNull();
+              assertThat(get(ScrapeConfig.class, "lab")).isNotNull();
+              assertThat(get(PrometheusRule.class, "lab")).isNotNull();
+              assertThat(get(ConfigMap.class, "lab-prometheus-job")).isNotNull();
+              MonitorAssert.assertThat(current())
+                  .observedGeneration(1)
+                  .hasMappedHosts(2)
+                  .hasNode("kvm-1", 11L, "static")
+                  .hasNode("kvm-2", 12L, "static");
+            });
   }
 
   @Test
   void createMakesEveryObjectLabelsNodesAndReportsStatus() {
     createAndAwaitAll();
     DaemonSet ds = get(DaemonSet.class, "lab-agent");
-    assertThat(ds.getMetadata().getOwnerReferences()).singleElement()
+    assertThat(ds.getMetadata().getOwnerReferences())
+        .singleElement()
         .satisfies(o -> assertThat(o.getKind()).isEqualTo("ScaphandreMonitor"));
     assertThat(current().getMetadata().getFinalizers()).isNotEmpty();
     Node kvm1 = client.nodes().withName("kvm-1").get();
@@ -97,14 +107,23 @@ class MonitorLifecycleMockTest {
         .containsEntry(MonitorNames.LABELLED_BY_ANNOTATION, NAMESPACE + "/lab");
     List<String> targets = List.of("10.0.0.1:8080 11 kvm-1", "10.0.0.2:8080 12 kvm-2");
     assertThat(ScrapeTargets.of(get(ScrapeConfig.class, "lab"))).containsExactlyElementsOf(targets);
-    assertThat(ScrapeTargets.of(get(ConfigMap.class, "lab-prometheus-job"))).containsExactlyElementsOf(targets);
-    assertThat(get(ConfigMap.class, "lab-prometheus-job").getData().get(PlainJobConfigMapDependent.DATA_KEY))
+    assertThat(ScrapeTargets.of(get(ConfigMap.class, "lab-prometheus-job")))
+        .containsExactlyElementsOf(targets);
+    assertThat(
+            get(ConfigMap.class, "lab-prometheus-job")
+                .getData()
+                .get(PlainJobConfigMapDependent.DATA_KEY))
         .contains("job_name: one-scaphandre-agent");
     // One Event per condition on its first transition, about the monitor.
-    await().atMost(WAIT).untilAsserted(() -> assertThat(client.v1().events().inNamespace(NAMESPACE).list()
-        .getItems()).filteredOn(e -> "lab".equals(e.getInvolvedObject().getName()))
-        .extracting(e -> e.getReason())
-        .contains("Ready" + Reasons.AGENTS_NOT_READY, "Degraded" + Reasons.AS_EXPECTED));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(client.v1().events().inNamespace(NAMESPACE).list().getItems())
+                    .filteredOn(e -> "lab".equals(e.getInvolvedObject().getName()))
+                    .extracting(e -> e.getReason())
+                    .contains(
+                        "Ready" + Reasons.AGENTS_NOT_READY, "Degraded" + Reasons.AS_EXPECTED));
   }
 
   @Test
@@ -112,10 +131,19 @@ class MonitorLifecycleMockTest {
     createAndAwaitAll();
     ScaphandreMonitor m = current();
     DaemonSet applied = get(DaemonSet.class, "lab-agent");
-    DaemonSet rendered = MonitorPlan.compute(m, client.nodes().list().getItems(), Map.of(),
-            io.onescaphandre.operator.hostid.OpenNebulaHostDirectory.Lookup.empty(), "one-scaphandre-agent:0.1.0")
-        .objectsToApply().stream().filter(DaemonSet.class::isInstance).map(DaemonSet.class::cast)
-        .findFirst().orElseThrow();
+    DaemonSet rendered =
+        MonitorPlan.compute(
+                m,
+                client.nodes().list().getItems(),
+                Map.of(),
+                io.onescaphandre.operator.hostid.OpenNebulaHostDirectory.Lookup.empty(),
+                "one-scaphandre-agent:0.1.0")
+            .objectsToApply()
+            .stream()
+            .filter(DaemonSet.class::isInstance)
+            .map(DaemonSet.class::cast)
+            .findFirst()
+            .orElseThrow();
     // As JSON: the API's copy has empty lists where the desired one has none.
     assertThat(JSON.asJson(applied.getSpec())).isEqualTo(JSON.asJson(rendered.getSpec()));
   }
@@ -124,45 +152,84 @@ class MonitorLifecycleMockTest {
   void aNewImageRollsTheDaemonSet() {
     // The admin allows the project's agent from its own registry, at any version.
     cluster.stopOperator();
-    cluster.runOperator(o -> o.withAdmissionPolicy(new io.onescaphandre.operator.admission.AdmissionPolicy(
-        "one-scaphandre-agent:0.1.0", java.util.Set.of("registry.example/one-scaphandre-agent:*"),
-        java.util.Set.of("registry.example/one-scaphandre-agent:*"), false, false)));
+    cluster.runOperator(
+        o ->
+            o.withAdmissionPolicy(
+                new io.onescaphandre.operator.admission.AdmissionPolicy(
+                    "one-scaphandre-agent:0.1.0",
+                    java.util.Set.of("registry.example/one-scaphandre-agent:*"),
+                    java.util.Set.of("registry.example/one-scaphandre-agent:*"),
+                    false,
+                    false)));
     createAndAwaitAll();
-    String before = get(DaemonSet.class, "lab-agent").getSpec().getTemplate().getSpec().getContainers().get(0)
-        .getImage();
+    String before =
+        get(DaemonSet.class, "lab-agent")
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getImage();
     assertThat(before).isEqualTo("one-scaphandre-agent:0.1.0");
-    cluster.editMonitor(NAMESPACE, "lab",
+    cluster.editMonitor(
+        NAMESPACE,
+        "lab",
         m -> m.getSpec().getAgent().setImage("registry.example/one-scaphandre-agent:0.2.0"));
-    await().atMost(WAIT).untilAsserted(() -> {
-      DaemonSet ds = get(DaemonSet.class, "lab-agent");
-      assertThat(ds.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-          .isEqualTo("registry.example/one-scaphandre-agent:0.2.0");
-      assertThat(ds.getSpec().getTemplate().getSpec().getInitContainers().get(0).getImage())
-          .isEqualTo("registry.example/one-scaphandre-agent:0.2.0");
-      MonitorAssert.assertThat(current()).observedGeneration(2);
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              DaemonSet ds = get(DaemonSet.class, "lab-agent");
+              assertThat(ds.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                  .isEqualTo("registry.example/one-scaphandre-agent:0.2.0");
+              assertThat(ds.getSpec().getTemplate().getSpec().getInitContainers().get(0).getImage())
+                  .isEqualTo("registry.example/one-scaphandre-agent:0.2.0");
+              MonitorAssert.assertThat(current()).observedGeneration(2);
+            });
   }
 
   @Test
   void aHandEditedDaemonSetIsRestored() {
     createAndAwaitAll();
     DaemonSet wanted = get(DaemonSet.class, "lab-agent");
-    client.apps().daemonSets().inNamespace(NAMESPACE).withName("lab-agent").edit(ds -> {
-      ds.getSpec().getTemplate().getSpec().setHostPID(false);
-      ds.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext().setPrivileged(true);
-      return ds;
-    });
-    await().atMost(WAIT).untilAsserted(() -> {
-      DaemonSet ds = get(DaemonSet.class, "lab-agent");
-      assertThat(ds.getSpec().getTemplate().getSpec().getHostPID()).isTrue();
-      assertThat(JSON.asJson(ds.getSpec())).isEqualTo(JSON.asJson(wanted.getSpec()));
-    });
-    client.resources(ConfigMap.class).inNamespace(NAMESPACE).withName("lab-prometheus-job").delete();
-    await().atMost(WAIT).untilAsserted(() -> {
-      ConfigMap plainJob = get(ConfigMap.class, "lab-prometheus-job");
-      assertThat(plainJob).isNotNull();
-      assertThat(ScrapeTargets.of(plainJob)).hasSize(2);
-    });
+    client
+        .apps()
+        .daemonSets()
+        .inNamespace(NAMESPACE)
+        .withName("lab-agent")
+        .edit(
+            ds -> {
+              ds.getSpec().getTemplate().getSpec().setHostPID(false);
+              ds.getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .getContainers()
+                  .get(0)
+                  .getSecurityContext()
+                  .setPrivileged(true);
+              return ds;
+            });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              DaemonSet ds = get(DaemonSet.class, "lab-agent");
+              assertThat(ds.getSpec().getTemplate().getSpec().getHostPID()).isTrue();
+              assertThat(JSON.asJson(ds.getSpec())).isEqualTo(JSON.asJson(wanted.getSpec()));
+            });
+    client
+        .resources(ConfigMap.class)
+        .inNamespace(NAMESPACE)
+        .withName("lab-prometheus-job")
+        .delete();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              ConfigMap plainJob = get(ConfigMap.class, "lab-prometheus-job");
+              assertThat(plainJob).isNotNull();
+              assertThat(ScrapeTargets.of(plainJob)).hasSize(2);
+            });
   }
 
   @Test
@@ -171,9 +238,18 @@ class MonitorLifecycleMockTest {
     cluster.awaitQuiet(Duration.ofSeconds(1));
     cluster.operatorWritesSinceLastCall();
     long before = cluster.reconciles().finished();
-    // A node change makes every monitor reconcile; this one changes nothing the monitor cares about.
-    client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder()
-        .withNewMetadata().withName("web-1").addToLabels("role", "web").endMetadata().build()).create();
+    // A node change makes every monitor reconcile; this one changes nothing the monitor cares
+    // about.
+    client
+        .nodes()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NodeBuilder()
+                .withNewMetadata()
+                .withName("web-1")
+                .addToLabels("role", "web")
+                .endMetadata()
+                .build())
+        .create();
     await().atMost(WAIT).until(() -> cluster.reconciles().finished() >= before + 1);
     cluster.awaitQuiet(Duration.ofSeconds(1));
     assertThat(cluster.reconciles().finished()).isGreaterThan(before);
@@ -184,25 +260,35 @@ class MonitorLifecycleMockTest {
   @Test
   void deletingTheMonitorRemovesWhatItMadeAndTheLabelsItSet() {
     createAndAwaitAll();
-    client.nodes().resource(io.onescaphandre.operator.testsupport.Fixtures.withHostIdLabel(
-        kvmNode("kvm-9", "10.0.0.9"), 19)).create();
+    client
+        .nodes()
+        .resource(
+            io.onescaphandre.operator.testsupport.Fixtures.withHostIdLabel(
+                kvmNode("kvm-9", "10.0.0.9"), 19))
+        .create();
     await().atMost(WAIT).untilAsserted(() -> MonitorAssert.assertThat(current()).hasMappedHosts(3));
     client.resources(ScaphandreMonitor.class).inNamespace(NAMESPACE).withName("lab").delete();
-    await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(current()).isNull();
-      assertThat(get(ServiceAccount.class, "lab-agent")).isNull();
-      assertThat(get(DaemonSet.class, "lab-agent")).isNull();
-      assertThat(get(PodMonitor.class, "lab")).isNull();
-      assertThat(get(ScrapeConfig.class, "lab")).isNull();
-      assertThat(get(PrometheusRule.class, "lab")).isNull();
-      assertThat(get(ConfigMap.class, "lab-prometheus-job")).isNull();
-      for (String name : List.of("kvm-1", "kvm-2")) {
-        Node node = client.nodes().withName(name).get();
-        assertThat(node.getMetadata().getLabels()).doesNotContainKey(MonitorNames.HOST_ID_LABEL);
-        assertThat(node.getMetadata().getAnnotations()).doesNotContainKeys(
-            MonitorNames.HOST_ID_SOURCE_ANNOTATION, MonitorNames.LABELLED_BY_ANNOTATION);
-      }
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(current()).isNull();
+              assertThat(get(ServiceAccount.class, "lab-agent")).isNull();
+              assertThat(get(DaemonSet.class, "lab-agent")).isNull();
+              assertThat(get(PodMonitor.class, "lab")).isNull();
+              assertThat(get(ScrapeConfig.class, "lab")).isNull();
+              assertThat(get(PrometheusRule.class, "lab")).isNull();
+              assertThat(get(ConfigMap.class, "lab-prometheus-job")).isNull();
+              for (String name : List.of("kvm-1", "kvm-2")) {
+                Node node = client.nodes().withName(name).get();
+                assertThat(node.getMetadata().getLabels())
+                    .doesNotContainKey(MonitorNames.HOST_ID_LABEL);
+                assertThat(node.getMetadata().getAnnotations())
+                    .doesNotContainKeys(
+                        MonitorNames.HOST_ID_SOURCE_ANNOTATION,
+                        MonitorNames.LABELLED_BY_ANNOTATION);
+              }
+            });
     // A label someone else set stays.
     assertThat(client.nodes().withName("kvm-9").get().getMetadata().getLabels())
         .containsEntry(MonitorNames.HOST_ID_LABEL, "19");
@@ -214,11 +300,16 @@ class MonitorLifecycleMockTest {
     m.getSpec().getAgent().setPort(70000);
     m.getSpec().getHostId().setStaticIds(new LinkedHashMap<>(Map.of("kvm-1", 5L, "kvm-2", 5L)));
     client.resource(m).create();
-    await().atMost(WAIT).untilAsserted(() -> MonitorAssert.assertThat(current())
-        .hasCondition(Condition.READY, Condition.FALSE, Reasons.INVALID_SPEC)
-        .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.INVALID_SPEC)
-        .conditionMessageContains(Condition.READY, "agent.port 70000 is outside 1-65535")
-        .conditionMessageContains(Condition.READY, "gives host id 5 to several nodes"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                MonitorAssert.assertThat(current())
+                    .hasCondition(Condition.READY, Condition.FALSE, Reasons.INVALID_SPEC)
+                    .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.INVALID_SPEC)
+                    .conditionMessageContains(
+                        Condition.READY, "agent.port 70000 is outside 1-65535")
+                    .conditionMessageContains(Condition.READY, "gives host id 5 to several nodes"));
     cluster.awaitQuiet(Duration.ofMillis(500));
     assertThat(get(DaemonSet.class, "lab-agent")).isNull();
     assertThat(get(ServiceAccount.class, "lab-agent")).isNull();

@@ -29,7 +29,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The ScrapeConfig and the plain job follow the nodes; missing Prometheus Operator CRDs are a condition. */
+/**
+ * The ScrapeConfig and the plain job follow the nodes; missing Prometheus Operator CRDs are a
+ * condition.
+ */
 class MonitorNodesMockTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private MockCluster cluster;
@@ -56,7 +59,9 @@ class MonitorNodesMockTest {
   /** kvm-1 by a label someone else set, kvm-2 by the monitor's static map. */
   private void createMonitor() {
     ScaphandreMonitor m = monitor("lab");
-    m.getSpec().getHostId().setSources(List.of(HostIdSourceType.NODE_LABEL, HostIdSourceType.STATIC));
+    m.getSpec()
+        .getHostId()
+        .setSources(List.of(HostIdSourceType.NODE_LABEL, HostIdSourceType.STATIC));
     m.getSpec().getHostId().setStaticIds(new LinkedHashMap<>(Map.of("kvm-2", 12L)));
     m.getSpec().getPrometheus().getScrapeConfig().setEnabled(true);
     client.resource(m).create();
@@ -66,20 +71,24 @@ class MonitorNodesMockTest {
     return client.resources(ScaphandreMonitor.class).inNamespace(NAMESPACE).withName("lab").get();
   }
 
-  private <T extends io.fabric8.kubernetes.api.model.HasMetadata> T get(Class<T> type, String name) {
+  private <T extends io.fabric8.kubernetes.api.model.HasMetadata> T get(
+      Class<T> type, String name) {
     return client.resources(type).inNamespace(NAMESPACE).withName(name).get();
   }
 
   /** Waits until both the ScrapeConfig and the plain job hold exactly these targets. */
   private void awaitTargets(String... targets) {
-    await().atMost(WAIT).untilAsserted(() -> {
-      ScrapeConfig sc = get(ScrapeConfig.class, "lab");
-      ConfigMap job = get(ConfigMap.class, "lab-prometheus-job");
-      assertThat(sc).isNotNull();
-      assertThat(job).isNotNull();
-      assertThat(ScrapeTargets.of(sc)).containsExactly(targets);
-      assertThat(ScrapeTargets.of(job)).containsExactly(targets);
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              ScrapeConfig sc = get(ScrapeConfig.class, "lab");
+              ConfigMap job = get(ConfigMap.class, "lab-prometheus-job");
+              assertThat(sc).isNotNull();
+              assertThat(job).isNotNull();
+              assertThat(ScrapeTargets.of(sc)).containsExactly(targets);
+              assertThat(ScrapeTargets.of(job)).containsExactly(targets);
+            });
   }
 
   @Test
@@ -91,16 +100,26 @@ class MonitorNodesMockTest {
     client.nodes().resource(withHostIdLabel(kvmNode("kvm-3", "10.0.0.3"), 13)).create();
     awaitTargets("10.0.0.1:8080 11 kvm-1", "10.0.0.2:8080 12 kvm-2", "10.0.0.3:8080 13 kvm-3");
 
-    client.nodes().withName("kvm-1").edit(n -> {
-      n.getMetadata().getLabels().put(MonitorNames.HOST_ID_LABEL, "21");
-      return n;
-    });
+    client
+        .nodes()
+        .withName("kvm-1")
+        .edit(
+            n -> {
+              n.getMetadata().getLabels().put(MonitorNames.HOST_ID_LABEL, "21");
+              return n;
+            });
     awaitTargets("10.0.0.1:8080 21 kvm-1", "10.0.0.2:8080 12 kvm-2", "10.0.0.3:8080 13 kvm-3");
 
     client.nodes().withName("kvm-2").delete();
     awaitTargets("10.0.0.1:8080 21 kvm-1", "10.0.0.3:8080 13 kvm-3");
-    await().atMost(WAIT).untilAsserted(() -> MonitorAssert.assertThat(current()).hasMappedHosts(2)
-        .hasNode("kvm-1", 21L, "nodeLabel").hasNode("kvm-3", 13L, "nodeLabel"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                MonitorAssert.assertThat(current())
+                    .hasMappedHosts(2)
+                    .hasNode("kvm-1", 21L, "nodeLabel")
+                    .hasNode("kvm-3", 13L, "nodeLabel"));
   }
 
   @Test
@@ -108,13 +127,23 @@ class MonitorNodesMockTest {
     start(true);
     createMonitor();
     awaitTargets("10.0.0.1:8080 11 kvm-1", "10.0.0.2:8080 12 kvm-2");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(client.nodes().withName("kvm-2").get().getMetadata()
-        .getLabels()).containsEntry(MonitorNames.HOST_ID_LABEL, "12"));
-    cluster.editMonitor(NAMESPACE, "lab",
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(client.nodes().withName("kvm-2").get().getMetadata().getLabels())
+                    .containsEntry(MonitorNames.HOST_ID_LABEL, "12"));
+    cluster.editMonitor(
+        NAMESPACE,
+        "lab",
         m -> m.getSpec().getHostId().setStaticIds(new LinkedHashMap<>(Map.of("kvm-2", 22L))));
     awaitTargets("10.0.0.1:8080 11 kvm-1", "10.0.0.2:8080 22 kvm-2");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(client.nodes().withName("kvm-2").get().getMetadata()
-        .getLabels()).containsEntry(MonitorNames.HOST_ID_LABEL, "22"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(client.nodes().withName("kvm-2").get().getMetadata().getLabels())
+                    .containsEntry(MonitorNames.HOST_ID_LABEL, "22"));
     // The label another party set on kvm-1 is never rewritten by the operator.
     assertThat(client.nodes().withName("kvm-1").get().getMetadata().getAnnotations())
         .doesNotContainKey(MonitorNames.LABELLED_BY_ANNOTATION);
@@ -124,27 +153,37 @@ class MonitorNodesMockTest {
   void missingPrometheusOperatorCrdsAreAConditionAndTheMonitorsAppearWithThem() {
     start(false);
     createMonitor();
-    await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(get(DaemonSet.class, "lab-agent")).isNotNull();
-      assertThat(get(ConfigMap.class, "lab-prometheus-job")).isNotNull();
-      MonitorAssert.assertThat(current())
-          .hasCondition(Condition.DEGRADED, Condition.TRUE, Reasons.PROMETHEUS_OPERATOR_MISSING)
-          .conditionMessageContains(Condition.DEGRADED, PrometheusOperatorCrds.POD_MONITORS)
-          .conditionMessageContains(Condition.DEGRADED, PrometheusOperatorCrds.SCRAPE_CONFIGS)
-          .conditionMessageContains(Condition.DEGRADED, PrometheusOperatorCrds.PROMETHEUS_RULES)
-          .hasMappedHosts(2);
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(get(DaemonSet.class, "lab-agent")).isNotNull();
+              assertThat(get(ConfigMap.class, "lab-prometheus-job")).isNotNull();
+              MonitorAssert.assertThat(current())
+                  .hasCondition(
+                      Condition.DEGRADED, Condition.TRUE, Reasons.PROMETHEUS_OPERATOR_MISSING)
+                  .conditionMessageContains(Condition.DEGRADED, PrometheusOperatorCrds.POD_MONITORS)
+                  .conditionMessageContains(
+                      Condition.DEGRADED, PrometheusOperatorCrds.SCRAPE_CONFIGS)
+                  .conditionMessageContains(
+                      Condition.DEGRADED, PrometheusOperatorCrds.PROMETHEUS_RULES)
+                  .hasMappedHosts(2);
+            });
     assertThat(get(PodMonitor.class, "lab")).isNull();
     assertThat(get(ScrapeConfig.class, "lab")).isNull();
     assertThat(get(PrometheusRule.class, "lab")).isNull();
     assertThat(cluster.reconciles().failed()).isZero();
 
     cluster.installPrometheusOperatorCrds();
-    await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(get(PodMonitor.class, "lab")).isNotNull();
-      assertThat(get(PrometheusRule.class, "lab")).isNotNull();
-      MonitorAssert.assertThat(current()).hasCondition(Condition.DEGRADED, Condition.FALSE, Reasons.AS_EXPECTED);
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(get(PodMonitor.class, "lab")).isNotNull();
+              assertThat(get(PrometheusRule.class, "lab")).isNotNull();
+              MonitorAssert.assertThat(current())
+                  .hasCondition(Condition.DEGRADED, Condition.FALSE, Reasons.AS_EXPECTED);
+            });
     awaitTargets("10.0.0.1:8080 11 kvm-1", "10.0.0.2:8080 12 kvm-2");
   }
 
@@ -159,14 +198,20 @@ class MonitorNodesMockTest {
     ScaphandreMonitor other = monitor("lab");
     other.getMetadata().setNamespace("elsewhere");
     client.resource(other).create();
-    await().atMost(WAIT).untilAsserted(() -> MonitorAssert.assertThat(current()).hasMappedHosts(1)
-        .hasNode("kvm-1", 11L, "nodeLabel"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                MonitorAssert.assertThat(current())
+                    .hasMappedHosts(1)
+                    .hasNode("kvm-1", 11L, "nodeLabel"));
     awaitTargets("10.0.0.1:8080 11 kvm-1");
     cluster.awaitQuiet(Duration.ofMillis(500));
-    ScaphandreMonitor unwatched = client.resources(ScaphandreMonitor.class).inNamespace("elsewhere")
-        .withName("lab").get();
+    ScaphandreMonitor unwatched =
+        client.resources(ScaphandreMonitor.class).inNamespace("elsewhere").withName("lab").get();
     assertThat(unwatched.getStatus().getObservedGeneration()).isNull();
     assertThat(unwatched.getMetadata().getFinalizers()).isEmpty();
-    assertThat(client.apps().daemonSets().inNamespace("elsewhere").withName("lab-agent").get()).isNull();
+    assertThat(client.apps().daemonSets().inNamespace("elsewhere").withName("lab-agent").get())
+        .isNull();
   }
 }

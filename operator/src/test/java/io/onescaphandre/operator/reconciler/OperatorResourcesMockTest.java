@@ -11,20 +11,20 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.onescaphandre.operator.api.HostIdSourceType;
+import io.onescaphandre.operator.api.OpenNebulaSpec;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.api.SecretKeyRef;
 import io.onescaphandre.operator.hostid.OpenNebulaHostDirectory;
-import io.onescaphandre.operator.api.OpenNebulaSpec;
 import io.onescaphandre.operator.testsupport.MockCluster;
+import io.onescaphandre.operator.testsupport.MockClusterExtension;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import io.onescaphandre.operator.testsupport.MockClusterExtension;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the operator owns besides the cluster's objects: the node labeller's threads live and die
@@ -33,9 +33,10 @@ import org.junit.jupiter.api.Test;
  */
 class OperatorResourcesMockTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
+
   /** Each test's own mock API server, closed by JUnit after it. */
-  @RegisterExtension
-  final MockClusterExtension mock = new MockClusterExtension();
+  @RegisterExtension final MockClusterExtension mock = new MockClusterExtension();
+
   private MockCluster cluster;
   private KubernetesClient client;
 
@@ -57,8 +58,13 @@ class OperatorResourcesMockTest {
     m.getSpec().getHostId().setSources(List.of(HostIdSourceType.STATIC));
     m.getSpec().getHostId().setStaticIds(ids);
     client.resource(m).create();
-    await().atMost(WAIT).until(() -> client.nodes().list().getItems().stream()
-        .allMatch(n -> n.getMetadata().getLabels().containsKey("one-scaphandre.io/host-id")));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                client.nodes().list().getItems().stream()
+                    .allMatch(
+                        n -> n.getMetadata().getLabels().containsKey("one-scaphandre.io/host-id")));
     assertThat(labellerThreads()).isBetween(1L, 8L);
 
     cluster.stopOperator();
@@ -81,15 +87,28 @@ class OperatorResourcesMockTest {
     await().atMost(WAIT).until(() -> one.asked.contains(List.of("kvm-1")));
     assertThat(one.forgotten).isEmpty();
 
-    client.resources(ScaphandreMonitor.class).inNamespace(NAMESPACE).withName("lab").edit(x -> {
-      x.getSpec().getHostId().setSources(List.of(HostIdSourceType.NODE_LABEL));
-      return x;
-    });
+    client
+        .resources(ScaphandreMonitor.class)
+        .inNamespace(NAMESPACE)
+        .withName("lab")
+        .edit(
+            x -> {
+              x.getSpec().getHostId().setSources(List.of(HostIdSourceType.NODE_LABEL));
+              return x;
+            });
     await().atMost(WAIT).until(() -> one.forgotten.contains("lab"));
     int asked = one.asked.size();
     client.resources(ScaphandreMonitor.class).inNamespace(NAMESPACE).withName("lab").delete();
-    await().atMost(WAIT).until(() -> client.resources(ScaphandreMonitor.class).inNamespace(NAMESPACE)
-        .withName("lab").get() == null);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                client
+                        .resources(ScaphandreMonitor.class)
+                        .inNamespace(NAMESPACE)
+                        .withName("lab")
+                        .get()
+                    == null);
     assertThat(one.asked).hasSize(asked);
   }
 
@@ -104,7 +123,9 @@ class OperatorResourcesMockTest {
     ScaphandreMonitor m = monitor("lab");
     m.getSpec().getHostId().setSources(List.of(HostIdSourceType.HYPERVISOR_FILES));
     client.resource(m).create();
-    await().atMost(WAIT).until(() -> status(m) != null && Integer.valueOf(n).equals(status(m).getSelectedNodes()));
+    await()
+        .atMost(WAIT)
+        .until(() -> status(m) != null && Integer.valueOf(n).equals(status(m).getSelectedNodes()));
     cluster.awaitQuiet(Duration.ofSeconds(6));
     cluster.operatorWritesSinceLastCall();
 
@@ -115,21 +136,28 @@ class OperatorResourcesMockTest {
     await().atMost(WAIT).until(() -> Integer.valueOf(n).equals(status(m).getMappedHosts()));
     cluster.awaitQuiet(Duration.ofSeconds(6));
 
-    List<String> statusWrites = cluster.operatorWritesSinceLastCall().stream()
-        .filter(w -> w.contains("scaphandremonitors/lab/status")).toList();
+    List<String> statusWrites =
+        cluster.operatorWritesSinceLastCall().stream()
+            .filter(w -> w.contains("scaphandremonitors/lab/status"))
+            .toList();
     // The first change is written at once, what follows within 5 s in one more write.
     assertThat(statusWrites).hasSizeBetween(1, 3);
   }
 
   private io.onescaphandre.operator.api.ScaphandreMonitorStatus status(ScaphandreMonitor m) {
-    ScaphandreMonitor current = client.resources(ScaphandreMonitor.class).inNamespace(NAMESPACE)
-        .withName(m.getMetadata().getName()).get();
+    ScaphandreMonitor current =
+        client
+            .resources(ScaphandreMonitor.class)
+            .inNamespace(NAMESPACE)
+            .withName(m.getMetadata().getName())
+            .get();
     return current == null ? null : current.getStatus();
   }
 
   private static long labellerThreads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().startsWith("node-labeler-") && t.isAlive()).count();
+        .filter(t -> t.getName().startsWith("node-labeler-") && t.isAlive())
+        .count();
   }
 
   /** A directory that records which nodes it was asked about and which monitors it forgot. */

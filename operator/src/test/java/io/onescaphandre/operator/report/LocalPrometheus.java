@@ -31,28 +31,48 @@ final class LocalPrometheus implements AutoCloseable {
   }
 
   static Path binary(String name) {
-    for (Path candidate : List.of(Path.of("/usr/bin", name),
-        Path.of(System.getenv().getOrDefault("ONE_SCAPHANDRE_E2E_CACHE", "/var/cache/one-scaphandre-e2e"), "bin", name))) {
+    for (Path candidate :
+        List.of(
+            Path.of("/usr/bin", name),
+            Path.of(
+                System.getenv()
+                    .getOrDefault("ONE_SCAPHANDRE_E2E_CACHE", "/var/cache/one-scaphandre-e2e"),
+                "bin",
+                name))) {
       if (Files.isExecutable(candidate)) {
         return candidate;
       }
     }
     if ("true".equals(System.getenv("CI"))) {
-      assertThat((Path) null).as(name + " (Debian package prometheus) is needed by this test").isNotNull();
+      assertThat((Path) null)
+          .as(name + " (Debian package prometheus) is needed by this test")
+          .isNotNull();
     }
     Assumptions.abort(name + " is not installed (Debian package prometheus)");
     return null;
   }
 
-  /** Backfills {@code openMetrics} into {@code dir}/data, starts Prometheus on it, waits until ready. */
+  /**
+   * Backfills {@code openMetrics} into {@code dir}/data, starts Prometheus on it, waits until
+   * ready.
+   */
   static LocalPrometheus backfilled(Path openMetrics, Path dir) throws Exception {
     Path promtool = binary("promtool");
     Path prometheus = binary("prometheus");
     Path data = dir.resolve("data");
-    Process backfill = new ProcessBuilder(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics",
-        // a few large blocks instead of one per 2 h: seconds instead of minutes
-        "--max-block-duration=1000h", openMetrics.toString(), data.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("backfill.log").toFile())
-        .start();
+    Process backfill =
+        new ProcessBuilder(
+                promtool.toString(),
+                "tsdb",
+                "create-blocks-from",
+                "openmetrics",
+                // a few large blocks instead of one per 2 h: seconds instead of minutes
+                "--max-block-duration=1000h",
+                openMetrics.toString(),
+                data.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("backfill.log").toFile())
+            .start();
     assertThat(backfill.waitFor(5, TimeUnit.MINUTES)).isTrue();
     assertThat(backfill.exitValue()).as(Files.readString(dir.resolve("backfill.log"))).isZero();
     Path config = dir.resolve("prometheus.yml");
@@ -61,17 +81,26 @@ final class LocalPrometheus implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    Process process = new ProcessBuilder(prometheus.toString(), "--config.file=" + config,
-        "--storage.tsdb.path=" + data, "--storage.tsdb.retention.time=100y",
-        "--web.listen-address=127.0.0.1:" + port).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+    Process process =
+        new ProcessBuilder(
+                prometheus.toString(),
+                "--config.file=" + config,
+                "--storage.tsdb.path=" + data,
+                "--storage.tsdb.retention.time=100y",
+                "--web.listen-address=127.0.0.1:" + port)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("prometheus.log").toFile())
+            .start();
     LocalPrometheus server = new LocalPrometheus(process, URI.create("http://127.0.0.1:" + port));
     HttpClient http = HttpClient.newHttpClient();
     Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
     while (Instant.now().isBefore(deadline)) {
       try {
-        if (http.send(HttpRequest.newBuilder(server.url.resolve("/-/ready")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        if (http.send(
+                    HttpRequest.newBuilder(server.url.resolve("/-/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode()
+            == 200) {
           return server;
         }
       } catch (IOException notYet) {
@@ -83,7 +112,8 @@ final class LocalPrometheus implements AutoCloseable {
       Thread.sleep(200);
     }
     server.close();
-    throw new AssertionError("Prometheus did not become ready:\n" + Files.readString(dir.resolve("prometheus.log")));
+    throw new AssertionError(
+        "Prometheus did not become ready:\n" + Files.readString(dir.resolve("prometheus.log")));
   }
 
   URI url() {

@@ -5,9 +5,9 @@ import static io.onescaphandre.operator.testsupport.Fixtures.monitor;
 import static io.onescaphandre.operator.testsupport.Fixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.onescaphandre.contracts.hostid.HostId;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.onescaphandre.contracts.hostid.HostId;
 import io.onescaphandre.operator.api.Condition;
 import io.onescaphandre.operator.api.HostIdSourceType;
 import io.onescaphandre.operator.api.NodeStatus;
@@ -38,14 +38,21 @@ class StatusSizeTest {
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       String name = String.format("kvm-a-rather-long-node-name-in-rack-%05d.example.org", i);
-      String message = "node " + name + " is labelled one-scaphandre.io/host-id=" + i
-          + " outside this monitor but static says " + (i + 1) + "; the label is left alone and the node unmapped";
+      String message =
+          "node "
+              + name
+              + " is labelled one-scaphandre.io/host-id="
+              + i
+              + " outside this monitor but static says "
+              + (i + 1)
+              + "; the label is left alone and the node unmapped";
       nodes.add(new ResolvedNode(name, "10.0.0.1", null, null, message));
       problems.add(message);
     }
     ScaphandreMonitorStatus status = build(new HostIdResolution(nodes, problems), Map.of());
 
-    int bytes = new KubernetesSerialization().asJson(status).getBytes(StandardCharsets.UTF_8).length;
+    int bytes =
+        new KubernetesSerialization().asJson(status).getBytes(StandardCharsets.UTF_8).length;
     assertThat(bytes).isLessThan(LIMIT_BYTES);
     assertThat(status.getSelectedNodes()).isEqualTo(n);
     assertThat(status.getNodesNeedingAttention()).isEqualTo(n);
@@ -60,12 +67,16 @@ class StatusSizeTest {
     List<ResolvedNode> nodes = new ArrayList<>();
     Map<String, Pod> pods = new HashMap<>();
     for (int i = 0; i < 3; i++) {
-      nodes.add(new ResolvedNode("kvm-" + i, "10.0.0." + i, new HostId(i), HostIdSourceType.HYPERVISOR_FILES, null));
+      nodes.add(
+          new ResolvedNode(
+              "kvm-" + i, "10.0.0." + i, new HostId(i), HostIdSourceType.HYPERVISOR_FILES, null));
       pods.put("kvm-" + i, agentPod(M, "kvm-" + i, report((long) i, "ok"), true));
     }
     ScaphandreMonitorStatus status = build(new HostIdResolution(nodes, List.of()), pods);
 
-    assertThat(status.getNodes()).extracting(NodeStatus::getName).containsExactly("kvm-0", "kvm-1", "kvm-2");
+    assertThat(status.getNodes())
+        .extracting(NodeStatus::getName)
+        .containsExactly("kvm-0", "kvm-1", "kvm-2");
     assertThat(status.getNodesNeedingAttention()).isZero();
     assertThat(status.getNodesNotListed()).isNull();
   }
@@ -76,9 +87,13 @@ class StatusSizeTest {
     Map<String, Pod> pods = new HashMap<>();
     for (int i = 0; i < 1000; i++) {
       String name = String.format("kvm-%04d", i);
-      nodes.add(new ResolvedNode(name, "10.0.0.1", new HostId(i), HostIdSourceType.HYPERVISOR_FILES, null));
-      // Every 100th agent is not ready (10), every 250th has no RAPL (4, two of them also not ready): 12.
-      pods.put(name, agentPod(M, name, report((long) i, i % 250 == 0 ? "absent" : "ok"), i % 100 != 0));
+      nodes.add(
+          new ResolvedNode(
+              name, "10.0.0.1", new HostId(i), HostIdSourceType.HYPERVISOR_FILES, null));
+      // Every 100th agent is not ready (10), every 250th has no RAPL (4, two of them also not
+      // ready): 12.
+      pods.put(
+          name, agentPod(M, name, report((long) i, i % 250 == 0 ? "absent" : "ok"), i % 100 != 0));
     }
     ScaphandreMonitorStatus status = build(new HostIdResolution(nodes, List.of()), pods);
 
@@ -92,7 +107,10 @@ class StatusSizeTest {
   }
 
   private static ScaphandreMonitorStatus build(HostIdResolution resolution, Map<String, Pod> pods) {
-    return new StatusFactory().build(new StatusInputs(1L, List.of(), resolution, pods, null, List.of(), null),
-        null, Instant.parse("2026-01-01T00:00:00Z"));
+    return new StatusFactory()
+        .build(
+            new StatusInputs(1L, List.of(), resolution, pods, null, List.of(), null),
+            null,
+            Instant.parse("2026-01-01T00:00:00Z"));
   }
 }

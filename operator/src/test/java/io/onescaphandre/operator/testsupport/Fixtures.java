@@ -30,14 +30,25 @@ public final class Fixtures {
   /** A KVM node with an InternalIP. */
   public static Node kvmNode(String name, String ip) {
     return new NodeBuilder()
-        .withNewMetadata().withName(name).addToLabels(KVM_LABEL, "true").endMetadata()
-        .withNewStatus().addNewAddress().withType("InternalIP").withAddress(ip).endAddress().endStatus()
+        .withNewMetadata()
+        .withName(name)
+        .addToLabels(KVM_LABEL, "true")
+        .endMetadata()
+        .withNewStatus()
+        .addNewAddress()
+        .withType("InternalIP")
+        .withAddress(ip)
+        .endAddress()
+        .endStatus()
         .build();
   }
 
   public static Node withHostIdLabel(Node node, long id) {
-    return new NodeBuilder(node).editMetadata().addToLabels(MonitorNames.HOST_ID_LABEL, Long.toString(id))
-        .endMetadata().build();
+    return new NodeBuilder(node)
+        .editMetadata()
+        .addToLabels(MonitorNames.HOST_ID_LABEL, Long.toString(id))
+        .endMetadata()
+        .build();
   }
 
   /** The init report JSON of docs/interfaces.md. */
@@ -45,29 +56,50 @@ public final class Fixtures {
     return report(hostId, rapl, "ok".equals(rapl) ? "rapl" : "estimate");
   }
 
-  /** The init report JSON of docs/interfaces.md, with the source that makes the node's host power. */
+  /**
+   * The init report JSON of docs/interfaces.md, with the source that makes the node's host power.
+   */
   public static String report(Long hostId, String rapl, String powerSource) {
-    return "{\"version\":1,\"hostId\":" + hostId + ",\"hostIdSource\":" + (hostId == null ? "null" : "\"one_db_config\"")
-        + ",\"hostIdFile\":\"/var/tmp/one_db/config\",\"hypervisor\":\"kvm\",\"rapl\":\"" + rapl
-        + "\",\"raplZones\":[\"package-0\"],\"powerSource\":\"" + powerSource
-        + "\",\"powerSources\":{\"rapl\":\"" + rapl + "\",\"estimate\":\"ok\"},\"message\":\"test\"}";
+    return "{\"version\":1,\"hostId\":"
+        + hostId
+        + ",\"hostIdSource\":"
+        + (hostId == null ? "null" : "\"one_db_config\"")
+        + ",\"hostIdFile\":\"/var/tmp/one_db/config\",\"hypervisor\":\"kvm\",\"rapl\":\""
+        + rapl
+        + "\",\"raplZones\":[\"package-0\"],\"powerSource\":\""
+        + powerSource
+        + "\",\"powerSources\":{\"rapl\":\""
+        + rapl
+        + "\",\"estimate\":\"ok\"},\"message\":\"test\"}";
   }
 
   /** An agent pod of the monitor on a node, its init terminated with that message. */
-  public static Pod agentPod(ScaphandreMonitor monitor, String nodeName, String initMessage, boolean ready) {
+  public static Pod agentPod(
+      ScaphandreMonitor monitor, String nodeName, String initMessage, boolean ready) {
     return new PodBuilder()
-        .withNewMetadata().withName(monitor.getMetadata().getName() + "-agent-" + nodeName)
-          .withNamespace(monitor.getMetadata().getNamespace())
-          .withLabels(MonitorResources.labels(monitor))
-          .withCreationTimestamp("2026-01-01T00:00:00Z")
+        .withNewMetadata()
+        .withName(monitor.getMetadata().getName() + "-agent-" + nodeName)
+        .withNamespace(monitor.getMetadata().getNamespace())
+        .withLabels(MonitorResources.labels(monitor))
+        .withCreationTimestamp("2026-01-01T00:00:00Z")
         .endMetadata()
-        .withNewSpec().withNodeName(nodeName).endSpec()
+        .withNewSpec()
+        .withNodeName(nodeName)
+        .endSpec()
         .withNewStatus()
-          .addNewInitContainerStatus().withName(MonitorNames.INIT_CONTAINER_NAME)
-            .withNewState().withNewTerminated().withExitCode(0).withMessage(initMessage).endTerminated()
-            .endState()
-          .endInitContainerStatus()
-          .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
+        .addNewInitContainerStatus()
+        .withName(MonitorNames.INIT_CONTAINER_NAME)
+        .withNewState()
+        .withNewTerminated()
+        .withExitCode(0)
+        .withMessage(initMessage)
+        .endTerminated()
+        .endState()
+        .endInitContainerStatus()
+        .addNewCondition()
+        .withType("Ready")
+        .withStatus(ready ? "True" : "False")
+        .endCondition()
         .endStatus()
         .build();
   }

@@ -30,8 +30,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MockCluster implements AutoCloseable {
   public static final String OPERATOR_USER_AGENT = "one-scaphandre-operator-under-test";
+
   /** Kept in a field: java.util.logging holds loggers weakly and would forget the level. */
   private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");
+
   private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
 
   private final KubernetesMockServer server;
@@ -41,13 +43,22 @@ public final class MockCluster implements AutoCloseable {
   private Operator operator;
 
   private MockCluster() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     client = server.createClient();
-    operatorClient = new KubernetesClientBuilder()
-        .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_USER_AGENT).build())
-        .build();
+    operatorClient =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(client.getConfiguration())
+                    .withUserAgent(OPERATOR_USER_AGENT)
+                    .build())
+            .build();
   }
 
   private static java.util.logging.Logger quiet(String name) {
@@ -68,13 +79,17 @@ public final class MockCluster implements AutoCloseable {
     return runOperator(builder -> builder.withOpenNebulaHostDirectory(directory));
   }
 
-  /** Runs the operator built as in the tests (SSA off, counted, no OpenNebula) with further settings. */
+  /**
+   * Runs the operator built as in the tests (SSA off, counted, no OpenNebula) with further
+   * settings.
+   */
   public MockCluster runOperator(java.util.function.Consumer<MonitorOperator> settings) {
-    MonitorOperator builder = MonitorOperator.builder(operatorClient)
-        .withServerSideApply(false)
-        .withMetrics(reconciles)
-        .withOpenNebulaHostDirectory(OpenNebulaHostDirectory.NONE)
-        .withCrdRecheckInterval(Duration.ofMillis(500));
+    MonitorOperator builder =
+        MonitorOperator.builder(operatorClient)
+            .withServerSideApply(false)
+            .withMetrics(reconciles)
+            .withOpenNebulaHostDirectory(OpenNebulaHostDirectory.NONE)
+            .withCrdRecheckInterval(Duration.ofMillis(500));
     settings.accept(builder);
     operator = builder.build();
     operator.start();
@@ -95,13 +110,19 @@ public final class MockCluster implements AutoCloseable {
    * resourceVersion read. The operator may write the monitor's status in between (a 409): then the
    * edit is made again on what is there now, as kubectl would ask the user to.
    */
-  public void editMonitor(String namespace, String name, java.util.function.Consumer<ScaphandreMonitor> change) {
+  public void editMonitor(
+      String namespace, String name, java.util.function.Consumer<ScaphandreMonitor> change) {
     for (int attempt = 1; ; attempt++) {
       try {
-        client.resources(ScaphandreMonitor.class).inNamespace(namespace).withName(name).edit(m -> {
-          change.accept(m);
-          return m;
-        });
+        client
+            .resources(ScaphandreMonitor.class)
+            .inNamespace(namespace)
+            .withName(name)
+            .edit(
+                m -> {
+                  change.accept(m);
+                  return m;
+                });
         return;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409 || attempt >= 10) {
@@ -145,15 +166,31 @@ public final class MockCluster implements AutoCloseable {
     }
   }
 
-  /** Creates the CRDs of PodMonitor, ScrapeConfig and PrometheusRule (names only: enough for a lookup). */
+  /**
+   * Creates the CRDs of PodMonitor, ScrapeConfig and PrometheusRule (names only: enough for a
+   * lookup).
+   */
   public void installPrometheusOperatorCrds() {
     for (String name : PrometheusOperatorCrds.ALL) {
       String plural = name.substring(0, name.indexOf('.'));
-      client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
-          .withNewMetadata().withName(name).endMetadata()
-          .withNewSpec().withGroup("monitoring.coreos.com").withScope("Namespaced")
-            .withNewNames().withPlural(plural).endNames()
-          .endSpec().build()).create();
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .resource(
+              new CustomResourceDefinitionBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .endMetadata()
+                  .withNewSpec()
+                  .withGroup("monitoring.coreos.com")
+                  .withScope("Namespaced")
+                  .withNewNames()
+                  .withPlural(plural)
+                  .endNames()
+                  .endSpec()
+                  .build())
+          .create();
     }
   }
 
@@ -164,7 +201,10 @@ public final class MockCluster implements AutoCloseable {
         .toList();
   }
 
-  /** Every request (method and path) the operator made since the last call, reads and watches included. */
+  /**
+   * Every request (method and path) the operator made since the last call, reads and watches
+   * included.
+   */
   public synchronized List<String> operatorRequestsSinceLastCall() {
     List<String> requests = new ArrayList<>();
     try {

@@ -48,16 +48,19 @@ public final class MonitorAssert extends AbstractAssert<MonitorAssert, Scaphandr
 
   public MonitorAssert hasNode(String name, Long hostId, String source) {
     isNotNull();
-    NodeStatus row = actual.getNodes().stream().filter(n -> name.equals(n.getName())).findFirst().orElse(null);
+    NodeStatus row =
+        actual.getNodes().stream().filter(n -> name.equals(n.getName())).findFirst().orElse(null);
     if (row == null) {
-      failWithMessage("expected a status row for node %s, rows: %s", name,
-          actual.getNodes().stream().map(NodeStatus::getName).toList());
+      failWithMessage(
+          "expected a status row for node %s, rows: %s",
+          name, actual.getNodes().stream().map(NodeStatus::getName).toList());
       return this;
     }
     if (!java.util.Objects.equals(hostId, row.getHostId())
         || !java.util.Objects.equals(source, row.getHostIdSource())) {
-      failWithMessage("expected node %s to have host id %s from %s but had %s from %s (%s)", name, hostId,
-          source, row.getHostId(), row.getHostIdSource(), row.getMessage());
+      failWithMessage(
+          "expected node %s to have host id %s from %s but had %s from %s (%s)",
+          name, hostId, source, row.getHostId(), row.getHostIdSource(), row.getMessage());
     }
     return this;
   }
@@ -73,7 +76,8 @@ public final class MonitorAssert extends AbstractAssert<MonitorAssert, Scaphandr
   public MonitorAssert observedGeneration(long generation) {
     isNotNull();
     if (actual.getObservedGeneration() == null || actual.getObservedGeneration() != generation) {
-      failWithMessage("expected observedGeneration %s but was %s", generation, actual.getObservedGeneration());
+      failWithMessage(
+          "expected observedGeneration %s but was %s", generation, actual.getObservedGeneration());
     }
     return this;
   }

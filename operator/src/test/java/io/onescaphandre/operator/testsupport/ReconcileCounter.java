@@ -32,7 +32,8 @@ public final class ReconcileCounter implements Metrics {
   }
 
   @Override
-  public void failedReconciliation(HasMetadata resource, Exception exception, Map<String, Object> metadata) {
+  public void failedReconciliation(
+      HasMetadata resource, Exception exception, Map<String, Object> metadata) {
     failed.incrementAndGet();
   }
 

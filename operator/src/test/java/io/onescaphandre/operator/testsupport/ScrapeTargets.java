@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The targets of a ScrapeConfig or of the plain job, each as "address host_id node", in their order:
- * the two must always agree.
+ * The targets of a ScrapeConfig or of the plain job, each as "address host_id node", in their
+ * order: the two must always agree.
  */
 public final class ScrapeTargets {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -22,22 +22,36 @@ public final class ScrapeTargets {
 
   public static List<String> of(ScrapeConfig scrapeConfig) {
     return scrapeConfig.getSpec().getStaticConfigs().stream()
-        .flatMap(g -> g.getTargets().stream().map(t -> t + " " + g.getLabels().get("host_id") + " "
-            + g.getLabels().get("node")))
+        .flatMap(
+            g ->
+                g.getTargets().stream()
+                    .map(
+                        t ->
+                            t
+                                + " "
+                                + g.getLabels().get("host_id")
+                                + " "
+                                + g.getLabels().get("node")))
         .toList();
   }
 
   @SuppressWarnings("unchecked")
   public static List<String> of(ConfigMap plainJob) {
     try {
-      List<Map<String, Object>> jobs = YAML.readValue(plainJob.getData().get(PlainJobConfigMapDependent.DATA_KEY),
-          new TypeReference<>() {});
-      List<Map<String, Object>> groups = (List<Map<String, Object>>) jobs.get(0).get("static_configs");
-      return groups.stream().flatMap(g -> {
-        Map<String, String> labels = (Map<String, String>) g.get("labels");
-        return ((List<String>) g.get("targets")).stream()
-            .map(t -> t + " " + labels.get("host_id") + " " + labels.get("node"));
-      }).toList();
+      List<Map<String, Object>> jobs =
+          YAML.readValue(
+              plainJob.getData().get(PlainJobConfigMapDependent.DATA_KEY),
+              new TypeReference<>() {});
+      List<Map<String, Object>> groups =
+          (List<Map<String, Object>>) jobs.get(0).get("static_configs");
+      return groups.stream()
+          .flatMap(
+              g -> {
+                Map<String, String> labels = (Map<String, String>) g.get("labels");
+                return ((List<String>) g.get("targets"))
+                    .stream().map(t -> t + " " + labels.get("host_id") + " " + labels.get("node"));
+              })
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
