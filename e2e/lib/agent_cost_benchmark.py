@@ -202,12 +202,13 @@ class FakeHost:
                 f.write(str(p.pid))
 
     def grow(self, count):
-        """Adds `count` processes: a tenth QEMU guests (the first busy_vms busy), the rest split
-        between services and plain processes."""
-        if count <= 0:
-            return
+        """Adds `count` processes (at least busy_vms): a tenth QEMU guests (the first busy_vms
+        busy), the rest split between services and plain processes."""
+        # The busy guests are there at every size, even where they overshoot a small target: the
+        # load they put on the machine must be the same in every row.
+        count = max(count, self.busy_vms)
         have_cpuacct = os.path.isdir(CPUACCT)
-        vms = min(count, max(self.busy_vms, count // 10))
+        vms = max(self.busy_vms, count // 10)
         others = count - vms
         if have_cpuacct:
             self._mkdir(f"{CPUACCT}/machine.slice")
