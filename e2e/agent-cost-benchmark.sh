@@ -25,6 +25,8 @@
 # Every process it started is killed on exit, Ctrl-C or failure, and every cgroup it made removed.
 #
 # Options:
+#   --bundle DIR          use an image already unpacked by `umoci unpack` (DIR/rootfs, DIR/config.json),
+#                         e.g. one with a file added to try a JVM option before building it in
 #   --jar                 run the jar with the host's java and images/jvm-options/agent.options
 #                         instead of the image (no image build needed)
 #   --variant N=F[@I]     one of our agents: named N, the JVM options of file F (one per line, '#'
@@ -44,11 +46,13 @@ die() { echo "agent-cost-benchmark: $*" >&2; exit 1; }
 log() { printf '[agent-cost %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
 mode=image
+bundle=""
 variants=()
 pass=()
 while (($#)); do
   case "$1" in
     --jar) mode=jar; shift ;;
+    --bundle) bundle=$(cd "$2" && pwd); shift 2 ;;
     --variant) variants+=("$2"); shift 2 ;;
     --sizes|--warmup|--window|--windows|--scrape-every|--busy-vms|--busy-permille|--services) pass+=("$1" "$2"); shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//;/^set -euo/d'; exit 0 ;;
@@ -88,20 +92,23 @@ options_json() {
 root_args=()
 if [[ $mode == image ]]; then
   for c in umoci jq; do command -v "$c" >/dev/null || die "missing command $c (or use --jar)"; done
-  archive=$(ls "$REPO_ROOT"/target/images/one-scaphandre-agent-*.oci.tar 2>/dev/null | head -n1)
-  [[ -n $archive ]] || die "no agent image under target/images: images/build.sh agent (or use --jar)"
-  tag=$(basename "$archive" .oci.tar); tag=${tag#one-scaphandre-agent-}
-  mkdir -p "$WORK/layout"
-  tar -C "$WORK/layout" -xf "$archive"
-  umoci unpack --image "$WORK/layout:one-scaphandre-agent:$tag" "$WORK/bundle" >/dev/null
-  ROOT="$WORK/bundle/rootfs"
+  if [[ -z $bundle ]]; then
+    archive=$(ls "$REPO_ROOT"/target/images/one-scaphandre-agent-*.oci.tar 2>/dev/null | head -n1)
+    [[ -n $archive ]] || die "no agent image under target/images: images/build.sh agent (or use --jar)"
+    tag=$(basename "$archive" .oci.tar); tag=${tag#one-scaphandre-agent-}
+    mkdir -p "$WORK/layout"
+    tar -C "$WORK/layout" -xf "$archive"
+    bundle="$WORK/bundle"
+    umoci unpack --image "$WORK/layout:one-scaphandre-agent:$tag" "$bundle" >/dev/null
+  fi
+  ROOT="$bundle/rootfs"
   root_args=(--root "$ROOT")
   # The image's entrypoint: java, its options, -jar, the jar.
-  entry=$(jq -c '.process.args' "$WORK/bundle/config.json")
+  entry=$(jq -c '.process.args' "$bundle/config.json")
   java_in=$(jq -r '.[0]' <<<"$entry")
   jar_in=$(jq -r 'index("-jar") as $i | .[$i + 1]' <<<"$entry")
   image_opts=$(jq -c 'index("-jar") as $i | .[1:$i]' <<<"$entry")
-  log "image $archive: $(jq -r 'join(" ")' <<<"$entry")"
+  log "image ${archive:-$bundle}: $(jq -r 'join(" ")' <<<"$entry")"
 else
   java_in=$(command -v java); jar_in=$JAR
   image_opts=$(options_json "$REPO_ROOT/images/jvm-options/agent.options")

@@ -45,6 +45,11 @@ USER_operator="65532:65532"
 # The agent reads energy_uj, root-only since CVE-2020-8694, and its init step runs modprobe.
 USER_agent="0:0"
 SOURCE_URL="https://github.com/one-scaphandre/one-scaphandre"
+# Images whose entrypoint maps a class-data-sharing archive of the JDK's and the jar's classes
+# (cds_archive below; measured in docs/benchmarks/agent-vs-scaphandre.md).
+CDS_IMAGES=" agent "
+# Bump when the way the archive is made changes, so stale cached archives are not reused.
+CDS_RECIPE=1
 
 # ---------------------------------------------------------------------------------------------
 # Runs a command inside the builder root with /proc mounted in a private mount namespace: the
@@ -199,6 +204,60 @@ buildah_layer() {
   buildah_ commit -q --timestamp "$SOURCE_DATE_EPOCH" --rm "$ctr" "$ref" >/dev/null
 }
 
+# cds_archive IMAGE MNT RUNTIME OPTIONS... -> prints the path of a class-data-sharing archive (AppCDS)
+# for the image mounted at MNT (root file system, /opt/java, /app/<jar> in place), made if needed.
+# The jlink runtime has no CDS archive of its own, so without one the JVM parses every JDK class
+# from lib/modules at each start and keeps it in metaspace. The classes to archive are those a short
+# training run of the image's own entrypoint loads: `run` on a simulate-rapl tree, scraped twice.
+# The archive is the JVM's: it records the jar's size and mtime (SOURCE_DATE_EPOCH, as in the layer)
+# and is only valid for this runtime and these options, so all of them are in the cache key.
+# JDK 17's -Xshare:dump is not deterministic (two dumps of the same inputs differ in up to 5 MiB of
+# 17 MiB, with ASLR off too), hence the cache: two builds of one jar on one machine give the same
+# archive, builds on two machines give different ones (docs/benchmarks/agent-vs-scaphandre.md).
+cds_archive() {
+  local image=$1 mnt=$2 runtime=$3; shift 3
+  local jar_name key dir port
+  jar_name=$(basename "$(jar_path "$image")")
+  key=$(printf '%s|%s|%s|%s|%s' "$CDS_RECIPE" "$(sha256sum <"$mnt/app/$jar_name" | cut -c1-64)" \
+        "$SOURCE_DATE_EPOCH" "$(basename "$runtime")" "$*" | short_hash)
+  dir="$CACHE_DIR/cds/$image-$key"
+  if [[ ! -s $dir/archive.jsa ]]; then
+    log "$image: class-data-sharing archive (training run of the entrypoint, then -Xshare:dump)"
+    rm -rf "$dir"; mkdir -p "$dir"
+    port=$(free_loopback_port)
+    # A private mount namespace: /proc, /dev and a scratch /tmp are mounted over the image's empty
+    # directories and vanish with the namespace, so nothing of the training lands in a layer.
+    if ! unshare --mount --propagation private -- bash -euc '
+        mnt=$1 jar=$2 port=$3 out=$4; shift 4
+        mount -t proc proc "$mnt/proc"; mount --rbind /dev "$mnt/dev"; mount -t tmpfs cds "$mnt/tmp"
+        java=(chroot "$mnt" /opt/java/bin/java)   # simple commands: $! is the JVM itself
+        "${java[@]}" -Xshare:off -XX:TieredStopAtLevel=1 -jar "/app/$jar" simulate-rapl --path.sysfs=/tmp/sys \
+          --no-watch-stdin --interval 200ms >"$out/simulate-rapl.log" 2>&1 &
+        sim=$!
+        for _ in $(seq 1 100); do [[ -e $mnt/tmp/sys/SIMULATED ]] && break; sleep 0.2; done
+        "${java[@]}" "$@" -Xshare:off -XX:DumpLoadedClassList=/tmp/classes.lst -jar "/app/$jar" run \
+          --path.sysfs /tmp/sys --web.listen-address "127.0.0.1:$port" --interval 1s >"$out/training.log" 2>&1 &
+        agent=$!
+        served=0
+        for _ in $(seq 1 120); do
+          if curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null | grep -q "^opennebula_host_power_watts"; then
+            served=$((served + 1)); ((served == 2)) && break
+          fi
+          sleep 1
+        done
+        kill "$agent" "$sim"; wait "$agent" "$sim" || true
+        ((served == 2)) || { echo "the training run did not serve power twice" >&2; exit 1; }
+        "${java[@]}" "$@" -Xshare:dump -XX:SharedClassListFile=/tmp/classes.lst -XX:SharedArchiveFile=/tmp/archive.jsa \
+          -cp "/app/$jar" >"$out/dump.log" 2>&1
+        cp "$mnt/tmp/classes.lst" "$mnt/tmp/archive.jsa" "$out/"
+      ' cds "$mnt" "$jar_name" "$port" "$dir" "$@"; then
+      tail -n 20 "$dir"/*.log >&2
+      die "$image: the class-data-sharing archive could not be made (logs: $dir)"
+    fi
+  fi
+  echo "$dir/archive.jsa"
+}
+
 build_image() {
   local image=$1 runtime_root=$2 builder_root=$3
   local jar modules runtime work name ref jar_name user_var desc_var revision created
@@ -221,14 +280,23 @@ build_image() {
   local ctr mnt
   ctr=$(buildah_ from --pull=never "localhost/$name-build:java")
   mnt=$(buildah_ mount "$ctr")
+  # The jar's mtime as the layer will have it: a CDS archive records it and checks it at start.
+  touch -d "@$SOURCE_DATE_EPOCH" "$work/jar/$jar_name"
   (cd "$work/jar" && tar -cf - .) | tar -C "$mnt/app" -xf -
+  local -a opts; mapfile -t opts < <(jvm_options "$image")
+  if [[ $CDS_IMAGES == *" $image "* ]]; then
+    local archive jsa="${jar_name%.jar}.jsa"
+    archive=$(cds_archive "$image" "$mnt" "$runtime" "${opts[@]}")
+    install -m 0444 "$archive" "$mnt/app/$jsa"
+    touch -d "@$SOURCE_DATE_EPOCH" "$mnt/app/$jsa"
+    opts+=("-XX:SharedArchiveFile=/app/$jsa")
+  fi
   buildah_ umount "$ctr" >/dev/null
 
   revision=$(git -C "$REPO_ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
   if [[ $revision != unknown ]] && ! git -C "$REPO_ROOT" diff --quiet HEAD -- 2>/dev/null; then revision+="-dirty"; fi
   created=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)
   user_var="USER_$image"; desc_var="DESCRIPTION_$image"
-  local -a opts; mapfile -t opts < <(jvm_options "$image")
   local -a labels=(
     "org.opencontainers.image.title=$name"
     "org.opencontainers.image.description=${!desc_var}"
@@ -287,7 +355,7 @@ main() {
     *) die "usage: images/build.sh [operator|agent|all]" ;;
   esac
   require_root "images/build.sh"
-  require_commands debootstrap buildah unshare chroot tar sha256sum flock git
+  require_commands debootstrap buildah unshare chroot tar sha256sum flock git curl
   for t in "${targets[@]}"; do [[ -f $(jar_path "$t") ]] || die "$(jar_path "$t") is missing: run ./mvnw -B -DskipTests package first"; done
   export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git -C "$REPO_ROOT" log -1 --format=%ct 2>/dev/null || echo 0)}"
 

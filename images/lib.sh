@@ -86,6 +86,18 @@ debian_mirror() {
 
 short_hash() { sha256sum | cut -c1-16; }
 
+free_loopback_port() {
+  # Ports in LISTEN state (0A) on this host, from /proc/net/tcp{,6}; pick one not among them.
+  local used=" " local_address state port
+  while read -r _ local_address _ state _; do
+    [[ $state == 0A ]] && used+="$((16#${local_address##*:})) "
+  done < <(cat /proc/net/tcp /proc/net/tcp6 2>/dev/null)
+  while :; do
+    port=$((20000 + RANDOM % 30000))
+    [[ $used == *" $port "* ]] || { echo "$port"; return; }
+  done
+}
+
 # cached_root NAME PACKAGES -> prints the path of a complete debootstrap root, making it if needed.
 cached_root() {
   local name=$1 packages=$2 key dir

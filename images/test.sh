@@ -191,18 +191,6 @@ make_fake_sysfs() {
   ln -s ../../devices/virtual/powercap/intel-rapl/intel-rapl:0/intel-rapl:0:0 "$sys/class/powercap/intel-rapl:0:0"
 }
 
-free_loopback_port() {
-  # Ports in LISTEN state (0A) on this host, from /proc/net/tcp{,6}; pick one not among them.
-  local used=" " local_address state port
-  while read -r _ local_address _ state _; do
-    [[ $state == 0A ]] && used+="$((16#${local_address##*:})) "
-  done < <(cat /proc/net/tcp /proc/net/tcp6 2>/dev/null)
-  while :; do
-    port=$((20000 + RANDOM % 30000))
-    [[ $used == *" $port "* ]] || { echo "$port"; return; }
-  done
-}
-
 metric_value() {   # metric_value TEXT SERIES_PREFIX -> value of the first matching sample
   awk -v s="$2" 'index($0, s) == 1 {print $NF; exit}' <<<"$1"
 }
@@ -283,6 +271,20 @@ agent_checks() {
   rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
   measure "agent: RSS inside the image after 10 s with 1 s samples: $((rss / 1024)) MiB ($rss kB)"
   if ((rss < 64 * 1024)); then pass "agent: RSS under 64 MiB"; else fail "agent: RSS under 64 MiB" "$rss kB"; fi
+
+  # The class-data-sharing archive of the entrypoint (images/build.sh, cds_archive) fits this jar,
+  # runtime and these options: with -Xshare:on the JVM refuses to start otherwise (the entrypoint's
+  # default, -Xshare:auto, would silently run without it), and the agent's classes come from it.
+  out=$(run_once "$bundle" agent-cds "
+    .process.args = (.process.args | index(\"-jar\") as \$i | .[:\$i] + [\"-Xshare:on\", \"-Xlog:class+load=info\"] + .[\$i:\$i + 2]) + [\"--help\"]") || true
+  local shared total
+  shared=$(grep -c 'io.onescaphandre.agent.*source: shared objects file' <<<"$out" || true)
+  total=$(grep -c '\] io.onescaphandre.agent.* source: ' <<<"$out" || true)
+  if ((shared > 0 && shared == total)); then
+    pass "agent: class-data-sharing archive in use (-Xshare:on; $shared of $total agent classes of \`--help\` from it)"
+  else
+    fail "agent: class-data-sharing archive in use" "$shared of $total agent classes from the archive: $(grep -v 'class,load' <<<"$out" | head -c 600)"
+  fi
 }
 
 # With a placeholder jar there is no agent to measure: record the floor instead, the JVM of the
