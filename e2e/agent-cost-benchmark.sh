@@ -33,7 +33,8 @@
 #                         comments, as images/jvm-options/agent.options), sampling every I (default
 #                         2s). Repeatable: variants run side by side in the same run. Without it:
 #                         ours=the image's own options @2s.
-#   --sizes, --warmup, --window, --windows, --scrape-every, --busy-vms, --busy-permille, --services
+#   --sizes, --warmup, --window, --windows, --scrape-every, --busy-vms, --busy-permille, --services,
+#   --solo-scrapes
 #                         passed to e2e/lib/agent_cost_benchmark.py (see its --help)
 #   ONE_SCAPHANDRE_E2E_CACHE  where e2e/build-binaries.sh put Scaphandre (default /var/cache/one-scaphandre-e2e)
 set -euo pipefail
@@ -54,7 +55,7 @@ while (($#)); do
     --jar) mode=jar; shift ;;
     --bundle) bundle=$(cd "$2" && pwd); shift 2 ;;
     --variant) variants+=("$2"); shift 2 ;;
-    --sizes|--warmup|--window|--windows|--scrape-every|--busy-vms|--busy-permille|--services) pass+=("$1" "$2"); shift 2 ;;
+    --sizes|--warmup|--window|--windows|--scrape-every|--busy-vms|--busy-permille|--services|--solo-scrapes) pass+=("$1" "$2"); shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//;/^set -euo/d'; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac

@@ -108,6 +108,7 @@ class Agent:
         self.proc = None
         self.log = None
         self.latencies = []
+        self.solo_latencies = []
         self.last_body = ""
         self.scrapes = 0
         self.failures = 0
@@ -355,6 +356,13 @@ def measure_size(target, args, variants, host, out_dir):
             next_scrape += args.scrape_every
             time.sleep(max(0.0, next_scrape - time.monotonic()))
         pool.shutdown()
+        # Then each of ours alone, nobody else scraped: the latency of serving, without the burst
+        # of Scaphandre measuring at the same moment.
+        for a in agents:
+            if a.kind == "ours":
+                for _ in range(args.solo_scrapes):
+                    time.sleep(0.25)
+                    a.solo_latencies.append(scrape(a.port)[0])
         for a in agents:
             with open(os.path.join(out_dir, f"{a.name}-{target}.metrics"), "w") as f:
                 f.write(a.last_body)
@@ -406,6 +414,7 @@ def summarise(target, pids, agents, windows):
     for a in agents:
         per = [w[a.name] for w in windows]
         lat = [x * 1000 for x in a.latencies]
+        solo = [x * 1000 for x in a.solo_latencies]
         result["agents"][a.name] = {
             "kind": a.kind,
             "interval_s": a.interval_s,
@@ -418,6 +427,8 @@ def summarise(target, pids, agents, windows):
             "scrape_ms_median": statistics.median(lat) if lat else float("nan"),
             "scrape_ms_p99": percentile(lat, 99),
             "scrape_ms_max": max(lat) if lat else float("nan"),
+            "solo_scrape_ms_median": statistics.median(solo) if solo else float("nan"),
+            "solo_scrape_ms_p99": percentile(solo, 99),
             "scrapes": len(lat),
             "scrape_failures": a.failures,
             "series": series(a.last_body),
@@ -430,7 +441,7 @@ def summarise(target, pids, agents, windows):
 def markdown(results, variants):
     names = [v["name"] for v in variants]
     lines = [
-        "| processes (in /proc) | agent | interval | CPU ms per sample | CPU ms per minute | RSS MiB | scrape median / p99 ms | series | startup s / CPU ms | load 1 min |",
+        "| processes (in /proc) | agent | interval | CPU ms per sample | CPU ms per minute | RSS MiB | scrape median / p99 ms (alone) | series | startup s / CPU ms | load 1 min |",
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
@@ -440,7 +451,9 @@ def markdown(results, variants):
             lines.append(
                 f"| {r['target']} ({r['pids']}) | {name} | {interval} | {a['cpu_ms_per_sample']:.1f} "
                 f"({'/'.join(f'{x:.1f}' for x in a['cpu_ms_per_sample_all'])}) | {a['cpu_ms_per_minute']:.0f} | "
-                f"{a['rss_mib']:.1f} | {a['scrape_ms_median']:.1f} / {a['scrape_ms_p99']:.1f} | {a['series']} | "
+                f"{a['rss_mib']:.1f} | {a['scrape_ms_median']:.1f} / {a['scrape_ms_p99']:.1f}"
+                + (f" ({a['solo_scrape_ms_median']:.1f} / {a['solo_scrape_ms_p99']:.1f})" if a["kind"] == "ours" else "")
+                + f" | {a['series']} | "
                 f"{a['startup'].get('ready_s', float('nan')):.1f} / {a['startup'].get('ready_cpu_ms', float('nan')):.0f} | "
                 f"{r['load_median']:.1f} ({r['load_min']:.1f}-{r['load_max']:.1f}) |")
     lines += ["", "| processes | agent | CPU per sample / Scaphandre's | CPU per minute / Scaphandre's | RSS / Scaphandre's |",
@@ -474,6 +487,8 @@ def main():
     p.add_argument("--busy-vms", type=int, default=4)
     p.add_argument("--busy-permille", type=int, default=200)
     p.add_argument("--services", type=int, default=20)
+    p.add_argument("--solo-scrapes", type=int, default=40,
+                   help="scrapes of each of ours alone after the windows (latency without Scaphandre)")
     p.add_argument("--base-port", type=int, default=19100)
     p.add_argument("--out", required=True)
     args = p.parse_args()
