@@ -29,10 +29,11 @@
 #                         e.g. one with a file added to try a JVM option before building it in
 #   --jar                 run the jar with the host's java and images/jvm-options/agent.options
 #                         instead of the image (no image build needed)
-#   --variant N=F[@I]     one of our agents: named N, the JVM options of file F (one per line, '#'
-#                         comments, as images/jvm-options/agent.options), sampling every I (default
-#                         2s). Repeatable: variants run side by side in the same run. Without it:
-#                         ours=the image's own options @2s.
+#   --variant N=F[@I][+J] one of our agents: named N, the JVM options of file F (one per line, '#'
+#                         comments, as images/jvm-options/agent.options; empty F: the image's own),
+#                         sampling every I (default 2s), the jar J (a path in the image root; default
+#                         the entrypoint's). Repeatable: variants run side by side in the same run.
+#                         Without it: ours=the image's own options @2s.
 #   --sizes, --warmup, --window, --windows, --scrape-every, --busy-vms, --busy-permille, --services,
 #   --solo-scrapes
 #                         passed to e2e/lib/agent_cost_benchmark.py (see its --help)
@@ -119,10 +120,12 @@ variant_args=()
 if ((${#variants[@]} == 0)); then variants=("ours=@2s"); fi
 for v in "${variants[@]}"; do
   name=${v%%=*}; rest=${v#*=}
+  jar=$jar_in
+  if [[ $rest == *+* ]]; then jar=${rest##*+}; rest=${rest%+*}; fi
   file=${rest%@*}; interval=2s
   [[ $rest == *@* ]] && interval=${rest##*@}
   if [[ -z $file ]]; then opts=$image_opts; else [[ -f $file ]] || die "no options file $file"; opts=$(options_json "$file"); fi
-  variant_args+=(--variant "$name=$(jq -nc --arg j "$java_in" --arg r "$jar_in" --argjson o "$opts" --arg i "$interval" \
+  variant_args+=(--variant "$name=$(jq -nc --arg j "$java_in" --arg r "$jar" --argjson o "$opts" --arg i "$interval" \
     '{java: $j, jar: $r, options: $o, interval: $i}')")
 done
 
