@@ -487,6 +487,11 @@ public final class DemoCommand implements Callable<Integer> {
                   "LIVE "
                       + LocalTime.now().withNano(0)
                       + "  the agent does not answer; see logs/agent-run.log\n");
+      frame +=
+          machine
+              .raplFailure()
+              .map(e -> "  THE SIMULATED RAPL TREE STOPPED: " + e + "\n")
+              .orElse("");
       if (redraw && previousLines > 0) {
         out.print("\033[" + previousLines + "A\033[J");
       } else if (previousLines > 0) {

@@ -116,6 +116,12 @@ public final class DemoMachine implements AutoCloseable {
     rapl = new RaplSimulator(tree, WATTS, Path.of("/proc"), RAPL_TICK);
   }
 
+  /** Why the simulated counters stopped moving, if they did (the live table says so). */
+  public Optional<RuntimeException> raplFailure() {
+    RaplSimulator simulator = rapl;
+    return simulator == null ? Optional.empty() : Optional.ofNullable(simulator.failure());
+  }
+
   /** Runs the init container's args for a node; its termination message is what it wrote. */
   public DemoKubelet.InitResult runInit(String nodeName, List<String> containerArgs)
       throws IOException, InterruptedException {
