@@ -4,14 +4,16 @@
 #   e2e/agent-cost-benchmark.sh [--sizes 90,1090,2090] [--window 60] [--windows 4] [--warmup 40]
 #                               [--jar] [--variant NAME=OPTIONS_FILE[@INTERVAL]]...
 #
-# Needs root (cgroups, mount namespaces), the agent jar (./mvnw -B -pl agent-daemonset -am package
-# -DskipTests), Scaphandre and the /proc/modules shim from e2e/build-binaries.sh, gcc, python3, and
-# for the default image mode the agent image (images/build.sh agent) plus umoci and jq.
+# Needs root (cgroups, mount namespaces), the demo jar for the simulated RAPL tree (./mvnw -B -pl demo
+# -am package -DskipTests, which also builds the agent jar), Scaphandre and the /proc/modules shim from
+# e2e/build-binaries.sh, gcc, python3, jq, and for the default image mode the agent image
+# (images/build.sh agent) plus umoci.
 #
 # What it does, per host size (total processes in /proc, counting what already runs):
-#  - one simulated powercap tree, the agent's own `simulate-rapl` (package + dram, power following
-#    this machine's CPU load), shared by every agent; Scaphandre sees it as /sys/class/powercap in a
-#    mount namespace (e2e/lib/scaphandre-in-namespace.sh, with the e2e /proc/modules shim);
+#  - one simulated powercap tree (e2e/lib/AgentCostRapl.java: the project's SimulatedRaplTree moved by
+#    the demo's RaplSimulator, package + dram, power following this machine's CPU load), shared by
+#    every agent; Scaphandre sees it as /sys/class/powercap in a mount namespace
+#    (e2e/lib/scaphandre-in-namespace.sh, with the e2e /proc/modules shim);
 #  - fake processes with OpenNebula command lines (e2e/lib/fake-process.c): a tenth are QEMU guests
 #    (`/usr/bin/qemu-kvm-one -name guest=one-<id>,...` as libvirt starts them) in libvirt machine
 #    scopes of the cpuacct hierarchy, the first --busy-vms of them burning --busy-permille of a core
@@ -43,6 +45,7 @@ E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$E2E_DIR/.." && pwd)"
 CACHE="${ONE_SCAPHANDRE_E2E_CACHE:-/var/cache/one-scaphandre-e2e}"
 JAR="$REPO_ROOT/agent-daemonset/target/one-scaphandre-agent.jar"
+DEMO_JAR="$REPO_ROOT/demo/target/one-scaphandre-demo.jar"
 
 die() { echo "agent-cost-benchmark: $*" >&2; exit 1; }
 log() { printf '[agent-cost %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -63,8 +66,9 @@ while (($#)); do
 done
 
 [[ $(id -u) -eq 0 ]] || die "needs root (cgroups, mount namespaces)"
-for c in gcc python3 unshare java; do command -v "$c" >/dev/null || die "missing command $c"; done
-[[ -f $JAR ]] || die "$JAR is missing: ./mvnw -B -pl agent-daemonset -am package -DskipTests"
+for c in gcc python3 unshare java jq; do command -v "$c" >/dev/null || die "missing command $c"; done
+[[ -f $DEMO_JAR ]] || die "$DEMO_JAR (the simulated RAPL tree) is missing: ./mvnw -B -pl demo -am package -DskipTests"
+[[ $mode == image || -f $JAR ]] || die "$JAR is missing: ./mvnw -B -pl agent-daemonset -am package -DskipTests"
 [[ -x $CACHE/bin/scaphandre && -f $CACHE/lib/fake-proc-modules.so ]] \
   || die "Scaphandre or the /proc/modules shim is missing under $CACHE: run e2e/build-binaries.sh"
 
@@ -93,7 +97,7 @@ options_json() {
 
 root_args=()
 if [[ $mode == image ]]; then
-  for c in umoci jq; do command -v "$c" >/dev/null || die "missing command $c (or use --jar)"; done
+  command -v umoci >/dev/null || die "missing command umoci (or use --jar)"
   if [[ -z $bundle ]]; then
     archive=$(ls "$REPO_ROOT"/target/images/one-scaphandre-agent-*.oci.tar 2>/dev/null | head -n1)
     [[ -n $archive ]] || die "no agent image under target/images: images/build.sh agent (or use --jar)"
@@ -129,25 +133,21 @@ for v in "${variants[@]}"; do
     '{java: $j, jar: $r, options: $o, interval: $i}')")
 done
 
-# One simulated powercap tree for every agent; fs/cgroup is where each agent's namespace binds the
-# host's cgroups.
+# One simulated powercap tree for every agent (class-only layout: Scaphandre is given class/powercap
+# alone); fs/cgroup is where each agent's namespace binds the host's cgroups.
 SYS="$WORK/sys"
 mkdir -p "$SYS/fs/cgroup"
-coproc SIM { exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx32m -jar "$JAR" simulate-rapl \
-  --path.sysfs="$SYS" --interval 1s 2>&1; }
+coproc SIM { exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx32m -cp "$DEMO_JAR" \
+  "$E2E_DIR/lib/AgentCostRapl.java" "$SYS" 2>&1; }
 SIM_PID=$SIM_PID
-read -r -t 60 line <&"${SIM[0]}" || die "simulate-rapl did not start"
-[[ $line == *ready* ]] || die "simulate-rapl: $line"
-# Scaphandre gets class/powercap alone: links to the zone directories by absolute path, since the
-# tree's relative links up to devices/ lead nowhere once class/powercap is bind-mounted.
-mkdir -p "$WORK/scaphandre-powercap"
-for link in "$SYS"/class/powercap/*; do ln -s "$(readlink -f "$link")" "$WORK/scaphandre-powercap/${link##*/}"; done
+read -r -t 90 line <&"${SIM[0]}" || die "the simulated RAPL tree did not start"
+[[ $line == *ready* ]] || die "simulated RAPL tree: $line"
 printf '%s\n' "intel_rapl_msr 20480 0 - Live 0x0000000000000000" \
   "intel_rapl_common 36864 1 intel_rapl_msr, Live 0x0000000000000000" >"$WORK/proc-modules"
 
 log "results in $OUT"
 python3 "$E2E_DIR/lib/agent_cost_benchmark.py" "${variant_args[@]}" "${root_args[@]}" \
-  --sysfs "$SYS" --scaphandre-powercap "$WORK/scaphandre-powercap" --scaphandre "$CACHE/bin/scaphandre" \
+  --sysfs "$SYS" --scaphandre-powercap "$SYS/class/powercap" --scaphandre "$CACHE/bin/scaphandre" \
   --shim "$CACHE/lib/fake-proc-modules.so" --modules "$WORK/proc-modules" \
   --namespace-script "$E2E_DIR/lib/scaphandre-in-namespace.sh" --fake-process "$WORK/fake-process" \
   --out "$OUT" "${pass[@]}" &

@@ -49,7 +49,7 @@ SOURCE_URL="https://github.com/one-scaphandre/one-scaphandre"
 # (cds_archive below; measured in docs/benchmarks/agent-vs-scaphandre.md).
 CDS_IMAGES=" agent "
 # Bump when the way the archive is made changes, so stale cached archives are not reused.
-CDS_RECIPE=1
+CDS_RECIPE=2
 
 # ---------------------------------------------------------------------------------------------
 # Runs a command inside the builder root with /proc mounted in a private mount namespace: the
@@ -208,7 +208,7 @@ buildah_layer() {
 # for the image mounted at MNT (root file system, /opt/java, /app/<jar> in place), made if needed.
 # The jlink runtime has no CDS archive of its own, so without one the JVM parses every JDK class
 # from lib/modules at each start and keeps it in metaspace. The classes to archive are those a short
-# training run of the image's own entrypoint loads: `run` on a simulate-rapl tree, scraped twice.
+# training run of the image's own entrypoint loads: `run` on images/test.sh's powercap tree, scraped twice.
 # The archive is the JVM's: it records the jar's size and mtime (SOURCE_DATE_EPOCH, as in the layer)
 # and is only valid for this runtime and these options, so all of them are in the cache key.
 # JDK 17's -Xshare:dump is not deterministic (two dumps of the same inputs differ in up to 5 MiB of
@@ -227,14 +227,11 @@ cds_archive() {
     port=$(free_loopback_port)
     # A private mount namespace: /proc, /dev and a scratch /tmp are mounted over the image's empty
     # directories and vanish with the namespace, so nothing of the training lands in a layer.
-    if ! unshare --mount --propagation private -- bash -euc '
+    if ! unshare --mount --propagation private -- bash -euc "$(declare -f make_fake_sysfs)"'
         mnt=$1 jar=$2 port=$3 out=$4; shift 4
         mount -t proc proc "$mnt/proc"; mount --rbind /dev "$mnt/dev"; mount -t tmpfs cds "$mnt/tmp"
-        java=(chroot "$mnt" /opt/java/bin/java)   # simple commands: $! is the JVM itself
-        "${java[@]}" -Xshare:off -XX:TieredStopAtLevel=1 -jar "/app/$jar" simulate-rapl --path.sysfs=/tmp/sys \
-          --no-watch-stdin --interval 200ms >"$out/simulate-rapl.log" 2>&1 &
-        sim=$!
-        for _ in $(seq 1 100); do [[ -e $mnt/tmp/sys/SIMULATED ]] && break; sleep 0.2; done
+        make_fake_sysfs "$mnt/tmp/sys"
+        java=(chroot "$mnt" /opt/java/bin/java)   # a simple command: $! is the JVM itself
         "${java[@]}" "$@" -Xshare:off -XX:DumpLoadedClassList=/tmp/classes.lst -jar "/app/$jar" run \
           --path.sysfs /tmp/sys --web.listen-address "127.0.0.1:$port" --interval 1s >"$out/training.log" 2>&1 &
         agent=$!
@@ -245,7 +242,7 @@ cds_archive() {
           fi
           sleep 1
         done
-        kill "$agent" "$sim"; wait "$agent" "$sim" || true
+        kill "$agent"; wait "$agent" || true
         ((served == 2)) || { echo "the training run did not serve power twice" >&2; exit 1; }
         "${java[@]}" "$@" -Xshare:dump -XX:SharedClassListFile=/tmp/classes.lst -XX:SharedArchiveFile=/tmp/archive.jsa \
           -cp "/app/$jar" >"$out/dump.log" 2>&1

@@ -176,22 +176,6 @@ lists_all() {
 }
 
 # ------------------------------------------------------------------------------- agent
-# A powercap tree as the kernel lays it out: zones under devices/virtual/powercap/intel-rapl, links
-# in class/powercap; one package zone with a dram subzone, counters in microjoules.
-make_fake_sysfs() {
-  local sys=$1 base="$1/devices/virtual/powercap/intel-rapl"
-  mkdir -p "$base/intel-rapl:0/intel-rapl:0:0" "$sys/class/powercap" "$sys/fs/cgroup"
-  echo 1 >"$base/enabled"
-  zone() {   # zone DIR NAME ENERGY_UJ
-    echo "$2" >"$1/name"; echo "$3" >"$1/energy_uj"; echo 262143328850 >"$1/max_energy_range_uj"
-    echo 1 >"$1/enabled"
-  }
-  zone "$base/intel-rapl:0" package-0 73120433621
-  zone "$base/intel-rapl:0/intel-rapl:0:0" dram 8830187215
-  ln -s ../../devices/virtual/powercap/intel-rapl "$sys/class/powercap/intel-rapl"
-  ln -s ../../devices/virtual/powercap/intel-rapl/intel-rapl:0 "$sys/class/powercap/intel-rapl:0"
-  ln -s ../../devices/virtual/powercap/intel-rapl/intel-rapl:0/intel-rapl:0:0 "$sys/class/powercap/intel-rapl:0:0"
-}
 
 metric_value() {   # metric_value TEXT SERIES_PREFIX -> value of the first matching sample
   awk -v s="$2" 'index($0, s) == 1 {print $NF; exit}' <<<"$1"
