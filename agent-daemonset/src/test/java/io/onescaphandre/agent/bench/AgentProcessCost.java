@@ -1,0 +1,195 @@
+package io.onescaphandre.agent.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The agent PROCESS's cost (issue 18): the agent jar ({@code AgentMain run}, the image's JVM
+ * options, 1 s interval) on a generated tree whose counters this harness moves every second, with a
+ * Prometheus-like scrape every 5 s. Measures utime + stime of the whole process per sample
+ * (sampling, scrapes, JIT, GC, timers) over 60 s after a 20 s warm-up, RSS, and the latency of 200
+ * scrapes (every 50 ms) as text 0.0.4 and as Prometheus 3 asks (OpenMetrics, gzip). Prints one
+ * line.
+ *
+ * <p>Arguments: {@code small|kvm <directory> <agent.jar> <java options file>}.
+ */
+public final class AgentProcessCost {
+  private static final Pattern SAMPLES =
+      Pattern.compile("(?m)^opennebula_agent_samples_total (\\S+)$");
+
+  /** Prometheus 3's default Accept header (text protocols only: the agent serves no protobuf). */
+  static final String PROMETHEUS_ACCEPT =
+      "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.5,"
+          + "application/openmetrics-text;version=0.0.1;q=0.4,"
+          + "text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,"
+          + "text/plain;version=0.0.4;q=0.2,*/*;q=0.1";
+
+  private AgentProcessCost() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args[1]);
+    GeneratedHost g = host(args[0], dir);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    Files.readAllLines(Path.of(args[3])).stream()
+        .map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+        .forEach(command::add);
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    command.addAll(
+        List.of(
+            "-jar",
+            args[2],
+            "run",
+            "--path.procfs",
+            g.procfs.toString(),
+            "--path.sysfs",
+            g.sysfs.toString(),
+            "--web.listen-address",
+            "127.0.0.1:" + port,
+            "--interval",
+            "1s"));
+    Process agent =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("agent.log").toFile())
+            .start();
+    try {
+      run(g, agent, port);
+    } finally {
+      agent.destroy();
+      agent.waitFor();
+    }
+  }
+
+  static GeneratedHost host(String kind, Path dir) {
+    return switch (kind) {
+      // The issue's small host: ~90 processes, a few VMs.
+      case "small" -> GeneratedHost.kvm(dir, 80, 4);
+      case "kvm" -> GeneratedHost.kvm(dir, 2000, 200);
+      case "mixed" -> GeneratedHost.mixed(dir, 500, 200, 100, 300);
+      default -> throw new IllegalArgumentException("small, kvm or mixed: " + kind);
+    };
+  }
+
+  private static void run(GeneratedHost g, Process agent, int port) throws Exception {
+    for (int i = 0; i < 20; i++) {
+      tick(g, port, i % 5 == 0);
+    }
+    long cpu0 = cpuTicks(agent.pid());
+    double samples0 = samples(get(port, "text/plain", false));
+    for (int i = 1; i <= 60; i++) {
+      tick(g, port, i % 5 == 0);
+    }
+    long cpu1 = cpuTicks(agent.pid());
+    double samples1 = samples(get(port, "text/plain", false));
+    double cpuMsPerSample = (cpu1 - cpu0) * 10.0 / (samples1 - samples0);
+    long rssKib = statusKib(agent.pid(), "VmRSS:");
+    String body = get(port, "text/plain", false);
+    long series = body.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
+    double[] plain = latencies(port, "text/plain", false);
+    double[] prometheus = latencies(port, PROMETHEUS_ACCEPT, true);
+    System.out.printf(
+        Locale.ROOT,
+        "pids=%d series=%d process_cpu_ms_per_sample=%.2f rss_mib=%.1f"
+            + " scrape_text_ms_median=%.2f scrape_text_ms_p99=%.2f"
+            + " scrape_openmetrics_gzip_ms_median=%.2f scrape_openmetrics_gzip_ms_p99=%.2f"
+            + " load1=%s%n",
+        g.pids,
+        series,
+        cpuMsPerSample,
+        rssKib / 1024.0,
+        plain[0],
+        plain[1],
+        prometheus[0],
+        prometheus[1],
+        Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+  }
+
+  /** 200 scrapes 50 ms apart while the tree keeps moving: median and p99 in ms. */
+  private static double[] latencies(int port, String accept, boolean gzip) throws Exception {
+    double[] ms = new double[200];
+    for (int i = 0; i < ms.length; i++) {
+      long start = System.nanoTime();
+      get(port, accept, gzip);
+      ms[i] = (System.nanoTime() - start) / 1e6;
+      Thread.sleep(50);
+    }
+    Arrays.sort(ms);
+    return new double[] {ms[ms.length / 2], ms[ms.length * 99 / 100]};
+  }
+
+  private static void tick(GeneratedHost g, int port, boolean scrape) throws Exception {
+    long start = System.nanoTime();
+    g.advance(1.0);
+    if (scrape) {
+      get(port, PROMETHEUS_ACCEPT, true);
+    }
+    long left = 1_000_000_000L - (System.nanoTime() - start);
+    if (left > 0) {
+      Thread.sleep(left / 1_000_000);
+    }
+  }
+
+  /** One GET /metrics over a fresh connection; the body as sent (gzip left compressed). */
+  static String get(int port, String accept, boolean gzip) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /metrics HTTP/1.1\r\nHost: scraper\r\nAccept: "
+                      + accept
+                      + (gzip ? "\r\nAccept-Encoding: gzip" : "")
+                      + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      InputStream in = socket.getInputStream();
+      String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+      if (!response.startsWith("HTTP/1.1 200")) {
+        throw new AssertionError(
+            "GET /metrics answered " + response.lines().findFirst().orElse("nothing"));
+      }
+      return response.substring(response.indexOf("\r\n\r\n") + 4);
+    }
+  }
+
+  private static double samples(String body) {
+    Matcher m = SAMPLES.matcher(body);
+    if (!m.find()) {
+      throw new AssertionError("no opennebula_agent_samples_total in\n" + body);
+    }
+    return Double.parseDouble(m.group(1));
+  }
+
+  /** utime + stime of a process, in 10 ms ticks. */
+  private static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+
+  private static long statusKib(long pid, String key) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith(key)) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new AssertionError(key + " not in /proc/" + pid + "/status");
+  }
+}
