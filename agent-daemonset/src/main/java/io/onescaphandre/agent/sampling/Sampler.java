@@ -69,6 +69,7 @@ public final class Sampler {
   private double unattributedJoules;
   private double podRestJoules;
   private double serviceRestJoules;
+  private double hostBusySeconds;
 
   public Sampler(
       Path procfs,
@@ -175,6 +176,7 @@ public final class Sampler {
         cpu != null && lastCpu != null
             ? Math.max(0, cpu.busyTicks() - lastCpu.busyTicks()) / ProcessScanner.TICKS_PER_SECOND
             : 0;
+    hostBusySeconds += busySeconds;
     // RAPL counts only for an interval that every zone counted: never a host total from a subset
     // of zones, never the energy of a gap (RaplMeter refuses it) in one interval.
     boolean raplInterval = !first && reading.whole() && lastReading != null && interval > 0;
@@ -514,6 +516,7 @@ public final class Sampler {
         processSeries,
         processes.size(),
         scanner.skippedProcesses(),
+        hostBusySeconds,
         hostPowerSample);
   }
 

@@ -88,6 +88,7 @@ public final class AgentProcessCost {
   }
 
   private static void run(GeneratedHost g, Process agent, int port) throws Exception {
+    awaitListening(port, agent);
     for (int i = 0; i < 20; i++) {
       tick(g, port, i % 5 == 0);
     }
@@ -119,6 +120,21 @@ public final class AgentProcessCost {
         prometheus[0],
         prometheus[1],
         Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+  }
+
+  private static void awaitListening(int port, Process agent) throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (true) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+        return;
+      } catch (IOException e) {
+        if (!agent.isAlive() || System.nanoTime() > deadline) {
+          throw new IllegalStateException("the agent did not listen on " + port, e);
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 
   /** 200 scrapes 50 ms apart while the tree keeps moving: median and p99 in ms. */
