@@ -40,9 +40,11 @@ import java.util.concurrent.TimeUnit;
  * its exposition writers (the ones Micrometer's registry used before), not registered as meters: a
  * VM that comes or goes costs no meter registration.
  *
- * <p>Micrometer keeps what is not a sample's: the JVM and process meters, the sample timer and
- * counter. Their values are read when a sample is rendered (i.e. at most one interval old), not at
- * each scrape.
+ * <p>Micrometer keeps what is not a sample's: the sample timer and counter (read at every
+ * rendering), and the JVM and process meters, read at most every {@link #JVM_READ_NANOS} (10 s):
+ * reading them costs system calls and /proc reads (thread states, CPU load, open files, RSS) that
+ * would cost more than the rest of a small host's sample if done every sample, for figures nobody
+ * needs fresher than a scrape interval.
  */
 public final class MetricsPublisher implements SampleSink {
   private static final Family SAMPLE_FAILURES =
@@ -62,7 +64,11 @@ public final class MetricsPublisher implements SampleSink {
           "hypervisor",
           "host_id_source");
 
+  /** How often the JVM and process meters are read again for the exposition. */
+  static final long JVM_READ_NANOS = 10_000_000_000L;
+
   private final PrometheusMeterRegistry registry;
+  private final PrometheusMeterRegistry sampleRegistry = newRegistry();
   private final ExpositionFormatWriter textWriter = PrometheusTextFormatWriter.create();
   private final ExpositionFormatWriter openMetricsWriter = OpenMetricsTextFormatWriter.create();
   private final Timer sampleDuration;
@@ -72,17 +78,24 @@ public final class MetricsPublisher implements SampleSink {
   private List<MetricSnapshot> sampleFamilies = SampleFamilies.beforeFirstSample();
   private final Map<String, Double> sampleFailureCounts = new TreeMap<>();
   private Optional<LocalHostId> hostId = Optional.empty();
+  private MetricSnapshots jvmMeters;
+  private long jvmReadNanos;
   private volatile Exposition exposition;
   private volatile int agentSeries;
 
+  /**
+   * @param registry for the JVM and process meters
+   */
   public MetricsPublisher(PrometheusMeterRegistry registry, Path procfs) {
     this.registry = registry;
     sampleDuration =
         Timer.builder("opennebula.agent.sample.duration")
             .description("Time taken by one sample")
-            .register(registry);
+            .register(sampleRegistry);
     samples =
-        Counter.builder("opennebula.agent.samples").description("Samples taken").register(registry);
+        Counter.builder("opennebula.agent.samples")
+            .description("Samples taken")
+            .register(sampleRegistry);
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -174,14 +187,16 @@ public final class MetricsPublisher implements SampleSink {
     for (MetricSnapshot family : all) {
       own += family.getDataPoints().size();
     }
-    // The JVM's and the process's meters, the sample timer and counter: read now.
-    for (MetricSnapshot meter : registry.getPrometheusRegistry().scrape()) {
+    for (MetricSnapshot meter : sampleRegistry.getPrometheusRegistry().scrape()) {
       all.add(meter);
-      String name = meter.getMetadata().getPrometheusName();
-      if (name.startsWith("opennebula_")) {
-        own += meter.getDataPoints().size();
-      }
+      own += meter.getDataPoints().size();
     }
+    long now = System.nanoTime();
+    if (jvmMeters == null || now - jvmReadNanos >= JVM_READ_NANOS) {
+      jvmMeters = registry.getPrometheusRegistry().scrape();
+      jvmReadNanos = now;
+    }
+    jvmMeters.forEach(all::add);
     MetricSnapshots snapshots = new MetricSnapshots(all);
     exposition = new Exposition(write(textWriter, snapshots), write(openMetricsWriter, snapshots));
     agentSeries = own;

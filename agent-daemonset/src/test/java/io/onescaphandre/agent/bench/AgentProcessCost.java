@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -93,13 +94,28 @@ public final class AgentProcessCost {
       tick(g, port, i % 5 == 0);
     }
     long cpu0 = cpuTicks(agent.pid());
+    Map<String, Long> threads0 = threadTicks(agent.pid());
     double samples0 = samples(get(port, "text/plain", false));
     for (int i = 1; i <= 60; i++) {
       tick(g, port, i % 5 == 0);
     }
     long cpu1 = cpuTicks(agent.pid());
+    Map<String, Long> threads1 = threadTicks(agent.pid());
     double samples1 = samples(get(port, "text/plain", false));
     double cpuMsPerSample = (cpu1 - cpu0) * 10.0 / (samples1 - samples0);
+    StringBuilder byThread = new StringBuilder();
+    threads1.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(
+            e ->
+                byThread.append(
+                    String.format(
+                        Locale.ROOT,
+                        " %s=%.2f",
+                        e.getKey().replace(' ', '_'),
+                        e.getValue() * 10.0 / (samples1 - samples0))));
     long rssKib = statusKib(agent.pid(), "VmRSS:");
     String body = get(port, "text/plain", false);
     long series = body.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
@@ -110,7 +126,7 @@ public final class AgentProcessCost {
         "pids=%d series=%d process_cpu_ms_per_sample=%.2f rss_mib=%.1f"
             + " scrape_text_ms_median=%.2f scrape_text_ms_p99=%.2f"
             + " scrape_openmetrics_gzip_ms_median=%.2f scrape_openmetrics_gzip_ms_p99=%.2f"
-            + " load1=%s%n",
+            + " load1=%s ms_per_sample_by_thread:%s%n",
         g.pids,
         series,
         cpuMsPerSample,
@@ -119,7 +135,8 @@ public final class AgentProcessCost {
         plain[1],
         prometheus[0],
         prometheus[1],
-        Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        Files.readString(Path.of("/proc/loadavg")).split(" ")[0],
+        byThread);
   }
 
   private static void awaitListening(int port, Process agent) throws Exception {
@@ -198,6 +215,27 @@ public final class AgentProcessCost {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+
+  /** utime + stime of each thread of a process by thread name (summed over equal names). */
+  private static Map<String, Long> threadTicks(long pid) throws IOException {
+    Map<String, Long> ticks = new java.util.HashMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks.merge(
+              name.replaceAll("[0-9]+$", ""),
+              Long.parseLong(fields[11]) + Long.parseLong(fields[12]),
+              Long::sum);
+        } catch (IOException e) {
+          // The thread ended between the listing and the read.
+        }
+      }
+    }
+    return ticks;
   }
 
   private static long statusKib(long pid, String key) throws IOException {
