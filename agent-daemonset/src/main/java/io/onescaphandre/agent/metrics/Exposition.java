@@ -1,5 +1,9 @@
 package io.onescaphandre.agent.metrics;
 
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,36 +11,72 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * One complete sample's exposition, rendered once (when the sample was published) in both text
- * formats and served as bytes by every scrape until the next sample. The gzip form of a format is
- * made by the first scrape that accepts gzip and kept for the others: a sample nobody scrapes with
- * gzip costs no compression. Immutable apart from that memo; safe to share between threads.
+ * One complete sample's exposition, served as bytes by every scrape until the next sample. Each
+ * format is rendered at most once per sample: the one the scrapers asked for last is rendered when
+ * the sample is published (Prometheus asks for OpenMetrics, curl for text 0.0.4), the other by the
+ * first scrape that asks for it; the gzip form of a format by the first scrape that accepts gzip. A
+ * sample nobody scrapes in a format costs no rendering in it. Safe to share between threads: two
+ * scrapes that render the same thing at once make the same bytes, one copy is kept.
  */
 public final class Exposition {
-  private final byte[] text;
-  private final byte[] openMetrics;
+  private static final ExpositionFormatWriter TEXT = PrometheusTextFormatWriter.create();
+  private static final ExpositionFormatWriter OPENMETRICS = OpenMetricsTextFormatWriter.create();
+
+  /** Which format the scrapers asked for last; shared by the expositions of one publisher. */
+  static final class Preference {
+    private volatile boolean openMetrics;
+
+    boolean openMetrics() {
+      return openMetrics;
+    }
+  }
+
+  private final MetricSnapshots series;
+  private final Preference preference;
+  private volatile byte[] text;
+  private volatile byte[] openMetrics;
   private volatile byte[] textGzip;
   private volatile byte[] openMetricsGzip;
 
-  Exposition(byte[] text, byte[] openMetrics) {
-    this.text = text;
-    this.openMetrics = openMetrics;
+  /** Renders the format of {@code preference} now; the other waits for a scrape asking for it. */
+  Exposition(MetricSnapshots series, Preference preference) {
+    this.series = series;
+    this.preference = preference;
+    body(preference.openMetrics);
   }
 
   /** The body in Prometheus text 0.0.4, or OpenMetrics 1.0 when {@code openMetrics}. */
   public byte[] body(boolean openMetrics) {
-    return openMetrics ? this.openMetrics : text;
+    if (preference.openMetrics != openMetrics) {
+      preference.openMetrics = openMetrics;
+    }
+    if (openMetrics) {
+      byte[] done = this.openMetrics;
+      return done != null ? done : (this.openMetrics = write(OPENMETRICS));
+    }
+    byte[] done = text;
+    return done != null ? done : (text = write(TEXT));
   }
 
   /** The same, gzip-compressed. */
   public byte[] gzipped(boolean openMetrics) {
-    // Two scrapes at once may both compress: the same bytes, one of them kept. No lock needed.
+    byte[] body = body(openMetrics);
     if (openMetrics) {
       byte[] done = openMetricsGzip;
-      return done != null ? done : (openMetricsGzip = gzip(this.openMetrics));
+      return done != null ? done : (openMetricsGzip = gzip(body));
     }
     byte[] done = textGzip;
-    return done != null ? done : (textGzip = gzip(text));
+    return done != null ? done : (textGzip = gzip(body));
+  }
+
+  private byte[] write(ExpositionFormatWriter writer) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+    try {
+      writer.write(out, series);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   private static byte[] gzip(byte[] body) {

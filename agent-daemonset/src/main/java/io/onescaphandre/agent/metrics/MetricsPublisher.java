@@ -14,14 +14,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.onescaphandre.agent.sampling.SampleSink;
 import io.onescaphandre.agent.sampling.Snapshot;
 import io.onescaphandre.contracts.hostid.LocalHostId;
-import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
-import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,12 +28,12 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Turns each {@link Snapshot} into the series of docs/interfaces.md and renders them ONCE, when the
- * sample is published: both text formats as bytes in an immutable {@link Exposition} that every
- * scrape serves until the next sample, so every scrape shows exactly one complete sample and costs
- * no rendering. The series of a sample are built as the Prometheus client's model and written by
- * its exposition writers (the ones Micrometer's registry used before), not registered as meters: a
- * VM that comes or goes costs no meter registration.
+ * Turns each {@link Snapshot} into the series of docs/interfaces.md, rendered at most once per
+ * sample and format into the {@link Exposition} that every scrape serves as bytes until the next
+ * sample (the format in use rendered when the sample is published), so every scrape shows exactly
+ * one complete sample and a scrape renders nothing. The series of a sample are built as the
+ * Prometheus client's model and written by its exposition writers (the ones Micrometer's registry
+ * used before), not registered as meters: a VM that comes or goes costs no meter registration.
  *
  * <p>Micrometer keeps what is not a sample's: the sample timer and counter (read at every
  * rendering), and the JVM and process meters, read at most every {@link #JVM_READ_NANOS} (10 s):
@@ -69,8 +64,7 @@ public final class MetricsPublisher implements SampleSink {
 
   private final PrometheusMeterRegistry registry;
   private final PrometheusMeterRegistry sampleRegistry = newRegistry();
-  private final ExpositionFormatWriter textWriter = PrometheusTextFormatWriter.create();
-  private final ExpositionFormatWriter openMetricsWriter = OpenMetricsTextFormatWriter.create();
+  private final Exposition.Preference preference = new Exposition.Preference();
   private final Timer sampleDuration;
   private final Counter samples;
   // What the next rendering combines; written and rendered under this object's monitor (the
@@ -197,19 +191,8 @@ public final class MetricsPublisher implements SampleSink {
       jvmReadNanos = now;
     }
     jvmMeters.forEach(all::add);
-    MetricSnapshots snapshots = new MetricSnapshots(all);
-    exposition = new Exposition(write(textWriter, snapshots), write(openMetricsWriter, snapshots));
+    exposition = new Exposition(new MetricSnapshots(all), preference);
     agentSeries = own;
-  }
-
-  private static byte[] write(ExpositionFormatWriter writer, MetricSnapshots snapshots) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
-    try {
-      writer.write(out, snapshots);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
   }
 
   /** VmRSS of /proc/self/status (in kB whatever the page size). */
