@@ -45,8 +45,29 @@ final class Ledger {
   private final Map<ConsumerKey, Totals> consumers = new HashMap<>();
   private double otherJoules;
   private double unattributedJoules;
-  private double podRestJoules;
-  private double serviceRestJoules;
+  private final Rest podRest = new Rest();
+  private final Rest serviceRest = new Rest();
+
+  /**
+   * The consumers of one kind outside the top N, as one series whose energy counter accumulates the
+   * rest's energy of each interval, so it stays monotonic while consumers move in and out of the
+   * top N.
+   */
+  private static final class Rest {
+    private double joules;
+
+    /**
+     * Adds one interval; true when the series is shown (there is a rest now, or there was one).
+     *
+     * @param watts the rest's power, or -1 when every consumer is in the top N
+     */
+    boolean add(double watts, double interval) {
+      if (watts >= 0) {
+        joules += watts * interval;
+      }
+      return watts >= 0 || joules > 0;
+    }
+  }
 
   Ledger(int topConsumers) {
     this.topConsumers = topConsumers;
@@ -96,8 +117,6 @@ final class Ledger {
     }
     vms.sort(Comparator.comparing(Snapshot.Vm::vmId).thenComparing(Snapshot.Vm::hypervisor));
 
-    // The rest outside the top N is one series whose energy counter accumulates the rest's energy
-    // of each interval, so it stays monotonic while consumers move in and out of the top N.
     List<Snapshot.Pod> podSeries = new ArrayList<>();
     double podRestWatts =
         topN(
@@ -106,12 +125,10 @@ final class Ledger {
             (key, w) ->
                 podSeries.add(
                     new Snapshot.Pod(key.id(), key.detail(), w, consumers.get(key).joules())));
-    if (podRestWatts >= 0) {
-      podRestJoules += podRestWatts * interval;
-    }
-    if (podRestWatts >= 0 || podRestJoules > 0) {
+    if (podRest.add(podRestWatts, interval)) {
       podSeries.add(
-          new Snapshot.Pod(Snapshot.REST, Snapshot.REST, Math.max(0, podRestWatts), podRestJoules));
+          new Snapshot.Pod(
+              Snapshot.REST, Snapshot.REST, Math.max(0, podRestWatts), podRest.joules));
     }
     List<Snapshot.Service> serviceSeries = new ArrayList<>();
     double serviceRestWatts =
@@ -120,12 +137,9 @@ final class Ledger {
             watts,
             (key, w) ->
                 serviceSeries.add(new Snapshot.Service(key.id(), w, consumers.get(key).joules())));
-    if (serviceRestWatts >= 0) {
-      serviceRestJoules += serviceRestWatts * interval;
-    }
-    if (serviceRestWatts >= 0 || serviceRestJoules > 0) {
+    if (serviceRest.add(serviceRestWatts, interval)) {
       serviceSeries.add(
-          new Snapshot.Service(Snapshot.REST, Math.max(0, serviceRestWatts), serviceRestJoules));
+          new Snapshot.Service(Snapshot.REST, Math.max(0, serviceRestWatts), serviceRest.joules));
     }
     return new Entries(
         List.copyOf(vms),

@@ -1,11 +1,10 @@
 package io.onescaphandre.agent.bench;
 
+import io.onescaphandre.agent.web.SlowLoris;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,19 +51,8 @@ public final class AgentProcessCost {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    command.addAll(
-        List.of(
-            "-jar",
-            args[2],
-            "run",
-            "--path.procfs",
-            g.procfs.toString(),
-            "--path.sysfs",
-            g.sysfs.toString(),
-            "--web.listen-address",
-            "127.0.0.1:" + port,
-            "--interval",
-            "1s"));
+    command.addAll(List.of("-jar", args[2]));
+    command.addAll(runArguments(g, port));
     Process agent =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -76,6 +64,20 @@ public final class AgentProcessCost {
       agent.destroy();
       agent.waitFor();
     }
+  }
+
+  /** {@code run} on the generated tree, serving on loopback, sampling every second. */
+  static List<String> runArguments(GeneratedHost g, int port) {
+    return List.of(
+        "run",
+        "--path.procfs",
+        g.procfs.toString(),
+        "--path.sysfs",
+        g.sysfs.toString(),
+        "--web.listen-address",
+        "127.0.0.1:" + port,
+        "--interval",
+        "1s");
   }
 
   static GeneratedHost host(String kind, Path dir) {
@@ -181,25 +183,10 @@ public final class AgentProcessCost {
 
   /** One GET /metrics over a fresh connection; the body as sent (gzip left compressed). */
   static String get(int port, String accept, boolean gzip) throws IOException {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-      socket.setSoTimeout(10_000);
-      socket
-          .getOutputStream()
-          .write(
-              ("GET /metrics HTTP/1.1\r\nHost: scraper\r\nAccept: "
-                      + accept
-                      + (gzip ? "\r\nAccept-Encoding: gzip" : "")
-                      + "\r\nConnection: close\r\n\r\n")
-                  .getBytes(StandardCharsets.US_ASCII));
-      InputStream in = socket.getInputStream();
-      String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-      if (!response.startsWith("HTTP/1.1 200")) {
-        throw new AssertionError(
-            "GET /metrics answered " + response.lines().findFirst().orElse("nothing"));
-      }
-      return response.substring(response.indexOf("\r\n\r\n") + 4);
-    }
+    String response =
+        SlowLoris.get(
+            port, "/metrics", "Accept: " + accept + (gzip ? "\r\nAccept-Encoding: gzip" : ""));
+    return response.substring(response.indexOf("\r\n\r\n") + 4);
   }
 
   private static double samples(String body) {
@@ -211,7 +198,7 @@ public final class AgentProcessCost {
   }
 
   /** utime + stime of a process, in 10 ms ticks. */
-  private static long cpuTicks(long pid) throws IOException {
+  static long cpuTicks(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
@@ -238,7 +225,7 @@ public final class AgentProcessCost {
     return ticks;
   }
 
-  private static long statusKib(long pid, String key) throws IOException {
+  static long statusKib(long pid, String key) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
       if (line.startsWith(key)) {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));

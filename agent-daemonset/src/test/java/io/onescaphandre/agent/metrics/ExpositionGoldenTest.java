@@ -12,9 +12,6 @@ import io.onescaphandre.agent.power.SourceStatus;
 import io.onescaphandre.agent.rapl.RaplState;
 import io.onescaphandre.agent.sampling.Sampler;
 import io.onescaphandre.agent.sampling.Snapshot;
-import io.onescaphandre.contracts.hostid.HostId;
-import io.onescaphandre.contracts.hostid.Hypervisor;
-import io.onescaphandre.contracts.hostid.LocalHostId;
 import io.onescaphandre.contracts.http.BoundedHttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,14 +49,7 @@ class ExpositionGoldenTest {
     publisher.publish(firstSample(), 1_500_000);
     record("first sample: no power yet", publisher, transcript);
     publisher.publish(fullSample(2, 7), 2_500_000);
-    publisher.publishHostId(
-        Optional.of(
-            new LocalHostId(
-                new HostId(12),
-                LocalHostId.Source.ONE_DB_CONFIG,
-                Path.of("/var/tmp/one_db/config"),
-                Optional.of(Hypervisor.KVM),
-                List.of())));
+    publisher.publishHostId(Optional.of(MetricsPublisherTest.kvmHost12()));
     record("power, every family, host id", publisher, transcript);
     publisher.sampleFailed("IOException");
     publisher.sampleFailed("IOException");

@@ -201,16 +201,19 @@ class MetricsPublisherTest {
         .doesNotContain("scaph_host_energy_microjoules ");
   }
 
+  /** Host 12, a KVM host, found in one_db's config. */
+  static LocalHostId kvmHost12() {
+    return new LocalHostId(
+        new HostId(12),
+        LocalHostId.Source.ONE_DB_CONFIG,
+        Path.of("/var/tmp/one_db/config"),
+        Optional.of(Hypervisor.KVM),
+        List.of());
+  }
+
   @Test
   void hostInfoCarriesTheIdFoundOnTheHypervisorAndGoesAwayWithIt() {
-    publisher.publishHostId(
-        Optional.of(
-            new LocalHostId(
-                new HostId(12),
-                LocalHostId.Source.ONE_DB_CONFIG,
-                Path.of("/var/tmp/one_db/config"),
-                Optional.of(Hypervisor.KVM),
-                List.of())));
+    publisher.publishHostId(Optional.of(kvmHost12()));
     assertThat(publisher.scrape(TEXT))
         .contains("# TYPE opennebula_agent_host_info gauge")
         .contains(
