@@ -1,12 +1,9 @@
 package io.onescaphandre.agent.metrics;
 
-import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
-import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
@@ -19,9 +16,6 @@ import java.util.zip.GZIPOutputStream;
  * scrapes that render the same thing at once make the same bytes, one copy is kept.
  */
 public final class Exposition {
-  private static final ExpositionFormatWriter TEXT = PrometheusTextFormatWriter.create();
-  private static final ExpositionFormatWriter OPENMETRICS = OpenMetricsTextFormatWriter.create();
-
   /** Which format the scrapers asked for last; shared by the expositions of one publisher. */
   static final class Preference {
     private volatile boolean openMetrics;
@@ -31,7 +25,8 @@ public final class Exposition {
     }
   }
 
-  private final MetricSnapshots series;
+  private final List<Block> families;
+  private final int sizeHint;
   private final Preference preference;
   private volatile byte[] text;
   private volatile byte[] openMetrics;
@@ -39,8 +34,13 @@ public final class Exposition {
   private volatile byte[] openMetricsGzip;
 
   /** Renders the format of {@code preference} now; the other waits for a scrape asking for it. */
-  Exposition(MetricSnapshots series, Preference preference) {
-    this.series = series;
+  /**
+   * @param families every family served, in the Prometheus client's order (by name)
+   * @param sizeHint bytes the last rendering took, to size the buffer
+   */
+  Exposition(List<Block> families, int sizeHint, Preference preference) {
+    this.families = families;
+    this.sizeHint = sizeHint;
     this.preference = preference;
     body(preference.openMetrics);
   }
@@ -52,10 +52,16 @@ public final class Exposition {
     }
     if (openMetrics) {
       byte[] done = this.openMetrics;
-      return done != null ? done : (this.openMetrics = write(OPENMETRICS));
+      return done != null ? done : (this.openMetrics = write(true));
     }
     byte[] done = text;
-    return done != null ? done : (text = write(TEXT));
+    return done != null ? done : (text = write(false));
+  }
+
+  /** Bytes of the format rendered so far (a size hint for the next sample's buffer). */
+  int size() {
+    byte[] done = openMetrics != null ? openMetrics : text;
+    return done == null ? sizeHint : done.length;
   }
 
   /** The same, gzip-compressed. */
@@ -69,12 +75,13 @@ public final class Exposition {
     return done != null ? done : (textGzip = gzip(body));
   }
 
-  private byte[] write(ExpositionFormatWriter writer) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
-    try {
-      writer.write(out, series);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  private byte[] write(boolean openMetrics) {
+    TextBuffer out = new TextBuffer(sizeHint + sizeHint / 8 + 1024);
+    for (Block family : families) {
+      family.write(out, openMetrics);
+    }
+    if (openMetrics) {
+      out.append("# EOF\n");
     }
     return out.toByteArray();
   }

@@ -15,12 +15,12 @@ import io.onescaphandre.agent.sampling.SampleSink;
 import io.onescaphandre.agent.sampling.Snapshot;
 import io.onescaphandre.contracts.hostid.LocalHostId;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,10 +69,10 @@ public final class MetricsPublisher implements SampleSink {
   private final Counter samples;
   // What the next rendering combines; written and rendered under this object's monitor (the
   // sampler's thread, the host id's timer).
-  private List<MetricSnapshot> sampleFamilies = SampleFamilies.beforeFirstSample();
+  private List<Block> sampleFamilies = SampleFamilies.beforeFirstSample();
   private final Map<String, Double> sampleFailureCounts = new TreeMap<>();
   private Optional<LocalHostId> hostId = Optional.empty();
-  private MetricSnapshots jvmMeters;
+  private List<Block> jvmMeters;
   private long jvmReadNanos;
   private volatile Exposition exposition;
   private volatile int agentSeries;
@@ -157,9 +157,12 @@ public final class MetricsPublisher implements SampleSink {
     return agentSeries;
   }
 
-  /** Renders both formats of everything served; the caller holds this object's monitor. */
+  /**
+   * Makes the exposition of everything served (rendered in the format in use now, the other on
+   * demand); the caller holds this object's monitor.
+   */
   private void render() {
-    List<MetricSnapshot> all = new ArrayList<>(sampleFamilies.size() + 64);
+    List<Block> all = new ArrayList<>(sampleFamilies.size() + 64);
     all.addAll(sampleFamilies);
     Family.Points failures = SAMPLE_FAILURES.points();
     sampleFailureCounts.forEach((reason, count) -> failures.add(count, reason));
@@ -178,20 +181,25 @@ public final class MetricsPublisher implements SampleSink {
               .addTo(all);
         });
     int own = 0;
-    for (MetricSnapshot family : all) {
-      own += family.getDataPoints().size();
+    for (Block family : all) {
+      own += ((Family.Points) family).size();
     }
     for (MetricSnapshot meter : sampleRegistry.getPrometheusRegistry().scrape()) {
-      all.add(meter);
+      all.add(new MeterBlock(meter));
       own += meter.getDataPoints().size();
     }
     long now = System.nanoTime();
     if (jvmMeters == null || now - jvmReadNanos >= JVM_READ_NANOS) {
-      jvmMeters = registry.getPrometheusRegistry().scrape();
+      List<Block> meters = new ArrayList<>();
+      registry.getPrometheusRegistry().scrape().forEach(m -> meters.add(new MeterBlock(m)));
+      jvmMeters = meters;
       jvmReadNanos = now;
     }
-    jvmMeters.forEach(all::add);
-    exposition = new Exposition(new MetricSnapshots(all), preference);
+    all.addAll(jvmMeters);
+    // The order of the Prometheus client's MetricSnapshots, which Micrometer's registry served.
+    all.sort(Comparator.comparing(Block::sortName));
+    Exposition previous = exposition;
+    exposition = new Exposition(all, previous == null ? 16 * 1024 : previous.size(), preference);
     agentSeries = own;
   }
 

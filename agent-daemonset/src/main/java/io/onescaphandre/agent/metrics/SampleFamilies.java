@@ -9,7 +9,6 @@ import io.onescaphandre.agent.power.SourceStatus;
 import io.onescaphandre.agent.rapl.RaplState;
 import io.onescaphandre.agent.rapl.RaplZoneState;
 import io.onescaphandre.agent.sampling.Snapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -220,15 +219,15 @@ final class SampleFamilies {
   private SampleFamilies() {}
 
   /** Before the first sample: only the RAPL state (absent). */
-  static List<MetricSnapshot> beforeFirstSample() {
-    List<MetricSnapshot> out = new ArrayList<>();
+  static List<Block> beforeFirstSample() {
+    List<Block> out = new ArrayList<>();
     raplState(RaplState.ABSENT).addTo(out);
     return out;
   }
 
   /** Every family {@code s} determines, each with the series it has (none: left out). */
-  static List<MetricSnapshot> of(Snapshot s) {
-    List<MetricSnapshot> out = new ArrayList<>(40);
+  static List<Block> of(Snapshot s) {
+    List<Block> out = new ArrayList<>(40);
     raplState(s.raplState()).addTo(out);
     Family.Points zoneStates = RAPL_ZONE_STATE.points();
     Family.Points resets = RAPL_COUNTER_RESETS.points();
@@ -268,7 +267,7 @@ final class SampleFamilies {
    * the host total it divides, so that figures derived from an estimate say so wherever they
    * appear; energy counters do not (a change of source would start new counters).
    */
-  private static void power(Snapshot s, List<MetricSnapshot> out) {
+  private static void power(Snapshot s, List<Block> out) {
     String source = s.hostPower().totalSource().label();
     HOST_POWER.points().add(s.hostWatts(), source).addTo(out);
     REMAINDER_POWER
@@ -318,7 +317,7 @@ final class SampleFamilies {
   }
 
   /** Per-source health, power and energy, and which source makes the total. */
-  private static void sources(Snapshot s, List<MetricSnapshot> out) {
+  private static void sources(Snapshot s, List<Block> out) {
     Family.Points states = SOURCE_STATE.points();
     Family.Points watts = SOURCE_POWER.points();
     Family.Points joules = SOURCE_ENERGY.points();
