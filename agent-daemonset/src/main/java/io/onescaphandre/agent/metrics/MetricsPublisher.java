@@ -14,7 +14,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.onescaphandre.agent.sampling.SampleSink;
 import io.onescaphandre.agent.sampling.Snapshot;
 import io.onescaphandre.contracts.hostid.LocalHostId;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,6 +41,12 @@ import java.util.concurrent.TimeUnit;
  * needs fresher than a scrape interval.
  */
 public final class MetricsPublisher implements SampleSink {
+  private static final String SAMPLE_DURATION_HELP = "Time taken by one sample";
+  private static final Family SAMPLE_DURATION_MAX =
+      new Family(
+          "opennebula_agent_sample_duration_seconds_max", SAMPLE_DURATION_HELP, Family.Type.GAUGE);
+  private static final Family SAMPLES =
+      new Family("opennebula_agent_samples", "Samples taken", Family.Type.COUNTER);
   private static final Family SAMPLE_FAILURES =
       new Family(
           "opennebula_agent_sample_failures",
@@ -63,6 +68,7 @@ public final class MetricsPublisher implements SampleSink {
   static final long JVM_READ_NANOS = 10_000_000_000L;
 
   private final PrometheusMeterRegistry registry;
+  // Holds the sample timer and counter, which are served from their values (not scraped).
   private final PrometheusMeterRegistry sampleRegistry = newRegistry();
   private final Exposition.Preference preference = new Exposition.Preference();
   private final Timer sampleDuration;
@@ -84,7 +90,7 @@ public final class MetricsPublisher implements SampleSink {
     this.registry = registry;
     sampleDuration =
         Timer.builder("opennebula.agent.sample.duration")
-            .description("Time taken by one sample")
+            .description(SAMPLE_DURATION_HELP)
             .register(sampleRegistry);
     samples =
         Counter.builder("opennebula.agent.samples")
@@ -184,10 +190,17 @@ public final class MetricsPublisher implements SampleSink {
     for (Block family : all) {
       own += ((Family.Points) family).size();
     }
-    for (MetricSnapshot meter : sampleRegistry.getPrometheusRegistry().scrape()) {
-      all.add(new MeterBlock(meter));
-      own += meter.getDataPoints().size();
-    }
+    // Micrometer's timer (its max is a decaying window) and counter, read without its registry's
+    // scrape: three series.
+    all.add(
+        new SummaryBlock(
+            "opennebula_agent_sample_duration_seconds",
+            SAMPLE_DURATION_HELP,
+            sampleDuration.count(),
+            sampleDuration.totalTime(TimeUnit.SECONDS)));
+    SAMPLE_DURATION_MAX.points().add(sampleDuration.max(TimeUnit.SECONDS)).addTo(all);
+    SAMPLES.points().add(samples.count()).addTo(all);
+    own += 2; // counted as before: two meters, the timer and the counter
     long now = System.nanoTime();
     if (jvmMeters == null || now - jvmReadNanos >= JVM_READ_NANOS) {
       List<Block> meters = new ArrayList<>();
