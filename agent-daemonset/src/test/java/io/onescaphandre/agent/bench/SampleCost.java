@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The cost of one sample (the sampler thread's work: RAPL, /proc, cgroups, attribution, and
- * applying the snapshot to the registry), measured as thread CPU time in a JVM started with the
+ * rendering the exposition of the sample), measured as thread CPU time in a JVM started with the
  * agent image's options. Run by {@link AgentBenchmarkTest} in a child JVM; prints one line {@code
  * samples=<n> cpu_ms_median=<x> cpu_ms_p90=<x> wall_ms_median=<x> processes=<n>}.
  *
