@@ -2,7 +2,7 @@ package io.onescaphandre.hostservice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.onescaphandre.agent.sim.SimulatedRaplTree;
+import io.onescaphandre.simulation.SimulatedRaplTree;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
