@@ -158,7 +158,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     SamplingHealth health =
         new SamplingHealth(System::nanoTime, interval.toNanos(), failedSamplesForUnhealthy);
-    ProbeFeed probeFeed = new ProbeFeed(procfs, interval, Instant.now());
+    ProbeFeed probeFeed = new ProbeFeed(interval, Instant.now());
     ProbeEndpoints probeEndpoints = new ProbeEndpoints(probeFeed);
     LOG.info(
         "procfs={} sysfs={} {} policy={} interval={} power sources={} remainder={}",

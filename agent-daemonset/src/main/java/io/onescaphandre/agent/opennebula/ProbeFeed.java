@@ -1,11 +1,6 @@
 package io.onescaphandre.agent.opennebula;
 
-import io.onescaphandre.agent.proc.CpuTimes;
-import io.onescaphandre.agent.proc.ProcessScanner;
 import io.onescaphandre.agent.sampling.Snapshot;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,9 +18,8 @@ import java.util.OptionalDouble;
  * default), which is the difference of two counter readings divided by the time between them: exact
  * whatever the sampling interval, and never a single interval's figure.
  *
- * <p>The host's busy CPU time is read from {@code /proc/stat} here, right after each sample,
- * because {@link Snapshot} does not carry it (the sampler uses it only inside attribution); moving
- * it into the snapshot would let this class read nothing but snapshots.
+ * <p>Everything comes from the snapshots, the host's busy CPU time included: this class reads no
+ * file.
  *
  * <p>Thread-safe: one thread (the sampler's) calls {@link #accept}, HTTP threads the readers.
  */
@@ -41,25 +35,19 @@ public final class ProbeFeed {
    */
   static final double MIN_BUSY_SPREAD = 0.25;
 
-  private final Path procStat;
   private final int hostCapacity;
   private final int vmCapacity;
   private final Instant startedAt;
   private final Object lock = new Object();
-  private final byte[] statBuffer = new byte[1 << 16];
   private EnergyRing host;
   private final Map<String, VmRing> vms = new HashMap<>();
-  private long lastBusyTicks = -1;
-  private double busySeconds;
   private Snapshot last;
 
   /**
-   * @param procfs where {@code stat} gives the host's busy CPU time
    * @param interval the sampling interval, to size the history
    * @param startedAt wall-clock time the energy counters start from
    */
-  public ProbeFeed(Path procfs, Duration interval, Instant startedAt) {
-    this.procStat = procfs.resolve("stat");
+  public ProbeFeed(Duration interval, Instant startedAt) {
     long step = Math.max(1, interval.toMillis());
     this.hostCapacity = (int) Math.min(100_000, HOST_SPAN.toMillis() / step + 2);
     this.vmCapacity = (int) Math.min(10_000, VM_SPAN.toMillis() / step + 2);
@@ -69,7 +57,7 @@ public final class ProbeFeed {
 
   /** Records one complete snapshot taken at {@code nanos} (the sampler's monotonic clock). */
   public void accept(Snapshot snapshot, long nanos) {
-    double busy = readBusySeconds();
+    double busy = snapshot.hostBusyCpuSeconds();
     synchronized (lock) {
       last = snapshot;
       if (!snapshot.powerAvailable()) {
@@ -89,23 +77,6 @@ public final class ProbeFeed {
       // A VM that left the host (shutdown, migration) is no longer reported.
       vms.values().removeIf(ring -> ring.ring().newestNanos() != nanos);
     }
-  }
-
-  private double readBusySeconds() {
-    try (var in = Files.newInputStream(procStat)) {
-      int len = in.readNBytes(statBuffer, 0, statBuffer.length);
-      CpuTimes cpu = CpuTimes.parse(statBuffer, len);
-      if (cpu == null) {
-        return busySeconds;
-      }
-      if (lastBusyTicks >= 0 && cpu.busyTicks() >= lastBusyTicks) {
-        busySeconds += (cpu.busyTicks() - lastBusyTicks) / ProcessScanner.TICKS_PER_SECOND;
-      }
-      lastBusyTicks = cpu.busyTicks();
-    } catch (IOException e) {
-      // Without /proc/stat the busy CPUs stay flat: the marginal power is then left out.
-    }
-    return busySeconds;
   }
 
   /**

@@ -36,8 +36,15 @@ final class ConsumerGroup {
         && p.cgroup().isWithin(measured.path());
   }
 
-  /** Ticks of all processes, and of those outside the measured cgroup (kernel threads of a VM). */
-  long[] ticks() {
+  /**
+   * CPU ticks of the interval.
+   *
+   * @param all of every process of the consumer
+   * @param outsideMeasured of those outside the measured cgroup (kernel threads of a VM)
+   */
+  record Ticks(long all, long outsideMeasured) {}
+
+  Ticks ticks() {
     long all = 0;
     long outside = 0;
     for (TrackedProcess p : processes) {
@@ -46,6 +53,6 @@ final class ConsumerGroup {
         outside += p.deltaTicks();
       }
     }
-    return new long[] {all, outside};
+    return new Ticks(all, outside);
   }
 }

@@ -16,6 +16,8 @@ import java.util.Map;
  *     energy series are then left out, CPU series are not
  * @param processesSkipped processes left out of samples since the start because their files could
  *     not be parsed
+ * @param hostBusyCpuSeconds the host's busy CPU time since the agent started (from {@code
+ *     /proc/stat}; flat while it cannot be read), for the exporters that fit power against load
  * @param hostWatts, hostJoules the host total of the source that makes it (see {@code hostPower})
  * @param hostPower every power source's reading and which one makes the host total
  */
@@ -40,6 +42,7 @@ public record Snapshot(
     List<ProcessPower> processes,
     int processCount,
     long processesSkipped,
+    double hostBusyCpuSeconds,
     HostPowerSample hostPower) {
 
   /**
@@ -68,6 +71,7 @@ public record Snapshot(
         0,
         0,
         List.of(),
+        0,
         0,
         0,
         new HostPowerSample(null, 0, 0, 0, 0, List.of(), null));

@@ -2,6 +2,7 @@ package io.onescaphandre.agent.web;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.onescaphandre.agent.metrics.Exposition;
 import io.onescaphandre.agent.metrics.MetricsPublisher;
 import io.onescaphandre.agent.sampling.SamplingHealth;
 import io.onescaphandre.contracts.http.BoundedHttpServer;
@@ -107,12 +108,29 @@ public final class MetricsServer implements AutoCloseable {
     bounded.close();
   }
 
+  /** Serves the bytes rendered when the last sample was published: no rendering per scrape. */
   private static void metrics(HttpExchange exchange, MetricsPublisher publisher)
       throws IOException {
     String contentType =
         BoundedHttpServer.metricsContentType(exchange.getRequestHeaders().getFirst("Accept"));
-    String body = publisher.scrape(contentType);
-    send(exchange, 200, contentType, body, acceptsGzip(exchange));
+    boolean openMetrics = !contentType.equals(BoundedHttpServer.PROMETHEUS_TEXT);
+    Exposition exposition = publisher.exposition();
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    if (exchange.getRequestMethod().equals("HEAD")) {
+      exchange.sendResponseHeaders(200, -1);
+      return;
+    }
+    byte[] body;
+    if (acceptsGzip(exchange)) {
+      exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+      body = exposition.gzipped(openMetrics);
+    } else {
+      body = exposition.body(openMetrics);
+    }
+    exchange.sendResponseHeaders(200, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
   }
 
   private static void probe(HttpExchange exchange, boolean ok, String detail) throws IOException {

@@ -74,6 +74,49 @@ class AgentArchitectureTest {
         .check(AGENT);
   }
 
+  /**
+   * Inside a sample the flow is forward only (issue 18): HostScan alone reads the host's processes
+   * and cgroups and hands its result on; the Sampler, the Ledger and the rest do not call back into
+   * the readers.
+   */
+  @Test
+  void onlyTheHostScanReadsProcessesAndCgroups() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.onescaphandre.agent.sampling..")
+        .and()
+        .doNotHaveSimpleName("HostScan")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("io.onescaphandre.agent.proc.ProcessScanner")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("io.onescaphandre.agent.cgroup.CgroupCpuReader")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("io.onescaphandre.agent.cgroup.CgroupClassifier")
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAPackage("io.onescaphandre.agent.pseudofs..")
+        .check(AGENT);
+  }
+
+  /** The exporters read snapshots, never the host's kernel files (a second read per sample). */
+  @Test
+  void exportersReadNoKernelFiles() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "io.onescaphandre.agent.metrics..", "io.onescaphandre.agent.opennebula..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.onescaphandre.agent.proc..",
+            "io.onescaphandre.agent.cgroup..",
+            "io.onescaphandre.agent.pseudofs..")
+        .check(AGENT);
+  }
+
   @Test
   void theAgentCarriesNoYamlAndNoKubernetesClient() {
     // The plain Prometheus job is the operator's (its YAML library is optional in contracts).

@@ -83,7 +83,7 @@ class AgentBenchmarkTest {
         tick(g);
       }
       SlowLoris.timeRequests(port, "/metrics", 5);
-      long rssBefore = statusKib(agent.pid(), "VmRSS:");
+      long rssBefore = AgentProcessCost.statusKib(agent.pid(), "VmRSS:");
       List<Long> quiet = SlowLoris.timeRequests(port, "/metrics", 20);
       long rssDuring;
       List<Long> metrics;
@@ -95,7 +95,7 @@ class AgentBenchmarkTest {
         Thread.sleep(500);
         metrics = SlowLoris.timeRequests(port, "/metrics", 20);
         healthz = SlowLoris.timeRequests(port, "/healthz", 10);
-        rssDuring = statusKib(agent.pid(), "VmRSS:");
+        rssDuring = AgentProcessCost.statusKib(agent.pid(), "VmRSS:");
         closed = loris.awaitClosedByServer(java.time.Duration.ofSeconds(15));
       }
       // The idle HTTP threads end 10 s after their connection closed.
@@ -103,7 +103,7 @@ class AgentBenchmarkTest {
       while (System.nanoTime() < end) {
         tick(g);
       }
-      long rssAfter = statusKib(agent.pid(), "VmRSS:");
+      long rssAfter = AgentProcessCost.statusKib(agent.pid(), "VmRSS:");
       SlowLoris.Stats q = SlowLoris.Stats.of(quiet);
       SlowLoris.Stats m = SlowLoris.Stats.of(metrics);
       SlowLoris.Stats h = SlowLoris.Stats.of(healthz);
@@ -153,20 +153,8 @@ class AgentBenchmarkTest {
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
     command.addAll(jvmOptions());
-    command.addAll(
-        List.of(
-            "-cp",
-            classpath(false),
-            "io.onescaphandre.agent.AgentMain",
-            "run",
-            "--path.procfs",
-            g.procfs.toString(),
-            "--path.sysfs",
-            g.sysfs.toString(),
-            "--web.listen-address",
-            "127.0.0.1:" + port,
-            "--interval",
-            "1s"));
+    command.addAll(List.of("-cp", classpath(false), "io.onescaphandre.agent.AgentMain"));
+    command.addAll(AgentProcessCost.runArguments(g, port));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -188,14 +176,14 @@ class AgentBenchmarkTest {
         tick(g);
       }
       double[] perSample = new double[6];
-      long cpu0 = cpuTicks(agent.pid());
+      long cpu0 = AgentProcessCost.cpuTicks(agent.pid());
       double samples0 = samples(http, metrics);
       for (int w = 0; w < perSample.length; w++) {
         end = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < end) {
           tick(g);
         }
-        long cpu1 = cpuTicks(agent.pid());
+        long cpu1 = AgentProcessCost.cpuTicks(agent.pid());
         double samples1 = samples(http, metrics);
         perSample[w] = (cpu1 - cpu0) * 10.0 / (samples1 - samples0);
         cpu0 = cpu1;
@@ -204,8 +192,8 @@ class AgentBenchmarkTest {
       String body =
           http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
               .body();
-      long rssKib = statusKib(agent.pid(), "VmRSS:");
-      long hwmKib = statusKib(agent.pid(), "VmHWM:");
+      long rssKib = AgentProcessCost.statusKib(agent.pid(), "VmRSS:");
+      long hwmKib = AgentProcessCost.statusKib(agent.pid(), "VmHWM:");
       List<String> series = body.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
       long own =
           series.stream()
@@ -294,22 +282,6 @@ class AgentBenchmarkTest {
       throw new AssertionError("no opennebula_agent_samples_total in\n" + body);
     }
     return Double.parseDouble(m.group(1));
-  }
-
-  /** utime + stime of a process, in 10 ms ticks. */
-  private static long cpuTicks(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-  }
-
-  private static long statusKib(long pid, String key) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith(key)) {
-        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-      }
-    }
-    throw new AssertionError(key + " not in /proc/" + pid + "/status");
   }
 
   /** The JVM options of the agent image's entrypoint. */

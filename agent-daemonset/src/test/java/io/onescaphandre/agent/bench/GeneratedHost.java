@@ -15,13 +15,13 @@ import java.util.Random;
  * OpenNebula LXC instances (monitor + 3 payload processes), Kubernetes pods under the systemd
  * driver (pause + one containerd container each), host services and plain processes.
  */
-final class GeneratedHost {
+public final class GeneratedHost {
   static final int CPUS = 32;
 
   final SimulatedRaplTree rapl;
   final SimulatedHost host;
-  final Path procfs;
-  final Path sysfs;
+  public final Path procfs;
+  public final Path sysfs;
   private final List<SimulatedHost.Proc> busy = new ArrayList<>();
   private final List<String> cgroups = new ArrayList<>();
   private final Map<String, long[]> usage = new java.util.HashMap<>();
@@ -42,7 +42,7 @@ final class GeneratedHost {
   /**
    * {@code plain} ordinary processes (in 20 services and user sessions) and {@code vms} KVM VMs.
    */
-  static GeneratedHost kvm(Path root, int plain, int vms) {
+  public static GeneratedHost kvm(Path root, int plain, int vms) {
     GeneratedHost g = new GeneratedHost(root);
     g.host.kernelThread(2, "kthreadd");
     g.host.process(1, "systemd", "/sbin/init").cgroup("0::/init.scope");
@@ -53,7 +53,7 @@ final class GeneratedHost {
   }
 
   /** The container host of issue 10: VMs, LXC instances, pods, plus services and processes. */
-  static GeneratedHost mixed(Path root, int plain, int vms, int lxc, int pods) {
+  public static GeneratedHost mixed(Path root, int plain, int vms, int lxc, int pods) {
     GeneratedHost g = kvm(root, plain, vms);
     for (int i = 0; i < lxc; i++) {
       int id = 5000 + i;
@@ -148,7 +148,7 @@ final class GeneratedHost {
    * all, see {@link #cgroupStride}) move (the files that change on a real host between two
    * samples).
    */
-  void advance(double seconds) {
+  public void advance(double seconds) {
     rapl.addWatts(
         seconds,
         Map.of(

@@ -12,13 +12,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The cost of one sample (the sampler thread's work: RAPL, /proc, cgroups, attribution, and
- * applying the snapshot to the registry), measured as thread CPU time in a JVM started with the
+ * rendering the exposition of the sample), measured as thread CPU time in a JVM started with the
  * agent image's options. Run by {@link AgentBenchmarkTest} in a child JVM; prints one line {@code
  * samples=<n> cpu_ms_median=<x> cpu_ms_p90=<x> wall_ms_median=<x> processes=<n>}.
  *
- * <p>Arguments: {@code kvm|mixed <directory> <samples> [all-cgroups-busy]}: by default a fifth of
- * the cgroups use CPU in each interval; with {@code all-cgroups-busy} every one does (the agent
- * reads the stat of a pod's or service's processes only when its cgroup used CPU).
+ * <p>Arguments: {@code small|kvm|mixed <directory> <samples> [all-cgroups-busy]}: by default a
+ * fifth of the cgroups use CPU in each interval; with {@code all-cgroups-busy} every one does (the
+ * agent reads the stat of a pod's or service's processes only when its cgroup used CPU).
  */
 public final class SampleCost {
   private SampleCost() {}
@@ -26,10 +26,7 @@ public final class SampleCost {
   public static void main(String[] args) {
     Path dir = Path.of(args[1]);
     int samples = Integer.parseInt(args[2]);
-    GeneratedHost g =
-        args[0].equals("kvm")
-            ? GeneratedHost.kvm(dir, 2000, 200)
-            : GeneratedHost.mixed(dir, 500, 200, 100, 300);
+    GeneratedHost g = AgentProcessCost.host(args[0], dir);
     if (args.length > 3 && args[3].equals("all-cgroups-busy")) {
       g.cgroupStride = 1;
     }

@@ -65,6 +65,32 @@ class MetricsPublisherTest {
     publisher.publish(s, 1_000_000);
   }
 
+  /**
+   * The whole exposition, JVM families included, as the Prometheus client orders it (families by
+   * name) and OpenMetrics ends it (one {@code # EOF}, last).
+   */
+  @Test
+  void theWholeExpositionIsOrderedByFamilyAndEndsOnce() {
+    step(10);
+    step(10);
+    String openMetrics =
+        publisher.scrape(io.onescaphandre.contracts.http.BoundedHttpServer.OPENMETRICS_TEXT);
+    assertThat(openMetrics).endsWith("\n# EOF\n");
+    assertThat(openMetrics.indexOf("# EOF")).isEqualTo(openMetrics.length() - "# EOF\n".length());
+    List<String> families =
+        openMetrics.lines().filter(l -> l.startsWith("# TYPE ")).map(l -> l.split(" ")[2]).toList();
+    assertThat(families)
+        .contains(
+            "jvm_memory_used_bytes", "opennebula_vm_energy_joules", "process_resident_memory_bytes")
+        .isSorted()
+        .doesNotHaveDuplicates();
+    String text = publisher.scrape(TEXT);
+    List<String> textFamilies =
+        text.lines().filter(l -> l.startsWith("# TYPE ")).map(l -> l.split(" ")[2]).toList();
+    assertThat(textFamilies).hasSameSizeAs(families).contains("jvm_threads_live_threads");
+    assertThat(text).doesNotContain("# EOF");
+  }
+
   @Test
   void exportsTheInterfaceNamesWithTheirLabels() {
     publisher.publish(sampler.sample(), 1_000_000);
@@ -201,16 +227,19 @@ class MetricsPublisherTest {
         .doesNotContain("scaph_host_energy_microjoules ");
   }
 
+  /** Host 12, a KVM host, found in one_db's config. */
+  static LocalHostId kvmHost12() {
+    return new LocalHostId(
+        new HostId(12),
+        LocalHostId.Source.ONE_DB_CONFIG,
+        Path.of("/var/tmp/one_db/config"),
+        Optional.of(Hypervisor.KVM),
+        List.of());
+  }
+
   @Test
   void hostInfoCarriesTheIdFoundOnTheHypervisorAndGoesAwayWithIt() {
-    publisher.publishHostId(
-        Optional.of(
-            new LocalHostId(
-                new HostId(12),
-                LocalHostId.Source.ONE_DB_CONFIG,
-                Path.of("/var/tmp/one_db/config"),
-                Optional.of(Hypervisor.KVM),
-                List.of())));
+    publisher.publishHostId(Optional.of(kvmHost12()));
     assertThat(publisher.scrape(TEXT))
         .contains("# TYPE opennebula_agent_host_info gauge")
         .contains(

@@ -50,7 +50,7 @@ class ProbeFeedTest {
 
   @Test
   void withoutRaplTheHostSaysWhyAndNoVmIsReported() {
-    ProbeFeed feed = new ProbeFeed(root, Duration.ofSeconds(2), Instant.EPOCH);
+    ProbeFeed feed = new ProbeFeed(Duration.ofSeconds(2), Instant.EPOCH);
     assertThat(ProbeText.host(feed.host(Duration.ofSeconds(600))))
         .isEqualTo("POWER_STATE=\"starting\"\n");
     SimulatedProbeHost sim = new SimulatedProbeHost(root.resolve("norapl"), 4, false);
@@ -110,7 +110,7 @@ class ProbeFeedTest {
     assertThat(ProbeEndpoints.period(URI.create("/opennebula/vms?period=86400"), fallback, max))
         .isEqualTo(max);
     ProbeEndpoints endpoints =
-        new ProbeEndpoints(new ProbeFeed(root, Duration.ofSeconds(2), Instant.EPOCH));
+        new ProbeEndpoints(new ProbeFeed(Duration.ofSeconds(2), Instant.EPOCH));
     assertThat(endpoints.host(URI.create("/opennebula/host?period=abc")))
         .isEqualTo(
             new ProbeEndpoints.Response(400, "period must be a number of seconds, not 'abc'\n"));

@@ -50,8 +50,7 @@ final class SimulatedProbeHost {
             "guest=one-12,debug-threads=on");
     sampler =
         new Sampler(host.procfs(), root.resolve("sys"), new BusyCpuPolicy(), clock::get, 5, 20);
-    feed =
-        new ProbeFeed(host.procfs(), Duration.ofSeconds(2), Instant.ofEpochSecond(1_765_000_000L));
+    feed = new ProbeFeed(Duration.ofSeconds(2), Instant.ofEpochSecond(1_765_000_000L));
   }
 
   /**

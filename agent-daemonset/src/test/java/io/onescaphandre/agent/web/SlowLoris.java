@@ -116,25 +116,40 @@ public final class SlowLoris implements AutoCloseable {
     List<Long> millis = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       long start = System.nanoTime();
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-        socket.setSoTimeout(10_000);
-        socket
-            .getOutputStream()
-            .write(
-                ("GET " + path + " HTTP/1.1\r\nHost: scraper\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-        String response =
-            new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!response.startsWith("HTTP/1.1 200")) {
-          throw new AssertionError(
-              "GET " + path + " answered " + response.lines().findFirst().orElse("nothing"));
-        }
-      }
+      get(port, path, null);
       millis.add((System.nanoTime() - start) / 1_000_000);
       Thread.sleep(50);
     }
     return millis;
+  }
+
+  /**
+   * One GET over a fresh connection ({@code Connection: close}); the whole response, headers
+   * included, read as ISO-8859-1 (a gzip body stays intact). Fails unless the answer is 200.
+   *
+   * @param headers more request header lines (without the last CRLF), or null
+   */
+  public static String get(int port, String path, String headers) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+      socket.setSoTimeout(30_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET "
+                      + path
+                      + " HTTP/1.1\r\nHost: scraper\r\n"
+                      + (headers == null ? "" : headers + "\r\n")
+                      + "Connection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      String response =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      if (!response.startsWith("HTTP/1.1 200")) {
+        throw new AssertionError(
+            "GET " + path + " answered " + response.lines().findFirst().orElse("nothing"));
+      }
+      return response;
+    }
   }
 
   /** Median and max of a list of durations. */
