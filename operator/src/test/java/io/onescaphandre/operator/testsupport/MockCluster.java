@@ -104,7 +104,6 @@ public final class MockCluster implements AutoCloseable {
     }
   }
 
-  /** The test's own client (its writes are not counted as the operator's). */
   /**
    * Edits a monitor as a user would with {@code kubectl edit}: read, change, write with the
    * resourceVersion read. The operator may write the monitor's status in between (a 409): then the
@@ -132,6 +131,7 @@ public final class MockCluster implements AutoCloseable {
     }
   }
 
+  /** The test's own client (its writes are not counted as the operator's). */
   public KubernetesClient client() {
     return client;
   }
@@ -164,6 +164,19 @@ public final class MockCluster implements AutoCloseable {
         since = System.nanoTime();
       }
     }
+  }
+
+  /**
+   * The cluster most mock tests start from: the Prometheus Operator's CRDs installed and KVM nodes
+   * {@code kvm-1} .. {@code kvm-<count>} at {@code 10.0.0.1} .. {@code 10.0.0.<count>}, the
+   * operator not yet running (tests start it with the settings they need).
+   */
+  public MockCluster withPrometheusOperatorAndKvmNodes(int count) {
+    installPrometheusOperatorCrds();
+    for (int i = 1; i <= count; i++) {
+      client.nodes().resource(Fixtures.kvmNode("kvm-" + i, "10.0.0." + i)).create();
+    }
+    return this;
   }
 
   /**
