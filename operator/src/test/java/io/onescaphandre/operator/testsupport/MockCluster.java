@@ -22,6 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
 
 /**
  * A Fabric8 mock API server in CRUD mode with the operator running against it, server-side apply
@@ -145,25 +147,17 @@ public final class MockCluster implements AutoCloseable {
    * have been handled. Fails after a minute.
    */
   public void awaitQuiet(Duration quiet) {
-    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-    long seen = reconciles.finished();
-    long since = System.nanoTime();
-    while (System.nanoTime() - since < quiet.toNanos()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the operator kept reconciling for a minute");
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      long now = reconciles.finished();
-      if (now != seen) {
-        seen = now;
-        since = System.nanoTime();
-      }
-    }
+    AtomicLong lastSeen = new AtomicLong(reconciles.finished());
+    // "during": no reconcile may finish between any two polls of the whole quiet period.
+    Awaitility.await("the operator to stop reconciling for " + quiet)
+        .atMost(Duration.ofMinutes(1))
+        .during(quiet)
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              long now = reconciles.finished();
+              return lastSeen.getAndSet(now) == now;
+            });
   }
 
   /**
