@@ -178,27 +178,30 @@ public final class MockCluster implements AutoCloseable {
    * lookup).
    */
   public void installPrometheusOperatorCrds() {
-    for (String name : PrometheusOperatorCrds.ALL) {
-      String plural = name.substring(0, name.indexOf('.'));
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .resource(
-              new CustomResourceDefinitionBuilder()
-                  .withNewMetadata()
-                  .withName(name)
-                  .endMetadata()
-                  .withNewSpec()
-                  .withGroup("monitoring.coreos.com")
-                  .withScope("Namespaced")
-                  .withNewNames()
-                  .withPlural(plural)
-                  .endNames()
-                  .endSpec()
-                  .build())
-          .create();
-    }
+    PrometheusOperatorCrds.ALL.forEach(this::installCrd);
+  }
+
+  /** Creates a CRD of the Prometheus Operator's group by its name (plural.group). */
+  public void installCrd(String name) {
+    String plural = name.substring(0, name.indexOf('.'));
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .resource(
+            new CustomResourceDefinitionBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withGroup("monitoring.coreos.com")
+                .withScope("Namespaced")
+                .withNewNames()
+                .withPlural(plural)
+                .endNames()
+                .endSpec()
+                .build())
+        .create();
   }
 
   /** Write requests (method and path) the operator made since the last call. */
