@@ -191,18 +191,14 @@ class AdmissionPolicyMockTest {
                 .getPrivileged())
         .isFalse();
 
-    client
-        .resources(ScaphandreMonitor.class)
-        .inNamespace(NAMESPACE)
-        .withName("lab")
-        .edit(
-            edited -> {
-              edited
-                  .getSpec()
-                  .getPower()
-                  .setSources(new ArrayList<>(List.of(PowerSourceType.IPMI, PowerSourceType.RAPL)));
-              return edited;
-            });
+    cluster.editMonitor(
+        NAMESPACE,
+        "lab",
+        edited ->
+            edited
+                .getSpec()
+                .getPower()
+                .setSources(new ArrayList<>(List.of(PowerSourceType.IPMI, PowerSourceType.RAPL))));
     await()
         .atMost(WAIT)
         .untilAsserted(
