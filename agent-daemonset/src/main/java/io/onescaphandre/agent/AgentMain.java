@@ -1,7 +1,6 @@
 package io.onescaphandre.agent;
 
 import io.onescaphandre.agent.init.InitCommand;
-import io.onescaphandre.agent.sim.SimulateRaplCommand;
 import io.onescaphandre.contracts.cli.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +10,7 @@ import picocli.CommandLine.Command;
     name = "one-scaphandre-agent",
     mixinStandardHelpOptions = true,
     version = "0.1.0",
-    subcommands = {RunCommand.class, InitCommand.class, SimulateRaplCommand.class},
+    subcommands = {RunCommand.class, InitCommand.class},
     description = "RAPL power and energy for an OpenNebula host and its VMs, pods and services.")
 public final class AgentMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -3,7 +3,7 @@ package io.onescaphandre.hostservice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.onescaphandre.agent.sim.SimulatedRaplTree;
+import io.onescaphandre.simulation.SimulatedRaplTree;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,7 +2,6 @@ package io.onescaphandre.operator;
 
 import io.onescaphandre.contracts.cli.ExitCodes;
 import io.onescaphandre.operator.cli.GenerateConfCommand;
-import io.onescaphandre.operator.demo.DemoCommand;
 import io.onescaphandre.operator.render.RenderCommand;
 import io.onescaphandre.operator.report.EnergyReportCommand;
 import io.onescaphandre.operator.run.RunCommand;
@@ -10,8 +9,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of the operator jar: {@code run}, {@code render}, {@code generate-conf}, {@code
- * energy-report} and {@code demo}.
+ * Entry point of the operator jar: {@code run}, {@code render}, {@code generate-conf} and {@code
+ * energy-report}. The demo is a jar of its own (module {@code demo}).
  */
 @Command(
     name = "one-scaphandre-operator",
@@ -21,8 +20,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       RenderCommand.class,
       GenerateConfCommand.class,
-      EnergyReportCommand.class,
-      DemoCommand.class
+      EnergyReportCommand.class
     },
     description = "Kubernetes operator metering the energy of OpenNebula hosts and their VMs.")
 public final class OperatorMain implements Runnable {
@@ -44,7 +42,6 @@ public final class OperatorMain implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(),
-        "missing subcommand: run, render, generate-conf, energy-report or demo");
+        spec.commandLine(), "missing subcommand: run, render, generate-conf or energy-report");
   }
 }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * The agent's data flows one way: sources (rapl, proc, cgroup, the kernel files below them) ->
  * consumers (what a process belongs to) -> attribution -> sampling (the snapshot) -> exporters
  * (metrics, and the OpenNebula probes' feed) -> web; the command line on top wires them. {@code
- * init} and {@code sim} are commands of their own beside that flow.
+ * init} is a command of its own beside that flow. The simulation (simulated RAPL, /proc and cgroup
+ * trees) and the demo are modules of their own that no production class may use.
  */
 class AgentArchitectureTest {
   private static final JavaClasses AGENT =
@@ -34,8 +35,6 @@ class AgentArchitectureTest {
         .definedBy("io.onescaphandre.agent")
         .layer("Init")
         .definedBy("io.onescaphandre.agent.init..")
-        .layer("Simulator")
-        .definedBy("io.onescaphandre.agent.sim..")
         .layer("Web")
         .definedBy("io.onescaphandre.agent.web..")
         .layer("Exporter")
@@ -58,8 +57,6 @@ class AgentArchitectureTest {
         .mayNotBeAccessedByAnyLayer()
         .whereLayer("Init")
         .mayOnlyBeAccessedByLayers("Commands")
-        .whereLayer("Simulator")
-        .mayOnlyBeAccessedByLayers("Commands")
         .whereLayer("Web")
         .mayOnlyBeAccessedByLayers("Commands")
         .whereLayer("Exporter")
@@ -71,9 +68,9 @@ class AgentArchitectureTest {
         .whereLayer("Consumers")
         .mayOnlyBeAccessedByLayers("Sources", "Attribution", "Sampling", "Exporter", "Commands")
         .whereLayer("Sources")
-        .mayOnlyBeAccessedByLayers("Sampling", "Exporter", "Init", "Simulator", "Commands")
+        .mayOnlyBeAccessedByLayers("Sampling", "Exporter", "Init", "Commands")
         .whereLayer("KernelFiles")
-        .mayOnlyBeAccessedByLayers("Sources", "Sampling", "Init", "Simulator", "Commands")
+        .mayOnlyBeAccessedByLayers("Sources", "Sampling", "Init", "Commands")
         .check(AGENT);
   }
 
@@ -88,6 +85,18 @@ class AgentArchitectureTest {
             "io.onescaphandre.operator..",
             "io.fabric8..",
             "com.fasterxml.jackson.dataformat.yaml..")
+        .check(AGENT);
+  }
+
+  @Test
+  void noProductionClassUsesTheSimulationOrTheDemo() {
+    // The simulated trees are test support (test scope here): the production jar measures real
+    // hardware only, and a simulated counter can never reach a bill.
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.onescaphandre.simulation..", "io.onescaphandre.demo..")
+        .because("the agent jar must carry no simulation (issue 19)")
         .check(AGENT);
   }
 }

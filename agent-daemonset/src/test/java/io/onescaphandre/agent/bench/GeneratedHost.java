@@ -1,7 +1,7 @@
 package io.onescaphandre.agent.bench;
 
-import io.onescaphandre.agent.sim.SimulatedHost;
-import io.onescaphandre.agent.sim.SimulatedRaplTree;
+import io.onescaphandre.simulation.SimulatedHost;
+import io.onescaphandre.simulation.SimulatedRaplTree;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

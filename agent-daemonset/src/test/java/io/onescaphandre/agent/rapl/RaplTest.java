@@ -3,7 +3,7 @@ package io.onescaphandre.agent.rapl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.onescaphandre.agent.sim.SimulatedRaplTree;
+import io.onescaphandre.simulation.SimulatedRaplTree;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -189,5 +189,20 @@ class RaplTest {
               throw new java.nio.file.AccessDeniedException(f.toString());
             });
     assertThat(denied.read().state()).isEqualTo(RaplState.UNREADABLE);
+  }
+
+  @Test
+  void theClassOnlyLayoutResolvesWithinClassPowercap() throws Exception {
+    // The layout e2e gives upstream Scaphandre, which sees class/powercap alone bind-mounted.
+    SimulatedRaplTree tree =
+        SimulatedRaplTree.server(root, 2, SimulatedRaplTree.Layout.CLASS_ONLY, 1L << 32, 1L << 32);
+    Path powercap = root.resolve("class/powercap");
+    assertThat(Files.isSymbolicLink(powercap.resolve("intel-rapl:0"))).isFalse();
+    assertThat(Files.readString(powercap.resolve("intel-rapl:0/intel-rapl:0:0/name")))
+        .isEqualTo("dram\n");
+    assertThat(root.resolve("devices")).doesNotExist();
+    tree.addMicrojoules("intel-rapl:1", (1L << 32) + 5);
+    assertThat(tree.energy("intel-rapl:1")).as("wrapped at the given range").isEqualTo(5);
+    assertThat(new RaplMeter(new RaplZoneDiscovery(root)).read().state()).isEqualTo(RaplState.OK);
   }
 }

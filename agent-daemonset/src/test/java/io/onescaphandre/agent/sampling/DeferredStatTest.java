@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.onescaphandre.agent.attribution.BusyCpuPolicy;
-import io.onescaphandre.agent.sim.SimulatedHost;
-import io.onescaphandre.agent.sim.SimulatedRaplTree;
+import io.onescaphandre.simulation.SimulatedHost;
+import io.onescaphandre.simulation.SimulatedRaplTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import io.onescaphandre.agent.metrics.MetricsPublisher;
 import io.onescaphandre.agent.proc.ProcessScanner;
 import io.onescaphandre.agent.proc.TrackedProcess;
 import io.onescaphandre.agent.pseudofs.ProcFileReader;
-import io.onescaphandre.agent.sim.SimulatedHost;
+import io.onescaphandre.simulation.SimulatedHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.onescaphandre.agent.sampling;
 
 import io.onescaphandre.agent.attribution.AttributionPolicy;
-import io.onescaphandre.agent.sim.SimulatedHost;
-import io.onescaphandre.agent.sim.SimulatedRaplTree;
+import io.onescaphandre.simulation.SimulatedHost;
+import io.onescaphandre.simulation.SimulatedRaplTree;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;

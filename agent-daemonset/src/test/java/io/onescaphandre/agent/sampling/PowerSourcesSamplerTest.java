@@ -14,7 +14,7 @@ import io.onescaphandre.agent.power.PowerCurve;
 import io.onescaphandre.agent.power.PowerSourceName;
 import io.onescaphandre.agent.rapl.RaplMeter;
 import io.onescaphandre.agent.rapl.RaplZoneDiscovery;
-import io.onescaphandre.agent.sim.SimulatedHost;
+import io.onescaphandre.simulation.SimulatedHost;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import io.onescaphandre.agent.attribution.IdlePowerEstimator;
 import io.onescaphandre.agent.attribution.IdleUnattributedPolicy;
 import io.onescaphandre.agent.attribution.VcpuPolicy;
 import io.onescaphandre.agent.rapl.RaplState;
-import io.onescaphandre.agent.sim.SimulatedRaplTree;
+import io.onescaphandre.simulation.SimulatedRaplTree;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;

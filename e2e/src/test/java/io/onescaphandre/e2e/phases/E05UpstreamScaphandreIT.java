@@ -3,6 +3,7 @@ package io.onescaphandre.e2e.phases;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.onescaphandre.demo.PrometheusText;
 import io.onescaphandre.e2e.support.E2e;
 import io.onescaphandre.e2e.support.Figures;
 import io.onescaphandre.e2e.support.Loopback;
@@ -15,7 +16,6 @@ import io.onescaphandre.e2e.support.QemuGuests;
 import io.onescaphandre.e2e.support.SharedFixtures;
 import io.onescaphandre.e2e.support.SimulatedRapl;
 import io.onescaphandre.e2e.support.UpstreamScaphandre;
-import io.onescaphandre.operator.demo.PrometheusText;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

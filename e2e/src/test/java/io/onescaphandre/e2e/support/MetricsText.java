@@ -1,7 +1,7 @@
 package io.onescaphandre.e2e.support;
 
-import io.onescaphandre.operator.demo.PrometheusText;
-import io.onescaphandre.operator.demo.PrometheusText.Sample;
+import io.onescaphandre.demo.PrometheusText;
+import io.onescaphandre.demo.PrometheusText.Sample;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A scrape of a /metrics endpoint, parsed into samples by the operator's own Prometheus text parser
- * (the demo's), so both read the exposition format the same way.
+ * A scrape of a /metrics endpoint, parsed into samples by the demo's Prometheus text parser, so
+ * that the demo and e2e read the exposition format the same way.
  */
 public final class MetricsText {
   private final String body;

@@ -1,33 +1,28 @@
 package io.onescaphandre.e2e.support;
 
-import io.onescaphandre.agent.proc.ProcessScanner;
-import io.onescaphandre.agent.pseudofs.ProcFileReader;
-import io.onescaphandre.agent.sim.LoadFollowingPower;
-import io.onescaphandre.agent.sim.SimulatedRaplTree;
+import io.onescaphandre.demo.LoadFollowingPower;
+import io.onescaphandre.demo.RaplSimulator;
+import io.onescaphandre.simulation.SimulatedRaplTree;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A powercap RAPL tree with counters that move and wrap, for a machine without RAPL (these build
- * machines have none): the agent's {@link SimulatedRaplTree} (the project's one simulated tree) in
- * its class-only layout, {@code <sysfs>/class/powercap/intel-rapl:N} (package-N) and {@code
- * intel-rapl:N:0} (dram), so that the tree still resolves when class/powercap alone is
- * bind-mounted, as for upstream Scaphandre; advanced every 200 ms by the agent's {@link
- * LoadFollowingPower} (package = idle + span x the machine's busy fraction, dram constant).
+ * machines have none): the project's one {@link SimulatedRaplTree} in its class-only layout, {@code
+ * <sysfs>/class/powercap/intel-rapl:N} (package-N) and {@code intel-rapl:N:0} (dram), so that the
+ * tree still resolves when class/powercap alone is bind-mounted, as for upstream Scaphandre;
+ * advanced every 200 ms by the demo's {@link RaplSimulator} (package = idle + span x the machine's
+ * busy fraction, dram constant).
  */
 public final class SimulatedRapl implements AutoCloseable {
   /** 2^32 µJ: a package counter at ~50 W wraps about every 85 s, so every run sees wraps. */
   public static final long MAX_ENERGY_RANGE_UJ = 4_294_967_296L;
 
-  private static final long TICK_MILLIS = 200;
+  private static final Duration TICK = Duration.ofMillis(200);
 
-  private final SimulatedRaplTree tree;
-  private final LoadFollowingPower power;
-  private final ScheduledExecutorService writer;
+  private final RaplSimulator simulator;
 
   public SimulatedRapl(
       Path sysfs,
@@ -35,7 +30,7 @@ public final class SimulatedRapl implements AutoCloseable {
       double idleWattsPerPackage,
       double busySpanWattsPerPackage,
       double dramWatts) {
-    tree =
+    SimulatedRaplTree tree =
         SimulatedRaplTree.server(
             sysfs,
             sockets,
@@ -54,47 +49,25 @@ public final class SimulatedRapl implements AutoCloseable {
               idleWattsPerPackage, idleWattsPerPackage + busySpanWattsPerPackage));
       watts.put(pkg + ":0", new LoadFollowingPower.Watts(dramWatts, dramWatts));
     }
-    power =
-        new LoadFollowingPower(
-            tree,
-            watts,
-            new ProcessScanner(Path.of("/proc"), new ProcFileReader()),
-            System.nanoTime());
-    writer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "simulated-rapl-writer");
-              t.setDaemon(true);
-              return t;
-            });
-    writer.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    simulator = new RaplSimulator(tree, watts, Path.of("/proc"), TICK);
   }
 
   /** The sysfs root to pass as the agent's --path.sysfs. */
   public Path sysfs() {
-    return tree.sysfs();
+    return simulator.sysfs();
   }
 
   public Path powercap() {
-    return tree.sysfs().resolve("class/powercap");
+    return simulator.sysfs().resolve("class/powercap");
   }
 
   /** The host power the tree currently simulates: all packages and dram zones. */
   public double hostWatts() {
-    return power.totalWatts();
-  }
-
-  private void tick() {
-    try {
-      power.advance(System.nanoTime());
-    } catch (RuntimeException e) {
-      // The run's work directory is gone (shutdown): nothing left to simulate.
-      writer.shutdown();
-    }
+    return simulator.hostWatts();
   }
 
   @Override
   public void close() {
-    writer.shutdownNow();
+    simulator.close();
   }
 }

@@ -3,6 +3,7 @@ package io.onescaphandre.operator.architecture;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -42,6 +43,23 @@ class OperatorArchitectureTest {
                     "com.fasterxml.jackson.annotation..",
                     "java..")
                 .or(equivalentTo(CustomResource.class)))
+        .check(OPERATOR);
+  }
+
+  @Test
+  void noProductionClassUsesTheDemoTheSimulationOrTheMockServer() {
+    // The demo, its embedded API server (Fabric8's mock server) and the simulated RAPL tree are a
+    // module and jar of their own (demo, simulation); the mock server is on the operator's test
+    // class path only, for the mock-server tier.
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.onescaphandre.demo..",
+            "io.onescaphandre.simulation..",
+            "io.fabric8.kubernetes.client.server.mock..",
+            "io.fabric8.mockwebserver..")
+        .because("the production operator jar must carry neither the demo nor the mock server")
         .check(OPERATOR);
   }
 }
