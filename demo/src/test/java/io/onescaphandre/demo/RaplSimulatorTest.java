@@ -27,8 +27,11 @@ class RaplSimulatorTest {
       assertThat(simulator.failure()).isNull();
     }
     long atClose = packageCounter();
-    Thread.sleep(100);
-    assertThat(packageCounter()).as("still after close").isEqualTo(atClose);
+    // Still after close: unchanged for five of the simulator's 20 ms periods.
+    await("the counter to stay still after close")
+        .during(Duration.ofMillis(100))
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> packageCounter() == atClose);
   }
 
   private long packageCounter() throws Exception {

@@ -1,6 +1,7 @@
 package io.onescaphandre.hostservice;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.onescaphandre.simulation.SimulatedRaplTree;
 import java.io.IOException;
@@ -17,8 +18,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -225,11 +229,11 @@ class DebPackageIT {
       double before = hostJoules(body);
       rapl.addMicrojoules("intel-rapl:0", 30_000_000L);
       rapl.addMicrojoules("intel-rapl:0:0", 3_000_000L);
-      double after = before;
-      for (int i = 0; i < 40 && after - before < 32.9; i++) {
-        Thread.sleep(250);
-        after = hostJoules(get(http, metrics));
-      }
+      double after =
+          await("the agent to count the added 33 J")
+              .atMost(Duration.ofSeconds(10))
+              .pollInterval(Duration.ofMillis(250))
+              .until(() -> hostJoules(get(http, metrics)), joules -> joules - before >= 32.9);
       assertThat(after - before)
           .as("host energy follows the simulated counters")
           .isBetween(32.9, 33.1);
@@ -242,38 +246,63 @@ class DebPackageIT {
 
   private static int awaitPort(Path log, Process agent) throws Exception {
     Pattern serving = Pattern.compile("serving /metrics on /127\\.0\\.0\\.1:(\\d+)");
-    for (int i = 0; i < 120; i++) {
-      Matcher m = serving.matcher(Files.readString(log));
-      if (m.find()) {
-        return Integer.parseInt(m.group(1));
-      }
-      if (!agent.isAlive()) {
-        break;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError(
-        "the agent did not start serving; its output:\n" + Files.readString(log));
+    return whileAlive(
+        agent,
+        log,
+        "the agent did not start serving",
+        Duration.ofSeconds(30),
+        () -> {
+          Matcher m = serving.matcher(Files.readString(log));
+          return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        },
+        port -> port > 0);
   }
 
   private static String awaitBody(HttpClient http, URI uri, String needle, Process agent, Path log)
       throws Exception {
-    for (int i = 0; i < 80; i++) {
-      try {
-        String body = get(http, uri);
-        if (body.contains(needle)) {
-          return body;
-        }
-      } catch (IOException notYet) {
-        // not serving yet
-      }
-      if (!agent.isAlive()) {
-        break;
-      }
-      Thread.sleep(250);
+    return whileAlive(
+        agent,
+        log,
+        "no " + needle + " on " + uri,
+        Duration.ofSeconds(20),
+        () -> {
+          try {
+            return get(http, uri);
+          } catch (IOException notServingYet) {
+            return "";
+          }
+        },
+        body -> body.contains(needle));
+  }
+
+  /**
+   * Polls {@code value} every 250 ms until {@code done}; fails with the agent's output when it
+   * exits first or {@code timeout} passes.
+   */
+  private static <T> T whileAlive(
+      Process agent,
+      Path log,
+      String failure,
+      Duration timeout,
+      Callable<T> value,
+      Predicate<T> done)
+      throws IOException {
+    try {
+      return await(failure)
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(250))
+          .pollDelay(Duration.ZERO)
+          .until(
+              () -> {
+                if (!agent.isAlive()) {
+                  throw new IllegalStateException("the agent exited");
+                }
+                return value.call();
+              },
+              done);
+    } catch (ConditionTimeoutException | IllegalStateException e) {
+      throw new AssertionError(failure + "; agent output:\n" + Files.readString(log), e);
     }
-    throw new AssertionError(
-        "no " + needle + " on " + uri + "; agent output:\n" + Files.readString(log));
   }
 
   private static String get(HttpClient http, URI uri) throws Exception {

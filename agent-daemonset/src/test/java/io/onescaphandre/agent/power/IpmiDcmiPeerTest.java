@@ -1,6 +1,7 @@
 package io.onescaphandre.agent.power;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,12 +46,14 @@ class IpmiDcmiPeerTest {
             "monitor",
             "s3cret-bmc");
     // Ready when it answers: the first reading proves it.
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    WattReading reading = source(ipmitool, "monitor", passwordFile).read();
-    while (!reading.usable() && System.nanoTime() < deadline && bmc.process.isAlive()) {
-      Thread.sleep(200);
-      reading = source(ipmitool, "monitor", passwordFile).read();
-    }
+    WattReading reading =
+        await("the BMC peer to answer")
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(200))
+            .pollDelay(Duration.ZERO)
+            .until(
+                () -> source(ipmitool, "monitor", passwordFile).read(),
+                r -> r.usable() || !bmc.process.isAlive());
     assertThat(reading.usable()).as("BMC peer answers: %s / %s", reading, bmc.output()).isTrue();
   }
 
@@ -152,10 +155,10 @@ class IpmiDcmiPeerTest {
     try (PolledSource polled =
         new PolledSource(
             source(Peers.ipmitool(), "monitor", passwordFile), Duration.ofMillis(200))) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (!polled.read().usable() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
+      await("the first poll of the BMC")
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> polled.read().usable());
       assertThat(polled.read().watts()).isEqualTo(245);
     }
   }

@@ -1,6 +1,7 @@
 package io.onescaphandre.agent.power;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.onescaphandre.agent.rapl.RaplState;
 import java.io.IOException;
@@ -141,10 +142,10 @@ class PowerSourcesBenchmarkTest {
                   null,
                   Duration.ofSeconds(5)),
               plausible);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while ((!ipmi.read().usable() || !rf.read().usable()) && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-      }
+      await("both BMC peers to answer")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> ipmi.read().usable() && rf.read().usable());
       int n = 50;
       long[] ipmiCpu = new long[n];
       long[] ipmiWall = new long[n];

@@ -1,6 +1,7 @@
 package io.onescaphandre.agent.power;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,23 +92,30 @@ class RedfishPeerTest {
             "-m",
             mockup.toString());
     HttpClient client = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      try {
-        if (client
-                .send(
-                    HttpRequest.newBuilder(base.resolve("/redfish/v1")).build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .statusCode()
-            == 200) {
-          break;
-        }
-      } catch (IOException e) {
-        if (System.nanoTime() > deadline || !emulator.process.isAlive()) {
-          throw new AssertionError("sushy-static did not start: " + emulator.output(), e);
-        }
-        Thread.sleep(200);
-      }
+    try {
+      await("sushy-static to answer")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                if (!emulator.process.isAlive()) {
+                  throw new IllegalStateException("sushy-static exited");
+                }
+                return answers(client, base.resolve("/redfish/v1"));
+              });
+    } catch (ConditionTimeoutException | IllegalStateException e) {
+      throw new AssertionError("sushy-static did not start: " + emulator.output(), e);
+    }
+  }
+
+  private static boolean answers(HttpClient client, URI uri) throws InterruptedException {
+    try {
+      return client
+              .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (IOException notListeningYet) {
+      return false;
     }
   }
 
@@ -269,12 +278,12 @@ class RedfishPeerTest {
               new RedfishSettings(
                   BmcEndpoint.of(https), user, password, cert, null, Duration.ofSeconds(5)),
               plausible);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      WattReading reading = trusting.read();
-      while (!reading.usable() && System.nanoTime() < deadline && tls.process.isAlive()) {
-        Thread.sleep(200);
-        reading = trusting.read();
-      }
+      WattReading reading =
+          await("the TLS peer to answer")
+              .atMost(Duration.ofSeconds(30))
+              .pollInterval(Duration.ofMillis(200))
+              .pollDelay(Duration.ZERO)
+              .until(trusting::read, r -> r.usable() || !tls.process.isAlive());
       assertThat(reading.state())
           .as(reading.message() + " / " + tls.output())
           .isEqualTo(SourceState.OK);

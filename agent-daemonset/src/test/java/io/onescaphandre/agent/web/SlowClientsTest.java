@@ -42,6 +42,8 @@ class SlowClientsTest {
       server.start();
       loris.start();
       assertThat(loris.awaitOpen(Duration.ofSeconds(10))).isEqualTo(200);
+      // Deliberate: a few rounds of trickled bytes (one every 100 ms) so that the server is busy
+      // with every half-sent request when the scrapes are timed.
       Thread.sleep(300);
 
       List<Long> metrics = SlowLoris.timeRequests(server.port(), "/metrics", 15);

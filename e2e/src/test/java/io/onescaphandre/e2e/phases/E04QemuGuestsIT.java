@@ -47,7 +47,7 @@ class E04QemuGuestsIT {
     Map<Integer, Double> before = new HashMap<>();
     guests.forEach(g -> before.put(g.vmId(), ProcStat.cpuSeconds(g.process().pid())));
     long start = System.nanoTime();
-    sleepSeconds(15);
+    sleepSeconds(15); // the window the guests' CPU is measured over
     double seconds = (System.nanoTime() - start) / 1e9;
     Map<Integer, Double> share = new HashMap<>();
     for (QemuGuests.Guest g : guests) {

@@ -1,6 +1,7 @@
 package io.onescaphandre.e2e.phases;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.onescaphandre.demo.PrometheusText;
 import io.onescaphandre.e2e.support.E2e;
@@ -18,6 +19,8 @@ import io.onescaphandre.e2e.support.UpstreamScaphandre;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -165,6 +168,7 @@ class E05UpstreamScaphandreIT {
       Figures.record(
           "side-by-side", "our agent: simulated host power at that moment", rapl.hostWatts(), "W");
       Figures.record("side-by-side", "our agent host power", power.get(0).value(), "W");
+      // Deliberate: 20 s of samples and scrapes before the per-VM figures are read.
       E04QemuGuestsIT.sleepSeconds(20);
       MetricsText scrape = MetricsText.scrape("http://" + address + ":" + port + "/metrics");
       for (QemuGuests.Guest guest : guests) {
@@ -205,20 +209,29 @@ class E05UpstreamScaphandreIT {
 
   /** The last scrape error of the only target, once there is one. */
   private static String awaitScrapeError(PromQl api, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (var target : api.activeTargets()) {
-        String error = target.path("lastError").asText("");
-        if (!error.isEmpty()) {
-          return error;
-        }
-        if ("up".equals(target.path("health").asText())) {
-          return "(none: the target is up)";
-        }
-      }
-      E04QemuGuestsIT.sleepSeconds(1);
+    try {
+      return await("a scrape of the only target")
+          .atMost(timeout)
+          .pollInterval(Duration.ofSeconds(1))
+          .pollDelay(Duration.ZERO)
+          .until(() -> scrapeError(api), Objects::nonNull);
+    } catch (ConditionTimeoutException e) {
+      return "(no scrape within " + timeout + ")";
     }
-    return "(no scrape within " + timeout + ")";
+  }
+
+  /** The target's last scrape error, "(none: ...)" when it is up, null before its first scrape. */
+  private static String scrapeError(PromQl api) {
+    for (var target : api.activeTargets()) {
+      String error = target.path("lastError").asText("");
+      if (!error.isEmpty()) {
+        return error;
+      }
+      if ("up".equals(target.path("health").asText())) {
+        return "(none: the target is up)";
+      }
+    }
+    return null;
   }
 
   private static double sum(List<PromQl.Sample> samples) {

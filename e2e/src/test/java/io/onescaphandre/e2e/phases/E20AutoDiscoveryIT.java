@@ -1,6 +1,7 @@
 package io.onescaphandre.e2e.phases;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.onescaphandre.e2e.support.AgentPodRunner;
@@ -30,7 +31,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -399,22 +402,29 @@ class E20AutoDiscoveryIT {
 
   /** Polls every query until each has returned data once; returns those that never did. */
   private static List<String> awaitData(PromQl api, List<String> queries, Duration timeout) {
-    List<String> pending = new ArrayList<>(queries);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!pending.isEmpty() && System.nanoTime() < deadline) {
-      pending.removeIf(
-          q -> {
-            try {
-              return !api.query(q).isEmpty();
-            } catch (RuntimeException e) {
-              return false;
-            }
-          });
-      if (!pending.isEmpty()) {
-        E04QemuGuestsIT.sleepSeconds(2);
-      }
+    List<String> pending = new CopyOnWriteArrayList<>(queries);
+    try {
+      await("data for every query")
+          .atMost(timeout)
+          .pollInterval(Duration.ofSeconds(2))
+          .pollDelay(Duration.ZERO)
+          .until(
+              () -> {
+                pending.removeIf(q -> hasData(api, q));
+                return pending.isEmpty();
+              });
+    } catch (ConditionTimeoutException someNever) {
+      // the caller reports which
     }
-    return pending;
+    return List.copyOf(pending);
+  }
+
+  private static boolean hasData(PromQl api, String query) {
+    try {
+      return !api.query(query).isEmpty();
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   @Test

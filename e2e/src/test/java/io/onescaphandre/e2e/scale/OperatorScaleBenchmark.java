@@ -49,6 +49,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -192,7 +194,7 @@ class OperatorScaleBenchmark {
     long reconciles0 = reconciles(operator);
     double cpu0 = operator.cpuSeconds();
     watch.markPhase("steady");
-    Thread.sleep(STEADY.toMillis());
+    Thread.sleep(STEADY.toMillis()); // the steady-state window being measured
     double cpu = operator.cpuSeconds() - cpu0;
     figures.put(
         "steady state (" + STEADY.toSeconds() + " s): writes by the operator",
@@ -796,18 +798,16 @@ class OperatorScaleBenchmark {
   /** Polls every {@code poll}: a check that parses thousands of targets must not eat the cores. */
   private void await(String what, Duration timeout, Duration poll, BooleanSupplier condition) {
     note("waiting for " + what);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "timed out after " + timeout + " waiting for " + what + "; figures so far: " + figures);
-      }
-      try {
-        Thread.sleep(poll.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
+    try {
+      Awaitility.await(what)
+          .atMost(timeout)
+          .pollInterval(poll)
+          .pollDelay(Duration.ZERO)
+          .until(condition::getAsBoolean);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "timed out after " + timeout + " waiting for " + what + "; figures so far: " + figures,
+          e);
     }
     note("done: " + what);
   }

@@ -30,7 +30,7 @@ final class Sampler {
                 lastThreads = threads(process.pid());
                 maxThreads = Math.max(maxThreads, lastThreads);
                 try {
-                  Thread.sleep(1000);
+                  Thread.sleep(1000); // the sampling period, not a wait for something
                 } catch (InterruptedException e) {
                   return;
                 }

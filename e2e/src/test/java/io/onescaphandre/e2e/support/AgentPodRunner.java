@@ -7,9 +7,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -164,31 +161,13 @@ public final class AgentPodRunner implements KubeletStandIn.PodRunner {
   }
 
   private static void awaitReady(ManagedProcess process, String url, Duration timeout) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("agent exited: " + process.logTail());
-      }
-      try {
-        var response =
-            http.send(
-                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-      QemuGuests.sleep(500);
+    try {
+      ProcessWaits.untilOk(
+          process, "the agent at " + url + " to answer 200", URI.create(url), timeout);
+    } catch (AssertionError notReady) {
+      process.close();
+      throw notReady;
     }
-    process.close();
-    throw new IllegalStateException(
-        "agent not ready at " + url + " within " + timeout + ": " + process.logTail());
   }
 
   public void closeTrees() {

@@ -1,10 +1,6 @@
 package io.onescaphandre.e2e.support;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,38 +55,7 @@ public final class OperatorProcess {
   }
 
   private static void awaitReady(ManagedProcess process, String url, Duration timeout) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String last = "no answer";
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new AssertionError("the operator exited:\n" + process.logTail());
-      }
-      try {
-        HttpResponse<String> response =
-            http.send(
-                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200) {
-          return;
-        }
-        last = response.statusCode() + " " + response.body();
-      } catch (IOException e) {
-        last = e.toString();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
-      QemuGuests.sleep(500);
-    }
-    throw new AssertionError(
-        "the operator's "
-            + url
-            + " did not answer 200 within "
-            + timeout
-            + " ("
-            + last
-            + "):\n"
-            + process.logTail());
+    ProcessWaits.untilOk(
+        process, "the operator's " + url + " to answer 200", URI.create(url), timeout);
   }
 }

@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Prometheus' HTTP API: instant queries, targets, with bounded waiting. */
 public final class PromQl {
@@ -40,29 +43,37 @@ public final class PromQl {
 
   /** Polls the query every second until the result satisfies the predicate; returns that result. */
   public List<Sample> await(String promql, Predicate<List<Sample>> ok, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    List<Sample> last = List.of();
-    RuntimeException lastError = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        last = query(promql);
-        lastError = null;
-        if (ok.test(last)) {
-          return last;
-        }
-      } catch (RuntimeException e) {
-        lastError = e;
-      }
-      QemuGuests.sleep(1000);
+    AtomicReference<List<Sample>> last = new AtomicReference<>(List.of());
+    AtomicReference<RuntimeException> lastError = new AtomicReference<>();
+    try {
+      return Awaitility.await("the query " + promql)
+          .atMost(timeout)
+          .pollInterval(Duration.ofSeconds(1))
+          .pollDelay(Duration.ZERO)
+          .until(
+              () -> {
+                try {
+                  last.set(query(promql));
+                  lastError.set(null);
+                } catch (RuntimeException e) {
+                  lastError.set(e);
+                }
+                return last.get();
+              },
+              result -> lastError.get() == null && ok.test(result));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "after "
+              + timeout
+              + " the query "
+              + promql
+              + " still gives "
+              + last.get()
+              + (lastError.get() != null
+                  ? " (last error: " + lastError.get().getMessage() + ")"
+                  : ""),
+          e);
     }
-    throw new AssertionError(
-        "after "
-            + timeout
-            + " the query "
-            + promql
-            + " still gives "
-            + last
-            + (lastError != null ? " (last error: " + lastError.getMessage() + ")" : ""));
   }
 
   /** Active targets: scrape pool, health, scrape URL and discovered labels. */

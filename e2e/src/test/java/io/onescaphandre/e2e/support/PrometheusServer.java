@@ -113,31 +113,8 @@ public final class PrometheusServer implements AutoCloseable {
   }
 
   private void awaitReady(Duration timeout) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new AssertionError("Prometheus exited:\n" + process.logTail());
-      }
-      try {
-        HttpResponse<Void> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create(baseUrl + "/-/ready"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
-      QemuGuests.sleep(300);
-    }
-    throw new AssertionError("Prometheus not ready within " + timeout + ":\n" + process.logTail());
+    ProcessWaits.untilOk(
+        process, "Prometheus to be ready", URI.create(baseUrl + "/-/ready"), timeout);
   }
 
   @Override

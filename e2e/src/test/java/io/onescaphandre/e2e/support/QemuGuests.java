@@ -1,5 +1,7 @@
 package io.onescaphandre.e2e.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Real QEMU guests as OpenNebula starts them: through an emulator named {@code qemu-kvm-one} with
@@ -89,19 +92,31 @@ public final class QemuGuests implements AutoCloseable {
 
   /** Waits until every guest's /init has printed its banner on the serial console. */
   public void awaitBooted(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    for (Guest guest : guests) {
-      Path console = E2e.work("qemu").resolve(guest.vmName() + ".console");
-      while (!consoleSays(console, "e2e guest: duty")) {
-        if (!guest.process().isAlive()) {
-          throw new AssertionError(guest.vmName() + " exited: " + guest.process().logTail());
-        }
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError(guest.vmName() + " did not boot within " + timeout);
-        }
-        sleep(500);
-      }
+    try {
+      await("every guest to boot")
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                for (Guest guest : guests) {
+                  if (!guest.process().isAlive()) {
+                    throw new AssertionError(
+                        guest.vmName() + " exited: " + guest.process().logTail());
+                  }
+                }
+                return notBooted().isEmpty();
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(notBooted() + " did not boot within " + timeout, e);
     }
+  }
+
+  private List<String> notBooted() {
+    return guests.stream()
+        .filter(
+            g -> !consoleSays(E2e.work("qemu").resolve(g.vmName() + ".console"), "e2e guest: duty"))
+        .map(Guest::vmName)
+        .toList();
   }
 
   public List<Guest> guests() {
@@ -113,15 +128,6 @@ public final class QemuGuests implements AutoCloseable {
       return Files.exists(console) && Files.readString(console).contains(text);
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
     }
   }
 

@@ -1,9 +1,11 @@
 package io.onescaphandre.e2e.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,12 +38,10 @@ class SimulatedRaplTest {
       long firstPackage = read(packageCounter);
       long firstDram = read(dramCounter);
       // The package starts 30 J below the top: at 35 W it wraps within a second.
-      boolean wrapped = false;
-      for (int i = 0; i < 50 && !wrapped; i++) {
-        Thread.sleep(100);
-        wrapped = read(packageCounter) < firstPackage;
-      }
-      assertThat(wrapped).as("package counter wrapped").isTrue();
+      await("the package counter to wrap")
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> read(packageCounter) < firstPackage);
       assertThat(read(dramCounter)).as("dram counter moved").isGreaterThan(firstDram);
     }
   }

@@ -77,29 +77,21 @@ public final class UpstreamScaphandre implements AutoCloseable {
    * that clock (upstream issue #434): polled every second it never measures. Hence 3 s here.
    */
   private void awaitHostPower(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String last = "no answer";
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new AssertionError("Scaphandre exited:\n" + process.logTail());
-      }
-      try {
-        if (!scrape().named("scaph_host_power_microwatts").isEmpty()) {
-          return;
-        }
-        last = "no scaph_host_power_microwatts yet";
-      } catch (IllegalStateException e) {
-        last = e.getMessage();
-      }
-      QemuGuests.sleep(3000);
-    }
-    throw new AssertionError(
-        "Scaphandre reported no host power within "
-            + timeout
-            + " ("
-            + last
-            + "):\n"
-            + process.logTail());
+    ProcessWaits.until(
+        process,
+        "Scaphandre to report host power",
+        timeout,
+        Duration.ofSeconds(3),
+        () -> {
+          try {
+            return scrape().named("scaph_host_power_microwatts").isEmpty()
+                ? "no scaph_host_power_microwatts yet"
+                : "reported";
+          } catch (IllegalStateException e) {
+            return e.getMessage();
+          }
+        },
+        "reported"::equals);
   }
 
   @Override

@@ -15,12 +15,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether the Prometheus Operator's CRDs exist. Unlike JOSDK's CRDPresentActivationCondition, which
- * stops looking after ten checks, an absent CRD is looked up again every {@link #recheckInterval()}
- * for as long as the operator runs, so monitors appear whenever the Prometheus Operator is
- * installed. A present CRD is remembered. One per operator (its API server); the reconciler hands
- * it to the workflow's activation conditions, which JOSDK creates with no arguments, through the
- * workflow context ({@link #putInto}, {@link #from}).
+ * Whether the Prometheus Operator's CRDs exist. An absent CRD is looked up again every {@link
+ * #recheckInterval()} for as long as the operator runs, so monitors appear whenever the Prometheus
+ * Operator is installed; a present CRD is remembered. One per operator (its API server); the
+ * reconciler hands it to the workflow's activation conditions, which JOSDK creates with no
+ * arguments, through the workflow context ({@link #putInto}, {@link #from}).
+ *
+ * <p>Why not JOSDK's own {@code CRDPresentActivationCondition} (5.2.3, read from its bytecode):
+ *
+ * <ul>
+ *   <li>it stops looking after {@code DEFAULT_CRD_CHECK_LIMIT} = 10 checks (10 s apart at the
+ *       least): Prometheus Operator CRDs installed later than that are never seen until the
+ *       operator restarts (PrometheusOperatorCrdsTest checks that ours still finds a CRD after a
+ *       hundred absent checks). A subclass passing {@code Integer.MAX_VALUE} to its {@code (int,
+ *       Duration)} constructor would lift that, but
+ *   <li>its interval can only be given to that constructor, and JOSDK instantiates conditions with
+ *       no arguments: the interval could not be the operator's setting (30 s in production, 500 ms
+ *       in the mock tests, 2 s in the demo) except through a static;
+ *   <li>its cache is a static map shared by every operator in the JVM, whatever API server it talks
+ *       to (the mock-server tests run many), with {@code LocalDateTime.now()} as its clock;
+ *   <li>a failed lookup (a 403 without RBAC on CRDs, the API server unreachable) is thrown into the
+ *       workflow and fails the reconcile; here it is "absent" with a warning, so the monitor's
+ *       other objects are still reconciled and its status says which CRDs are missing.
+ * </ul>
  */
 public final class PrometheusOperatorCrds {
   public static final String POD_MONITORS = "podmonitors.monitoring.coreos.com";

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.client.readiness.Readiness;
 import io.onescaphandre.contracts.init.InitReport;
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.hostid.AgentReport;
@@ -72,12 +73,17 @@ final class CachedAgentPods {
         .findFirst();
   }
 
+  /**
+   * What a monitor's status and targets read of a pod. Readiness as the status judges it (Fabric8's
+   * {@link Readiness#isPodReady}): a Ready condition going from absent to False or Unknown is no
+   * change to a monitor.
+   */
   private record Facts(
-      String nodeName, String ready, Optional<InitReport> report, boolean deleting) {
+      String nodeName, boolean ready, Optional<InitReport> report, boolean deleting) {
     static Facts of(Pod pod) {
       return new Facts(
           pod.getSpec() == null ? null : pod.getSpec().getNodeName(),
-          readyCondition(pod).map(PodCondition::getStatus).orElse(null),
+          Readiness.isPodReady(pod),
           AgentReport.of(pod),
           pod.getMetadata().getDeletionTimestamp() != null);
     }

@@ -3,6 +3,7 @@ package io.onescaphandre.operator.status;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
+import io.fabric8.kubernetes.client.readiness.Readiness;
 import io.onescaphandre.contracts.init.InitReport;
 import io.onescaphandre.operator.admission.PolicyViolation;
 import io.onescaphandre.operator.api.Condition;
@@ -127,18 +128,11 @@ public final class StatusFactory {
             node.nodeName(),
             node.hostId() == null ? null : (long) node.hostId().value(),
             node.source() == null ? null : node.source().wireName(),
-            pod != null && podReady(pod),
+            pod != null && Readiness.isPodReady(pod),
             report.map(InitReport::rapl).orElse(null),
             node.message());
     row.setPowerSource(report.map(InitReport::powerSource).orElse(null));
     return row;
-  }
-
-  static boolean podReady(Pod pod) {
-    return pod.getStatus() != null
-        && pod.getStatus().getConditions() != null
-        && pod.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static Condition ready(StatusInputs in, int desired, int ready, int mapped) {
@@ -187,6 +181,8 @@ public final class StatusFactory {
           Condition.PROGRESSING, true, Reasons.CREATING, "creating the agent DaemonSet");
     }
     DaemonSetStatus dss = ds.getStatus();
+    // Ours, not Fabric8's Readiness: it judges Deployments, StatefulSets, ReplicaSets, pods and
+    // nodes, but not DaemonSets (Readiness.isReady answers true for any kind it does not know).
     boolean rolledOut =
         dss != null
             && Objects.equals(dss.getObservedGeneration(), ds.getMetadata().getGeneration())

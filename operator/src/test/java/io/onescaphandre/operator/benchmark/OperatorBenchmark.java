@@ -211,6 +211,8 @@ class OperatorBenchmark {
     for (int i = 0; i < 3; i++) {
       System.gc();
       try {
+        // Deliberate: lets the collector's concurrent work and reference processing settle
+        // before the heap is read; there is nothing to poll that says it has.
         Thread.sleep(200);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

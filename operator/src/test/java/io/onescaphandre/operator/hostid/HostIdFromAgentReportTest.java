@@ -2,7 +2,6 @@ package io.onescaphandre.operator.hostid;
 
 import static io.onescaphandre.operator.testsupport.Fixtures.NAMESPACE;
 import static io.onescaphandre.operator.testsupport.Fixtures.agentPod;
-import static io.onescaphandre.operator.testsupport.Fixtures.kvmNode;
 import static io.onescaphandre.operator.testsupport.Fixtures.monitor;
 import static io.onescaphandre.operator.testsupport.Fixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,30 +13,26 @@ import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.status.Reasons;
 import io.onescaphandre.operator.testsupport.MockCluster;
+import io.onescaphandre.operator.testsupport.MockClusterExtension;
 import io.onescaphandre.operator.testsupport.MonitorAssert;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** hypervisorFiles end to end: the agent pods' init reports become node labels and status rows. */
 class HostIdFromAgentReportTest {
   private MockCluster cluster;
   private KubernetesClient client;
 
+  /** Each test's own mock API server, closed by JUnit after it. */
+  @RegisterExtension final MockClusterExtension mock = new MockClusterExtension();
+
   @BeforeEach
   void start() {
-    cluster = MockCluster.start();
+    cluster = mock.cluster().withPrometheusOperatorAndKvmNodes(2);
     client = cluster.client();
-    cluster.installPrometheusOperatorCrds();
-    client.nodes().resource(kvmNode("kvm-1", "10.0.0.1")).create();
-    client.nodes().resource(kvmNode("kvm-2", "10.0.0.2")).create();
     cluster.runOperator();
-  }
-
-  @AfterEach
-  void stop() {
-    cluster.close();
   }
 
   private ScaphandreMonitor current() {

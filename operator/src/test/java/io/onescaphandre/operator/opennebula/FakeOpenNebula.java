@@ -55,6 +55,7 @@ final class FakeOpenNebula implements AutoCloseable {
           calls.add(new Call(method, session, body));
           Reply reply = replyFor(method, session, body);
           try {
+            // A slow oned, when a test asks for one (Reply.delay): the point of that test.
             Thread.sleep(reply.delay().toMillis());
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -140,7 +140,7 @@ class XmlRpcOpenNebulaClientBoundsTest {
               .getResponseBody()
               .write("<?xml version=\"1.0\"?><methodResponse>".getBytes(StandardCharsets.UTF_8));
           exchange.getResponseBody().flush();
-          Thread.sleep(60_000);
+          Thread.sleep(60_000); // the misbehaviour under test: it stalls after its headers
         };
     long start = System.nanoTime();
     assertThatThrownBy(() -> client(Duration.ofMillis(800), 1 << 20).hostPool())
@@ -155,7 +155,7 @@ class XmlRpcOpenNebulaClientBoundsTest {
 
   @Test
   void aServerThatNeverSendsHeadersIsCutAtTheDeadline() {
-    handler = exchange -> Thread.sleep(60_000);
+    handler = exchange -> Thread.sleep(60_000); // the misbehaviour under test: no headers ever
     long start = System.nanoTime();
     assertThatThrownBy(() -> client(Duration.ofMillis(500), 1 << 20).hostPool())
         .isInstanceOfSatisfying(

@@ -1,7 +1,6 @@
 package io.onescaphandre.operator.reconciler;
 
 import static io.onescaphandre.operator.testsupport.Fixtures.NAMESPACE;
-import static io.onescaphandre.operator.testsupport.Fixtures.kvmNode;
 import static io.onescaphandre.operator.testsupport.Fixtures.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,6 +13,7 @@ import io.onescaphandre.operator.api.PowerSourceType;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.status.Reasons;
 import io.onescaphandre.operator.testsupport.MockCluster;
+import io.onescaphandre.operator.testsupport.MockClusterExtension;
 import io.onescaphandre.operator.testsupport.MonitorAssert;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A monitor asking for an image or arguments the admin did not allow: Degraded with its reason, an
@@ -35,18 +35,14 @@ class AdmissionPolicyMockTest {
   private MockCluster cluster;
   private KubernetesClient client;
 
+  /** Each test's own mock API server, closed by JUnit after it. */
+  @RegisterExtension final MockClusterExtension mock = new MockClusterExtension();
+
   @BeforeEach
   void start() {
-    cluster = MockCluster.start();
+    cluster = mock.cluster().withPrometheusOperatorAndKvmNodes(1);
     client = cluster.client();
-    cluster.installPrometheusOperatorCrds();
-    client.nodes().resource(kvmNode("kvm-1", "10.0.0.1")).create();
     cluster.runOperator(o -> o.withAdmissionPolicy(AdmissionPolicy.defaults(DEFAULT_IMAGE)));
-  }
-
-  @AfterEach
-  void stop() {
-    cluster.close();
   }
 
   private ScaphandreMonitor current() {
@@ -195,18 +191,14 @@ class AdmissionPolicyMockTest {
                 .getPrivileged())
         .isFalse();
 
-    client
-        .resources(ScaphandreMonitor.class)
-        .inNamespace(NAMESPACE)
-        .withName("lab")
-        .edit(
-            edited -> {
-              edited
-                  .getSpec()
-                  .getPower()
-                  .setSources(new ArrayList<>(List.of(PowerSourceType.IPMI, PowerSourceType.RAPL)));
-              return edited;
-            });
+    cluster.editMonitor(
+        NAMESPACE,
+        "lab",
+        edited ->
+            edited
+                .getSpec()
+                .getPower()
+                .setSources(new ArrayList<>(List.of(PowerSourceType.IPMI, PowerSourceType.RAPL))));
     await()
         .atMost(WAIT)
         .untilAsserted(

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.readiness.Readiness;
 import io.onescaphandre.operator.api.MonitorNames;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.hostid.AgentReport;
@@ -146,8 +147,23 @@ class CachedObjectsTest {
             .endMetadata()
             .build();
 
+    Pod unknown =
+        new PodBuilder(before)
+            .editStatus()
+            .editFirstCondition()
+            .withStatus("Unknown")
+            .endCondition()
+            .endStatus()
+            .build();
+
     Pod cached = CachedAgentPods.prune(before);
     assertThat(CachedAgentPods.concernsMonitors(cached, pulled)).isFalse();
+    assertThat(CachedAgentPods.concernsMonitors(cached, unknown))
+        .as("not ready either way: False and Unknown are the same to a monitor")
+        .isFalse();
+    assertThat(Readiness.isPodReady(CachedAgentPods.prune(ready)))
+        .as("the pruned pod reads as ready as the pod did")
+        .isTrue();
     assertThat(CachedAgentPods.concernsMonitors(cached, ready)).isTrue();
     assertThat(CachedAgentPods.concernsMonitors(cached, otherReport)).isTrue();
     assertThat(CachedAgentPods.concernsMonitors(cached, deleting)).isTrue();

@@ -22,15 +22,16 @@ import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.dependent.PlainJobConfigMapDependent;
 import io.onescaphandre.operator.status.Reasons;
 import io.onescaphandre.operator.testsupport.MockCluster;
+import io.onescaphandre.operator.testsupport.MockClusterExtension;
 import io.onescaphandre.operator.testsupport.MonitorAssert;
 import io.onescaphandre.operator.testsupport.ScrapeTargets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Create, update, drift, steady state and delete of a monitor against the mock API server (SSA
@@ -42,19 +43,14 @@ class MonitorLifecycleMockTest {
   private MockCluster cluster;
   private KubernetesClient client;
 
+  /** Each test's own mock API server, closed by JUnit after it. */
+  @RegisterExtension final MockClusterExtension mock = new MockClusterExtension();
+
   @BeforeEach
   void start() {
-    cluster = MockCluster.start();
+    cluster = mock.cluster().withPrometheusOperatorAndKvmNodes(2);
     client = cluster.client();
-    cluster.installPrometheusOperatorCrds();
-    client.nodes().resource(kvmNode("kvm-1", "10.0.0.1")).create();
-    client.nodes().resource(kvmNode("kvm-2", "10.0.0.2")).create();
     cluster.runOperator();
-  }
-
-  @AfterEach
-  void stop() {
-    cluster.close();
   }
 
   private ScaphandreMonitor create() {

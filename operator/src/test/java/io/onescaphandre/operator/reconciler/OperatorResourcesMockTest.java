@@ -87,15 +87,11 @@ class OperatorResourcesMockTest {
     await().atMost(WAIT).until(() -> one.asked.contains(List.of("kvm-1")));
     assertThat(one.forgotten).isEmpty();
 
-    client
-        .resources(ScaphandreMonitor.class)
-        .inNamespace(NAMESPACE)
-        .withName("lab")
-        .edit(
-            x -> {
-              x.getSpec().getHostId().setSources(List.of(HostIdSourceType.NODE_LABEL));
-              return x;
-            });
+    // As kubectl edit does: again on a 409, the operator's status write may come in between.
+    cluster.editMonitor(
+        NAMESPACE,
+        "lab",
+        x -> x.getSpec().getHostId().setSources(List.of(HostIdSourceType.NODE_LABEL)));
     await().atMost(WAIT).until(() -> one.forgotten.contains("lab"));
     int asked = one.asked.size();
     client.resources(ScaphandreMonitor.class).inNamespace(NAMESPACE).withName("lab").delete();

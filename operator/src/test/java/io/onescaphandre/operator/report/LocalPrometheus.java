@@ -11,9 +11,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -93,27 +94,36 @@ final class LocalPrometheus implements AutoCloseable {
             .start();
     LocalPrometheus server = new LocalPrometheus(process, URI.create("http://127.0.0.1:" + port));
     HttpClient http = HttpClient.newHttpClient();
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-    while (Instant.now().isBefore(deadline)) {
-      try {
-        if (http.send(
-                    HttpRequest.newBuilder(server.url.resolve("/-/ready")).build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .statusCode()
-            == 200) {
-          return server;
-        }
-      } catch (IOException notYet) {
-        // starting
-      }
-      if (!process.isAlive()) {
-        break;
-      }
-      Thread.sleep(200);
+    try {
+      Awaitility.await("Prometheus to be ready")
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                if (!process.isAlive()) {
+                  throw new IllegalStateException("Prometheus exited");
+                }
+                return ready(http, server.url);
+              });
+      return server;
+    } catch (ConditionTimeoutException | IllegalStateException notReady) {
+      server.close();
+      throw new AssertionError(
+          "Prometheus did not become ready:\n" + Files.readString(dir.resolve("prometheus.log")),
+          notReady);
     }
-    server.close();
-    throw new AssertionError(
-        "Prometheus did not become ready:\n" + Files.readString(dir.resolve("prometheus.log")));
+  }
+
+  private static boolean ready(HttpClient http, URI url) throws InterruptedException {
+    try {
+      return http.send(
+                  HttpRequest.newBuilder(url.resolve("/-/ready")).build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (IOException notYet) {
+      return false; // starting
+    }
   }
 
   URI url() {

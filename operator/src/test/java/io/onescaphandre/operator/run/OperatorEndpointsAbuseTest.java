@@ -42,6 +42,8 @@ class OperatorEndpointsAbuseTest {
                 "GET /metrics HTTP/1.1\r\nHost: operator\r\nX-Half: "
                     .getBytes(StandardCharsets.US_ASCII));
       }
+      // Deliberate: the server has nothing to report when it has taken up the 200 half-sent
+      // requests, so the probes are timed once it has had a moment to do so.
       Thread.sleep(300);
       List<Long> healthz = new ArrayList<>();
       List<Long> metrics = new ArrayList<>();

@@ -1,16 +1,11 @@
 package io.onescaphandre.operator.status;
 
-import static io.onescaphandre.operator.testsupport.Fixtures.agentPod;
 import static io.onescaphandre.operator.testsupport.Fixtures.monitor;
-import static io.onescaphandre.operator.testsupport.Fixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.onescaphandre.contracts.hostid.HostId;
 import io.onescaphandre.operator.api.Condition;
-import io.onescaphandre.operator.api.HostIdSourceType;
-import io.onescaphandre.operator.api.NodeStatus;
 import io.onescaphandre.operator.api.ScaphandreMonitor;
 import io.onescaphandre.operator.api.ScaphandreMonitorStatus;
 import io.onescaphandre.operator.hostid.HostIdResolution;
@@ -18,14 +13,14 @@ import io.onescaphandre.operator.hostid.ResolvedNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * The status stays small whatever the cluster: counts for every node, rows for at most 100 (those
- * needing attention first), condition messages that list ten problems and count the rest.
+ * needing attention first), condition messages that list ten problems and count the rest. Which
+ * rows are chosen is {@link StatusFactoryTest}'s; this test measures the bytes.
  */
 class StatusSizeTest {
   private static final int LIMIT_BYTES = 256 * 1024;
@@ -60,50 +55,6 @@ class StatusSizeTest {
     assertThat(status.getNodesNotListed()).isEqualTo(n - ScaphandreMonitorStatus.MAX_NODE_ROWS);
     assertThat(status.condition(Condition.DEGRADED).orElseThrow().getMessage())
         .contains("and " + (n - 10) + " more problems");
-  }
-
-  @Test
-  void aSmallClusterHasARowForEveryNodeAsBefore() {
-    List<ResolvedNode> nodes = new ArrayList<>();
-    Map<String, Pod> pods = new HashMap<>();
-    for (int i = 0; i < 3; i++) {
-      nodes.add(
-          new ResolvedNode(
-              "kvm-" + i, "10.0.0." + i, new HostId(i), HostIdSourceType.HYPERVISOR_FILES, null));
-      pods.put("kvm-" + i, agentPod(M, "kvm-" + i, report((long) i, "ok"), true));
-    }
-    ScaphandreMonitorStatus status = build(new HostIdResolution(nodes, List.of()), pods);
-
-    assertThat(status.getNodes())
-        .extracting(NodeStatus::getName)
-        .containsExactly("kvm-0", "kvm-1", "kvm-2");
-    assertThat(status.getNodesNeedingAttention()).isZero();
-    assertThat(status.getNodesNotListed()).isNull();
-  }
-
-  @Test
-  void beyondTheRowLimitTheNodesNeedingAttentionAreListedFirst() {
-    List<ResolvedNode> nodes = new ArrayList<>();
-    Map<String, Pod> pods = new HashMap<>();
-    for (int i = 0; i < 1000; i++) {
-      String name = String.format("kvm-%04d", i);
-      nodes.add(
-          new ResolvedNode(
-              name, "10.0.0.1", new HostId(i), HostIdSourceType.HYPERVISOR_FILES, null));
-      // Every 100th agent is not ready (10), every 250th has no RAPL (4, two of them also not
-      // ready): 12.
-      pods.put(
-          name, agentPod(M, name, report((long) i, i % 250 == 0 ? "absent" : "ok"), i % 100 != 0));
-    }
-    ScaphandreMonitorStatus status = build(new HostIdResolution(nodes, List.of()), pods);
-
-    assertThat(status.getNodesNeedingAttention()).isEqualTo(12);
-    List<NodeStatus> rows = status.getNodes();
-    assertThat(rows).hasSize(ScaphandreMonitorStatus.MAX_NODE_ROWS);
-    assertThat(rows).extracting(NodeStatus::getName).isSorted();
-    assertThat(rows.stream().filter(StatusFactory::needsAttention)).hasSize(12);
-    assertThat(status.getNodesNotListed()).isEqualTo(900);
-    assertThat(status.getSelectedNodes()).isEqualTo(1000);
   }
 
   private static ScaphandreMonitorStatus build(HostIdResolution resolution, Map<String, Pod> pods) {

@@ -22,6 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
 
 /**
  * A Fabric8 mock API server in CRUD mode with the operator running against it, server-side apply
@@ -104,7 +106,6 @@ public final class MockCluster implements AutoCloseable {
     }
   }
 
-  /** The test's own client (its writes are not counted as the operator's). */
   /**
    * Edits a monitor as a user would with {@code kubectl edit}: read, change, write with the
    * resourceVersion read. The operator may write the monitor's status in between (a 409): then the
@@ -132,6 +133,7 @@ public final class MockCluster implements AutoCloseable {
     }
   }
 
+  /** The test's own client (its writes are not counted as the operator's). */
   public KubernetesClient client() {
     return client;
   }
@@ -145,25 +147,30 @@ public final class MockCluster implements AutoCloseable {
    * have been handled. Fails after a minute.
    */
   public void awaitQuiet(Duration quiet) {
-    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-    long seen = reconciles.finished();
-    long since = System.nanoTime();
-    while (System.nanoTime() - since < quiet.toNanos()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the operator kept reconciling for a minute");
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      long now = reconciles.finished();
-      if (now != seen) {
-        seen = now;
-        since = System.nanoTime();
-      }
+    AtomicLong lastSeen = new AtomicLong(reconciles.finished());
+    // "during": no reconcile may finish between any two polls of the whole quiet period.
+    Awaitility.await("the operator to stop reconciling for " + quiet)
+        .atMost(Duration.ofMinutes(1))
+        .during(quiet)
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              long now = reconciles.finished();
+              return lastSeen.getAndSet(now) == now;
+            });
+  }
+
+  /**
+   * The cluster most mock tests start from: the Prometheus Operator's CRDs installed and KVM nodes
+   * {@code kvm-1} .. {@code kvm-<count>} at {@code 10.0.0.1} .. {@code 10.0.0.<count>}, the
+   * operator not yet running (tests start it with the settings they need).
+   */
+  public MockCluster withPrometheusOperatorAndKvmNodes(int count) {
+    installPrometheusOperatorCrds();
+    for (int i = 1; i <= count; i++) {
+      client.nodes().resource(Fixtures.kvmNode("kvm-" + i, "10.0.0." + i)).create();
     }
+    return this;
   }
 
   /**
@@ -171,27 +178,30 @@ public final class MockCluster implements AutoCloseable {
    * lookup).
    */
   public void installPrometheusOperatorCrds() {
-    for (String name : PrometheusOperatorCrds.ALL) {
-      String plural = name.substring(0, name.indexOf('.'));
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .resource(
-              new CustomResourceDefinitionBuilder()
-                  .withNewMetadata()
-                  .withName(name)
-                  .endMetadata()
-                  .withNewSpec()
-                  .withGroup("monitoring.coreos.com")
-                  .withScope("Namespaced")
-                  .withNewNames()
-                  .withPlural(plural)
-                  .endNames()
-                  .endSpec()
-                  .build())
-          .create();
-    }
+    PrometheusOperatorCrds.ALL.forEach(this::installCrd);
+  }
+
+  /** Creates a CRD of the Prometheus Operator's group by its name (plural.group). */
+  public void installCrd(String name) {
+    String plural = name.substring(0, name.indexOf('.'));
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .resource(
+            new CustomResourceDefinitionBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withGroup("monitoring.coreos.com")
+                .withScope("Namespaced")
+                .withNewNames()
+                .withPlural(plural)
+                .endNames()
+                .endSpec()
+                .build())
+        .create();
   }
 
   /** Write requests (method and path) the operator made since the last call. */
