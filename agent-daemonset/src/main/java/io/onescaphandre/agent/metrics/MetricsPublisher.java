@@ -30,9 +30,10 @@ import java.util.concurrent.TimeUnit;
  * Turns each {@link Snapshot} into the series of docs/interfaces.md, rendered at most once per
  * sample and format into the {@link Exposition} that every scrape serves as bytes until the next
  * sample (the format in use rendered when the sample is published), so every scrape shows exactly
- * one complete sample and a scrape renders nothing. The series of a sample are built as the
- * Prometheus client's model and written by its exposition writers (the ones Micrometer's registry
- * used before), not registered as meters: a VM that comes or goes costs no meter registration.
+ * one complete sample and a scrape renders nothing. The series of a sample are written by {@link
+ * Family} straight into bytes, the same bytes the Prometheus client's writers make for them
+ * (ExpositionGoldenTest), not registered as meters: a VM that comes or goes costs no meter
+ * registration. Only Micrometer's own meters ({@link MeterBlock}) go through the client's writers.
  *
  * <p>Micrometer keeps what is not a sample's: the sample timer and counter (read at every
  * rendering), and the JVM and process meters, read at most every {@link #JVM_READ_NANOS} (10 s):
